@@ -1,0 +1,256 @@
+/**
+ * Pure-JS forward kernels of the unary ops. Each one reads x[i] as a float64,
+ * computes in float64 and stores once, so a Float32Array output is rounded a
+ * single time (within 1 ULP of the exact value). Parameters arrive already
+ * converted to the array's type (see lib/ops.ts) as plain numbers `a`, `b`,
+ * so the hot loops hold no closures and no property lookups.
+ *
+ * Where float64 itself would lose accuracy (an argument whose rounding error
+ * is amplified by exp or erfc, or an "exact" op whose formula rounds twice),
+ * the kernel carries the lost bits with the error-free transforms of ./dd.
+ */
+import type { FloatArray } from '../types';
+import { erf, erfc } from './erf';
+import { twoProdErr, twoSumErr } from './dd';
+
+export type UnaryKernel = (x: FloatArray, y: FloatArray, a: number, b: number) => void;
+
+export const SELU_ALPHA = 1.6732632423543772848;
+export const SELU_LAMBDA = 1.0507009873554804934;
+const SELU_LAMBDA_ALPHA = SELU_LAMBDA * SELU_ALPHA;
+/** sqrt(1/2) as a double-double: the low part keeps gelu's erfc argument exact enough in the far tail. */
+const SQRT1_2_HI = 0.7071067811865476;
+const SQRT1_2_LO = -4.833646656726457e-17;
+/** sqrt(2/pi) and 2*sqrt(2/pi), for the tanh form of gelu. */
+const SQRT_2_OVER_PI = 0.7978845608028654;
+const GELU_TANH_C = 0.044715;
+
+export function relu(x: FloatArray, y: FloatArray): void {
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i];
+    // v !== v keeps NaN; every other non-positive value (including -0) gives +0.
+    y[i] = v > 0 ? v : v !== v ? v : 0;
+  }
+}
+
+export function leakyRelu(x: FloatArray, y: FloatArray, alpha: number): void {
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i];
+    y[i] = v >= 0 ? v : v * alpha;
+  }
+}
+
+export function relu6(x: FloatArray, y: FloatArray): void {
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i];
+    y[i] = v > 0 ? (v < 6 ? v : 6) : v !== v ? v : 0;
+  }
+}
+
+export function hardTanh(x: FloatArray, y: FloatArray, lo: number, hi: number): void {
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i];
+    y[i] = v < lo ? lo : v > hi ? hi : v;
+  }
+}
+
+export function elu(x: FloatArray, y: FloatArray, alpha: number): void {
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i];
+    y[i] = v > 0 ? v : alpha * Math.expm1(v);
+  }
+}
+
+export function selu(x: FloatArray, y: FloatArray): void {
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i];
+    y[i] = v > 0 ? SELU_LAMBDA * v : SELU_LAMBDA_ALPHA * Math.expm1(v);
+  }
+}
+
+export function celu(x: FloatArray, y: FloatArray, alpha: number): void {
+  // For x > 0 the min(0, .) term is 0; for x <= 0 the max(0, .) term is.
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i];
+    y[i] = v > 0 ? v : alpha * Math.expm1(v / alpha);
+  }
+}
+
+export function sigmoid(x: FloatArray, y: FloatArray): void {
+  for (let i = 0, n = x.length; i < n; i++) {
+    y[i] = 1 / (1 + Math.exp(-x[i]));
+  }
+}
+
+export function tanh(x: FloatArray, y: FloatArray): void {
+  for (let i = 0, n = x.length; i < n; i++) {
+    y[i] = Math.tanh(x[i]);
+  }
+}
+
+export function softplus(x: FloatArray, y: FloatArray, beta: number, threshold: number): void {
+  // log1p(e^t) = max(t, 0) + log1p(e^-|t|) never overflows, whatever the threshold.
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i];
+    const t = beta * v;
+    y[i] = t > threshold ? v : (Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t)))) / beta;
+  }
+}
+
+/**
+ * x / (1 + e^(-b x)). The only NaN from non-NaN input is x = ±Inf with
+ * sigmoid(bx) -> 0, where the limit of x·sigmoid(bx) is a signed zero.
+ */
+export function swish(x: FloatArray, y: FloatArray, beta: number): void {
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i];
+    let r = v / (1 + Math.exp(-beta * v));
+    if (r !== r && v === v) r = v > 0 ? 0 : -0;
+    y[i] = r;
+  }
+}
+
+export function silu(x: FloatArray, y: FloatArray): void {
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i];
+    let r = v / (1 + Math.exp(-v));
+    if (r !== r && v === v) r = -0;
+    y[i] = r;
+  }
+}
+
+/**
+ * gelu, approximate 'none' (a = 0) or 'tanh' (a = 1).
+ * Exact form: for x < 0, 0.5·x·erfc(-x/√2) avoids the cancellation of 1 + erf.
+ * The argument t = -x/√2 is formed as th + tl (double-double) and erfc(th + tl)
+ * ≈ erfc(th)·(1 - 2·th·tl): in the tail erfc'/erfc ≈ -2t, and elsewhere tl is
+ * too small to matter.
+ * Tanh form: 0.5·x·(1 + tanh(u)) = x·sigmoid(2u), again free of cancellation.
+ */
+export function gelu(x: FloatArray, y: FloatArray, approximate: number): void {
+  const n = x.length;
+  if (approximate === 1) {
+    const k = 2 * SQRT_2_OVER_PI;
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      let r = v / (1 + Math.exp(-k * (v + GELU_TANH_C * v * v * v)));
+      if (r !== r && v === v) r = v > 0 ? 0 : -0;
+      y[i] = r;
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (v >= 0) {
+      y[i] = 0.5 * v * (1 + erf(v * SQRT1_2_HI));
+    } else if (v < 0) {
+      const th = -v * SQRT1_2_HI;
+      const tl = -v * SQRT1_2_LO + twoProdErr(-v, SQRT1_2_HI, th);
+      // erfc(th) is 0 past 26.55 (and x = -Inf would give -Inf·0): the result is -0 there.
+      const c = erfc(th);
+      y[i] = c === 0 ? -0 : 0.5 * v * (c - c * 2 * th * tl);
+    } else {
+      y[i] = v;
+    }
+  }
+}
+
+/**
+ * x·tanh(softplus(x)) with e = e^x: tanh(log(1+e)) = n / (n + 2), n = e(e + 2).
+ * No cancellation anywhere; past x = 20, tanh(softplus(x)) rounds to 1 in float64.
+ */
+export function mish(x: FloatArray, y: FloatArray): void {
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i];
+    if (v > 20) {
+      y[i] = v;
+    } else {
+      const e = Math.exp(v);
+      const m = e * (e + 2);
+      let r = (v * m) / (m + 2);
+      if (r !== r && v === v) r = -0;
+      y[i] = r;
+    }
+  }
+}
+
+/**
+ * max(0, min(1, αx + β)), with αx + β carried exactly (double-double) so the
+ * clamp and the final rounding see the exact value: an "exact" op.
+ */
+export function hardSigmoid(x: FloatArray, y: FloatArray, alpha: number, beta: number): void {
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i];
+    const p = alpha * v;
+    let t: number;
+    if (Math.abs(p) < 1e300) {
+      const pl = twoProdErr(alpha, v, p);
+      const s = p + beta;
+      t = s + (twoSumErr(p, beta, s) + pl);
+    } else {
+      t = p + beta; // far outside [0, 1]: the clamp decides, or NaN/Inf propagate
+    }
+    y[i] = t > 0 ? (t < 1 ? t : 1) : t !== t ? t : 0;
+  }
+}
+
+/**
+ * x·min(max(x + 3, 0), 6) / 6 (PyTorch's form of x·hardSigmoid(x)), exact:
+ * x + 3 and x·(x + 3) are carried as double-doubles and the division by 6 is
+ * corrected by its exact remainder.
+ */
+export function hardSwish(x: FloatArray, y: FloatArray): void {
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i];
+    if (v >= 3) {
+      y[i] = v;
+    } else if (v > -3) {
+      const s = v + 3;
+      const sl = twoSumErr(v, 3, s);
+      const p = v * s;
+      const pl = twoProdErr(v, s, p) + v * sl;
+      const q = p / 6;
+      // Remainder of p + pl - 6q, exact: 6q = q6 + q6l.
+      const q6 = 6 * q;
+      const rem = (p - q6) - twoProdErr(6, q, q6) + pl;
+      y[i] = q + rem / 6;
+    } else if (v <= -3) {
+      y[i] = -0; // x·0/6 with x < 0, as PyTorch computes it (and the limit at -Inf)
+    } else {
+      y[i] = v; // NaN
+    }
+  }
+}
+
+export function softsign(x: FloatArray, y: FloatArray): void {
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i];
+    const a = Math.abs(v);
+    // ±Inf/(1+Inf) is NaN; the limit is ±1.
+    y[i] = a === Infinity ? (v > 0 ? 1 : -1) : v / (1 + a);
+  }
+}
+
+/**
+ * exp(-γ(x - c)²). For float64 the exponent z = γd² can be as large as 745,
+ * where each unit of its rounding error costs 745 ULPs of the result, so z is
+ * carried as zh + zl and e^-(zh+zl) = e^-zh·(1 - zl).
+ */
+export function rbf(x: FloatArray, y: FloatArray, gamma: number, center: number): void {
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i];
+    const d = v - center;
+    const dl = twoSumErr(v, -center, d);
+    const d2 = d * d;
+    if (!(d2 < 1e300)) {
+      // NaN stays NaN; for x = ±Inf the limit is 0, or 1 when γ = 0 (the formula is constant).
+      y[i] = d2 !== d2 ? d2 : gamma === 0 ? 1 : 0;
+      continue;
+    }
+    const d2l = twoProdErr(d, d, d2) + 2 * d * dl;
+    const z = gamma * d2;
+    const zl = twoProdErr(gamma, d2, z) + gamma * d2l;
+    const e = Math.exp(-z);
+    y[i] = e - e * zl;
+  }
+}
