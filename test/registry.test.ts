@@ -52,4 +52,10 @@ describe('op registry', () => {
     expect(after).toEqual(before);
     for (const name of unaryNames) expect(before[0]).toContain(`export const ${name} = api.${name};`);
   });
+
+  it('has the README op table in sync with the registry', () => {
+    execFileSync(process.execPath, [join(root, 'scripts', 'gen-readme.cjs'), '--check'], { cwd: root, stdio: 'pipe' });
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    for (const name of unaryNames) expect(readme).toContain(`| \`${name}\` |`);
+  });
 });
