@@ -28,6 +28,40 @@ AK_INLINE V horner(V x, const typename V::T (&c)[M]) {
   return acc;
 }
 
+// a / b within ~0.5 ulp (+ a few 2^-28 / 2^-56 relative), without a divide instruction
+// where the ISA has a fast reciprocal estimate: q0 = a * (1/b)~, then one correction
+// q = q0 + (a - q0*b) * (1/b)~ (the residual is exact by fma). For b in the normal range.
+template <class V>
+AK_INLINE V div_fast(V a, V b) {
+  if constexpr (kRcpIsDiv) {
+    return a / b;
+  } else {
+    V r = rcp_approx(b);
+    if constexpr (!kIsF32<V>) r = fma(r, fnma(b, r, K<V>(1)), r);  // 2^-28 for double
+    V q = a * r;
+    return fma(fnma(q, b, a), r, q);
+  }
+}
+
+// a / (bh + bl), where bh + bl is an exact unevaluated sum (|bl| <= ulp(bh)), to ~0.5 ulp
+// (final rounding + 2^-28 / 2^-56 relative): q0 = a * r with r ~ 1/bh, then one
+// correction with the residual a - q0*bh - q0*bl (fma). Removes both the rounding of the
+// divisor's sum and of the quotient. bh normal, positive or negative.
+template <class V>
+AK_INLINE V div_dd(V a, V bh, V bl) {
+  V r = rcp_approx(bh);
+  if constexpr (!kIsF32<V> && !kRcpIsDiv) r = fma(r, fnma(bh, r, K<V>(1)), r);  // 2^-28
+  V q = a * r;
+  V res;
+  if constexpr (kHasFma) {
+    res = fnma(q, bl, fnma(q, bh, a));
+  } else {  // exact residual without fma: a - q*bh = (a - p) - err(p), a - p exact (Sterbenz)
+    V p = q * bh;
+    res = ((a - p) - two_prod_err(q, bh, p)) - q * bl;
+  }
+  return fma(res, r, q);
+}
+
 // ln2 split for Cody-Waite range reduction: hi has trailing zero bits so n*hi is exact
 // for |n| < 2^8 (float) / 2^21 (double) with or without FMA. Derivation: gen/exp_coeffs.py.
 template <class V> AK_INLINE V ln2_hi() { return C<V>(0x1.62e4p-1f, 0x1.62e42feep-1); }

@@ -132,6 +132,14 @@ AK_INLINE Vd copysign(Vd mag, Vd sgn) {
   const __m256d s = _mm256_set1_pd(-0.0);
   return Vd{_mm256_or_pd(_mm256_andnot_pd(s, mag.v), _mm256_and_pd(s, sgn.v))};
 }
+// Reciprocal with relative error <= 2^-14: vrcpps (1.5*2^-12) + one Newton step for
+// float (~2^-23); double has no vrcp on AVX2, so it is a true division (0.5 ulp).
+static constexpr bool kRcpIsDiv = false;
+AK_INLINE Vf rcp_approx(Vf a) {
+  __m256 r = _mm256_rcp_ps(a.v);
+  return Vf{_mm256_fmadd_ps(r, _mm256_fnmadd_ps(a.v, r, _mm256_set1_ps(1.0f)), r)};
+}
+AK_INLINE Vd rcp_approx(Vd a) { return Vd{_mm256_div_pd(_mm256_set1_pd(1.0), a.v)}; }
 AK_INLINE Mf isinf(Vf a) { return eq(abs(a), set1f(std::numeric_limits<float>::infinity())); }
 AK_INLINE Md isinf(Vd a) { return eq(abs(a), set1d(std::numeric_limits<double>::infinity())); }
 AK_INLINE Mf mnot(Mf a) { return {_mm256_xor_ps(a.m, _mm256_castsi256_ps(_mm256_set1_epi32(-1)))}; }

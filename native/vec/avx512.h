@@ -133,6 +133,10 @@ AK_INLINE Vd copysign(Vd mag, Vd sgn) {
   return Vd{_mm512_castsi512_pd(_mm512_ternarylogic_epi64(
       _mm512_castpd_si512(mag.v), _mm512_castpd_si512(sgn.v), _mm512_set1_epi64(0x7fffffffffffffffll), 0xe4))};
 }
+// Reciprocal with relative error <= 2^-14 (vrcp14ps/pd; AVX512F).
+static constexpr bool kRcpIsDiv = false;
+AK_INLINE Vf rcp_approx(Vf a) { return Vf{_mm512_rcp14_ps(a.v)}; }
+AK_INLINE Vd rcp_approx(Vd a) { return Vd{_mm512_rcp14_pd(a.v)}; }
 AK_INLINE Mf isinf(Vf a) { return eq(abs(a), set1f(std::numeric_limits<float>::infinity())); }
 AK_INLINE Md isinf(Vd a) { return eq(abs(a), set1d(std::numeric_limits<double>::infinity())); }
 

@@ -137,6 +137,10 @@ AK_INLINE Vd round_nearest(Vd a) {
   double r = (m + big) - big;
   return Vd{m < 4503599627370496.0 ? std::copysign(r, a.v) : a.v};
 }
+// Reciprocal with relative error <= 2^-14 (here: correctly rounded 1/a).
+static constexpr bool kRcpIsDiv = true;
+AK_INLINE Vf rcp_approx(Vf a) { return Vf{1.0f / a.v}; }
+AK_INLINE Vd rcp_approx(Vd a) { return Vd{1.0 / a.v}; }
 AK_INLINE Vf floor(Vf a) { return Vf{std::floor(a.v)}; }
 AK_INLINE Vd floor(Vd a) { return Vd{std::floor(a.v)}; }
 

@@ -10,6 +10,7 @@
 //   load loadPartial store storePartial set1f set1d splat<V> zero<V> splat_bits<V>
 //   + - * / (unary -) += -= *= neg abs sqrt copysign fma fnma
 //   min max (NaN-propagating) minFast maxFast (x86: b if either is NaN)
+//   rcp_approx (rel. err <= 2^-14; kRcpIsDiv: it is an exact 1/x)
 //   round_nearest floor   lt le gt ge eq ne isnan isinf   mand mor mxor mnot any all
 //   select(m, a, b)   bitand_ bitor_ bitxor_ bitandnot(a, b) = ~a & b
 //   add_bits sub_bits shl_bits<K> shr_bits<K>   pow2i ldexp_int exponent_field
