@@ -1,0 +1,12 @@
+export type UlpDtype = 'float32' | 'float64';
+
+/** SPEC's error of y against ref (+ refLo) in ULPs of the result's type; see test/ulp.cjs. */
+export declare function ulpError(y: number, ref: number, dtype: UlpDtype, refLo?: number): number;
+
+/** The ULP of v in the type (the subnormal spacing below the smallest normal). */
+export declare function ulpOf(v: number, dtype: UlpDtype): number;
+
+/** Slack over 0.5 ULP for "exact" ops, for the reference's own float64 rounding. */
+export declare const EXACT_SLACK: number;
+
+export declare const TYPES: Readonly<Record<UlpDtype, { mant: number; minNormal: number; subUlp: number; maxExp: number }>>;
