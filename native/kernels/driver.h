@@ -1,0 +1,66 @@
+// native/kernels/driver.h -- turns an op's per-vector function into a kernel over an
+// array: an unrolled main loop, single vectors, then one masked partial vector.
+// Included after vec/vec.h in an ISA translation unit (namespace ak::AK_ISA_NS).
+#ifndef AK_KERNELS_DRIVER_H_
+#define AK_KERNELS_DRIVER_H_
+
+#include "../params.h"
+
+namespace ak {
+namespace AK_ISA_NS {
+namespace kern {
+
+// Base of every op: kUnroll independent vectors per main-loop trip hide the latency
+// of long dependency chains (the polynomial of exp, a division) behind each other.
+template <int Unroll>
+struct OpBase {
+  static constexpr bool kImplemented = true;
+  static constexpr int kUnroll = Unroll;
+};
+
+// An op with no native kernel yet: its table entry is null and the JS twin runs it.
+struct Missing {
+  static constexpr bool kImplemented = false;
+  static constexpr int kUnroll = 1;
+};
+
+// y[i] = op(x[i]) for i in [0, n). Reads and writes only [0, n) of each array: the
+// tail goes through loadPartial/storePartial, which never touch (nor fault on) lanes
+// past n. x == y works because every vector is loaded before its store.
+template <class Op, class V>
+void unary_map(const typename V::T* x, typename V::T* y, size_t n, const Params& p) {
+  using K = typename Op::template K<V>;
+  const K k(p);  // per-call constants (splatted parameters) hoisted out of the loop
+  constexpr size_t N = V::N;
+  constexpr size_t U = static_cast<size_t>(Op::kUnroll);
+  size_t i = 0;
+  if (n >= U * N) {
+    for (; i <= n - U * N; i += U * N) {
+      V v[U];
+      for (size_t u = 0; u < U; ++u) v[u] = load(x + i + u * N);
+      for (size_t u = 0; u < U; ++u) v[u] = k(v[u]);
+      for (size_t u = 0; u < U; ++u) store(y + i + u * N, v[u]);
+    }
+  }
+  for (; i + N <= n; i += N) store(y + i, k(load(x + i)));
+  if (i < n) {
+    const size_t r = n - i;
+    storePartial(y + i, k(loadPartial(x + i, r)), r);
+  }
+}
+
+// The table entry for an op: null when the op has no kernel in this build.
+template <class Op, class V>
+constexpr UnaryKernel<typename V::T> kernel_ptr() {
+  if constexpr (Op::kImplemented) {
+    return &unary_map<Op, V>;
+  } else {
+    return nullptr;
+  }
+}
+
+}  // namespace kern
+}  // namespace AK_ISA_NS
+}  // namespace ak
+
+#endif  // AK_KERNELS_DRIVER_H_
