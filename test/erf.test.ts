@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { erf, erfc } from '../lib/fallback/erf';
+import { erf, erfc, erfcx } from '../lib/fallback/erf';
 
 // Reference: test/fixtures/erf-ref.json, made by test/fixtures/gen_erf_ref.py
 // (mpmath, 300 bits, correctly rounded to double, subnormals included). Each
-// row: [x, erf(x), erfc(x), erfRes, erfcRes], where res = (exact - rounded) /
-// ulp(rounded), so the error against the exact value is also measurable.
+// row: [x, erf(x), erfc(x), erfRes, erfcRes, erfcx(x), erfcxRes], where
+// res = (exact - rounded) / ulp(rounded), so the error against the exact value
+// is also measurable.
 interface Fixture {
-  rows: [string, string, string, number, number][];
+  rows: [string, string, string, number, number, string, number][];
 }
 const fixture: Fixture = JSON.parse(
   readFileSync(fileURLToPath(new URL('./fixtures/erf-ref.json', import.meta.url)), 'utf8'),
@@ -18,6 +19,8 @@ const erfRef = fixture.rows.map((r) => Number(r[1]));
 const erfcRef = fixture.rows.map((r) => Number(r[2]));
 const erfRes = fixture.rows.map((r) => r[3]);
 const erfcRes = fixture.rows.map((r) => r[4]);
+const erfcxRef = fixture.rows.map((r) => Number(r[5]));
+const erfcxRes = fixture.rows.map((r) => r[6]);
 
 const MAX_ULP = 2; // contract for these helpers (aim: <= 1)
 
@@ -112,6 +115,14 @@ describe('erf / erfc against the mpmath table', () => {
     expect(r.max).toBeLessThanOrEqual(MAX_ULP);
     expect(r.maxExact).toBeLessThanOrEqual(1);
   });
+
+  it('erfcx max ULP error <= 2 (relative; large x, overflow for x < -26.63)', () => {
+    const r = measure(erfcx, erfcxRef, erfcxRes);
+    report('erfcx', r);
+    expect(r.bad).toEqual([]);
+    expect(r.max).toBeLessThanOrEqual(MAX_ULP);
+    expect(r.maxExact).toBeLessThanOrEqual(1);
+  });
 });
 
 describe('special values', () => {
@@ -128,6 +139,13 @@ describe('special values', () => {
     expect(erfc(-Infinity)).toBe(2);
     expect(erf(Number.MAX_VALUE)).toBe(1);
     expect(erfc(-Number.MAX_VALUE)).toBe(2);
+    expect(erfcx(NaN)).toBeNaN();
+    expect(erfcx(0)).toBe(1);
+    expect(erfcx(-0)).toBe(1);
+    expect(erfcx(Infinity)).toBe(0);
+    expect(erfcx(-Infinity)).toBe(Infinity);
+    expect(erfcx(-27)).toBe(Infinity);
+    expect(erfcx(Number.MAX_VALUE)).toBeGreaterThan(0); // 3.1e-309, subnormal
   });
 
   it('subnormal x: erf(x) ~ 2x/sqrt(pi), odd, no flush', () => {

@@ -198,31 +198,57 @@ const CX_TAB = new Float64Array([
   29.0, 0.019443267318222844, 0.01944326749071479, -1.7249194433910375e-10, -1.5177843693556344e-18, -0.0006696626385877042, 2.3050799179419153e-05, -7.929749230325276e-07, 2.726320573792837e-08, -9.367826530406871e-10, 3.2169599903809615e-11, -1.104073098707886e-12, 3.7870042086246686e-14, -1.2981878853998613e-15, 4.447627751736082e-17, -1.5286972187324077e-18, 5.23124557437352e-20,
   31.0, 0.018190209599233478, 0.01819020975381136, -1.5457788174466636e-10, -2.222186387207932e-19, -0.0005861719430369728, 1.8879365087323708e-05, -6.077502199584704e-07, 1.9554134305564704e-08, -6.288225943853178e-10, 2.0211293201396676e-11, -6.492871851618415e-13, 2.0847628782052984e-14, -6.690399917101256e-16, 2.1459873164035897e-17, -6.902894429744905e-19, 2.211879257215877e-20,
 ]);
+// erfcx(x) = (1/sqrt(pi))/x * (1 + u*A(u)), u = 1/x^2 <= 1/1024 (x >= 32),
+// degree 5; max |u*A error| = 2^-70.0
+const A_DEG = 5;
+const A0 = -0.5;
+const A1 = 0.7499999999999677;
+const A2 = -1.8749999996144506;
+const A3 = 6.562498313679863;
+const A4 = -29.52791283950358;
+const A5 = 159.37082985778576;
+const INV_SQRT_PI_HI = 0.5641895835477563; // 1/sqrt(pi) = HI + LO
+const INV_SQRT_PI_LO = 7.66772980658294e-18;
 // END GENERATED
 
-if (P_DEG !== 9 || CX_DEG !== 12 || CX_STRIDE !== 17 || CX_PER_BINADE_LOG2 !== 3 || CX_FIRST_BINADE !== -2) {
-  // The evaluation below is unrolled for this table shape.
-  throw new Error('erf.ts: generated erfcx table does not match the evaluator');
+if (
+  P_DEG !== 9 ||
+  A_DEG !== 5 ||
+  CX_DEG !== 12 ||
+  CX_STRIDE !== 17 ||
+  CX_PER_BINADE_LOG2 !== 3 ||
+  CX_FIRST_BINADE !== -2
+) {
+  // The evaluation below is unrolled for these shapes.
+  throw new Error('erf.ts: generated tables do not match the evaluator');
 }
 
 const SPLITTER = 134217729; // 2^27 + 1 (Veltkamp split into 26-bit halves)
 const ROUND_SHIFT = 6755399441055744; // 1.5 * 2^52: (y + S) - S rounds y to an integer
 const TWO_P64 = 18446744073709551616; // 2^64
 const TWO_M64 = 5.421010862427522e-20; // 2^-64
+const TWO_P100 = 1.2676506002282294e30; // 2^100
 const TWO_M100 = 7.888609052210118e-31; // 2^-100
+const TWO_P500 = 3.273390607896142e150; // 2^500
+const TWO_M600 = 2.409919865102884e-181; // 2^-600
 const TWO_M922 = 2.8206162122887962e-278; // 2^-922
 const TWO_M958 = 4.1045368012983762e-289; // 2^-958
 const SUBTINY = 9.332636185032189e-302; // 2^-1000
 const ERFC_UNDERFLOW = 27.3; // erfc(x) < 2^-1075 for x >= 27.2260171111083639
 const ERF_ONE = 6; // erfc(6) < 2^-54
+const ERFCX_OVERFLOW = -26.7; // erfcx(x) ~ 2 exp(x^2) > MAX_VALUE for x <= -26.63
 
-// 2^-i for i = 0 .. 1022 (exact; built once).
+// 2^-i and 2^i for i = 0 .. 1022 (exact; built once).
 const POW2_NEG = new Float64Array(1023);
+const POW2_POS = new Float64Array(1023);
 {
   let v = 1;
+  let w = 1;
   for (let i = 0; i < 1023; i++) {
     POW2_NEG[i] = v;
+    POW2_POS[i] = w;
     v *= 0.5;
+    w *= 2;
   }
 }
 
@@ -234,15 +260,20 @@ const HI_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 const CX_SHIFT = 20 - CX_PER_BINADE_LOG2;
 const CX_BASE = (1023 + CX_FIRST_BINADE) << CX_PER_BINADE_LOG2;
 
+// Results of the cores below (module scratch: no allocation per call).
+let coreHi = 0;
+let coreLo = 0;
+let coreK = 0;
+let sqLo = 0; // sq(): x*x = p + sqLo exactly
+let expLo = 0; // expCore(): exp(a + ae) = 2^expK * (T_hi + expLo), T_hi = EXP2_TAB[expTb]
+let expK = 0;
+let expTb = 0;
+let cxRow = 0; // cxTail(): row offset in CX_TAB
+
 /** P(z) - P0 with erf(x) = x + x*P(x*x), 0 <= z < 1/4. */
 function erfSmallQ(z: number): number {
   return z * (P1 + z * (P2 + z * (P3 + z * (P4 + z * (P5 + z * (P6 + z * (P7 + z * (P8 + z * P9))))))));
 }
-
-// Results of erfSmallCore and erfcCore (module scratch: no allocation per call).
-let coreHi = 0;
-let coreLo = 0;
-let coreK = 0;
 
 /**
  * erf(x) for |x| < 0.5 (x not subnormal) as coreHi + coreLo:
@@ -272,31 +303,42 @@ function erfTiny(a: number): number {
   return (t1 + (e + l) - TWO_M958) * TWO_M64;
 }
 
-
-/**
- * erfc(x) = exp(-x^2) * erfcx(x) for 0.25 <= x < 27.3, left unrounded:
- * erfc(x) = (coreHi + coreLo) * 2^coreK, |coreLo| <~ 0.07 |coreHi|.
- */
-function erfcCore(x: number): void {
-  // x*x = p + pe exactly.
+/** x*x = result + sqLo exactly (Dekker; |x| < 2^500 and x*x not subnormal). */
+function sq(x: number): number {
   const c = SPLITTER * x;
   const xh = c - (c - x);
   const xl = x - xh;
   const p = x * x;
-  const pe = xh * xh - p + 2 * xh * xl + xl * xl;
-  // exp(-p - pe) = 2^k * 2^(j/64) * exp(r)
-  const nf = ROUND_SHIFT - p * INV_LN2_64 - ROUND_SHIFT; // round(-p * 64 / ln2)
+  sqLo = xh * xh - p + 2 * xh * xl + xl * xl;
+  return p;
+}
+
+/**
+ * exp(a + ae) = 2^expK * (T_hi + expLo) for |a| <= 709.8, |ae| <= ulp(a):
+ * a = n ln2/64 + r (Cody-Waite, n*LN2_64_HI exact), T = 2^(j/64) from the
+ * double-double table, exp(r) = 1 + q(r).  Returns T_hi; the relative error
+ * of T_hi + expLo is about 2^-62.
+ */
+function expCore(a: number, ae: number): number {
+  const nf = ROUND_SHIFT + a * INV_LN2_64 - ROUND_SHIFT; // round(a * 64 / ln2)
   const n = nf | 0;
-  const r = -p - nf * LN2_64_HI - nf * LN2_64_LO - pe;
+  const r = a - nf * LN2_64_HI - nf * LN2_64_LO + ae;
   const q = r + r * r * (G0 + r * (G1 + r * (G2 + r * (G3 + r * G4))));
   const tb = (n & 63) << 2;
   const th = EXP2_TAB[tb];
-  const eLo = EXP2_TAB[tb + 1] + th * q; // exp(-x^2) = 2^k * (th + eLo)
-  // erfcx(x) = c0 + s
+  expLo = EXP2_TAB[tb + 1] + th * q;
+  expK = n >> 6;
+  expTb = tb;
+  return th;
+}
+
+/** erfcx(x) - c0 for 0.25 <= x < 32, c0 = CX_TAB[cxRow + 1] (interval's leading term). */
+function cxTail(x: number): number {
   BITS_F64[0] = x;
   const o = ((BITS_U32[HI_WORD] >>> CX_SHIFT) - CX_BASE) * CX_STRIDE;
-  const t = x - CX_TAB[o];
-  const s =
+  cxRow = o;
+  const t = x - CX_TAB[o]; // exact (Sterbenz)
+  return (
     CX_TAB[o + 4] +
     t *
       (CX_TAB[o + 5] +
@@ -316,7 +358,21 @@ function erfcCore(x: number): void {
                                   (CX_TAB[o + 12] +
                                     t *
                                       (CX_TAB[o + 13] +
-                                        t * (CX_TAB[o + 14] + t * (CX_TAB[o + 15] + t * CX_TAB[o + 16])))))))))));
+                                        t * (CX_TAB[o + 14] + t * (CX_TAB[o + 15] + t * CX_TAB[o + 16])))))))))))
+  );
+}
+
+/**
+ * erfc(x) = exp(-x^2) * erfcx(x) for 0.25 <= x < 27.3, left unrounded:
+ * erfc(x) = (coreHi + coreLo) * 2^coreK, |coreLo| <~ 0.07 |coreHi|.
+ */
+function erfcCore(x: number): void {
+  const p = sq(x);
+  const th = expCore(-p, -sqLo);
+  const eLo = expLo;
+  const tb = expTb;
+  const s = cxTail(x);
+  const o = cxRow;
   const c0 = CX_TAB[o + 1];
   // th * c0 = ph + pl exactly (both split into 26-bit halves in the tables).
   const ph = th * c0;
@@ -327,15 +383,14 @@ function erfcCore(x: number): void {
   const pl = thh * c0h - ph + thh * c0l + thl * c0h + thl * c0l;
   coreHi = ph;
   coreLo = pl + (eLo * (c0 + s) + th * s);
-  coreK = n >> 6;
+  coreK = expK;
 }
 
-/** erfc(x) for 0.25 <= x < 27.3, rounded once. */
+/** erfc(x) for 0.25 <= x < 27.3, rounded once (also when subnormal). */
 function erfcMid(x: number): number {
   erfcCore(x);
-  const m = coreHi + coreLo;
   const k = coreK;
-  if (k >= -1000) return m * POW2_NEG[-k];
+  if (k >= -1000) return (coreHi + coreLo) * POW2_NEG[-k];
   // x > 26.2: scale by 2^(k+100) first (exact), then 2^-100.
   const sc = POW2_NEG[-k - 100];
   const u = coreHi * sc;
@@ -360,6 +415,60 @@ function erfMid(x: number): number {
   return h + (1 - h - eh - coreLo * sc);
 }
 
+/** erfcx(x) = 1/(x sqrt(pi)) * (1 + g) for x >= 2^-100, g = u*A(u); one final rounding. */
+function erfcxAsym(x: number, g: number): number {
+  const q = INV_SQRT_PI_HI / x;
+  // q*x = p + pe exactly, so INV_SQRT_PI_HI - q*x = rho exactly.
+  let c = SPLITTER * q;
+  const qh = c - (c - q);
+  const ql = q - qh;
+  c = SPLITTER * x;
+  const xh = c - (c - x);
+  const xl = x - xh;
+  const p = q * x;
+  const pe = qh * xh - p + qh * xl + ql * xh + ql * xl;
+  const rho = INV_SQRT_PI_HI - p - pe;
+  return q + (rho + INV_SQRT_PI_LO + INV_SQRT_PI_HI * g) / x;
+}
+
+/** erfcx(x) for x < 0.25: exp(x^2) * erfc(x), both as double-doubles. */
+function erfcxLow(x: number): number {
+  if (x <= ERFCX_OVERFLOW) return Infinity; // also -Infinity
+  // erfc(x) = eh + el
+  let eh: number;
+  let el: number;
+  if (x > -0.5) {
+    const xp = x * (P0 + erfSmallQ(x * x));
+    eh = 1 - x;
+    el = 1 - eh - x - xp;
+  } else if (x > -ERF_ONE) {
+    erfcCore(-x); // 2 - erfc(-x)
+    const sc = POW2_NEG[-coreK]; // 2^k >= 2^-53 here: exact scaling
+    const ch = coreHi * sc;
+    eh = 2 - ch;
+    el = 2 - eh - ch - coreLo * sc;
+  } else {
+    eh = 2;
+    el = -erfcMid(-x); // < 2^-54
+  }
+  // exp(x^2) = 2^expK * (th + expLo)
+  const p = sq(x);
+  const th = expCore(p, sqLo);
+  const tb = expTb;
+  // th * eh = ph + pl exactly
+  const c = SPLITTER * eh;
+  const ehh = c - (c - eh);
+  const ehl = eh - ehh;
+  const thh = EXP2_TAB[tb + 2];
+  const thl = EXP2_TAB[tb + 3];
+  const ph = th * eh;
+  const pl = thh * ehh - ph + thh * ehl + thl * ehh + thl * ehl;
+  const m = ph + (pl + th * el + expLo * (eh + el));
+  const k = expK; // 0 <= k <= 1023
+  if (k < 1000) return m * POW2_POS[k];
+  return m * POW2_POS[k - 100] * TWO_P100; // may overflow to Infinity: rounded once
+}
+
 /** The error function erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt. */
 export function erf(x: number): number {
   const a = Math.abs(x);
@@ -382,7 +491,6 @@ export function erf(x: number): number {
 
 /** The complementary error function erfc(x) = 1 - erf(x), accurate in relative terms. */
 export function erfc(x: number): number {
-  const a = Math.abs(x);
   if (x < 0.25 && x > -0.5) {
     // 1 - x - x*P with 1 - x = hi + lo exactly (Fast2Sum, |x| < 1).
     const xp = x * (P0 + erfSmallQ(x * x));
@@ -394,7 +502,29 @@ export function erfc(x: number): number {
     if (x < ERFC_UNDERFLOW) return erfcMid(x);
     return 0;
   }
-  if (x > -ERF_ONE) return 2 - erfcMid(a);
+  if (x > -ERF_ONE) return 2 - erfcMid(-x);
   if (x <= -ERF_ONE) return 2;
+  return NaN;
+}
+
+/**
+ * The scaled complementary error function erfcx(x) = exp(x^2) * erfc(x),
+ * accurate in relative terms everywhere (~1/(x sqrt(pi)) for large x,
+ * overflows to Infinity for x < -26.63).
+ */
+export function erfcx(x: number): number {
+  if (x >= 0.25) {
+    if (x < 32) {
+      const s = cxTail(x);
+      return CX_TAB[cxRow + 1] + s;
+    }
+    if (x < TWO_P500) {
+      const u = 1 / (x * x);
+      return erfcxAsym(x, u * (A0 + u * (A1 + u * (A2 + u * (A3 + u * (A4 + u * A5))))));
+    }
+    if (x === Infinity) return 0;
+    return erfcxAsym(x * TWO_M600, 0) * TWO_M600; // 1/(x sqrt(pi)); u*A(u) < 2^-1000
+  }
+  if (x < 0.25) return erfcxLow(x);
   return NaN;
 }
