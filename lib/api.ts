@@ -3,6 +3,7 @@
  * a call can get wrong is checked here, once, before the backend is touched.
  */
 import type { Backend } from './backend';
+import { createExprApi, type ExprApi } from './expr';
 import { unaryOps, unaryNames, type ParamDef, type UnaryName, type UnaryOpDef, type UnaryParams } from './ops';
 import type { AsyncOptions, FloatArray, Info, OutOptions } from './types';
 import { checkFloatArray, checkLike, checkNoPartialOverlap, checkOptionsObject, describe, dtypeOf, unknownOption } from './validate';
@@ -20,7 +21,7 @@ export interface UnaryActivation<P> {
 
 export type UnaryApi = { readonly [N in UnaryName]: UnaryActivation<UnaryParams<N>> };
 
-export interface Api extends UnaryApi {
+export interface Api extends UnaryApi, ExprApi {
   info(): Info;
 }
 
@@ -178,5 +179,6 @@ export function createApi(backend: Backend): Api {
     version: VERSION,
     loadError: backend.loadError,
   });
+  Object.assign(api, createExprApi(backend));
   return api as unknown as Api;
 }

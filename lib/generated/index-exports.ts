@@ -20,3 +20,5 @@ export const hardSwish = api.hardSwish;
 export const softsign = api.softsign;
 export const rbf = api.rbf;
 export const info = api.info;
+export const compile = api.compile;
+export const stats = api.stats;
