@@ -76,6 +76,7 @@ double bound_f32(int fn) {
 double bound_f64(int fn) {
   switch (fn) {
     case akt::k_exp: return 1.5;
+    case akt::k_mish: return 3.0;
     default: return 2.0;
   }
 }
