@@ -1,0 +1,369 @@
+'use strict';
+/**
+ * The benchmark harness: runs op × size × mode × implementation, with
+ * warm-up, batched samples of at least `minSampleMs`, and implementations
+ * alternated sample by sample so that machine drift (other processes, clock
+ * changes, thermal) hits all of them alike. Programmatic entry: runBench().
+ *
+ * Every figure is computed from per-call times in nanoseconds (a sample's
+ * batch time divided by its number of calls); all of them land in the JSON.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const stats = require('./stats.cjs');
+const { allImpls, loadDist, naive } = require('./impls.cjs');
+const report = require('./report.cjs');
+const plot = require('./plot.cjs');
+
+const SCHEMA = 1;
+const DEFAULT_SIZES = [4096, 65536, 1 << 20, 1 << 24];
+const MODES = ['out', 'alloc'];
+const DTYPES = { float32: Float32Array, float64: Float64Array };
+
+/** The registry, from the build: the only list of op names. */
+function registry() {
+  const ops = loadDist('ops.js');
+  return { names: ops.unaryNames, defs: ops.unaryOps };
+}
+
+/**
+ * Ops the harness benchmarks by default in --quick mode: a cheap exact op,
+ * the classic transcendental one and the costly one. Checked against the
+ * registry at start-up, so a rename fails loudly here.
+ */
+const QUICK_OPS = ['relu', 'sigmoid', 'gelu'];
+
+/** How ops are grouped into plots: by what bounds their speed, read from the registry. */
+function familyOf(def) {
+  return def.exact ? 'piecewise-linear' : 'transcendental';
+}
+
+/** The op's parameters at the registry's defaults, as the naive loops and peers need them. */
+function defaultParams(def) {
+  const p = {};
+  for (const d of def.params) p[d.name] = d.default;
+  return p;
+}
+
+function fail(msg) {
+  const e = new Error(msg);
+  e.code = 'BENCH_CONFIG';
+  return e;
+}
+
+/** Fills in defaults and rejects anything unknown, naming the offending value. */
+function resolveConfig(user = {}) {
+  const reg = registry();
+  const known = new Set(['ops', 'sizes', 'dtype', 'modes', 'impls', 'samples', 'minSampleMs', 'warmupMs', 'seed', 'outDir', 'write', 'quick', 'stamp', 'resamples']);
+  for (const k of Object.keys(user)) if (!known.has(k)) throw fail(`bench: unknown option ${JSON.stringify(k)}`);
+  const quick = Boolean(user.quick);
+  for (const op of QUICK_OPS) if (!reg.names.includes(op)) throw fail(`bench: quick-mode op ${op} is not in the registry (lib/ops.ts)`);
+  const ops = user.ops ?? (quick ? QUICK_OPS : reg.names);
+  for (const op of ops) {
+    if (!reg.names.includes(op)) throw fail(`bench: unknown op ${JSON.stringify(op)}; the registry has ${reg.names.join(', ')}`);
+  }
+  const sizes = user.sizes ?? (quick ? [4096, 1 << 20] : DEFAULT_SIZES);
+  for (const n of sizes) if (!Number.isSafeInteger(n) || n < 1) throw fail(`bench: sizes must be positive integers, got ${n}`);
+  const dtype = user.dtype ?? 'float32';
+  if (!DTYPES[dtype]) throw fail(`bench: dtype must be float32 or float64, got ${JSON.stringify(dtype)}`);
+  // --quick keeps to the preallocated-out mode: it must finish in about a minute on a small shared machine.
+  const modes = user.modes ?? (quick ? ['out'] : MODES);
+  for (const m of modes) if (!MODES.includes(m)) throw fail(`bench: modes are ${MODES.join(', ')}, got ${JSON.stringify(m)}`);
+  const samples = user.samples ?? (quick ? 10 : 15);
+  if (!Number.isSafeInteger(samples) || samples < 1) throw fail(`bench: samples must be a positive integer, got ${samples}`);
+  const minSampleMs = user.minSampleMs ?? 10;
+  const warmupMs = user.warmupMs ?? (quick ? 30 : 100);
+  for (const [k, v] of [['minSampleMs', minSampleMs], ['warmupMs', warmupMs]]) {
+    if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw fail(`bench: ${k} must be a finite number ≥ 0, got ${v}`);
+  }
+  return {
+    ops: [...ops],
+    sizes: [...sizes],
+    dtype,
+    modes: [...modes],
+    impls: user.impls ? [...user.impls] : null,
+    samples,
+    minSampleMs,
+    warmupMs,
+    seed: user.seed ?? 1,
+    resamples: user.resamples ?? 2000,
+    outDir: user.outDir ?? path.join(__dirname, 'results'),
+    write: user.write ?? true,
+    quick,
+    stamp: user.stamp ?? new Date().toISOString().replace(/[:.]/g, '-'),
+  };
+}
+
+/** Inputs uniform on [-8, 8): both signs, both saturated tails and the curved middle of every op. */
+function makeInput(Ctor, n, seed) {
+  const u = stats.rng(seed);
+  const x = new Ctor(n);
+  for (let i = 0; i < n; i++) x[i] = 16 * u() - 8;
+  return x;
+}
+
+/**
+ * Calls cycle through a pool of distinct inputs. One small array repeated
+ * call after call lets the branch predictor learn its data: on this machine
+ * the JS loops over one repeated 4096-element input ran 2.5-6× faster than
+ * over fresh data, which no user sees. A pool of at least POOL_ELEMENTS
+ * elements in all (at most MAX_POOL arrays, a power of two for a cheap index)
+ * defeats that while small sizes stay cache-resident.
+ */
+const POOL_ELEMENTS = 1 << 16;
+const MAX_POOL = 16;
+
+function poolSize(n) {
+  let k = 1;
+  while (k < MAX_POOL && k * n < POOL_ELEMENTS) k *= 2;
+  return k;
+}
+
+function cpuFlags() {
+  try {
+    const text = fs.readFileSync('/proc/cpuinfo', 'utf8');
+    const line = text.split('\n').find((l) => l.startsWith('flags'));
+    if (!line) return null;
+    const have = new Set(line.split(':')[1].trim().split(/\s+/));
+    return ['sse4_2', 'avx', 'avx2', 'fma', 'avx512f', 'avx512bw', 'avx512vl', 'avx512dq'].filter((f) => have.has(f));
+  } catch {
+    return null;
+  }
+}
+
+function describeMachine() {
+  const cpus = os.cpus();
+  let pkg = null;
+  try {
+    pkg = loadDist('index.js').default.info();
+  } catch (e) {
+    pkg = { error: String(e.message) };
+  }
+  return {
+    cpu: cpus[0] ? cpus[0].model.trim() : 'unknown',
+    logicalCpus: cpus.length,
+    availableParallelism: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
+    cpuFlags: cpuFlags(),
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    platform: process.platform,
+    arch: process.arch,
+    osRelease: os.release(),
+    node: process.version,
+    v8: process.versions.v8,
+    package: pkg,
+    isa: pkg && pkg.isa,
+    threads: pkg && pkg.threads,
+  };
+}
+
+function now() {
+  return process.hrtime.bigint();
+}
+
+/** Calls per sample and warm-up: doubles the batch until one batch lasts minSampleMs, for at least warmupMs in all. */
+async function calibrate(runner, minSampleMs, warmupMs, pool) {
+  const minNs = minSampleMs * 1e6;
+  // A whole number of passes over the input pool, so every input weighs the same in a sample.
+  let reps = pool;
+  let spent = 0;
+  let batches = 0;
+  for (;;) {
+    const t = await timeBatch(runner, reps);
+    spent += t;
+    batches++;
+    if (t < minNs) {
+      // Grow towards the target, by at most ×10 a step so a fluke fast batch cannot overshoot wildly.
+      reps = Math.max(reps + pool, pool * Math.ceil((reps * Math.min(10, (1.2 * minNs) / Math.max(t, 1))) / pool));
+      continue;
+    }
+    if (spent >= warmupMs * 1e6 && batches >= 2) return reps;
+  }
+}
+
+async function timeBatch(runner, reps) {
+  if (runner.async) {
+    const t0 = now();
+    for (let k = 0; k < reps; k++) await runner.run(k);
+    return Number(now() - t0);
+  }
+  const run = runner.run;
+  const t0 = now();
+  for (let k = 0; k < reps; k++) run(k);
+  return Number(now() - t0);
+}
+
+/** Largest |y - ref| / max(1, |ref|): NaN where one side is NaN and the other is not. */
+function deviation(y, ref) {
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const a = y[i];
+    const b = ref[i];
+    if (a !== a || b !== b) {
+      if ((a !== a) !== (b !== b)) return NaN;
+      continue;
+    }
+    const d = Math.abs(a - b) / Math.max(1, Math.abs(b));
+    if (d > worst) worst = d;
+  }
+  return worst;
+}
+
+/**
+ * Runs the benchmark. hooks.onProgress({ done, total, label }) is called as
+ * samples complete; hooks.log(message) receives notes (absent peers, skips).
+ * Returns the results object (also written as JSON, with the SVG plots and a
+ * Markdown table, unless config.write is false).
+ */
+async function runBench(userConfig = {}, hooks = {}) {
+  const config = resolveConfig(userConfig);
+  const log = hooks.log ?? (() => {});
+  const progress = hooks.onProgress ?? (() => {});
+  const reg = registry();
+  for (const key of Object.keys(naive)) {
+    if (!reg.names.includes(key)) throw new Error(`bench/naive.cjs has a loop for ${key}, which is not in the registry`);
+  }
+
+  let impls = allImpls();
+  if (config.impls) {
+    const ids = impls.map((i) => i.id);
+    for (const id of config.impls) if (!ids.includes(id)) throw fail(`bench: unknown implementation ${JSON.stringify(id)}; known: ${ids.join(', ')}`);
+    impls = impls.filter((i) => config.impls.includes(i.id));
+  }
+
+  const startedAt = new Date().toISOString();
+  const loadStart = os.loadavg();
+  const implementations = [];
+  const live = [];
+  for (const impl of impls) {
+    const r = await impl.init({ config });
+    const entry = { id: impl.id, label: impl.label, kind: impl.kind, available: r.available };
+    if (r.available) {
+      Object.assign(entry, { version: r.version ?? null, notes: r.notes ?? null });
+      if (r.options) entry.options = r.options;
+      if (r.info) entry.info = r.info;
+      live.push(impl);
+    } else {
+      entry.reason = r.reason;
+      log(`absent: ${impl.label}: ${r.reason}`);
+    }
+    implementations.push(entry);
+  }
+
+  const jsApi = loadDist('js.js').default;
+  const Ctor = DTYPES[config.dtype];
+  const cells = [];
+  const skipped = [];
+  const total = config.ops.length * config.sizes.length * config.modes.length * config.samples;
+  let done = 0;
+
+  for (const size of config.sizes) {
+    const xs = Array.from({ length: poolSize(size) }, (_, j) => makeInput(Ctor, size, config.seed + 7919 * j + size));
+    const mask = xs.length - 1;
+    for (const op of config.ops) {
+      const def = reg.defs[op];
+      const params = defaultParams(def);
+      const ref = jsApi[op](xs[0]);
+      for (const mode of config.modes) {
+        const label = `${op} n=${size} ${mode}`;
+        const runners = [];
+        for (const impl of live) {
+          const why = impl.supports(op, config.dtype);
+          if (why) {
+            if (!skipped.some((s) => s.impl === impl.id && s.op === op)) skipped.push({ impl: impl.id, op, dtype: config.dtype, reason: why });
+            continue;
+          }
+          const task = { op, params, dtype: config.dtype, n: size, mode, xs, mask, out: mode === 'out' ? new Ctor(size) : null };
+          let runner;
+          try {
+            runner = await impl.prepare(task);
+          } catch (e) {
+            runner = { skip: String(e && e.message ? e.message : e).split('\n')[0] };
+          }
+          if (runner.skip) {
+            if (!skipped.some((s) => s.impl === impl.id && s.op === op)) skipped.push({ impl: impl.id, op, dtype: config.dtype, reason: runner.skip });
+            continue;
+          }
+          runners.push({ impl, runner, samples: [] });
+        }
+
+        for (const r of runners) {
+          r.reps = await calibrate(r.runner, config.minSampleMs, config.warmupMs, mask + 1);
+          // After warm-up, the output must be the op (copy: the input) of input 0.
+          const y = await r.runner.run(0);
+          r.deviation = deviation(y, r.impl.kind === 'bound' ? xs[0] : ref);
+        }
+
+        for (let s = 0; s < config.samples; s++) {
+          // A B C, B C A, ...: alternated, and no one always first after the previous cell's cleanup.
+          for (let k = 0; k < runners.length; k++) {
+            const r = runners[(s + k) % runners.length];
+            r.samples.push(await timeBatch(r.runner, r.reps) / r.reps);
+          }
+          done++;
+          progress({ done, total, label });
+        }
+
+        cells.push(summarizeCell({ op, family: familyOf(def), size, mode, dtype: config.dtype, inputs: xs.length, runners, config }));
+      }
+    }
+  }
+  for (const impl of live) await impl.close();
+
+  const results = {
+    schema: SCHEMA,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    config: { ...config, outDir: undefined },
+    machine: { ...describeMachine(), loadavg: { start: loadStart, end: os.loadavg() } },
+    statistics: {
+      statistic: 'median of per-call times over samples',
+      ci: `percentile bootstrap, ${config.resamples} resamples, 95%`,
+      test: `two-sided Mann-Whitney U (exact without ties for small samples, else normal approximation with tie correction), significant at p < ${stats.ALPHA}`,
+      input: 'uniform on [-8, 8), seeded, the same arrays for every implementation; calls cycle through a pool of distinct inputs of at least 65536 elements in all (at most 16 arrays)',
+    },
+    implementations,
+    skipped,
+    cells,
+  };
+
+  if (config.write) results.files = writeOutputs(results, config);
+  return results;
+}
+
+/** Medians, intervals, throughput and the comparisons against the best peer and the JS twin. */
+function summarizeCell({ op, family, size, mode, dtype, inputs, runners, config }) {
+  const bytes = DTYPES[dtype].BYTES_PER_ELEMENT;
+  const opt = { resamples: config.resamples, seed: config.seed };
+  const rows = runners.map((r) => ({ id: r.impl.id, kind: r.impl.kind, reps: r.reps, deviation: r.deviation, samplesNs: r.samples, time: stats.summarize(r.samples, opt) }));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const copy = byId.get('copy');
+  const peers = rows.filter((r) => r.kind === 'peer');
+  const bestPeer = peers.length ? peers.reduce((a, b) => (b.time.median < a.time.median ? b : a)) : null;
+  const js = byId.get('js');
+  for (const r of rows) {
+    const t = r.time;
+    r.melemPerS = { median: (size / t.median) * 1e3, ci: [(size / t.ci[1]) * 1e3, (size / t.ci[0]) * 1e3] };
+    r.gbPerS = (size * bytes * 2) / t.median;
+    r.pctCopy = copy ? (100 * copy.time.median) / t.median : null;
+    r.vsBestPeer = bestPeer && bestPeer !== r ? { peer: bestPeer.id, ...stats.compare(r.samplesNs, bestPeer.samplesNs, opt) } : null;
+    r.vsJs = js && js !== r ? stats.compare(r.samplesNs, js.samplesNs, opt) : null;
+  }
+  return { op, family, dtype, size, mode, inputs, bestPeer: bestPeer ? bestPeer.id : null, rows };
+}
+
+function writeOutputs(results, config) {
+  fs.mkdirSync(config.outDir, { recursive: true });
+  const base = path.join(config.outDir, config.stamp);
+  const files = { json: `${base}.json`, markdown: `${base}.md`, svg: [] };
+  for (const spec of plot.plotSpecs(results)) {
+    const file = `${base}-${spec.family}-${spec.dtype}-${spec.mode}.svg`;
+    fs.writeFileSync(file, plot.renderPlot(spec));
+    files.svg.push(file);
+  }
+  fs.writeFileSync(files.markdown, report.markdown(results));
+  fs.writeFileSync(files.json, JSON.stringify({ ...results, files }, null, 1));
+  return files;
+}
+
+module.exports = { runBench, resolveConfig, familyOf, registry, deviation, makeInput, QUICK_OPS, DEFAULT_SIZES };

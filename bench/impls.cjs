@@ -1,0 +1,214 @@
+'use strict';
+/**
+ * The implementations the benchmark times. Each one is
+ *   { id, label, kind, init(ctx) → { available, reason?, version?, notes? },
+ *     supports(op, dtype) → null | why not, prepare(task) → runner | { skip },
+ *     close() }
+ * where a runner is { async, run(k) → output (or a promise of it) }, and a task
+ * is { op, params, dtype, n, mode, xs, mask, out }: call k reads the input
+ * xs[k & mask] (a pool of distinct inputs, see harness.cjs); `mode` 'out'
+ * writes into the preallocated `out`, 'alloc' returns a new array as a plain
+ * call does.
+ *
+ * kind: 'bound' (the copy: no activation can beat one read and one write),
+ * 'ours' (this package), 'naive' (hand-written loops), 'peer' (other
+ * libraries). New backends (native ISA levels, thread counts) plug in here.
+ */
+const path = require('node:path');
+const naive = require('./naive.cjs');
+const { createOrtImpl } = require('./peers/ort.cjs');
+const { createTfjsImpl } = require('./peers/tfjs.cjs');
+
+const root = path.join(__dirname, '..');
+
+/** The built package; the bench runs on what users get, so it needs `npm run build` first. */
+function loadDist(file) {
+  const p = path.join(root, 'dist', file);
+  try {
+    return require(p);
+  } catch (e) {
+    if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).includes(p)) {
+      throw new Error(`bench: ${path.relative(root, p)} is missing; run \`npm run build\` first`);
+    }
+    throw e;
+  }
+}
+
+const copyImpl = {
+  id: 'copy',
+  label: 'copy bound',
+  kind: 'bound',
+  async init() {
+    return { available: true, notes: 'out.set(x) / x.slice(): one read and one write per element, no arithmetic' };
+  },
+  supports: () => null,
+  async prepare(task) {
+    const { xs, mask, out } = task;
+    if (task.mode === 'out') return { async: false, run: (k) => { out.set(xs[k & mask]); return out; } };
+    return { async: false, run: (k) => xs[k & mask].slice() };
+  },
+  async close() {},
+};
+
+/** One implementation over a public API object (the JS twin, or the native addon under given settings). */
+function apiImpl({ id, label, kind = 'ours', load, describe }) {
+  let api = null;
+  return {
+    id,
+    label,
+    kind,
+    async init(ctx) {
+      const r = await load(ctx);
+      if (!r.api) return { available: false, reason: r.reason };
+      api = r.api;
+      return { available: true, version: api.info().version, notes: describe ? describe(api) : undefined, info: api.info() };
+    },
+    supports(op) {
+      return typeof api[op] === 'function' ? null : 'not in this build';
+    },
+    async prepare(task) {
+      const f = api[task.op];
+      const { xs, mask, out } = task;
+      // The call exactly as a user writes it (default parameters), options object included.
+      if (task.mode === 'out') return { async: false, run: (k) => f(xs[k & mask], { out }) };
+      return { async: false, run: (k) => f(xs[k & mask]) };
+    },
+    async close() {},
+  };
+}
+
+const jsImpl = apiImpl({
+  id: 'js',
+  label: 'JS twin',
+  load: async () => ({ api: loadDist('js.js').default }),
+  describe: () => "activation-kernels/js: the package's pure-JS implementation",
+});
+
+/**
+ * The native addon, loaded once for all native implementations. The public
+ * backend runs the JS twin for any op/dtype the binary has no kernel for, so
+ * every native implementation probes the binding per op and dtype and
+ * reports "no native kernel" instead of timing the twin under a native label.
+ */
+let nativeState = null;
+
+function loadNativeState() {
+  if (nativeState) return nativeState;
+  let mod;
+  try {
+    mod = loadDist('native.js');
+  } catch (e) {
+    nativeState = { error: firstLine(e) };
+    return nativeState;
+  }
+  if (typeof mod.loadNative !== 'function') {
+    nativeState = { error: 'this build has no native loader' };
+    return nativeState;
+  }
+  const r = mod.loadNative();
+  if (!r.backend) {
+    nativeState = { error: r.error };
+    return nativeState;
+  }
+  const { createApi } = loadDist('api.js');
+  const { unaryNames, unaryOps } = loadDist('ops.js');
+  nativeState = { backend: r.backend, levels: mod.ISA_LEVELS, createApi, unaryNames, unaryOps };
+  return nativeState;
+}
+
+function firstLine(e) {
+  return String(e && e.message ? e.message : e).split('\n')[0].slice(0, 300);
+}
+
+/** Whether the binary runs `op` in `dtype` at ISA `level` itself (it returns false, writing nothing, when it would not). */
+function nativeHasKernel(state, level, op, dtype) {
+  const id = state.unaryNames.indexOf(op);
+  if (id < 0) return false;
+  const Ctor = dtype === 'float64' ? Float64Array : Float32Array;
+  const p = state.unaryOps[op].params.map((d) => (d.kind === 'enum' ? d.values.indexOf(d.default) : dtype === 'float32' ? Math.fround(d.default) : d.default));
+  const k = state.levels.indexOf(level);
+  return Boolean(state.backend.binding.unaryIsa(k, id, new Ctor(8), new Ctor(8), p[0] ?? 0, p[1] ?? 0));
+}
+
+/**
+ * The package's default entry (best ISA, default threads): what `require('activation-kernels')`
+ * gives a user. When the addon does not load it is the JS twin, so it is
+ * reported absent rather than timed twice.
+ */
+function nativeDefaultImpl() {
+  let isa = null;
+  const impl = apiImpl({
+    id: 'native',
+    label: 'native',
+    load: async () => {
+      const st = loadNativeState();
+      if (st.error) return { reason: `the native addon did not load: ${st.error}` };
+      const api = loadDist('index.js').default;
+      const info = api.info();
+      if (info.backend !== 'native') return { reason: `the package entry runs the ${info.backend} backend (${info.loadError ?? 'ACTIVATION_KERNELS_BACKEND?'})` };
+      isa = info.isa;
+      impl.label = `native (${info.isa}, ${info.threads} thr)`;
+      return { api };
+    },
+    describe: (api) => {
+      const i = api.info();
+      return `activation-kernels default entry: native addon, ISA ${i.isa}, ${i.threads} thread(s)`;
+    },
+  });
+  const supportsApi = impl.supports;
+  impl.supports = (op, dtype) => supportsApi(op, dtype) ?? (nativeHasKernel(loadNativeState(), isa, op, dtype) ? null : `no native ${dtype} kernel at ${isa} in this build`);
+  return impl;
+}
+
+/**
+ * The addon pinned to one ISA level (single thread once threads exist), to
+ * show what each instruction set buys. The level the default entry already
+ * runs is left out while the default is single-threaded: it would be the
+ * same code timed twice.
+ */
+function nativeIsaImpls() {
+  const st = loadNativeState();
+  if (st.error) return [];
+  const info = st.backend.binding.info();
+  const defaultThreads = st.backend.threads();
+  return info.isas
+    .filter((level) => !(level === st.backend.isa && defaultThreads === 1))
+    .map((level) => {
+      const impl = apiImpl({
+        id: `native-${level}`,
+        label: `native ${level}`,
+        load: async () => ({ api: st.createApi(st.backend.withIsa(level)) }),
+        describe: () => `native addon pinned to ISA ${level} (withIsa), 1 thread`,
+      });
+      const supportsApi = impl.supports;
+      impl.supports = (op, dtype) => supportsApi(op, dtype) ?? (nativeHasKernel(st, level, op, dtype) ? null : `no native ${dtype} kernel at ${level} in this build`);
+      return impl;
+    });
+}
+
+const naiveImpl = {
+  id: 'naive',
+  label: 'naive JS loop',
+  kind: 'naive',
+  async init() {
+    return { available: true, notes: 'the textbook formula on Math.* in a plain for loop (bench/naive.cjs)' };
+  },
+  supports(op) {
+    return naive[op] ? null : 'no hand-written loop for this op';
+  },
+  async prepare(task) {
+    const kernel = naive[task.op](task.params);
+    const { xs, mask, out, n } = task;
+    const Ctor = xs[0].constructor;
+    if (task.mode === 'out') return { async: false, run: (k) => { kernel(xs[k & mask], out); return out; } };
+    return { async: false, run: (k) => { const y = new Ctor(n); kernel(xs[k & mask], y); return y; } };
+  },
+  async close() {},
+};
+
+/** Every implementation the bench knows, in table order. */
+function allImpls() {
+  return [copyImpl, nativeDefaultImpl(), ...nativeIsaImpls(), jsImpl, naiveImpl, createOrtImpl(), createTfjsImpl()];
+}
+
+module.exports = { allImpls, loadDist, apiImpl, naive };

@@ -1,0 +1,82 @@
+'use strict';
+/**
+ * The loops people write by hand when they need an activation in JS: the
+ * textbook formula on Math.*, one element at a time, no care for accuracy at
+ * the edges. This is the baseline the package has to beat to be worth a
+ * dependency, so each loop is written the obvious way, not tuned.
+ *
+ * Keyed by the registry's op names (bench/harness checks every key against
+ * lib/ops.ts); an op without an entry here is simply not benchmarked for this
+ * implementation. Each entry takes the op's parameters (the registry's
+ * defaults, resolved by the harness) and returns the kernel (x, y) => void, so
+ * the constants are closed over once and the loop itself does no lookups.
+ *
+ * Not every loop computes exactly the package's formula: JS has no Math.erf,
+ * so the hand-written gelu is the tanh approximation everyone copies, and
+ * naive softplus/elu lose accuracy where log1p/expm1 would not. The harness
+ * records each implementation's deviation from the JS twin in the results.
+ */
+
+module.exports = {
+  relu: () => (x, y) => {
+    for (let i = 0; i < x.length; i++) y[i] = Math.max(0, x[i]);
+  },
+  leakyRelu: ({ alpha }) => (x, y) => {
+    for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : alpha * x[i];
+  },
+  relu6: () => (x, y) => {
+    for (let i = 0; i < x.length; i++) y[i] = Math.min(Math.max(x[i], 0), 6);
+  },
+  hardTanh: ({ min, max }) => (x, y) => {
+    for (let i = 0; i < x.length; i++) y[i] = Math.min(Math.max(x[i], min), max);
+  },
+  elu: ({ alpha }) => (x, y) => {
+    for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : alpha * (Math.exp(x[i]) - 1);
+  },
+  selu: () => {
+    const alpha = 1.6732632423543772;
+    const scale = 1.0507009873554805;
+    return (x, y) => {
+      for (let i = 0; i < x.length; i++) y[i] = scale * (x[i] > 0 ? x[i] : alpha * (Math.exp(x[i]) - 1));
+    };
+  },
+  celu: ({ alpha }) => (x, y) => {
+    for (let i = 0; i < x.length; i++) y[i] = Math.max(0, x[i]) + Math.min(0, alpha * (Math.exp(x[i] / alpha) - 1));
+  },
+  sigmoid: () => (x, y) => {
+    for (let i = 0; i < x.length; i++) y[i] = 1 / (1 + Math.exp(-x[i]));
+  },
+  tanh: () => (x, y) => {
+    for (let i = 0; i < x.length; i++) y[i] = Math.tanh(x[i]);
+  },
+  softplus: () => (x, y) => {
+    for (let i = 0; i < x.length; i++) y[i] = Math.log(1 + Math.exp(x[i]));
+  },
+  swish: ({ beta }) => (x, y) => {
+    for (let i = 0; i < x.length; i++) y[i] = x[i] / (1 + Math.exp(-beta * x[i]));
+  },
+  silu: () => (x, y) => {
+    for (let i = 0; i < x.length; i++) y[i] = x[i] / (1 + Math.exp(-x[i]));
+  },
+  gelu: () => (x, y) => {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      y[i] = 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
+    }
+  },
+  mish: () => (x, y) => {
+    for (let i = 0; i < x.length; i++) y[i] = x[i] * Math.tanh(Math.log(1 + Math.exp(x[i])));
+  },
+  hardSigmoid: ({ alpha, beta }) => (x, y) => {
+    for (let i = 0; i < x.length; i++) y[i] = Math.max(0, Math.min(1, alpha * x[i] + beta));
+  },
+  hardSwish: () => (x, y) => {
+    for (let i = 0; i < x.length; i++) y[i] = (x[i] * Math.min(Math.max(x[i] + 3, 0), 6)) / 6;
+  },
+  softsign: () => (x, y) => {
+    for (let i = 0; i < x.length; i++) y[i] = x[i] / (1 + Math.abs(x[i]));
+  },
+  rbf: ({ gamma, center }) => (x, y) => {
+    for (let i = 0; i < x.length; i++) y[i] = Math.exp(-gamma * (x[i] - center) ** 2);
+  },
+};

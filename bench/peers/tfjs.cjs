@@ -1,0 +1,86 @@
+'use strict';
+/**
+ * @tensorflow/tfjs-core on @tensorflow/tfjs-backend-wasm (XNNPACK inside,
+ * SIMD, one thread under Node) as a peer, timed the way a caller with a
+ * Float32Array sees it: wrap the array in a tensor (a copy into the wasm
+ * heap), apply the op, read the result back with dataSync() (a copy out into
+ * a new array), dispose. tfjs has no way to write into the caller's array, so
+ * in "out" mode the result is copied into `out`, as a caller would have to.
+ */
+const { firstLine, requireVersion } = require('./ort.cjs');
+
+/** The tfjs call a user would make for each registry op (float32 only); `p` holds the op's resolved parameters. */
+const calls = {
+  relu: (tf) => (t) => tf.relu(t),
+  leakyRelu: (tf, p) => (t) => tf.leakyRelu(t, p.alpha),
+  relu6: (tf) => (t) => tf.relu6(t),
+  hardTanh: (tf, p) => (t) => tf.clipByValue(t, p.min, p.max),
+  // tf.elu has no α: only the package's default α = 1 matches.
+  elu: (tf, p) => (p.alpha === 1 ? (t) => tf.elu(t) : null),
+  selu: (tf) => (t) => tf.selu(t),
+  sigmoid: (tf) => (t) => tf.sigmoid(t),
+  tanh: (tf) => (t) => tf.tanh(t),
+  softplus: (tf, p) => (p.beta === 1 ? (t) => tf.softplus(t) : null),
+  // No fused SiLU in tfjs: users write x·sigmoid(βx).
+  swish: (tf, p) => (t) => tf.mul(t, tf.sigmoid(p.beta === 1 ? t : tf.mul(t, p.beta))),
+  silu: (tf) => (t) => tf.mul(t, tf.sigmoid(t)),
+};
+
+function createTfjsImpl() {
+  let tf = null;
+  return {
+    id: 'tfjs',
+    label: 'tfjs-backend-wasm',
+    kind: 'peer',
+    calls,
+    async init() {
+      try {
+        tf = require('@tensorflow/tfjs-core');
+        require('@tensorflow/tfjs-backend-wasm');
+      } catch (e) {
+        return { available: false, reason: `@tensorflow/tfjs-core + @tensorflow/tfjs-backend-wasm are not installed (npm run bench:peers): ${firstLine(e)}` };
+      }
+      // tfjs logs a banner about tfjs-node on first use; the bench's stdout is its table.
+      const log = console.log;
+      console.log = () => {};
+      let ok;
+      try {
+        ok = await tf.setBackend('wasm');
+        await tf.ready();
+      } catch (e) {
+        ok = false;
+      } finally {
+        console.log = log;
+      }
+      if (!ok || tf.getBackend() !== 'wasm') return { available: false, reason: 'the tfjs wasm backend failed to initialise' };
+      return {
+        available: true,
+        version: requireVersion('@tensorflow/tfjs-backend-wasm'),
+        notes: `float32 only; wasm SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'on' : 'off'}, threads ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'on' : 'off'}; timed as tensor1d(x) → op → dataSync() → dispose`,
+      };
+    },
+    supports(op, dtype) {
+      if (dtype !== 'float32') return 'tfjs has no float64 tensors';
+      return calls[op] ? null : 'tfjs has no function for this op';
+    },
+    async prepare(task) {
+      const f = calls[task.op](tf, task.params);
+      if (!f) return { skip: 'tfjs has no function with these parameters' };
+      const { xs, mask } = task;
+      const once = (k) => {
+        const y = tf.tidy(() => f(tf.tensor1d(xs[k & mask], 'float32')));
+        const data = y.dataSync();
+        y.dispose();
+        return data;
+      };
+      if (task.mode === 'out') {
+        const out = task.out;
+        return { async: false, run: (k) => { out.set(once(k)); return out; } };
+      }
+      return { async: false, run: once };
+    },
+    async close() {},
+  };
+}
+
+module.exports = { createTfjsImpl, calls };

@@ -1,0 +1,156 @@
+'use strict';
+/**
+ * Text and Markdown renderings of a results object (see harness.cjs). A
+ * comparison that is not significant at the report's level is printed as
+ * "n.s." with its ratio and interval, never as a win or a loss.
+ */
+
+const MODE_TITLE = {
+  out: 'out of place, into a preallocated `out`',
+  alloc: 'allocating (no `out`: a new array per call)',
+};
+
+function fmtNum(v, digits = 3) {
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a >= 1000) return v.toFixed(0);
+  if (a === 0) return '0';
+  const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(a)));
+  return v.toFixed(Math.min(decimals, 6));
+}
+
+function fmtTime(ns) {
+  if (ns < 1e3) return `${fmtNum(ns)} ns`;
+  if (ns < 1e6) return `${fmtNum(ns / 1e3)} µs`;
+  if (ns < 1e9) return `${fmtNum(ns / 1e6)} ms`;
+  return `${fmtNum(ns / 1e9)} s`;
+}
+
+function fmtSize(n) {
+  if (n >= 1 << 20 && n % (1 << 20) === 0) return `${n / (1 << 20)}M`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024}K`;
+  return String(n);
+}
+
+/** "×2.31 faster [2.20–2.45]", "×0.43 slower [...]" or "n.s. ×1.02 [0.95–1.10]". */
+function fmtCompare(c) {
+  if (!c) return '';
+  const body = `×${fmtNum(c.speedup)} [${fmtNum(c.ci[0])}–${fmtNum(c.ci[1])}]`;
+  if (!c.significant) return `n.s. ${body}`;
+  return `${c.verdict} ${body}`;
+}
+
+function implLabels(results) {
+  const m = new Map();
+  for (const i of results.implementations) m.set(i.id, i.label);
+  return m;
+}
+
+const COLUMNS = [
+  ['n', (c, r) => fmtSize(c.size)],
+  ['implementation', (c, r, labels) => labels.get(r.id) ?? r.id],
+  ['time/call', (c, r) => fmtTime(r.time.median)],
+  ['M elem/s', (c, r) => fmtNum(r.melemPerS.median)],
+  ['95% CI', (c, r) => `${fmtNum(r.melemPerS.ci[0])}–${fmtNum(r.melemPerS.ci[1])}`],
+  ['min–max', (c, r) => `${fmtNum((c.size / r.time.max) * 1e3)}–${fmtNum((c.size / r.time.min) * 1e3)}`],
+  ['GB/s', (c, r) => fmtNum(r.gbPerS)],
+  ['% copy', (c, r) => (r.pctCopy === null ? '–' : `${fmtNum(r.pctCopy)}%`)],
+  ['vs best peer', (c, r) => (r.vsBestPeer ? `${fmtCompare(r.vsBestPeer)} (${r.vsBestPeer.peer})` : '')],
+  ['vs JS twin', (c, r) => fmtCompare(r.vsJs)],
+];
+
+/** Cells grouped by mode, then op, in the order they were run. */
+function groups(results) {
+  const out = [];
+  for (const mode of results.config.modes) {
+    for (const op of results.config.ops) {
+      const cells = results.cells.filter((c) => c.mode === mode && c.op === op);
+      if (cells.length) out.push({ mode, op, cells });
+    }
+  }
+  return out;
+}
+
+function header(results) {
+  const m = results.machine;
+  const lines = [
+    `activation-kernels benchmark, ${results.startedAt.slice(0, 10)}: ${m.cpu} (${m.logicalCpus} logical CPUs${m.cpuFlags ? `; ${m.cpuFlags.join(' ')}` : ''}), Node ${m.node}, ${results.config.dtype}`,
+    `package backend: ${m.package && m.package.backend ? `${m.package.backend} (ISA ${m.package.isa}, ${m.package.threads} thread(s))` : 'unavailable'}; load average at start ${m.loadavg.start.map((v) => v.toFixed(2)).join(' ')}, at end ${m.loadavg.end.map((v) => v.toFixed(2)).join(' ')}`,
+    `${results.config.samples} samples of ≥ ${results.config.minSampleMs} ms per figure, implementations alternated; medians with 95% bootstrap CIs; ratios are speedups (>1: faster), "n.s." = not significant at p < 0.01 (Mann-Whitney U)`,
+  ];
+  for (const i of results.implementations) {
+    lines.push(i.available ? `  ${i.label}${i.version ? ` ${i.version}` : ''}: ${i.notes ?? ''}` : `  ${i.label}: absent (${i.reason})`);
+  }
+  return lines;
+}
+
+function pad(s, w) {
+  const len = [...s].length;
+  return s + ' '.repeat(Math.max(0, w - len));
+}
+
+/** The plain-text table for stdout. */
+function text(results) {
+  const labels = implLabels(results);
+  const lines = header(results);
+  for (const g of groups(results)) {
+    lines.push('', `${g.op} (${results.config.dtype}), ${MODE_TITLE[g.mode]}`);
+    const rows = [COLUMNS.map(([h]) => h)];
+    for (const c of g.cells) for (const r of c.rows) rows.push(COLUMNS.map(([, f]) => f(c, r, labels)));
+    const widths = COLUMNS.map((_, k) => Math.max(...rows.map((row) => [...row[k]].length)));
+    for (const row of rows) lines.push('  ' + row.map((s, k) => pad(s, widths[k])).join('  ').trimEnd());
+  }
+  if (results.skipped.length) {
+    lines.push('', 'not measured:');
+    for (const s of results.skipped) lines.push(`  ${labels.get(s.impl) ?? s.impl} / ${s.op}: ${s.reason}`);
+  }
+  const off = [];
+  for (const c of results.cells) {
+    for (const r of c.rows) if (!(r.deviation <= 1e-3)) off.push(`  ${labels.get(r.id) ?? r.id} / ${c.op} n=${c.size}: max deviation from the JS twin ${r.deviation}`);
+  }
+  if (off.length) lines.push('', 'results that differ from the JS twin by more than 1e-3 (relative, or absolute below 1):', ...off);
+  return lines.join('\n') + '\n';
+}
+
+function mdEscape(s) {
+  return s.replace(/\|/g, '\\|');
+}
+
+/** The same tables in Markdown, plus one summary matrix (M elem/s, op × implementation) per mode and size. */
+function markdown(results) {
+  const labels = implLabels(results);
+  const lines = header(results).map((l) => (l.startsWith('  ') ? `- ${l.trim()}` : `${l}\n`));
+  const ids = results.implementations.filter((i) => i.available).map((i) => i.id);
+  for (const mode of results.config.modes) {
+    for (const size of results.config.sizes) {
+      const cells = results.cells.filter((c) => c.mode === mode && c.size === size);
+      if (!cells.length) continue;
+      const present = ids.filter((id) => cells.some((c) => c.rows.some((r) => r.id === id)));
+      lines.push('', `### M elements/s, n = ${fmtSize(size)}, ${results.config.dtype}, ${MODE_TITLE[mode]}`, '');
+      lines.push(`| op | ${present.map((id) => mdEscape(labels.get(id) ?? id)).join(' | ')} |`);
+      lines.push(`|---|${present.map(() => '---:').join('|')}|`);
+      for (const c of cells) {
+        const cols = present.map((id) => {
+          const r = c.rows.find((x) => x.id === id);
+          return r ? fmtNum(r.melemPerS.median) : '';
+        });
+        lines.push(`| ${c.op} | ${cols.join(' | ')} |`);
+      }
+    }
+  }
+  lines.push('', '### Every figure', '');
+  for (const g of groups(results)) {
+    lines.push('', `#### ${g.op} (${results.config.dtype}), ${MODE_TITLE[g.mode]}`, '');
+    lines.push(`| ${COLUMNS.map(([h]) => h).join(' | ')} |`);
+    lines.push(`|${COLUMNS.map(() => '---').join('|')}|`);
+    for (const c of g.cells) for (const r of c.rows) lines.push(`| ${COLUMNS.map(([, f]) => mdEscape(f(c, r, labels))).join(' | ')} |`);
+  }
+  if (results.skipped.length) {
+    lines.push('', 'Not measured:', '');
+    for (const s of results.skipped) lines.push(`- ${labels.get(s.impl) ?? s.impl} / ${s.op}: ${s.reason}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+module.exports = { text, markdown, fmtNum, fmtTime, fmtSize, fmtCompare };
