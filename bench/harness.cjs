@@ -12,13 +12,14 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const stats = require('./stats.cjs');
-const { allImpls, loadDist, naive } = require('./impls.cjs');
+const { allImpls, loadDist, naive, naiveBackward } = require('./impls.cjs');
 const report = require('./report.cjs');
 const plot = require('./plot.cjs');
 
 const SCHEMA = 1;
 const DEFAULT_SIZES = [4096, 65536, 1 << 20, 1 << 24];
 const MODES = ['out', 'alloc'];
+const PASSES = ['forward', 'backward'];
 const DTYPES = { float32: Float32Array, float64: Float64Array };
 
 /** The registry, from the build: the only list of op names. */
@@ -55,7 +56,7 @@ function fail(msg) {
 /** Fills in defaults and rejects anything unknown, naming the offending value. */
 function resolveConfig(user = {}) {
   const reg = registry();
-  const known = new Set(['ops', 'sizes', 'dtype', 'modes', 'impls', 'samples', 'minSampleMs', 'warmupMs', 'seed', 'outDir', 'write', 'quick', 'stamp', 'resamples']);
+  const known = new Set(['ops', 'sizes', 'dtype', 'pass', 'modes', 'impls', 'samples', 'minSampleMs', 'warmupMs', 'seed', 'outDir', 'write', 'quick', 'stamp', 'resamples']);
   for (const k of Object.keys(user)) if (!known.has(k)) throw fail(`bench: unknown option ${JSON.stringify(k)}`);
   const quick = Boolean(user.quick);
   for (const op of QUICK_OPS) if (!reg.names.includes(op)) throw fail(`bench: quick-mode op ${op} is not in the registry (lib/ops.ts)`);
@@ -67,6 +68,8 @@ function resolveConfig(user = {}) {
   for (const n of sizes) if (!Number.isSafeInteger(n) || n < 1) throw fail(`bench: sizes must be positive integers, got ${n}`);
   const dtype = user.dtype ?? 'float32';
   if (!DTYPES[dtype]) throw fail(`bench: dtype must be float32 or float64, got ${JSON.stringify(dtype)}`);
+  const pass = user.pass ?? 'forward';
+  if (!PASSES.includes(pass)) throw fail(`bench: pass must be forward or backward, got ${JSON.stringify(pass)}`);
   // --quick keeps to the preallocated-out mode: it must finish in about a minute on a small shared machine.
   const modes = user.modes ?? (quick ? ['out'] : MODES);
   for (const m of modes) if (!MODES.includes(m)) throw fail(`bench: modes are ${MODES.join(', ')}, got ${JSON.stringify(m)}`);
@@ -81,6 +84,7 @@ function resolveConfig(user = {}) {
     ops: [...ops],
     sizes: [...sizes],
     dtype,
+    pass,
     modes: [...modes],
     impls: user.impls ? [...user.impls] : null,
     samples,
@@ -220,8 +224,10 @@ async function runBench(userConfig = {}, hooks = {}) {
   const log = hooks.log ?? (() => {});
   const progress = hooks.onProgress ?? (() => {});
   const reg = registry();
-  for (const key of Object.keys(naive)) {
-    if (!reg.names.includes(key)) throw new Error(`bench/naive.cjs has a loop for ${key}, which is not in the registry`);
+  for (const [file, table] of [['naive.cjs', naive], ['naive-backward.cjs', naiveBackward]]) {
+    for (const key of Object.keys(table)) {
+      if (!reg.names.includes(key)) throw new Error(`bench/${file} has a loop for ${key}, which is not in the registry`);
+    }
   }
 
   let impls = allImpls();
@@ -260,20 +266,25 @@ async function runBench(userConfig = {}, hooks = {}) {
   for (const size of config.sizes) {
     const xs = Array.from({ length: poolSize(size) }, (_, j) => makeInput(Ctor, size, config.seed + 7919 * j + size));
     const mask = xs.length - 1;
+    // Incoming gradients for the backward pass, scaled to [-1, 1).
+    const dys = config.pass === 'backward'
+      ? xs.map((_, j) => makeInput(Ctor, size, config.seed + 104729 * (j + 1) + size).map((v) => v / 8))
+      : null;
+    const pass = config.pass;
     for (const op of config.ops) {
       const def = reg.defs[op];
       const params = defaultParams(def);
-      const ref = jsApi[op](xs[0]);
+      const ref = pass === 'backward' ? jsApi[op].backward(dys[0], xs[0]) : jsApi[op](xs[0]);
       for (const mode of config.modes) {
-        const label = `${op} n=${size} ${mode}`;
+        const label = `${op}${pass === 'backward' ? '.backward' : ''} n=${size} ${mode}`;
         const runners = [];
         for (const impl of live) {
-          const why = impl.supports(op, config.dtype);
+          const why = impl.supports(op, config.dtype, pass);
           if (why) {
             if (!skipped.some((s) => s.impl === impl.id && s.op === op)) skipped.push({ impl: impl.id, op, dtype: config.dtype, reason: why });
             continue;
           }
-          const task = { op, params, dtype: config.dtype, n: size, mode, xs, mask, out: mode === 'out' ? new Ctor(size) : null };
+          const task = { op, params, dtype: config.dtype, n: size, pass, mode, xs, dys, mask, out: mode === 'out' ? new Ctor(size) : null };
           let runner;
           try {
             runner = await impl.prepare(task);
@@ -287,11 +298,17 @@ async function runBench(userConfig = {}, hooks = {}) {
           runners.push({ impl, runner, samples: [] });
         }
 
-        for (const r of runners) {
-          r.reps = await calibrate(r.runner, config.minSampleMs, config.warmupMs, mask + 1);
-          // After warm-up, the output must be the op (copy: the input) of input 0.
-          const y = await r.runner.run(0);
-          r.deviation = deviation(y, r.impl.kind === 'bound' ? xs[0] : ref);
+        for (const r of [...runners]) {
+          try {
+            r.reps = await calibrate(r.runner, config.minSampleMs, config.warmupMs, mask + 1);
+            // After warm-up, the output must be the op (copy: the input) of input 0.
+            const y = await r.runner.run(0);
+            r.deviation = deviation(y, r.impl.kind === 'bound' ? xs[0] : ref);
+          } catch (e) {
+            // A library that throws at run time is reported, not allowed to end the run.
+            runners.splice(runners.indexOf(r), 1);
+            skipped.push({ impl: r.impl.id, op, dtype: config.dtype, size, mode, reason: `threw: ${String(e && e.message ? e.message : e).split('\n')[0]}` });
+          }
         }
 
         for (let s = 0; s < config.samples; s++) {
@@ -304,7 +321,7 @@ async function runBench(userConfig = {}, hooks = {}) {
           progress({ done, total, label });
         }
 
-        cells.push(summarizeCell({ op, family: familyOf(def), size, mode, dtype: config.dtype, inputs: xs.length, runners, config }));
+        cells.push(summarizeCell({ op, family: familyOf(def), size, pass, mode, dtype: config.dtype, inputs: xs.length, runners, config }));
       }
     }
   }
@@ -320,7 +337,8 @@ async function runBench(userConfig = {}, hooks = {}) {
       statistic: 'median of per-call times over samples',
       ci: `percentile bootstrap, ${config.resamples} resamples, 95%`,
       test: `two-sided Mann-Whitney U (exact without ties for small samples, else normal approximation with tie correction), significant at p < ${stats.ALPHA}`,
-      input: 'uniform on [-8, 8), seeded, the same arrays for every implementation; calls cycle through a pool of distinct inputs of at least 65536 elements in all (at most 16 arrays)',
+      input: 'uniform on [-8, 8), seeded, the same arrays for every implementation; calls cycle through a pool of distinct inputs of at least 65536 elements in all (at most 16 arrays); backward: dy uniform on [-1, 1)',
+      bytes: 'GB/s counts one read and one write per element (the backward pass: two reads, dy and x, and one write)',
     },
     implementations,
     skipped,
@@ -332,8 +350,10 @@ async function runBench(userConfig = {}, hooks = {}) {
 }
 
 /** Medians, intervals, throughput and the comparisons against the best peer and the JS twin. */
-function summarizeCell({ op, family, size, mode, dtype, inputs, runners, config }) {
+function summarizeCell({ op, family, size, pass, mode, dtype, inputs, runners, config }) {
   const bytes = DTYPES[dtype].BYTES_PER_ELEMENT;
+  // Arrays streamed per element: x in, y out; the backward pass also reads dy. The copy moves two.
+  const streams = (r) => (r.kind === 'bound' || pass === 'forward' ? 2 : 3);
   const opt = { resamples: config.resamples, seed: config.seed };
   const rows = runners.map((r) => ({ id: r.impl.id, kind: r.impl.kind, reps: r.reps, deviation: r.deviation, samplesNs: r.samples, time: stats.summarize(r.samples, opt) }));
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -344,17 +364,17 @@ function summarizeCell({ op, family, size, mode, dtype, inputs, runners, config 
   for (const r of rows) {
     const t = r.time;
     r.melemPerS = { median: (size / t.median) * 1e3, ci: [(size / t.ci[1]) * 1e3, (size / t.ci[0]) * 1e3] };
-    r.gbPerS = (size * bytes * 2) / t.median;
+    r.gbPerS = (size * bytes * streams(r)) / t.median;
     r.pctCopy = copy ? (100 * copy.time.median) / t.median : null;
     r.vsBestPeer = bestPeer && bestPeer !== r ? { peer: bestPeer.id, ...stats.compare(r.samplesNs, bestPeer.samplesNs, opt) } : null;
     r.vsJs = js && js !== r ? stats.compare(r.samplesNs, js.samplesNs, opt) : null;
   }
-  return { op, family, dtype, size, mode, inputs, bestPeer: bestPeer ? bestPeer.id : null, rows };
+  return { op, family, dtype, size, pass, mode, inputs, bestPeer: bestPeer ? bestPeer.id : null, rows };
 }
 
 function writeOutputs(results, config) {
   fs.mkdirSync(config.outDir, { recursive: true });
-  const base = path.join(config.outDir, config.stamp);
+  const base = path.join(config.outDir, config.stamp + (config.pass === 'backward' ? '-backward' : ''));
   const files = { json: `${base}.json`, markdown: `${base}.md`, svg: [] };
   for (const spec of plot.plotSpecs(results)) {
     const file = `${base}-${spec.family}-${spec.dtype}-${spec.mode}.svg`;

@@ -5,10 +5,11 @@
  *     supports(op, dtype) → null | why not, prepare(task) → runner | { skip },
  *     close() }
  * where a runner is { async, run(k) → output (or a promise of it) }, and a task
- * is { op, params, dtype, n, mode, xs, mask, out }: call k reads the input
- * xs[k & mask] (a pool of distinct inputs, see harness.cjs); `mode` 'out'
- * writes into the preallocated `out`, 'alloc' returns a new array as a plain
- * call does.
+ * is { op, params, dtype, n, pass, mode, xs, dys, mask, out }: call k reads
+ * the input xs[k & mask] (a pool of distinct inputs, see harness.cjs) and,
+ * for pass 'backward', the incoming gradient dys[k & mask] (dx = dy · f'(x));
+ * `mode` 'out' writes into the preallocated `out`, 'alloc' returns a new
+ * array as a plain call does.
  *
  * kind: 'bound' (the copy: no activation can beat one read and one write),
  * 'ours' (this package), 'naive' (hand-written loops), 'peer' (other
@@ -16,6 +17,7 @@
  */
 const path = require('node:path');
 const naive = require('./naive.cjs');
+const naiveBackward = require('./naive-backward.cjs');
 const { createOrtImpl } = require('./peers/ort.cjs');
 const { createTfjsImpl } = require('./peers/tfjs.cjs');
 
@@ -63,13 +65,19 @@ function apiImpl({ id, label, kind = 'ours', load, describe }) {
       api = r.api;
       return { available: true, version: api.info().version, notes: describe ? describe(api) : undefined, info: api.info() };
     },
-    supports(op) {
-      return typeof api[op] === 'function' ? null : 'not in this build';
+    supports(op, dtype, pass) {
+      if (typeof api[op] !== 'function') return 'not in this build';
+      return pass === 'backward' && typeof api[op].backward !== 'function' ? 'no backward pass in this build' : null;
     },
     async prepare(task) {
       const f = api[task.op];
-      const { xs, mask, out } = task;
+      const { xs, dys, mask, out } = task;
       // The call exactly as a user writes it (default parameters), options object included.
+      if (task.pass === 'backward') {
+        const g = f.backward;
+        if (task.mode === 'out') return { async: false, run: (k) => g(dys[k & mask], xs[k & mask], { out }) };
+        return { async: false, run: (k) => g(dys[k & mask], xs[k & mask]) };
+      }
       if (task.mode === 'out') return { async: false, run: (k) => f(xs[k & mask], { out }) };
       return { async: false, run: (k) => f(xs[k & mask]) };
     },
@@ -120,14 +128,22 @@ function firstLine(e) {
   return String(e && e.message ? e.message : e).split('\n')[0].slice(0, 300);
 }
 
-/** Whether the binary runs `op` in `dtype` at ISA `level` itself (it returns false, writing nothing, when it would not). */
-function nativeHasKernel(state, level, op, dtype) {
+/**
+ * Whether the binary runs `op` in `dtype` at ISA `level` itself: its entry
+ * points return false, writing nothing, when they would leave it to the twin.
+ */
+function nativeHasKernel(state, level, op, dtype, pass) {
   const id = state.unaryNames.indexOf(op);
   if (id < 0) return false;
   const Ctor = dtype === 'float64' ? Float64Array : Float32Array;
   const p = state.unaryOps[op].params.map((d) => (d.kind === 'enum' ? d.values.indexOf(d.default) : dtype === 'float32' ? Math.fround(d.default) : d.default));
-  const k = state.levels.indexOf(level);
-  return Boolean(state.backend.binding.unaryIsa(k, id, new Ctor(8), new Ctor(8), p[0] ?? 0, p[1] ?? 0));
+  const a = p[0] ?? 0;
+  const b = p[1] ?? 0;
+  if (pass === 'backward') {
+    const be = level === state.backend.isa ? state.backend : state.backend.withIsa(level);
+    return typeof be.unaryBackward === 'function' && Boolean(be.unaryBackward(id, new Ctor(8), new Ctor(8), null, new Ctor(8), a, b));
+  }
+  return Boolean(state.backend.binding.unaryIsa(state.levels.indexOf(level), id, new Ctor(8), new Ctor(8), a, b));
 }
 
 /**
@@ -156,7 +172,8 @@ function nativeDefaultImpl() {
     },
   });
   const supportsApi = impl.supports;
-  impl.supports = (op, dtype) => supportsApi(op, dtype) ?? (nativeHasKernel(loadNativeState(), isa, op, dtype) ? null : `no native ${dtype} kernel at ${isa} in this build`);
+  impl.supports = (op, dtype, pass) => supportsApi(op, dtype, pass)
+    ?? (nativeHasKernel(loadNativeState(), isa, op, dtype, pass) ? null : `no native ${dtype} ${pass} kernel at ${isa} in this build`);
   return impl;
 }
 
@@ -181,7 +198,8 @@ function nativeIsaImpls() {
         describe: () => `native addon pinned to ISA ${level} (withIsa), 1 thread`,
       });
       const supportsApi = impl.supports;
-      impl.supports = (op, dtype) => supportsApi(op, dtype) ?? (nativeHasKernel(st, level, op, dtype) ? null : `no native ${dtype} kernel at ${level} in this build`);
+      impl.supports = (op, dtype, pass) => supportsApi(op, dtype, pass)
+        ?? (nativeHasKernel(st, level, op, dtype, pass) ? null : `no native ${dtype} ${pass} kernel at ${level} in this build`);
       return impl;
     });
 }
@@ -191,15 +209,20 @@ const naiveImpl = {
   label: 'naive JS loop',
   kind: 'naive',
   async init() {
-    return { available: true, notes: 'the textbook formula on Math.* in a plain for loop (bench/naive.cjs)' };
+    return { available: true, notes: 'the textbook formula on Math.* in a plain for loop (bench/naive.cjs, bench/naive-backward.cjs)' };
   },
-  supports(op) {
-    return naive[op] ? null : 'no hand-written loop for this op';
+  supports(op, dtype, pass) {
+    return (pass === 'backward' ? naiveBackward : naive)[op] ? null : 'no hand-written loop for this op';
   },
   async prepare(task) {
-    const kernel = naive[task.op](task.params);
-    const { xs, mask, out, n } = task;
+    const { xs, dys, mask, out, n } = task;
     const Ctor = xs[0].constructor;
+    if (task.pass === 'backward') {
+      const grad = naiveBackward[task.op](task.params);
+      if (task.mode === 'out') return { async: false, run: (k) => { grad(dys[k & mask], xs[k & mask], out); return out; } };
+      return { async: false, run: (k) => { const dx = new Ctor(n); grad(dys[k & mask], xs[k & mask], dx); return dx; } };
+    }
+    const kernel = naive[task.op](task.params);
     if (task.mode === 'out') return { async: false, run: (k) => { kernel(xs[k & mask], out); return out; } };
     return { async: false, run: (k) => { const y = new Ctor(n); kernel(xs[k & mask], y); return y; } };
   },
@@ -211,4 +234,4 @@ function allImpls() {
   return [copyImpl, nativeDefaultImpl(), ...nativeIsaImpls(), jsImpl, naiveImpl, createOrtImpl(), createTfjsImpl()];
 }
 
-module.exports = { allImpls, loadDist, apiImpl, naive };
+module.exports = { allImpls, loadDist, apiImpl, naive, naiveBackward };

@@ -50,11 +50,13 @@ function plotSpecs(results) {
           }))
           .filter((s) => s.points.length),
       }));
+      const pass = results.config.pass ?? 'forward';
       specs.push({
         family,
         mode,
+        pass,
         dtype: results.config.dtype,
-        title: `${family} ops, ${results.config.dtype}, ${mode === 'out' ? 'into a preallocated out' : 'allocating'}`,
+        title: `${family} ops${pass === 'backward' ? ', backward pass' : ''}, ${results.config.dtype}, ${mode === 'out' ? 'into a preallocated out' : 'allocating'}`,
         subtitle: `${results.machine.cpu} (${results.machine.logicalCpus} CPUs), Node ${results.machine.node}, ${results.startedAt.slice(0, 10)}; medians of ${results.config.samples} samples`,
         impls: ids.map((id) => ({ id, label: labels.get(id).label, kind: labels.get(id).kind })),
         sizes: [...new Set(cells.map((c) => c.size))].sort((a, b) => a - b),

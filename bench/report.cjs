@@ -41,6 +41,10 @@ function fmtCompare(c) {
   return `${c.verdict} ${body}`;
 }
 
+function opTitle(results, op) {
+  return results.config.pass === 'backward' ? `${op}.backward` : op;
+}
+
 function implLabels(results) {
   const m = new Map();
   for (const i of results.implementations) m.set(i.id, i.label);
@@ -78,11 +82,22 @@ function header(results) {
     `activation-kernels benchmark, ${results.startedAt.slice(0, 10)}: ${m.cpu} (${m.logicalCpus} logical CPUs${m.cpuFlags ? `; ${m.cpuFlags.join(' ')}` : ''}), Node ${m.node}, ${results.config.dtype}`,
     `package backend: ${m.package && m.package.backend ? `${m.package.backend} (ISA ${m.package.isa}, ${m.package.threads} thread(s))` : 'unavailable'}; load average at start ${m.loadavg.start.map((v) => v.toFixed(2)).join(' ')}, at end ${m.loadavg.end.map((v) => v.toFixed(2)).join(' ')}`,
     `${results.config.samples} samples of ≥ ${results.config.minSampleMs} ms per figure, implementations alternated; medians with 95% bootstrap CIs; ratios are speedups (>1: faster), "n.s." = not significant at p < 0.01 (Mann-Whitney U)`,
+    `noise: a typical figure's samples spread over ${fmtNum(noise(results))}% of its median (max − min over samples, median over figures)`,
   ];
   for (const i of results.implementations) {
     lines.push(i.available ? `  ${i.label}${i.version ? ` ${i.version}` : ''}: ${i.notes ?? ''}` : `  ${i.label}: absent (${i.reason})`);
   }
   return lines;
+}
+
+/** Median over all figures of (max − min) / median of their samples, in percent: how quiet the machine was. */
+function noise(results) {
+  const spreads = [];
+  for (const c of results.cells) for (const r of c.rows) if (r.time.n > 1) spreads.push((100 * (r.time.max - r.time.min)) / r.time.median);
+  if (!spreads.length) return NaN;
+  spreads.sort((a, b) => a - b);
+  const m = spreads.length >> 1;
+  return spreads.length % 2 ? spreads[m] : (spreads[m - 1] + spreads[m]) / 2;
 }
 
 function pad(s, w) {
@@ -95,7 +110,7 @@ function text(results) {
   const labels = implLabels(results);
   const lines = header(results);
   for (const g of groups(results)) {
-    lines.push('', `${g.op} (${results.config.dtype}), ${MODE_TITLE[g.mode]}`);
+    lines.push('', `${opTitle(results, g.op)} (${results.config.dtype}), ${MODE_TITLE[g.mode]}`);
     const rows = [COLUMNS.map(([h]) => h)];
     for (const c of g.cells) for (const r of c.rows) rows.push(COLUMNS.map(([, f]) => f(c, r, labels)));
     const widths = COLUMNS.map((_, k) => Math.max(...rows.map((row) => [...row[k]].length)));
@@ -127,21 +142,24 @@ function markdown(results) {
       const cells = results.cells.filter((c) => c.mode === mode && c.size === size);
       if (!cells.length) continue;
       const present = ids.filter((id) => cells.some((c) => c.rows.some((r) => r.id === id)));
-      lines.push('', `### M elements/s, n = ${fmtSize(size)}, ${results.config.dtype}, ${MODE_TITLE[mode]}`, '');
-      lines.push(`| op | ${present.map((id) => mdEscape(labels.get(id) ?? id)).join(' | ')} |`);
-      lines.push(`|---|${present.map(() => '---:').join('|')}|`);
+      lines.push('', `### M elements/s${results.config.pass === 'backward' ? ' (backward pass)' : ''}, n = ${fmtSize(size)}, ${results.config.dtype}, ${MODE_TITLE[mode]}`, '');
+      lines.push(`| op | ${present.map((id) => mdEscape(labels.get(id) ?? id)).join(' | ')} | package vs best peer |`);
+      lines.push(`|---|${present.map(() => '---:').join('|')}|---|`);
       for (const c of cells) {
         const cols = present.map((id) => {
           const r = c.rows.find((x) => x.id === id);
           return r ? fmtNum(r.melemPerS.median) : '';
         });
-        lines.push(`| ${c.op} | ${cols.join(' | ')} |`);
+        // What `require('activation-kernels')` runs: the native default entry, else the JS twin.
+        const pkg = c.rows.find((x) => x.id === 'native') ?? c.rows.find((x) => x.id === 'js');
+        const vs = pkg && pkg.vsBestPeer ? `${fmtCompare(pkg.vsBestPeer)} (${labels.get(pkg.vsBestPeer.peer) ?? pkg.vsBestPeer.peer})` : '';
+        lines.push(`| ${c.op} | ${cols.join(' | ')} | ${mdEscape(vs)} |`);
       }
     }
   }
   lines.push('', '### Every figure', '');
   for (const g of groups(results)) {
-    lines.push('', `#### ${g.op} (${results.config.dtype}), ${MODE_TITLE[g.mode]}`, '');
+    lines.push('', `#### ${opTitle(results, g.op)} (${results.config.dtype}), ${MODE_TITLE[g.mode]}`, '');
     lines.push(`| ${COLUMNS.map(([h]) => h).join(' | ')} |`);
     lines.push(`|${COLUMNS.map(() => '---').join('|')}|`);
     for (const c of g.cells) for (const r of c.rows) lines.push(`| ${COLUMNS.map(([, f]) => mdEscape(f(c, r, labels))).join(' | ')} |`);
@@ -153,4 +171,4 @@ function markdown(results) {
   return lines.join('\n') + '\n';
 }
 
-module.exports = { text, markdown, fmtNum, fmtTime, fmtSize, fmtCompare };
+module.exports = { text, markdown, noise, fmtNum, fmtTime, fmtSize, fmtCompare };

@@ -16,6 +16,7 @@ const HELP = `usage: npm run bench -- [options]
   --ops a,b,...         ops to run (registry names; default: all unary ops)
   --sizes 4096,64K,1M   element counts (K = 1024, M = 1048576; default 4K,64K,1M,16M)
   --dtype float32|float64
+  --backward            time the backward pass dx = dy·f'(x) instead of the forward op
   --modes out,alloc     into a preallocated out, and/or allocating (default: both)
   --impls a,b,...       implementations: copy, native, js, naive, ort, tfjs (default: all available)
   --samples N           samples per figure (default 15; 10 with --quick)
@@ -53,6 +54,7 @@ function configFromArgs(argv) {
       ops: { type: 'string' },
       sizes: { type: 'string' },
       dtype: { type: 'string' },
+      backward: { type: 'boolean' },
       modes: { type: 'string' },
       impls: { type: 'string' },
       samples: { type: 'string' },
@@ -70,6 +72,7 @@ function configFromArgs(argv) {
   if (values.ops) config.ops = list(values.ops);
   if (values.sizes) config.sizes = list(values.sizes).map(parseSize);
   if (values.dtype) config.dtype = values.dtype;
+  if (values.backward) config.pass = 'backward';
   if (values.modes) config.modes = list(values.modes);
   if (values.impls) config.impls = list(values.impls);
   if (values.samples !== undefined) config.samples = parseNumber('samples', values.samples);

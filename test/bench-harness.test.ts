@@ -11,6 +11,7 @@ const require = createRequire(import.meta.url);
 /* eslint-disable @typescript-eslint/no-require-imports */
 const harness = require('../bench/harness.cjs');
 const naive = require('../bench/naive.cjs');
+const naiveBackward = require('../bench/naive-backward.cjs');
 const { graphs: ortGraphs } = require('../bench/peers/ort.cjs');
 const { calls: tfjsCalls } = require('../bench/peers/tfjs.cjs');
 const { buildModel, varintBytes } = require('../bench/peers/onnx-model.cjs');
@@ -64,7 +65,7 @@ describe('the XML checker itself', () => {
 describe('bench tables are keyed by the registry', () => {
   const { names } = harness.registry();
   it('naive loops, ONNX graphs and tfjs calls name only registry ops', () => {
-    for (const table of [naive, ortGraphs, tfjsCalls]) {
+    for (const table of [naive, naiveBackward, ortGraphs, tfjsCalls]) {
       for (const k of Object.keys(table)) expect(names).toContain(k);
     }
   });

@@ -75,7 +75,8 @@ function createOrtImpl() {
         options: sessionOptions,
       };
     },
-    supports(op) {
+    supports(op, dtype, pass) {
+      if (pass === 'backward') return 'onnxruntime-node runs inference only: no backward pass';
       return graphs[op] ? null : 'no ONNX operator for this op';
     },
     async prepare(task) {

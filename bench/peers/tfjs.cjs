@@ -6,6 +6,10 @@
  * heap), apply the op, read the result back with dataSync() (a copy out into
  * a new array), dispose. tfjs has no way to write into the caller's array, so
  * in "out" mode the result is copied into `out`, as a caller would have to.
+ * The backward pass is tf.grad of the same call, given dy: what training code
+ * on tfjs runs (it evaluates the forward op too, as autodiff does). It needs
+ * the gradients that the full @tensorflow/tfjs bundle registers; with
+ * tfjs-core alone it is reported as not measured.
  */
 const { firstLine, requireVersion } = require('./ort.cjs');
 
@@ -66,9 +70,21 @@ function createTfjsImpl() {
     async prepare(task) {
       const f = calls[task.op](tf, task.params);
       if (!f) return { skip: 'tfjs has no function with these parameters' };
-      const { xs, mask } = task;
+      const { xs, dys, mask } = task;
+      const grad = task.pass === 'backward' ? tf.grad(f) : null;
+      if (grad) {
+        // Gradients are registered by the @tensorflow/tfjs bundle, not by tfjs-core alone.
+        try {
+          tf.tidy(() => grad(tf.tensor1d([0.5, -0.5]), tf.tensor1d([1, 1])).dataSync());
+        } catch (e) {
+          return { skip: `tf.grad failed: ${firstLine(e)}` };
+        }
+      }
+      const apply = grad
+        ? (k) => grad(tf.tensor1d(xs[k & mask], 'float32'), tf.tensor1d(dys[k & mask], 'float32'))
+        : (k) => f(tf.tensor1d(xs[k & mask], 'float32'));
       const once = (k) => {
-        const y = tf.tidy(() => f(tf.tensor1d(xs[k & mask], 'float32')));
+        const y = tf.tidy(() => apply(k));
         const data = y.dataSync();
         y.dispose();
         return data;
