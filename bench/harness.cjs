@@ -186,6 +186,7 @@ async function calibrate(runner, minSampleMs, warmupMs, pool) {
 }
 
 async function timeBatch(runner, reps) {
+  if (runner.before) runner.before();
   if (runner.async) {
     const t0 = now();
     for (let k = 0; k < reps; k++) await runner.run(k);

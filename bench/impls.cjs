@@ -52,8 +52,13 @@ const copyImpl = {
   async close() {},
 };
 
-/** One implementation over a public API object (the JS twin, or the native addon under given settings). */
-function apiImpl({ id, label, kind = 'ours', load, describe }) {
+/**
+ * One implementation over a public API object (the JS twin, or the native
+ * addon under given settings). `before`, when given, runs before every timed
+ * batch, outside the timing: it restores this implementation's settings
+ * (thread count) that another implementation's batch may have changed.
+ */
+function apiImpl({ id, label, kind = 'ours', load, describe, before }) {
   let api = null;
   return {
     id,
@@ -75,11 +80,11 @@ function apiImpl({ id, label, kind = 'ours', load, describe }) {
       // The call exactly as a user writes it (default parameters), options object included.
       if (task.pass === 'backward') {
         const g = f.backward;
-        if (task.mode === 'out') return { async: false, run: (k) => g(dys[k & mask], xs[k & mask], { out }) };
-        return { async: false, run: (k) => g(dys[k & mask], xs[k & mask]) };
+        if (task.mode === 'out') return { async: false, before, run: (k) => g(dys[k & mask], xs[k & mask], { out }) };
+        return { async: false, before, run: (k) => g(dys[k & mask], xs[k & mask]) };
       }
-      if (task.mode === 'out') return { async: false, run: (k) => f(xs[k & mask], { out }) };
-      return { async: false, run: (k) => f(xs[k & mask]) };
+      if (task.mode === 'out') return { async: false, before, run: (k) => f(xs[k & mask], { out }) };
+      return { async: false, before, run: (k) => f(xs[k & mask]) };
     },
     async close() {},
   };
@@ -124,6 +129,16 @@ function loadNativeState() {
   return nativeState;
 }
 
+/**
+ * Sets the native pool's size, through whichever entry point this build has
+ * (setThreads(n), or configure({ threads: n })); null when it has none.
+ */
+function threadSetter(api) {
+  if (typeof api.setThreads === 'function') return (n) => api.setThreads(n);
+  if (typeof api.configure === 'function') return (n) => api.configure({ threads: n });
+  return null;
+}
+
 function firstLine(e) {
   return String(e && e.message ? e.message : e).split('\n')[0].slice(0, 300);
 }
@@ -153,6 +168,8 @@ function nativeHasKernel(state, level, op, dtype, pass) {
  */
 function nativeDefaultImpl() {
   let isa = null;
+  let setThreads = null;
+  let threads = 1;
   const impl = apiImpl({
     id: 'native',
     label: 'native',
@@ -163,12 +180,17 @@ function nativeDefaultImpl() {
       const info = api.info();
       if (info.backend !== 'native') return { reason: `the package entry runs the ${info.backend} backend (${info.loadError ?? 'ACTIVATION_KERNELS_BACKEND?'})` };
       isa = info.isa;
+      threads = info.threads;
+      setThreads = threadSetter(api);
       impl.label = `native (${info.isa}, ${info.threads} thr)`;
       return { api };
     },
     describe: (api) => {
       const i = api.info();
       return `activation-kernels default entry: native addon, ISA ${i.isa}, ${i.threads} thread(s)`;
+    },
+    before: () => {
+      if (setThreads) setThreads(threads);
     },
   });
   const supportsApi = impl.supports;
@@ -188,14 +210,21 @@ function nativeIsaImpls() {
   if (st.error) return [];
   const info = st.backend.binding.info();
   const defaultThreads = st.backend.threads();
+  let setThreads = null;
+  try {
+    setThreads = threadSetter(loadDist('index.js').default);
+  } catch {
+    setThreads = null;
+  }
   return info.isas
     .filter((level) => !(level === st.backend.isa && defaultThreads === 1))
     .map((level) => {
       const impl = apiImpl({
         id: `native-${level}`,
-        label: `native ${level}`,
+        label: `native ${level}${setThreads ? ', 1 thr' : ''}`,
         load: async () => ({ api: st.createApi(st.backend.withIsa(level)) }),
-        describe: () => `native addon pinned to ISA ${level} (withIsa), 1 thread`,
+        describe: () => `native addon pinned to ISA ${level} (withIsa)${setThreads ? ', pool set to 1 thread' : ''}`,
+        before: setThreads ? () => setThreads(1) : undefined,
       });
       const supportsApi = impl.supports;
       impl.supports = (op, dtype, pass) => supportsApi(op, dtype, pass)
