@@ -56,7 +56,7 @@ function fail(msg) {
 /** Fills in defaults and rejects anything unknown, naming the offending value. */
 function resolveConfig(user = {}) {
   const reg = registry();
-  const known = new Set(['ops', 'sizes', 'dtype', 'pass', 'modes', 'impls', 'samples', 'minSampleMs', 'warmupMs', 'seed', 'outDir', 'write', 'quick', 'stamp', 'resamples']);
+  const known = new Set(['ops', 'sizes', 'dtype', 'pass', 'clock', 'modes', 'impls', 'samples', 'minSampleMs', 'warmupMs', 'seed', 'outDir', 'write', 'quick', 'stamp', 'resamples']);
   for (const k of Object.keys(user)) if (!known.has(k)) throw fail(`bench: unknown option ${JSON.stringify(k)}`);
   const quick = Boolean(user.quick);
   for (const op of QUICK_OPS) if (!reg.names.includes(op)) throw fail(`bench: quick-mode op ${op} is not in the registry (lib/ops.ts)`);
@@ -68,15 +68,17 @@ function resolveConfig(user = {}) {
   for (const n of sizes) if (!Number.isSafeInteger(n) || n < 1) throw fail(`bench: sizes must be positive integers, got ${n}`);
   const dtype = user.dtype ?? 'float32';
   if (!DTYPES[dtype]) throw fail(`bench: dtype must be float32 or float64, got ${JSON.stringify(dtype)}`);
+  const clock = user.clock ?? 'wall';
+  if (clock !== 'wall' && clock !== 'cpu') throw fail(`bench: clock must be wall or cpu, got ${JSON.stringify(clock)}`);
   const pass = user.pass ?? 'forward';
   if (!PASSES.includes(pass)) throw fail(`bench: pass must be forward or backward, got ${JSON.stringify(pass)}`);
   // --quick keeps to the preallocated-out mode: it must finish in about a minute on a small shared machine.
   const modes = user.modes ?? (quick ? ['out'] : MODES);
   for (const m of modes) if (!MODES.includes(m)) throw fail(`bench: modes are ${MODES.join(', ')}, got ${JSON.stringify(m)}`);
-  const samples = user.samples ?? (quick ? 10 : 15);
+  const samples = user.samples ?? (quick ? 10 : 12);
   if (!Number.isSafeInteger(samples) || samples < 1) throw fail(`bench: samples must be a positive integer, got ${samples}`);
   const minSampleMs = user.minSampleMs ?? 10;
-  const warmupMs = user.warmupMs ?? (quick ? 30 : 100);
+  const warmupMs = user.warmupMs ?? (quick ? 30 : 60);
   for (const [k, v] of [['minSampleMs', minSampleMs], ['warmupMs', warmupMs]]) {
     if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw fail(`bench: ${k} must be a finite number ≥ 0, got ${v}`);
   }
@@ -85,6 +87,7 @@ function resolveConfig(user = {}) {
     sizes: [...sizes],
     dtype,
     pass,
+    clock,
     modes: [...modes],
     impls: user.impls ? [...user.impls] : null,
     samples,
@@ -185,17 +188,34 @@ async function calibrate(runner, minSampleMs, warmupMs, pool) {
   }
 }
 
+/** Wall-clock nanoseconds of `reps` calls. */
 async function timeBatch(runner, reps) {
+  return (await timeBatchClocks(runner, reps)).wall;
+}
+
+/**
+ * Wall-clock and process CPU nanoseconds of `reps` calls. CPU time counts
+ * every thread of the process (a threaded library's CPU cost), and for a
+ * single-threaded call, cpu/wall below 1 means the process waited for a core:
+ * on a shared machine that is the noise, measured.
+ */
+async function timeBatchClocks(runner, reps) {
   if (runner.before) runner.before();
   if (runner.async) {
+    const c0 = process.cpuUsage();
     const t0 = now();
     for (let k = 0; k < reps; k++) await runner.run(k);
-    return Number(now() - t0);
+    const wall = Number(now() - t0);
+    const c = process.cpuUsage(c0);
+    return { wall, cpu: (c.user + c.system) * 1e3 };
   }
   const run = runner.run;
+  const c0 = process.cpuUsage();
   const t0 = now();
   for (let k = 0; k < reps; k++) run(k);
-  return Number(now() - t0);
+  const wall = Number(now() - t0);
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) * 1e3 };
 }
 
 /** Largest |y - ref| / max(1, |ref|): NaN where one side is NaN and the other is not. */
@@ -296,7 +316,7 @@ async function runBench(userConfig = {}, hooks = {}) {
             if (!skipped.some((s) => s.impl === impl.id && s.op === op)) skipped.push({ impl: impl.id, op, dtype: config.dtype, reason: runner.skip });
             continue;
           }
-          runners.push({ impl, runner, samples: [] });
+          runners.push({ impl, runner, wallNs: [], cpuNs: [] });
         }
 
         for (const r of [...runners]) {
@@ -316,7 +336,9 @@ async function runBench(userConfig = {}, hooks = {}) {
           // A B C, B C A, ...: alternated, and no one always first after the previous cell's cleanup.
           for (let k = 0; k < runners.length; k++) {
             const r = runners[(s + k) % runners.length];
-            r.samples.push(await timeBatch(r.runner, r.reps) / r.reps);
+            const t = await timeBatchClocks(r.runner, r.reps);
+            r.wallNs.push(t.wall / r.reps);
+            r.cpuNs.push(t.cpu / r.reps);
           }
           done++;
           progress({ done, total, label });
@@ -335,7 +357,8 @@ async function runBench(userConfig = {}, hooks = {}) {
     config: { ...config, outDir: undefined },
     machine: { ...describeMachine(), loadavg: { start: loadStart, end: os.loadavg() } },
     statistics: {
-      statistic: 'median of per-call times over samples',
+      statistic: `median of per-call ${config.clock === 'cpu' ? 'process CPU times (all threads)' : 'wall-clock times'} over samples`,
+      cpuShare: 'median over samples of process CPU time / wall time: about 1 for a single-threaded call that had a core to itself, below 1 when it waited for one, up to the thread count for a threaded one',
       ci: `percentile bootstrap, ${config.resamples} resamples, 95%`,
       test: `two-sided Mann-Whitney U (exact without ties for small samples, else normal approximation with tie correction), significant at p < ${stats.ALPHA}`,
       input: 'uniform on [-8, 8), seeded, the same arrays for every implementation; calls cycle through a pool of distinct inputs of at least 65536 elements in all (at most 16 arrays); backward: dy uniform on [-1, 1)',
@@ -356,7 +379,16 @@ function summarizeCell({ op, family, size, pass, mode, dtype, inputs, runners, c
   // Arrays streamed per element: x in, y out; the backward pass also reads dy. The copy moves two.
   const streams = (r) => (r.kind === 'bound' || pass === 'forward' ? 2 : 3);
   const opt = { resamples: config.resamples, seed: config.seed };
-  const rows = runners.map((r) => ({ id: r.impl.id, kind: r.impl.kind, reps: r.reps, deviation: r.deviation, samplesNs: r.samples, time: stats.summarize(r.samples, opt) }));
+  // The figures use the configured clock; both series are kept.
+  const rows = runners.map((r) => {
+    const samplesNs = config.clock === 'cpu' ? r.cpuNs : r.wallNs;
+    const share = r.cpuNs.map((c, i) => c / r.wallNs[i]);
+    return {
+      id: r.impl.id, kind: r.impl.kind, reps: r.reps, deviation: r.deviation,
+      samplesNs, wallNs: r.wallNs, cpuNs: r.cpuNs, cpuShare: stats.median(share),
+      time: stats.summarize(samplesNs, opt),
+    };
+  });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const copy = byId.get('copy');
   const peers = rows.filter((r) => r.kind === 'peer');

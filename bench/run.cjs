@@ -17,11 +17,13 @@ const HELP = `usage: npm run bench -- [options]
   --sizes 4096,64K,1M   element counts (K = 1024, M = 1048576; default 4K,64K,1M,16M)
   --dtype float32|float64
   --backward            time the backward pass dx = dy·f'(x) instead of the forward op
+  --clock wall|cpu      figures from wall-clock time (default: what a caller waits) or process
+                        CPU time (all threads: a threaded library's CPU cost; steadier on a busy machine)
   --modes out,alloc     into a preallocated out, and/or allocating (default: both)
   --impls a,b,...       implementations: copy, native, js, naive, ort, tfjs (default: all available)
-  --samples N           samples per figure (default 15; 10 with --quick)
+  --samples N           samples per figure (default 12; 10 with --quick)
   --min-sample-ms MS    shortest sample; short calls are batched to reach it (default 10)
-  --warmup-ms MS        warm-up per implementation and figure (default 100; 30 with --quick)
+  --warmup-ms MS        warm-up per implementation and figure (default 60; 30 with --quick)
   --out-dir DIR         where results go (default bench/results)
   --no-write            print the table only
   --no-progress         no progress bar
@@ -55,6 +57,7 @@ function configFromArgs(argv) {
       sizes: { type: 'string' },
       dtype: { type: 'string' },
       backward: { type: 'boolean' },
+      clock: { type: 'string' },
       modes: { type: 'string' },
       impls: { type: 'string' },
       samples: { type: 'string' },
@@ -73,6 +76,7 @@ function configFromArgs(argv) {
   if (values.sizes) config.sizes = list(values.sizes).map(parseSize);
   if (values.dtype) config.dtype = values.dtype;
   if (values.backward) config.pass = 'backward';
+  if (values.clock) config.clock = values.clock;
   if (values.modes) config.modes = list(values.modes);
   if (values.impls) config.impls = list(values.impls);
   if (values.samples !== undefined) config.samples = parseNumber('samples', values.samples);

@@ -18,7 +18,7 @@ const { buildModel, varintBytes } = require('../bench/peers/onnx-model.cjs');
 const { configFromArgs } = require('../bench/run.cjs');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-interface Row { id: string; samplesNs: number[]; time: { median: number; ci: number[] }; vsJs: { significant: boolean; verdict: string } | null; deviation: number }
+interface Row { id: string; samplesNs: number[]; wallNs: number[]; cpuNs: number[]; cpuShare: number; time: { median: number; ci: number[] }; vsJs: { significant: boolean; verdict: string } | null; deviation: number }
 interface Cell { op: string; family: string; size: number; mode: string; rows: Row[] }
 
 /**
@@ -163,6 +163,10 @@ describe('harness on a tiny configuration', () => {
       for (const r of cell.rows) {
         expect(r.samplesNs).toHaveLength(3);
         for (const s of r.samplesNs) expect(s).toBeGreaterThan(0);
+        // Both clocks are kept; the figures use the wall clock by default.
+        expect(r.wallNs).toEqual(r.samplesNs);
+        expect(r.cpuNs).toHaveLength(3);
+        expect(r.cpuShare).toBeGreaterThanOrEqual(0);
         expect(r.time.median).toBeGreaterThan(0);
         // Each implementation computed the op (the copy bound: the input).
         expect(r.deviation).toBeLessThan(1e-3);
