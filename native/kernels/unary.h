@@ -10,8 +10,14 @@
 #ifndef AK_KERNELS_UNARY_H_
 #define AK_KERNELS_UNARY_H_
 
+#include <limits>
 #include <type_traits>
 
+#include "../math/exp.h"
+#include "../math/log.h"
+#include "../math/sigmoid.h"
+#include "../math/softplus.h"
+#include "../math/tanh.h"
 #include "../params.h"
 #include "driver.h"
 #include "widen.h"
@@ -159,18 +165,285 @@ struct softsign : OpBase<2> {
   };
 };
 
-// Ops whose vector math (native/math/) has not landed in this build yet.
-struct elu : Missing {};
-struct selu : Missing {};
-struct celu : Missing {};
-struct sigmoid : Missing {};
-struct tanh : Missing {};
-struct softplus : Missing {};
-struct swish : Missing {};
-struct silu : Missing {};
-struct gelu : Missing {};
-struct mish : Missing {};
-struct rbf : Missing {};
+// ---------------------------------------------------------------------------------
+// Transcendental ops, on native/math/ (each function's bound is in its doc comment).
+//
+// Where an argument is a product (βx, x/α, γ(x-c)²), its rounding error is carried
+// as a low part and applied to first order: in the tails e^t turns an error δ of t
+// into a relative error δ of the result, i.e. |t|/2 ULPs at t = -80 if ignored.
+// float32 ops outside the speed-critical set (sigmoid, tanh, gelu, swish/silu, elu)
+// compute in float64 through kx::via_f64 instead: simpler and within ~0.5 ULP.
+
+// A constant as the lane type's nearest value (f for float lanes, d for double).
+template <class V>
+AK_INLINE V CC(float f, double d) {
+  if constexpr (kIsF32<V>) { (void)d; return splat<V>(f); } else { (void)f; return splat<V>(d); }
+}
+
+// lo, or 0 where lo is not finite (the error term of an infinite or NaN product:
+// the main term alone then gives the limit, or the NaN).
+template <class V>
+AK_INLINE V finite_or_zero(V lo) {
+  return select(lt(abs(lo), splat<V>(std::numeric_limits<T_<V>>::infinity())), lo, zero<V>());
+}
+
+// x·sigmoid(t + tl), |tl| <= ulp(t). sigmoid(t + tl) = s(1 + tl(1 - s)) to first order.
+// Where sigmoid(t) is subnormal (t < -80 float, -700 double) but x·sigmoid(t) need
+// not be (a large |x|, or a small β in swish), x·e^t (= x·sigmoid(t) to working
+// precision there) is formed as (x·(1 + expm1(r)))·2^n, so no bit is lost to the
+// subnormal range of e^t. Below t = -170 (float) / -1500 (double) x·e^t cannot be a
+// normal number for any finite x; e^(t + 170) then scales the value down to its
+// (subnormal or zero) size, and the first-order term (tl may be >= 1 there) is dropped.
+template <class V>
+AK_INLINE V x_sigmoid(V x, V t, V tl) {
+  const V one = splat<V>(T_<V>(1));
+  const V s = sigmoid_(t);
+  const V xs = x * s;
+  V r = fma(xs, tl * (one - s), xs);
+  const auto tail = lt(t, CC<V>(-80.0f, -700.0));
+  if (any(tail)) {
+    const V floor_t = CC<V>(-170.0f, -1500.0);  // inside reduce_ln2's range
+    const V tc = max(t, floor_t);
+    V n;
+    const V q = mathd::expm1_reduced(mathd::reduce_ln2(tc, n));
+    const V ph = q + one;
+    const V pl = q - (ph - one);  // 1 + q == ph + pl exactly (Fast2Sum, |q| < 1)
+    const V w = fma(x, ph, x * pl);
+    const V tl_eff = select(lt(t, floor_t), zero<V>(), tl);
+    const V v = ldexp_int(fma(w, tl_eff, w), n) * exp_(t - tc);  // exp_(0) == 1
+    r = select(tail, v, r);
+  }
+  return r;
+}
+
+// x > 0 ? x : α·expm1(x). float32 <= 1.24 + 0.5 ULP (expm1_ + the product).
+struct elu : OpBase<2> {
+  template <class V> struct K {
+    V alpha;
+    explicit K(const Params& p) : alpha(splat<V>(T_<V>(p.a))) {}
+    AK_INLINE V operator()(V x) const { return select(gt(x, zero<V>()), x, alpha * expm1_(x)); }
+  };
+};
+
+// λ·(x > 0 ? x : α·expm1(x)) with λ and λα as two-term constants (hi + lo), so the
+// constants' own rounding (up to 0.5 ULP each) does not add to the error.
+struct selu : OpBase<2> {
+  template <class V> struct K {
+    explicit K(const Params&) {}
+    AK_INLINE V operator()(V x) const {
+      // λ = 1.0507009873554804934, λα = 1.7580993408473768599 (split by mpmath).
+      const V lh = CC<V>(0x1.0cfabep+0f, 0x1.0cfabd6a91132p+0);
+      const V ll = CC<V>(-0x1.2adddap-25f, 0x1.6f9a2b2ae3d88p-55);
+      const V lah = CC<V>(0x1.c212ccp+0f, 0x1.c212cc640f031p+0);
+      const V lal = CC<V>(0x1.903c0cp-26f, 0x1.0428c2e0f6ed7p-56);
+      const V pos = select(isinf(x), x, fma(x, lh, x * ll));  // Inf·ll would make fma NaN
+      const V m = expm1_(x);
+      return select(gt(x, zero<V>()), pos, fma(m, lah, m * lal));
+    }
+  };
+};
+
+// x > 0 ? x : α·expm1(x/α), with x/α = q + ql (exact remainder) and
+// expm1(q + ql) = expm1(q) + ql·(expm1(q) + 1) to first order.
+struct celu : OpBase<2> {
+  template <class V> struct K {
+    V alpha;
+    explicit K(const Params& p) : alpha(splat<V>(T_<V>(p.a))) {}
+    AK_INLINE V operator()(V x) const {
+      const V q = x / alpha;
+      const V pr = q * alpha;
+      const V ql = finite_or_zero(((x - pr) - two_prod_err(q, alpha, pr)) / alpha);
+      const V m = expm1_(q);
+      const V m2 = fma(ql, m + splat<V>(T_<V>(1)), m);
+      return select(gt(x, zero<V>()), x, alpha * m2);
+    }
+  };
+};
+
+struct sigmoid : OpBase<2> {
+  template <class V> struct K {
+    explicit K(const Params&) {}
+    AK_INLINE V operator()(V x) const { return sigmoid_(x); }
+  };
+};
+
+struct tanh : OpBase<2> {
+  template <class V> struct K {
+    explicit K(const Params&) {}
+    AK_INLINE V operator()(V x) const { return tanh_(x); }
+  };
+};
+
+// βx > threshold ? x : softplus(βx)/β, the branch decided on βx rounded to float64
+// as the JS twin and the reference do (exact for float32 data).
+// float32: all in float64 (βx exact there). float64: βx = t + tl, and
+// softplus(t + tl) = softplus(t) + tl·sigmoid(t) to first order.
+struct softplus : OpBase<2> {
+  template <class V> struct K {
+    T_<V> beta, threshold;
+    explicit K(const Params& p) : beta(T_<V>(p.a)), threshold(T_<V>(p.b)) {}
+    AK_INLINE V operator()(V x) const {
+      if constexpr (kIsF32<V>) {
+        const Vd b = splat<Vd>(beta), th = splat<Vd>(threshold);
+        return kx::via_f64(x, [&](Vd xd) {
+          const Vd t = b * xd;
+          return select(gt(t, th), xd, softplus_(t) / b);
+        });
+      } else {
+        const V b = splat<V>(beta), one = splat<V>(1.0);
+        const V t = b * x;
+        const V tl = finite_or_zero(two_prod_err(b, x, t));
+        const V e = exp_(-abs(t));
+        const V sig = select(gt(t, zero<V>()), one, e) / (one + e);
+        const V r = fma(tl, sig, softplus_(t)) / b;
+        return select(gt(t, splat<V>(threshold)), x, r);
+      }
+    }
+  };
+};
+
+// x·sigmoid(βx), βx = t + tl exactly. ±Inf: the limit (x where βx -> +Inf, a signed
+// zero where βx -> -Inf); β = 0: x/2 everywhere.
+struct swish : OpBase<2> {
+  template <class V> struct K {
+    V beta;
+    bool beta_zero;
+    explicit K(const Params& p) : beta(splat<V>(T_<V>(p.a))), beta_zero(T_<V>(p.a) == T_<V>(0)) {}
+    AK_INLINE V operator()(V x) const {
+      if (beta_zero) return x * splat<V>(T_<V>(0.5));
+      const V t = beta * x;
+      const V r = x_sigmoid(x, t, finite_or_zero(two_prod_err(beta, x, t)));
+      return select(isinf(x), select(gt(t, zero<V>()), x, copysign(zero<V>(), x)), r);
+    }
+  };
+};
+
+struct silu : OpBase<2> {
+  template <class V> struct K {
+    explicit K(const Params&) {}
+    AK_INLINE V operator()(V x) const {
+      const V r = x_sigmoid(x, x, zero<V>());
+      return select(isinf(x), select(gt(x, zero<V>()), x, copysign(zero<V>(), x)), r);
+    }
+  };
+};
+
+// x·tanh(softplus(x)) by mish_ (<= 2.5 ULP float, 3 double); float32 through float64.
+struct mish : OpBase<2> {
+  template <class V> struct K {
+    explicit K(const Params&) {}
+    AK_INLINE V operator()(V x) const {
+      if constexpr (kIsF32<V>) {
+        return kx::via_f64(x, [](Vd xd) { return mish_(xd); });
+      } else {
+        return mish_(x);
+      }
+    }
+  };
+};
+
+// exp(-γ(x - c)²). float32: in float64, where x - c and γd² carry ~2^-52 relative
+// error, harmless even at γd² ~ 104. float64: d, d² and γd² as two-term values and
+// e^-(z + zl) = e^-z·(1 - zl). γ = 0 gives 1 everywhere (±Inf too); NaN stays NaN.
+struct rbf : OpBase<2> {
+  template <class V> struct K {
+    T_<V> gamma, center;
+    explicit K(const Params& p) : gamma(T_<V>(p.a)), center(T_<V>(p.b)) {}
+    AK_INLINE V operator()(V x) const {
+      V r;
+      if constexpr (kIsF32<V>) {
+        const Vd g = splat<Vd>(gamma), c = splat<Vd>(center);
+        r = kx::via_f64(x, [&](Vd xd) {
+          const Vd d = xd - c;
+          return exp_(-(g * (d * d)));  // d = ±Inf: exp(-Inf) = 0
+        });
+      } else {
+        const V g = splat<V>(gamma), c = splat<V>(center);
+        const V d = x - c;
+        const V dl = two_sum_err(x, -c, d);
+        const V d2 = d * d;
+        const V d2l = two_prod_err(d, d, d2) + (d + d) * dl;
+        const V z = g * d2;
+        const V zl = finite_or_zero(two_prod_err(g, d2, z) + g * d2l);
+        const V e = exp_(-z);
+        r = fnma(e, zl, e);
+        // d² overflowing (|d| > 1.3e154) or infinite: the limit 0 (γ > 0)
+        r = select(lt(d2, splat<V>(std::numeric_limits<double>::infinity())), r, zero<V>());
+      }
+      if (gamma == T_<V>(0)) r = splat<V>(T_<V>(1));
+      return select(isnan(x), x, r);
+    }
+  };
+};
+
+// gelu, approximate 'tanh' (Params::a == 1): 0.5x(1 + tanh(u)) = x·sigmoid(z) with
+// z = 2u = A·x + B·x³, A = 2√(2/π), B = 0.044715·A, formed as z + zl with every
+// product error kept (two-term constants, exact x², x³), since the tail multiplies
+// z's error by |z| (40 ULP at x = -5 in plain float arithmetic). |x| is clamped to
+// 12 (float) / 25 (double) for z, beyond which the result is x or a signed 0 anyway
+// (and x³ would overflow).
+template <class V>
+AK_INLINE V gelu_tanh(V x) {
+  const V ah = CC<V>(0x1.988454p+0f, 0x1.9884533d43651p+0);
+  const V al = CC<V>(-0x1.857936p-25f, -0x1.cbc0d30ebfd15p-54);
+  const V bh = CC<V>(0x1.2444f2p-4f, 0x1.2444f2a4d8b4bp-4);
+  const V bl = CC<V>(0x1.49b16ap-29f, -0x1.6c843a29d1c70p-61);
+  const V lim = CC<V>(12.0f, 25.0);
+  const V xc = minFast(lim, maxFast(-lim, x));  // NaN passes (second operand)
+  const V x2 = xc * xc;
+  const V x2l = two_prod_err(xc, xc, x2);
+  const V x3 = x2 * xc;
+  const V x3l = fma(x2l, xc, two_prod_err(x2, xc, x3));
+  const V p = bh * x3;                                               // B·x³
+  const V pl = fma(bh, x3l, fma(bl, x3, two_prod_err(bh, x3, p)));
+  const V q = ah * xc;                                               // A·x
+  const V ql = fma(al, xc, two_prod_err(ah, xc, q));
+  const V z = p + q;
+  const V zl = two_sum_err(p, q, z) + (pl + ql);
+  const V r = x_sigmoid(x, z, zl);
+  return select(isinf(x), select(gt(x, zero<V>()), x, splat<V>(T_<V>(-0.0))), r);
+}
+
+#if __has_include("../math/erf.h")
+#define AK_KERNELS_HAVE_ERF 1
+// gelu, approximate 'none' (Params::a == 0): 0.5x(1 + erf(x/√2)) for x >= 0, and
+// 0.5x·erfc(-x/√2) for x < 0, free of the cancellation of 1 + erf (which loses
+// everything below x = -4). -x/√2 = u + ul exactly enough; erfc(u + ul) =
+// erfc(u)(1 + ul·ρ(u)), ρ = erfc'/erfc = -2/(√π erfcx(u)) ≈ -(u + √(u² + 4/π))
+// (exact at 0, within 0.13 beyond: the term is at most ~2^-24 relative already).
+template <class V>
+AK_INLINE V gelu_erf(V x) {
+  const V half = splat<V>(T_<V>(0.5)), one = splat<V>(T_<V>(1));
+  const V ch = CC<V>(0x1.6a09e6p-1f, 0x1.6a09e667f3bcdp-1);    // 1/√2
+  const V cl = CC<V>(0x1.9fcef4p-27f, -0x1.bdd3413b26456p-55);
+  const V u = -(x * ch);
+  const V ul = -fma(x, cl, two_prod_err(x, ch, -u));
+  const V rho = -(u + sqrt(fma(u, u, CC<V>(0x1.45f306p+0f, 0x1.45f306dc9c883p+0))));  // 4/π
+  const V c = erfc_(u);
+  const V neg = (half * x) * fma(c * ul, rho, c);
+  const V pos = (half * x) * (one + erf_(-u));
+  return select(lt(x, zero<V>()), neg, pos);  // NaN: pos (NaN); +Inf: Inf·2 = Inf
+}
+#endif
+
+struct gelu : OpBase<2> {
+  template <class V> struct K {
+    bool tanh_form;
+    explicit K(const Params& p) : tanh_form(p.a != 0) {}
+    AK_INLINE V operator()(V x) const {
+#if defined(AK_KERNELS_HAVE_ERF)
+      return tanh_form ? gelu_tanh(x) : gelu_erf(x);
+#else
+      return gelu_tanh(x);  // unreachable for 'none': kImplemented below keeps it off the table
+#endif
+    }
+  };
+#if !defined(AK_KERNELS_HAVE_ERF)
+  // Without erf the op cannot serve approximate 'none', so the whole op stays on the JS
+  // twin (the table has one entry per op).
+  static constexpr bool kImplemented = false;
+#endif
+};
 
 }  // namespace kern
 }  // namespace AK_ISA_NS
