@@ -5,6 +5,7 @@
 // lock, so a Job may live on its owner's stack.
 #include "pool.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -12,6 +13,14 @@
 
 #if defined(__linux__)
 #include <sched.h>
+#endif
+#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
+#include <immintrin.h>
+#define AK_CPU_RELAX() _mm_pause()
+#elif defined(__aarch64__)
+#define AK_CPU_RELAX() __asm__ __volatile__("yield")
+#else
+#define AK_CPU_RELAX() ((void)0)
 #endif
 
 namespace ak {
@@ -45,6 +54,35 @@ unsigned available_parallelism() {
 #endif
   unsigned n = std::thread::hardware_concurrency();
   return n ? n : 1;
+}
+
+using Clock = std::chrono::steady_clock;
+
+// How long a thread polls before it sleeps. A caller that has run out of tiles waits
+// for the last tiles others are running (microseconds); a worker that has run out of
+// work watches for the next call of a loop of calls. A futex sleep and wake-up would
+// cost more than that, and far more on a loaded machine, where the woken thread waits
+// for a time slice. Polling is bounded, so an idle pool still sleeps.
+constexpr auto kOwnerSpin = std::chrono::microseconds(200);
+constexpr auto kWorkerSpin = std::chrono::microseconds(50);
+
+// Polls `ready` for up to `budget`: pause first, then yield the CPU (so on an
+// oversubscribed machine the thread we wait for can use this core). True when ready.
+template <class Ready>
+bool spin_until(Ready ready, Clock::duration budget) {
+  for (int i = 0; i < 64; ++i) {
+    if (ready()) return true;
+    AK_CPU_RELAX();
+  }
+  const Clock::time_point end = Clock::now() + budget;
+  do {
+    for (int i = 0; i < 16; ++i) {
+      if (ready()) return true;
+      AK_CPU_RELAX();
+    }
+    std::this_thread::yield();
+  } while (Clock::now() < end);
+  return ready();
 }
 
 unsigned clamp_threads(unsigned long long n) {
@@ -110,7 +148,13 @@ class Pool {
       leave_locked(&job);
       if (mine) release_slot_locked();
     }
-    while (job.state != Job::State::kRetired) job.waiter->wait(lk);
+    if (job.state != Job::State::kRetired) {
+      lk.unlock();
+      if (spin_until([&job] { return job.retired.load(std::memory_order_acquire); }, kOwnerSpin)) return;
+      lk.lock();
+      job.sleeping = true;
+      while (job.state != Job::State::kRetired) job.waiter->wait(lk);
+    }
   }
 
   void submit(Job* job) {
@@ -149,6 +193,7 @@ class Pool {
     }
     std::condition_variable& cv = own_cv();
     job->waiter = &cv;
+    job->sleeping = true;
     while (job->state != Job::State::kRetired) cv.wait(lk);
   }
 
@@ -240,13 +285,26 @@ class Pool {
 
   void worker_main(unsigned index) {
     std::unique_lock<std::mutex> lk(mu_);
+    bool just_worked = false;
     for (;;) {
       if (stop_ || index >= limit_) break;
       Job* job = active_ < limit_ ? pick_locked() : nullptr;
       if (!job) {
+        if (just_worked) {
+          // Watch for the next call for a moment before sleeping (see kWorkerSpin).
+          just_worked = false;
+          ++spinning_;
+          const uint64_t seen = epoch_.load(std::memory_order_relaxed);
+          lk.unlock();
+          spin_until([&] { return epoch_.load(std::memory_order_relaxed) != seen; }, kWorkerSpin);
+          lk.lock();
+          --spinning_;
+          continue;
+        }
         work_cv_.wait(lk);
         continue;
       }
+      just_worked = true;
       ++active_;
       t_holds_slot = true;
       while (job) {
@@ -303,6 +361,8 @@ class Pool {
     if (job->max_threads < want + present) want = job->max_threads > present ? job->max_threads - present : 0;
     const size_t free = limit_ > active_ ? limit_ - active_ : 0;
     if (want > free) want = free;
+    // Workers polling for work see the new epoch without a wake-up.
+    want = want > spinning_ ? want - spinning_ : 0;
     if (want >= workers_.size()) {
       work_cv_.notify_all();
     } else {
@@ -327,12 +387,17 @@ class Pool {
   }
 
   void retire_locked(Job* job) {
-    std::condition_variable* waiter = job->waiter;
+    // Only a waiter blocked on the lock or the variable is sure to be there after the
+    // job retires: a spinning owner may return, and its thread end, the moment it sees
+    // `retired`; then its variable is never touched.
+    std::condition_variable* waiter = job->sleeping ? job->waiter : nullptr;
     DoneFn done = job->on_done;
     if (job->submitted) ++retired_;
     job->state = Job::State::kRetired;
-    // The last touches of the job: after on_done another thread may free it.
+    // The last touches of the job: once `retired` is seen, or after on_done, its owner
+    // may free it.
     if (done && !stop_) done(job);
+    else job->retired.store(true, std::memory_order_release);
     if (waiter) waiter->notify_all();
   }
 
@@ -360,6 +425,7 @@ class Pool {
   unsigned limit_;
   unsigned active_ = 0;
   unsigned alive_ = 0;
+  unsigned spinning_ = 0;  // workers polling epoch_ instead of sleeping
   std::atomic<uint64_t> epoch_{0};
   std::vector<std::thread> workers_;
   bool started_ = false;

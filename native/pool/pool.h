@@ -56,8 +56,10 @@ struct Job {
   enum class State : uint8_t { kNew, kQueued, kDraining, kRetired };
   State state = State::kNew;  // under the pool lock from here on
   bool submitted = false;
+  std::atomic<bool> retired{false};  // kRetired, readable without the lock (owner's spin)
   unsigned participants = 0;
-  std::condition_variable* waiter = nullptr;  // a thread sleeping until kRetired
+  std::condition_variable* waiter = nullptr;  // the variable a thread waits on for kRetired
+  bool sleeping = false;  // that thread is (about to be) blocked on it, under the lock
   Job* prev = nullptr;
   Job* nextq = nullptr;
 };
