@@ -43,24 +43,28 @@ AK_INLINE V div_fast(V a, V b) {
   }
 }
 
-// a / (bh + bl), where bh + bl is an exact unevaluated sum (|bl| <= ulp(bh)), to ~0.5 ulp
-// (final rounding + 2^-28 / 2^-56 relative): q0 = a * r with r ~ 1/bh, then one
-// correction with the residual a - q0*bh - q0*bl (fma). Removes both the rounding of the
-// divisor's sum and of the quotient. bh normal, positive or negative.
+// (ah + al) / (bh + bl), where both are exact unevaluated sums (|al| <~ ulp(ah),
+// |bl| <~ ulp(bh)), to ~0.5 ulp (final rounding + 2^-28 / 2^-56 relative): q0 = ah * r
+// with r ~ 1/bh, then one correction with the residual ah - q0*bh - q0*bl + al (exact
+// by fma, or by two_prod_err without). Removes the roundings of both sums and of the
+// quotient. bh normal, either sign.
 template <class V>
-AK_INLINE V div_dd(V a, V bh, V bl) {
+AK_INLINE V div_dd2(V ah, V al, V bh, V bl) {
   V r = rcp_approx(bh);
   if constexpr (!kIsF32<V> && !kRcpIsDiv) r = fma(r, fnma(bh, r, K<V>(1)), r);  // 2^-28
-  V q = a * r;
+  V q = ah * r;
   V res;
   if constexpr (kHasFma) {
-    res = fnma(q, bl, fnma(q, bh, a));
-  } else {  // exact residual without fma: a - q*bh = (a - p) - err(p), a - p exact (Sterbenz)
+    res = fnma(q, bl, fnma(q, bh, ah)) + al;
+  } else {  // exact residual without fma: ah - q*bh = (ah - p) - err(p), exact (Sterbenz)
     V p = q * bh;
-    res = ((a - p) - two_prod_err(q, bh, p)) - q * bl;
+    res = (((ah - p) - two_prod_err(q, bh, p)) - q * bl) + al;
   }
   return fma(res, r, q);
 }
+// a / (bh + bl): div_dd2 with an exact numerator.
+template <class V>
+AK_INLINE V div_dd(V a, V bh, V bl) { return div_dd2(a, zero<V>(), bh, bl); }
 
 // ln2 split for Cody-Waite range reduction: hi has trailing zero bits so n*hi is exact
 // for |n| < 2^8 (float) / 2^21 (double) with or without FMA. Derivation: gen/exp_coeffs.py.

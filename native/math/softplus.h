@@ -53,12 +53,7 @@ AK_INLINE V mish_(V x) {
   // y = x*n / (n + 2): numerator as an exact product ah + al, divisor dh + dl, one
   // residual correction (as div_dd, with the numerator's low part added).
   V ah = xe * n;
-  V al = two_prod_err(xe, n, ah);
-  V rc = rcp_approx(dh);
-  if constexpr (!kIsF32<V> && !kRcpIsDiv) rc = fma(rc, fnma(dh, rc, K<V>(1)), rc);
-  V q0 = ah * rc;
-  V res = fnma(q0, dl, fnma(q0, dh, ah)) + al;
-  V y = fma(res, rc, q0);
+  V y = div_dd2(ah, two_prod_err(xe, n, ah), dh, dl);
   // x >= 20 (40): tanh(softplus(x)) rounds to 1, mish(x) = x (also for +Inf).
   y = select(gt(x, C<V>(20.0f, 40.0)), x, y);
   // Tail x < -20 (-40): tanh(softplus(x)) = w to working precision, and w itself may be

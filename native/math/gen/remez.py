@@ -105,3 +105,16 @@ def hexf(x):
 
 def hexd(x):
     return _trim(float(x).hex())
+
+
+def remez_rounded(f, basis, lo, hi, weight=lambda x: 1, kind='f', **kw):
+    """Minimax fit whose coefficients are representable in float32/float64: round the
+    coefficients one at a time (lowest order first) and re-fit the remaining ones
+    against f minus the rounded part, so later terms absorb the earlier roundings."""
+    fixed = []
+    for i in range(len(basis)):
+        rest = basis[i:]
+        g = (lambda fx: (lambda x: f(x) - mp.fsum(c * b(x) for c, b in zip(fx, basis))))(list(fixed))
+        c = remez(g, rest, lo, hi, weight, **kw)
+        fixed.append(rounded([c[0]], kind)[0])
+    return fixed

@@ -1,0 +1,115 @@
+// native/math/erf.h -- erf_(x) and erfc_(x).
+//
+// float: branch-free, three regions on a = |x| (coefficients: gen/erf_coeffs.py):
+//   R0 a < 0.75:            erf(a)  = a + a*E1(a^2)          (E1 abs. error 2^-30)
+//                           erfc(a) = (1 - a) - a*E1(a^2)    (1 - a as an exact sum)
+//   R1 0.75 <= a < 2.25:    erfc(a) = e^{-a^2} * H(a) / a,   H polynomial in a - 1.5
+//   R2 2.25 <= a <= 10.06:  same, H polynomial in 1/a^2      (both degree 9, one Horner
+//                                                             chain, coefficients selected)
+//   with a^2 = hi + lo exactly (two_prod_err), e^{-a^2} = 2^k (ph + pl) from the exp
+//   kernel on r = -hi - k ln2 - lo, the product (ph + pl) * H kept as an exact sum and
+//   the division by a corrected by its residual; 2^k applied last (subnormal results
+//   rounded once). erf(a) = 1 - erfc(a) outside R0 (erfc(0.75) < 0.29: no cancellation);
+//   erfc(-a) = 2 - erfc(a).
+// double: lane-wise long double std::erf / std::erfc (x87 80-bit on x86 gcc/clang: ~0.5 ulp;
+// glibc's double erfc alone is 2.8 ulp off), not vectorized yet: slow (~100 ns/element).
+// Where long double == double (MSVC, arm64 Linux has 128-bit) accuracy is the libm's.
+#ifndef AK_MATH_ERF_H_
+#define AK_MATH_ERF_H_
+
+#include "exp.h"
+#include <cmath>
+
+namespace ak {
+namespace AK_ISA_NS {
+namespace mathd {
+
+template <class V, class F>
+AK_INLINE V lanewise(V x, F f) {
+  typename V::T buf[V::N];
+  store(buf, x);
+  for (size_t i = 0; i < V::N; ++i) buf[i] = f(buf[i]);
+  return load(buf);
+}
+
+// erfc(a) for a = |x| >= 0 (float), and the R0 helper a*E1(a^2) through e1 (valid for
+// a < 0.75; R0 lanes of the return value are NOT erfc).
+AK_INLINE Vf erfc_tail_f(Vf a, Vf* ae1, Mf* r0) {
+  static constexpr float e1c[] = {0x1.06eba8p-3f, -0x1.81274p-2f, 0x1.ce2d2ap-4f, -0x1.b7f032p-6f,
+                                  0x1.52e6bcp-8f, -0x1.8f930cp-11f, 0x1.a596e6p-15f};
+  static constexpr float h1[] = {0x1.edf488p-2f, 0x1.37ea2ep-4f, -0x1.94a6bap-5f, 0x1.b6563ep-6f,
+                                 -0x1.a5c348p-7f, 0x1.7333cep-8f, -0x1.2ba75cp-9f, 0x1.caa026p-11f,
+                                 -0x1.958df2p-12f, 0x1.2657p-13f};
+  static constexpr float h2[] = {0x1.20dd74p-1f, -0x1.20dbcap-2f, 0x1.b0c8cap-2f, -0x1.09abd8p+0f,
+                                 0x1.9dba8ap+1f, -0x1.33941ep+3f, 0x1.212104p+4f, 0x1.60794p+2f,
+                                 -0x1.c8383ep+6f, 0x1.647938p+7f};
+  a = minFast(set1f(10.1f), a);  // erfc(10.1) < denorm_min/2; NaN passes (2nd operand)
+  Vf a2 = a * a;
+  *r0 = lt(a, set1f(0.75f));
+  *ae1 = a * horner(a2, e1c);
+  // e^{-a^2} = 2^k (ph + pl)
+  Vf a2l = two_prod_err(a, a, a2);
+  Vf k = round_nearest(a2 * -log2e<Vf>());
+  Vf r = fnma(k, ln2_hi<Vf>(), -a2);
+  r = fnma(k, ln2_lo<Vf>(), r) - a2l;
+  Vf q = expm1_reduced(r);
+  Vf ph = q + set1f(1.0f);
+  Vf pl = q - (ph - set1f(1.0f));
+  // H(v)
+  Mf m1 = lt(a, set1f(2.25f));
+  Vf v = select(m1, a - set1f(1.5f), div_fast(set1f(1.0f), a2));
+  Vf h = splat<Vf>(0.0f);
+  for (size_t i = sizeof(h1) / sizeof(h1[0]); i-- > 0;)
+    h = fma(h, v, select(m1, set1f(h1[i]), set1f(h2[i])));
+  // (ph + pl) * h / a with one final rounding
+  Vf nh = ph * h;
+  Vf nl = fma(pl, h, two_prod_err(ph, h, nh));
+  return ldexp_int(div_dd2(nh, nl, a, zero<Vf>()), k);
+}
+
+}  // namespace mathd
+
+/// erf_(x). float: branch-free polynomial/exp evaluation (see top of file); double:
+/// lane-wise libm. erf(±0) = ±0, erf(±Inf) = ±1, NaN -> NaN, subnormal x -> ~1.128x
+/// (relative accuracy kept), |x| > 3.92 -> ±1.
+/// Max error (stated bound 2 ulp): see README.md.
+template <class V>
+AK_INLINE V erf_(V x) {
+  using namespace mathd;
+  if constexpr (kIsF32<V>) {
+    Vf a = abs(x), ae1;
+    Mf r0;
+    Vf t = erfc_tail_f(a, &ae1, &r0);
+    Vf y = select(r0, a + ae1, set1f(1.0f) - t);
+    return copysign(y, x);
+  } else {
+    return lanewise(x, [](double v) { return static_cast<double>(std::erf(static_cast<long double>(v))); });
+  }
+}
+
+/// erfc_(x) = 1 - erf(x), accurate in RELATIVE terms in the tail (x up to 10.06 for
+/// float, where it underflows; subnormal results rounded once, within the SPEC's rule).
+/// erfc(-Inf) = 2, erfc(+Inf) = +0, erfc(0) = 1, NaN -> NaN.
+/// gelu(x) = 0.5 x erfc(-x / sqrt 2) has no cancellation for x < 0 this way.
+/// Max error (stated bound 2 ulp): see README.md.
+template <class V>
+AK_INLINE V erfc_(V x) {
+  using namespace mathd;
+  if constexpr (kIsF32<V>) {
+    Vf a = abs(x), ae1;
+    Mf r0;
+    Vf t = erfc_tail_f(a, &ae1, &r0);
+    // R0: 1 - a rounds for a < 1/2; Fast2Sum keeps its error (1 >= a).
+    Vf s = set1f(1.0f) - a;
+    Vf err = (set1f(1.0f) - s) - a;
+    Vf e = select(r0, s - (ae1 - err), t);
+    return select(lt(x, zero<Vf>()), set1f(2.0f) - e, e);
+  } else {
+    return lanewise(x, [](double v) { return static_cast<double>(std::erfc(static_cast<long double>(v))); });
+  }
+}
+
+}  // namespace AK_ISA_NS
+}  // namespace ak
+
+#endif  // AK_MATH_ERF_H_
