@@ -121,14 +121,14 @@ export function createCompile(backend: Backend): CompileFn {
         throw new TypeError(`${fn}: Unknown parameter ${JSON.stringify(k)} in options.params; the expression's parameters are: ${nameList.length ? nameList.map((n) => JSON.stringify(n)).join(', ') : '(none)'}`);
       }
     }
-    const values: Record<string, number> = {};
+    const values: Record<string, number> = Object.create(null) as Record<string, number>;
     for (const [name, col] of names) {
-      const v = given[name];
+      const v = Object.prototype.hasOwnProperty.call(given, name) ? given[name] : undefined;
       if (typeof v !== 'number') {
-        throw new TypeError(`${fn}: ${expected(`a finite number for the parameter ${name} (column ${col} of the expression)`, `options.params.${name}`, v)}`);
+        throw new TypeError(`${fn}: ${expected('a finite number', `options.params.${name} (the parameter at column ${col} of the expression)`, v)}`);
       }
       if (!Number.isFinite(v)) {
-        throw new RangeError(`${fn}: ${expected(`a finite number for the parameter ${name}`, `options.params.${name}`, v)}`);
+        throw new RangeError(`${fn}: ${expected('a finite number', `options.params.${name}`, v)}`);
       }
       values[name] = v;
     }
@@ -148,9 +148,9 @@ export function createCompile(backend: Backend): CompileFn {
       if (opts === undefined || nameList.length === 0) return base;
       let key = '';
       let differs = false;
-      const vals: Record<string, number> = { ...values };
+      const vals: Record<string, number> = Object.assign(Object.create(null) as object, values);
       for (const p of nameList) {
-        const v = opts[p];
+        const v = Object.prototype.hasOwnProperty.call(opts, p) ? opts[p] : undefined;
         if (v === undefined) continue;
         if (typeof v !== 'number') throw new TypeError(`${f}: ${expected('a finite number', `options.${p}`, v)}`);
         if (!Number.isFinite(v)) throw new RangeError(`${f}: ${expected('a finite number', `options.${p}`, v)}`);

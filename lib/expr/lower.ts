@@ -15,7 +15,7 @@ import { unaryOps, type UnaryName, type UnaryOpDef } from '../ops';
  * are these units (the mathematical functions); with op parameters
  * (`softplus(x, beta = 2)`) they are the registry op.
  */
-export const unitFunctions: Readonly<Record<string, { readonly arity: number; readonly opcode: string }>> = {
+export const unitFunctions: Readonly<Record<string, { readonly arity: number; readonly opcode: string }>> = Object.assign(Object.create(null) as object, {
   abs: { arity: 1, opcode: 'ABS' },
   sign: { arity: 1, opcode: 'SIGN' },
   step: { arity: 1, opcode: 'STEP' },
@@ -40,7 +40,7 @@ export const unitFunctions: Readonly<Record<string, { readonly arity: number; re
   max: { arity: 2, opcode: 'MAX' },
   min: { arity: 2, opcode: 'MIN' },
   select: { arity: 3, opcode: 'SELPOS' },
-};
+});
 
 export interface Env {
   readonly g: Graph;

@@ -82,7 +82,9 @@ function tokenize(src: string): Token[] {
       // "1e" or "1e+" without digits: the regex stopped before the exponent; reject it explicitly.
       const next = src[i + text.length];
       if (next === 'e' || next === 'E') {
-        throw new ExpressionError(src, i + text.length + 2, 'the digits of an exponent', 'something else');
+        let j = i + text.length + 1;
+        if (src[j] === '+' || src[j] === '-') j++;
+        throw new ExpressionError(src, j + 1, 'the digits of an exponent', j < n ? `'${src[j]}'` : 'the end of the expression');
       }
       toks.push({ kind: 'num', text, col, value: Number(text) });
       i += text.length;

@@ -36,9 +36,9 @@ function slope(backward: Program, v: number): number {
   return out[0];
 }
 
-/** Flat by the criterion (NaN slopes, as at ±Inf of some formulas, are not). */
+/** Not steep: |f'| below the criterion (or NaN, which only formulas overflowing far out produce). */
 function flat(backward: Program, v: number): boolean {
-  return Math.abs(slope(backward, v)) < SATURATION_SLOPE;
+  return !(Math.abs(slope(backward, v)) >= SATURATION_SLOPE);
 }
 
 /**
@@ -60,11 +60,13 @@ const gridX = new Float64Array(GRID.length);
 function tail(backward: Program, sign: 1 | -1): number {
   for (let i = 0; i < GRID.length; i++) gridX[i] = sign * GRID[i];
   runProgram(backward, [gridX, gridOnes], gridOut);
-  const isFlat = (s: number): boolean => Math.abs(s) < SATURATION_SLOPE;
-  if (!isFlat(gridOut[0])) return sign * Infinity;
-  // The first non-flat grid point going inward bounds the tail.
-  let k = 1;
-  while (k < GRID.length && isFlat(gridOut[k])) k++;
+  // NaN slopes (Inf·0 where a formula overflows far out) are neither flat nor steep: they are skipped.
+  const steep = (s: number): boolean => Math.abs(s) >= SATURATION_SLOPE;
+  let k = 0;
+  while (k < GRID.length && gridOut[k] !== gridOut[k]) k++;
+  if (k === GRID.length || steep(gridOut[k])) return sign * Infinity;
+  // The first steep grid point going inward bounds the tail.
+  while (k < GRID.length && !steep(gridOut[k])) k++;
   if (k === GRID.length) return flat(backward, 0) ? 0 : sign * Number.MIN_VALUE;
   let outer = GRID[k - 1];
   let inner = GRID[k];

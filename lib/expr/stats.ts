@@ -226,6 +226,9 @@ export function createStats(_backend: Backend, compile: CompileFn): StatsFn {
     } else if (typeof op === 'string') {
       // PReLU is leakyRelu with a learned α per channel: the same dead (negative) side.
       const name = op === 'prelu' && !isRegistryOp(op) ? 'leakyRelu' : op;
+      if (/^\s*[A-Za-z_]\w*\s*$/.test(op) && !isRegistryOp(name)) {
+        throw new TypeError(`${fn}: ${expected(`an op name (${unaryNames.join(', ')}, prelu), an expression or a compiled activation`, 'options.op', op)}`);
+      }
       const expr = isRegistryOp(name) ? opExpression(name, params) : op;
       if (!isRegistryOp(name) && params !== undefined) throw new TypeError(`${fn}: options.params is for registry ops; write an expression's parameters into it`);
       selu = name === 'selu';

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { api } from '../lib/instance-js';
+import * as ak from '../lib/index';
+import { unaryOps, unaryNames, type UnaryOpDef } from '../lib/ops';
+import { derivativeFormulas } from '../lib/expr/registry-ops';
+import { ulpError } from './ulp.cjs';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function sample(n: number, lo: number, hi: number, seed: number): Float64Array {
+  const r = rng(seed);
+  return Float64Array.from({ length: n }, () => lo + (hi - lo) * r());
+}
+
+function worst(y: ArrayLike<number>, ref: ArrayLike<number>, dtype: 'float32' | 'float64'): number {
+  let w = 0;
+  for (let i = 0; i < y.length; i++) w = Math.max(w, ulpError(y[i], ref[i], dtype));
+  return w;
+}
+
+describe('expressions equal to a built-in op', () => {
+  // [expression, built-in name, its options, ULP bound in float64 / float32 (two roundings apart at most)]
+  const cases: [string, string, Record<string, number>, Record<string, number>, number, number][] = [
+    ['x * sigmoid(x)', 'silu', {}, {}, 4, 1],
+    ['x * sigmoid(beta * x)', 'swish', { beta: 1.5 }, { beta: 1.5 }, 4, 1],
+    ['max(x, 0)', 'relu', {}, {}, 0, 0],
+    ['min(max(x, 0), 6)', 'relu6', {}, {}, 0, 0],
+    ['sigmoid(x)', 'sigmoid', {}, {}, 4, 1],
+    ['tanh(x)', 'tanh', {}, {}, 4, 1],
+    ['x / (1 + abs(x))', 'softsign', {}, {}, 4, 1],
+    ['x * tanh(softplus(x))', 'mish', {}, {}, 8, 1],
+    // exp amplifies the rounding of its argument z = g(x − c)² by |z| ≤ 35 on this range; the built-in carries z exactly.
+    ['exp(-g * (x - c)^2)', 'rbf', { g: 0.5, c: 0.25 }, { gamma: 0.5, center: 0.25 }, 40, 1],
+  ];
+
+  it.each(cases)('%s equals %s forward', (src, name, params, opts, ulp64, ulp32) => {
+    const x = sample(4000, -8, 8, src.length);
+    const act = ak.compile(src, { params });
+    const op = (ak as unknown as Record<string, (x: Float64Array | Float32Array, o?: object) => Float64Array | Float32Array>)[name];
+    expect(worst(act(x), op(x, opts), 'float64')).toBeLessThanOrEqual(ulp64);
+    // float32: against the built-in's float64 values on the same inputs (the float32 built-ins, native
+    // ones included, have their own registry bound; ours is one rounding of a float64 result).
+    const x32 = Float32Array.from(x);
+    expect(worst(act(x32), op(Float64Array.from(x32), opts), 'float32')).toBeLessThanOrEqual(ulp32);
+  });
+});
+
+describe('derivatives of the registry ops', () => {
+  it('every registry op has a derivative formula in the expression language', () => {
+    for (const name of unaryNames) expect(typeof derivativeFormulas[name], name).toBe('function');
+  });
+
+  /** Each op with its default parameters and with a second set, enums over every value. */
+  const settings: [string, string][] = [];
+  for (const name of unaryNames) {
+    const def: UnaryOpDef = unaryOps[name];
+    settings.push([name, `${name}(x)`]);
+    const alt = def.params.map((p) => (p.kind === 'enum' ? `${p.name} = '${p.values[p.values.length - 1]}'` : `${p.name} = ${p.default === 0 ? 0.75 : p.default * 1.5}`));
+    if (alt.length) settings.push([name, `${name}(${['x', ...alt].join(', ')})`]);
+  }
+
+  it.each(settings)('%s: %s backward matches central differences of its forward kernel', (_name, src) => {
+    const act = api.compile(src);
+    const x = sample(600, -9, 9, src.length * 31);
+    const dx = act.backward(new Float64Array(x.length).fill(1), x);
+    const f = (v: number): number => act(new Float64Array([v]))[0];
+    let compared = 0;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      const h = 1e-4 * Math.max(1, Math.abs(v));
+      const d1 = (f(v + h) - f(v - h)) / (2 * h);
+      const d2 = (f(v + h / 2) - f(v - h / 2)) / h;
+      const d = (4 * d2 - d1) / 3;
+      // A kink within h shows as disagreeing estimates: that point says nothing about f'.
+      if (Math.abs(d2 - d1) > 1e-4 * (1 + Math.abs(d))) continue;
+      compared++;
+      if (!(Math.abs(dx[i] - d) <= 1e-7 * (1 + Math.abs(d)))) expect.fail(`${src}: f'(${v}) = ${dx[i]}, central differences ${d}`);
+    }
+    expect(compared).toBeGreaterThan(0.95 * x.length);
+  });
+
+  it('follows PyTorch at the kinks', () => {
+    const d = (src: string, xs: number[]) => Array.from(api.compile(src).backward(new Float64Array(xs.length).fill(1), new Float64Array(xs)));
+    expect(d('relu(x)', [-1, 0, 1])).toEqual([0, 0, 1]);
+    expect(d('leakyRelu(x, 0.25)', [-1, 0, 1])).toEqual([0.25, 0.25, 1]);
+    expect(d('relu6(x)', [0, 3, 6, 7])).toEqual([0, 1, 0, 0]);
+    expect(d('hardTanh(x)', [-1, 0, 1])).toEqual([0, 1, 0]);
+    expect(d('hardSigmoid(x)', [-3, 0, 3])).toEqual([0, 1 / 6, 0]);
+    expect(d('hardSwish(x)', [-4, -3, 0, 3, 4])).toEqual([0, -0.5, 0.5, 1.5, 1]);
+    expect(d('elu(x)', [0, 1])).toEqual([1, 1]);
+    expect(d('softplus(x, 1, 20)', [20, 20.5])).toEqual([1 / (1 + Math.exp(-20)), 1]);
+  });
+
+  it('propagates NaN through every derivative', () => {
+    for (const name of unaryNames) {
+      const dx = api.compile(`${name}(x)`).backward(new Float64Array([1]), new Float64Array([NaN]));
+      expect(Number.isNaN(dx[0]), name).toBe(true);
+    }
+  });
+});
