@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <string>
 
+#include "async.h"
 #include "cpu.h"
 #include "dispatch.h"
 #include "params.h"
@@ -85,14 +86,12 @@ napi_value run_unary(napi_env env, const KernelTable* t, napi_value* argv, size_
   bool done = false;
   if (x.type == napi_float32_array) {
     if (UnaryKernel<float> k = unary_kernel<float>(*t, id)) {
-      FpEnvGuard fp;
-      k(static_cast<const float*>(x.data), static_cast<float*>(y.data), x.length, p);
+      run_unary_call<float>(id, k, static_cast<const float*>(x.data), static_cast<float*>(y.data), x.length, p);
       done = true;
     }
   } else {
     if (UnaryKernel<double> k = unary_kernel<double>(*t, id)) {
-      FpEnvGuard fp;
-      k(static_cast<const double*>(x.data), static_cast<double*>(y.data), x.length, p);
+      run_unary_call<double>(id, k, static_cast<const double*>(x.data), static_cast<double*>(y.data), x.length, p);
       done = true;
     }
   }
@@ -218,6 +217,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("configure", Napi::Function::New(env, Configure, "configure", s));
   exports.Set("info", Napi::Function::New(env, Info, "info", s));
   exports.Set("ops", Napi::Function::New(env, Ops, "ops"));
+  init_threads(env, exports, &s->active);  // async.cc: unaryAsync, setThreads, ...
   return exports;
 }
 
