@@ -370,9 +370,15 @@ function onePlusErfPos(zh, zl) {
 
 // ---------------------------------------------------------------- helpers for the ops
 let RLO = 0;
+/**
+ * Below 2^-969 the error terms of twoProd fall into the subnormal range and
+ * are no longer exact, so the low part is dropped there: such values are
+ * judged on the high part alone (still within half a float64 ULP).
+ */
+const TINY = 2 ** -969;
 /** Returns h and records l as the low part of the op's exact value. */
 function ret(h, l) {
-  RLO = h === h && Math.abs(h) !== Infinity ? l : 0;
+  RLO = h === h && Math.abs(h) !== Infinity && Math.abs(h) >= TINY ? l : 0;
   return h;
 }
 
@@ -387,11 +393,18 @@ function mulDD(a, v) {
     return p;
   }
   if (Math.abs(a) >= BIG || Math.abs(v) >= BIG) {
-    // Split on scaled operands: a·v = (a/2^s)·(v·... ) scaled back exactly.
+    // Split on a scaled operand, then scale back (exact: powers of two).
     const big = Math.abs(a) >= BIG;
     const h = big ? twoProd(a * 2 ** -200, v) : twoProd(a, v * 2 ** -200);
     LO *= 2 ** 200;
     return h * 2 ** 200;
+  }
+  if (Math.abs(p) < 2 ** -900) {
+    // The error term would underflow: form it 2^200 higher, where it is exact.
+    const big = Math.abs(a) >= Math.abs(v);
+    twoProd(big ? v * 2 ** 200 : v, big ? a : a * 2 ** 200);
+    LO *= 2 ** -200;
+    return p;
   }
   return twoProd(a, v);
 }
@@ -588,6 +601,7 @@ const ops = {
       return ret(t > 1 ? 1 : t < 0 ? 0 : t, 0);
     }
     const ph = mulDD(a, x);
+    if (Math.abs(ph) === Infinity) return ret(ph > 0 ? 1 : 0, 0);
     const sh = ddAdd(ph, LO, b, 0);
     const sl = LO;
     if (sh > 1 || (sh === 1 && sl >= 0)) return ret(1, 0);
@@ -626,8 +640,8 @@ const ops = {
     const dh = twoSum(x, -p.center);
     const dl = LO;
     if (Math.abs(dh) === Infinity) return ret(0, 0);
-    if (Math.abs(dh) > 2 ** 500) {
-      // d² overflows; γ d² still may not (a tiny γ), and then the low parts no longer matter.
+    if (Math.abs(dh) > 2 ** 497) {
+      // d² is beyond twoProd's range (or overflows); γd² still may not be (a tiny γ), and then the low parts no longer matter.
       const z = (g * dh) * dh;
       return ret(z === Infinity ? 0 : expDD(-z, 0), 0);
     }
