@@ -10,9 +10,39 @@ export interface Backend {
   readonly name: 'native' | 'js';
   /** y[i] = op(x[i]); x and y are the same view or disjoint, same type and length. */
   unary(id: number, x: FloatArray, y: FloatArray, a: number, b: number): void;
-  /** The same work off the event loop; resolves when y is written. Absent: the API runs `unary` later on the JS thread. */
-  unaryAsync?(id: number, x: FloatArray, y: FloatArray, a: number, b: number): Promise<void>;
+  /**
+   * The same work off the event loop; resolves when y is written. An abort of
+   * `signal` before the work starts rejects with an AbortError (nothing written).
+   * false (nothing started) or absent: the API runs `unary` later on the JS thread.
+   */
+  unaryAsync?(id: number, x: FloatArray, y: FloatArray, a: number, b: number, signal?: AbortSignal): Promise<void> | false;
 
+  // ---- Optional entry points. Each returns false (or, for the async ones,
+  // ---- false instead of a promise) when it does not handle the call, and the
+  // ---- API then runs the pure-JS twin: a backend can take them over one op
+  // ---- or one dtype at a time. Absent means "never handled".
+
+  /**
+   * dx[i] = dy[i] · f'(x[i]) for unary op `id` (registry order), or, when y is
+   * not null, dy[i] · g(y[i]) with the derivative written in terms of
+   * y = f(x) (only for ops whose `backwardUsesY` is true; x must then not be
+   * read). a, b: the op's parameters as for `unary`.
+   * Validated before the call: dy, x, y, dx are Float32Array/Float64Array
+   * views of one type and one length on live buffers; dx is either one of the
+   * inputs itself (the same view: in place) or shares no byte with any of
+   * them; parameters are in range. Semantics (lib/fallback/unary-backward.ts):
+   * f' evaluated in at least the array's precision, the IEEE product with dy
+   * (NaN in dy or x gives NaN; ±Inf·0 is NaN), kinks as in the registry's
+   * `backward.kinks`, error within `backward.ulp`/`ulp64` (or the absolute
+   * bound inside `backward.cancels`).
+   */
+  unaryBackward?(id: number, dy: FloatArray, x: FloatArray, y: FloatArray | null, dx: FloatArray, a: number, b: number): boolean;
+  /**
+   * unaryBackward off the event loop; resolves when dx is written (the caller
+   * keeps the arrays referenced until then). `signal`, when given, may cancel
+   * work that has not started: reject with an AbortError and write nothing.
+   */
+  unaryBackwardAsync?(id: number, dy: FloatArray, x: FloatArray, y: FloatArray | null, dx: FloatArray, a: number, b: number, signal?: AbortSignal): Promise<void> | false;
   /**
    * Runs a compiled expression program (format, opcode table and semantics:
    * lib/expr/opcodes.ts; CALL's op ids are registry order) element-wise:
@@ -28,6 +58,8 @@ export interface Backend {
   readonly isa: string;
   readonly isas: string[];
   threads(): number;
+  /** Resizes the thread pool (n validated: an integer from 1 to 256). Absent: one thread, always. */
+  setThreads?(n: number): void;
   readonly loadError: string | null;
 }
 

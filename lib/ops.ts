@@ -5,7 +5,10 @@
  * against this table by a test), the tests and the benchmarks.
  */
 import * as fwd from './fallback/unary';
+import { twoProdErr, twoSumErr } from './fallback/dd';
+import * as bwd from './fallback/unary-backward';
 import type { UnaryKernel } from './fallback/unary';
+import type { UnaryBackwardFromYKernel, UnaryBackwardKernel } from './fallback/unary-backward';
 
 export interface NumberParam {
   readonly kind: 'number';
@@ -47,6 +50,39 @@ export interface UnaryOpDef {
   readonly backwardUsesY: boolean;
   /** The pure-JS forward kernel. */
   readonly js: UnaryKernel;
+  /** The backward pass dx = dy·f'(x). */
+  readonly backward: BackwardDef;
+}
+
+/**
+ * An op's backward pass: what f' is, its convention at kinks, its accuracy
+ * bound and its pure-JS kernels. dx = dy·f'(x) is the IEEE product of dy and
+ * f'(x) evaluated in float64 (so NaN in dy or x gives NaN, and an infinite dy
+ * at a zero derivative gives NaN), rounded once to the array's type.
+ */
+export interface BackwardDef {
+  /** f'(x), as the kernels compute it. */
+  readonly derivative: string;
+  /** The value taken at each kink and whose convention it is (PyTorch's), for the README table. */
+  readonly kink: string;
+  /** The kinks as data, for parameters a, b (converted to the array's type): [x, f'(x)] pairs. */
+  readonly kinks: (a: number, b: number) => readonly (readonly [number, number])[];
+  /** The correctly rounded dy·f'(x) in the array's type. */
+  readonly exact: boolean;
+  /** Max error in ULPs of the type (float32, float64) where f' is well conditioned. */
+  readonly ulp: number;
+  readonly ulp64: number;
+  /**
+   * Where f' crosses zero by cancellation of terms of size about 1 (an
+   * interval of x for parameters a, b): there the bound is absolute,
+   * |dx − dy·f'(x)| ≤ absEps · ε · |dy|, ε the type's machine epsilon.
+   */
+  readonly cancels?: (a: number, b: number) => readonly [number, number] | null;
+  readonly absEps?: number;
+  /** The pure-JS kernel from x. */
+  readonly js: UnaryBackwardKernel;
+  /** The pure-JS kernel from y = f(x) (present exactly when backwardUsesY). */
+  readonly jsFromY?: UnaryBackwardFromYKernel;
 }
 
 function num<N extends string>(
@@ -57,6 +93,20 @@ function num<N extends string>(
 
 const EXACT = { exact: true, ulp: 0.5, ulp64: 0.5 } as const;
 const SMOOTH = { exact: false, ulp: 4, ulp64: 4 } as const;
+const NO_KINK = { kink: 'none (smooth)', kinks: () => [] } as const;
+
+/**
+ * The x with αx + β = target exactly, if it is a double (the kinks of
+ * hardSigmoid are where the exact αx + β leaves (0, 1); for most α they fall
+ * between doubles and no input sits on them).
+ */
+function exactRoot(alpha: number, beta: number, target: number): number | null {
+  if (alpha === 0) return null;
+  const x = (target - beta) / alpha;
+  const p = alpha * x;
+  const s = p + beta;
+  return Number.isFinite(x) && s === target && twoProdErr(alpha, x, p) === 0 && twoSumErr(p, beta, s) === 0 ? x : null;
+}
 
 /**
  * The unary element-wise ops, in native op-id order. Parameters are converted
@@ -64,35 +114,71 @@ const SMOOTH = { exact: false, ulp: 4, ulp64: 4 } as const;
  * Math.fround(alpha)), which is what makes the "exact" ops exact.
  */
 export const unaryOps = {
-  relu: { formula: 'max(x, 0)', params: [], ...EXACT, backwardUsesY: false, js: fwd.relu },
+  relu: {
+    formula: 'max(x, 0)', params: [], ...EXACT, backwardUsesY: false, js: fwd.relu,
+    backward: {
+      derivative: 'x > 0 ? 1 : 0', kink: "f'(0) = 0 (PyTorch's threshold_backward)", kinks: () => [[0, 0]],
+      ...EXACT, js: bwd.relu,
+    },
+  },
   leakyRelu: {
     formula: 'x ≥ 0 ? x : αx',
     params: [num('alpha', 0.01, 'slope for x < 0')],
     ...EXACT, backwardUsesY: false, js: fwd.leakyRelu,
+    backward: {
+      derivative: 'x > 0 ? 1 : α', kink: "f'(0) = α (PyTorch's leaky_relu_backward tests x > 0)", kinks: (a) => [[0, a]],
+      ...EXACT, js: bwd.leakyRelu,
+    },
   },
-  relu6: { formula: 'min(max(x, 0), 6)', params: [], ...EXACT, backwardUsesY: false, js: fwd.relu6 },
+  relu6: {
+    formula: 'min(max(x, 0), 6)', params: [], ...EXACT, backwardUsesY: false, js: fwd.relu6,
+    backward: {
+      derivative: '0 < x < 6 ? 1 : 0', kink: "f'(0) = f'(6) = 0 (PyTorch's relu6 is hardtanh(0, 6))", kinks: () => [[0, 0], [6, 0]],
+      ...EXACT, js: bwd.relu6,
+    },
+  },
   hardTanh: {
     formula: 'min(max(x, min), max)',
     params: [num('min', -1, 'lower clamp'), num('max', 1, 'upper clamp')],
     check: (p: readonly number[]) => (p[0] > p[1] ? ['min', `min (${p[0]}) must not exceed max (${p[1]})`] as const : null),
     ...EXACT, backwardUsesY: false, js: fwd.hardTanh,
+    backward: {
+      derivative: 'min < x < max ? 1 : 0', kink: "f'(min) = f'(max) = 0 (PyTorch's hardtanh_backward)", kinks: (a, b) => [[a, 0], [b, 0]],
+      ...EXACT, js: bwd.hardTanh,
+    },
   },
   elu: {
     formula: 'x > 0 ? x : α·expm1(x)',
     params: [num('alpha', 1, 'saturation value -α for x → -∞', { min: 0 })],
     ...SMOOTH, backwardUsesY: true, js: fwd.elu,
+    backward: {
+      derivative: 'x > 0 ? 1 : α·e^x; from y: y > 0 ? 1 : y + α', kink: "f'(0) = α (PyTorch's elu_backward takes the x ≤ 0 branch)", kinks: (a) => [[0, a]],
+      ...SMOOTH, js: bwd.elu, jsFromY: bwd.eluFromY,
+    },
   },
   selu: {
     formula: 'λ·(x > 0 ? x : α·expm1(x)), α = 1.6732632423543772848, λ = 1.0507009873554804934',
     params: [], ...SMOOTH, backwardUsesY: true, js: fwd.selu,
+    backward: {
+      derivative: 'x > 0 ? λ : λα·e^x; from y: y > 0 ? λ : y + λα', kink: "f'(0) = λα (PyTorch's elu_backward takes the x ≤ 0 branch)",
+      kinks: () => [[0, bwd.SELU_LA_HI]],
+      ...SMOOTH, js: bwd.selu, jsFromY: bwd.seluFromY,
+    },
   },
   celu: {
     formula: 'max(0, x) + min(0, α·expm1(x/α))',
     params: [num('alpha', 1, 'scale, > 0', { min: 0, minExclusive: true })],
     ...SMOOTH, backwardUsesY: false, js: fwd.celu,
+    backward: { derivative: 'x > 0 ? 1 : e^(x/α)', kink: "f'(0) = 1 (both sides agree)", kinks: () => [[0, 1]], ...SMOOTH, js: bwd.celu },
   },
-  sigmoid: { formula: '1 / (1 + e^-x)', params: [], ...SMOOTH, backwardUsesY: true, js: fwd.sigmoid },
-  tanh: { formula: 'tanh(x)', params: [], ...SMOOTH, backwardUsesY: true, js: fwd.tanh },
+  sigmoid: {
+    formula: '1 / (1 + e^-x)', params: [], ...SMOOTH, backwardUsesY: true, js: fwd.sigmoid,
+    backward: { derivative: 'σ(x)(1 − σ(x)); from y: y(1 − y)', ...NO_KINK, ...SMOOTH, js: bwd.sigmoid, jsFromY: bwd.sigmoidFromY },
+  },
+  tanh: {
+    formula: 'tanh(x)', params: [], ...SMOOTH, backwardUsesY: true, js: fwd.tanh,
+    backward: { derivative: '1 − tanh²(x); from y: (1 − y)(1 + y)', ...NO_KINK, ...SMOOTH, js: bwd.tanh, jsFromY: bwd.tanhFromY },
+  },
   softplus: {
     formula: 'βx > threshold ? x : log1p(e^(βx)) / β',
     params: [
@@ -100,30 +186,73 @@ export const unaryOps = {
       num('threshold', 20, 'βx above which the result is x'),
     ],
     ...SMOOTH, backwardUsesY: false, js: fwd.softplus,
+    backward: {
+      derivative: 'βx > threshold ? 1 : σ(βx)', kink: "f' jumps to 1 where βx > threshold (PyTorch's softplus_backward)",
+      kinks: (a, b) => [[b / a, 1 / (1 + Math.exp(-b))]],
+      ...SMOOTH, js: bwd.softplus,
+    },
   },
   swish: {
     formula: 'x·sigmoid(βx)',
     params: [num('beta', 1, 'β = 1 is SiLU')],
     ...SMOOTH, backwardUsesY: false, js: fwd.swish,
+    backward: {
+      derivative: 's(1 + βx(1 − s)), s = σ(βx)', ...NO_KINK, ...SMOOTH,
+      cancels: (a) => (a === 0 ? null : a > 0 ? [-3.3 / a, -0.4 / a] : [-0.4 / a, -3.3 / a]), absEps: 4,
+      js: bwd.swish,
+    },
   },
-  silu: { formula: 'x·sigmoid(x)', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.silu },
+  silu: {
+    formula: 'x·sigmoid(x)', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.silu,
+    backward: {
+      derivative: 's(1 + x(1 − s)), s = σ(x)', ...NO_KINK, ...SMOOTH, cancels: () => [-3.3, -0.4], absEps: 4, js: bwd.silu,
+    },
+  },
   gelu: {
     formula: "0.5x(1 + erf(x/√2)); 'tanh': 0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))",
     params: [{ kind: 'enum', name: 'approximate', default: 'none', values: ['none', 'tanh'], doc: "'none' (erf form) or 'tanh'" }],
     ...SMOOTH, backwardUsesY: false, js: fwd.gelu,
+    backward: {
+      derivative: "Φ(x) + xφ(x); 'tanh': s(1 + w(1 − s)), s = σ(2u), w = 2x·du/dx, u = √(2/π)(x + 0.044715x³)",
+      ...NO_KINK, ...SMOOTH, cancels: () => [-1.6, -0.3], absEps: 4, js: bwd.gelu,
+    },
   },
-  mish: { formula: 'x·tanh(softplus(x))', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.mish },
+  mish: {
+    formula: 'x·tanh(softplus(x))', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.mish,
+    backward: {
+      derivative: 'tanh(sp(x)) + x·σ(x)·sech²(sp(x)), sp = softplus', ...NO_KINK, ...SMOOTH,
+      cancels: () => [-1.7, -0.7], absEps: 4, js: bwd.mish,
+    },
+  },
   hardSigmoid: {
     formula: 'max(0, min(1, αx + β))',
     params: [num('alpha', 1 / 6, 'slope'), num('beta', 0.5, 'offset')],
     ...EXACT, backwardUsesY: false, js: fwd.hardSigmoid,
+    backward: {
+      derivative: '0 < αx + β < 1 ? α : 0',
+      kink: "f' = 0 at both kinks (PyTorch's hardsigmoid_backward: 1/6 on the open interval (−3, 3))",
+      kinks: (a, b) => [exactRoot(a, b, 0), exactRoot(a, b, 1)].filter((x): x is number => x !== null).map((x) => [x, 0] as const),
+      ...EXACT, js: bwd.hardSigmoid,
+    },
   },
-  hardSwish: { formula: 'x·min(max(x + 3, 0), 6) / 6', params: [], ...EXACT, backwardUsesY: false, js: fwd.hardSwish },
-  softsign: { formula: 'x / (1 + |x|)', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.softsign },
+  hardSwish: {
+    formula: 'x·min(max(x + 3, 0), 6) / 6', params: [], ...EXACT, backwardUsesY: false, js: fwd.hardSwish,
+    backward: {
+      derivative: 'x < −3 ? 0 : x ≤ 3 ? (2x + 3)/6 : 1',
+      kink: "f'(−3) = −0.5, f'(3) = 1.5 (PyTorch's scalar hardswish_backward; its vectorized CPU path gives 1 at 3)",
+      kinks: () => [[-3, -0.5], [3, 1.5]],
+      ...EXACT, js: bwd.hardSwish,
+    },
+  },
+  softsign: {
+    formula: 'x / (1 + |x|)', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.softsign,
+    backward: { derivative: '1 / (1 + |x|)²', ...NO_KINK, ...SMOOTH, js: bwd.softsign },
+  },
   rbf: {
     formula: 'exp(-γ(x - c)²)',
     params: [num('gamma', 1, 'width γ ≥ 0', { min: 0 }), num('center', 0, 'center c')],
     ...SMOOTH, backwardUsesY: false, js: fwd.rbf,
+    backward: { derivative: '−2γ(x − c)·exp(−γ(x − c)²)', ...NO_KINK, ...SMOOTH, js: bwd.rbf },
   },
 } as const satisfies Record<string, UnaryOpDef>;
 

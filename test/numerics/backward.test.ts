@@ -1,0 +1,322 @@
+/**
+ * Backward passes of the unary ops, on the backend this project runs
+ * (ACTIVATION_KERNELS_BACKEND): dx = dy·f'(x) against the double-double
+ * reference derivative of test/reference-backward.cjs, which is itself
+ * checked against central differences of the forward reference.
+ * Everything loops over the registry; nothing here names an op.
+ */
+import { describe, expect, it } from 'vitest';
+import * as ak from '../../lib/index';
+import { unaryOps, unaryNames, type UnaryOpDef } from '../../lib/ops';
+import { ops as refOps, lastLo } from '../reference.cjs';
+import { ulpError } from '../ulp.cjs';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const R = require('../reference-backward.cjs') as {
+  derivatives: Record<string, (x: number, p: Record<string, number | string>) => [number, number]>;
+  fromY: Record<string, (y: number, p: Record<string, number | string>) => [number, number]>;
+  dxRef: (dy: number, d: [number, number]) => number;
+};
+
+type Dtype = 'float32' | 'float64';
+type Params = Record<string, number | string>;
+const DTYPES = [
+  { dtype: 'float32' as Dtype, Ctor: Float32Array, eps: 2 ** -23, round: Math.fround },
+  { dtype: 'float64' as Dtype, Ctor: Float64Array, eps: 2 ** -52, round: (v: number) => v },
+];
+const api = ak as unknown as Record<string, {
+  (x: Float32Array | Float64Array, o?: object): Float32Array | Float64Array;
+  backward: {
+    (dy: Float32Array | Float64Array, x: Float32Array | Float64Array, o?: object): Float32Array | Float64Array;
+    async(dy: Float32Array | Float64Array, x: Float32Array | Float64Array, o?: object): Promise<Float32Array | Float64Array>;
+  };
+}>;
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The defaults, and every number parameter moved to another value of its range (each enum value). */
+function paramSets(def: UnaryOpDef): Params[] {
+  const base: Params = {};
+  for (const p of def.params) base[p.name] = p.default;
+  const sets: Params[] = [base];
+  const moved: Params = { ...base };
+  for (const p of def.params) {
+    if (p.kind === 'enum') {
+      for (const v of p.values) if (v !== p.default) sets.push({ ...base, [p.name]: v });
+    } else {
+      moved[p.name] = p.default === 0 ? 0.75 : p.default * 1.75;
+    }
+  }
+  if (def.params.some((p) => p.kind === 'number')) sets.push(moved);
+  return sets;
+}
+
+function typed(set: Params, dtype: Dtype): Params {
+  const o: Params = {};
+  for (const k of Object.keys(set)) o[k] = typeof set[k] === 'number' && dtype === 'float32' ? Math.fround(set[k] as number) : set[k];
+  return o;
+}
+
+/** Parameters as the kernels see them: numbers in the registry's order, enums as indices. */
+function abOf(def: UnaryOpDef, p: Params): [number, number] {
+  const v = def.params.map((q) => (q.kind === 'enum' ? q.values.indexOf(p[q.name] as string) : (p[q.name] as number)));
+  return [v[0] ?? 0, v[1] ?? 0];
+}
+
+const SPECIALS = [0, -0, Infinity, -Infinity, NaN, 1e-30, -1e-30, 2 ** -149, -(2 ** -149), 1e30, -1e30, 3.4e38, -3.4e38, 1, -1, 3, -3, 6, 20, -20, 0.5, -0.5, 88.7, -88.7, -103.9];
+const F64_SPECIALS = [5e-324, -5e-324, 1e300, -1e300, 1.7976931348623157e308, -1.7976931348623157e308, 709.7, -745.1, 1e-300];
+
+/** Inputs: uniform in [-12, 12] and [-60, 60], log-uniform magnitudes, and the special values. */
+function inputs(dtype: Dtype, n: number, r: () => number): { x: number[]; dy: number[] } {
+  const round = dtype === 'float32' ? Math.fround : (v: number) => v;
+  const x: number[] = [...SPECIALS, ...(dtype === 'float64' ? F64_SPECIALS : [])].map(round);
+  while (x.length < n) {
+    const k = x.length % 3;
+    const s = r() < 0.5 ? -1 : 1;
+    x.push(round(k === 0 ? -12 + 24 * r() : k === 1 ? -60 + 120 * r() : s * 2 ** (-30 + 40 * r())));
+  }
+  const dy = x.map((_, i) => round(i % 7 === 0 ? 1 : (r() < 0.5 ? -1 : 1) * 2 ** (-4 + 8 * r())));
+  return { x, dy };
+}
+
+interface Check { worst: number; at: number; fails: string[] }
+
+/** Compares dx with dy·f'(x): ULP bound, or the absolute bound inside the op's cancellation window. */
+function check(name: string, def: UnaryOpDef, dtype: Dtype, eps: number, p: Params, xs: ArrayLike<number>, dys: ArrayLike<number>, dx: ArrayLike<number>, ref: (i: number) => number): Check {
+  const bw = def.backward;
+  const bound = bw.exact ? 0.5 + 1e-9 : dtype === 'float32' ? bw.ulp : bw.ulp64;
+  const [a, b] = abOf(def, p);
+  const win = bw.cancels?.(a, b) ?? null;
+  const out: Check = { worst: 0, at: NaN, fails: [] };
+  for (let i = 0; i < xs.length; i++) {
+    const r = ref(i);
+    const e = ulpError(dx[i], r, dtype);
+    if (e <= bound) {
+      if (e > out.worst) {
+        out.worst = e;
+        out.at = xs[i];
+      }
+      continue;
+    }
+    if (win && xs[i] >= win[0] && xs[i] <= win[1] && Math.abs(dx[i] - r) <= (bw.absEps ?? 0) * eps * Math.abs(dys[i])) continue;
+    // Within 2^60 of float64's underflow an intermediate (e^-z, φ(x), erfc) can be subnormal while
+    // dy·f' is not: the promise there is an absolute error below the smallest normal (as SPEC grants below it).
+    if (dtype === 'float64' && Math.abs(r) < 2 ** -962 && Math.abs(dx[i] - r) <= 2 ** -1022) continue;
+    if (out.fails.length < 5) out.fails.push(`${name}${JSON.stringify(p)} ${dtype}: x = ${xs[i]}, dy = ${dys[i]}: got ${dx[i]}, reference ${r} (${e} ULP > ${bound})`);
+  }
+  return out;
+}
+
+describe('unary backward against the float64 reference derivative', () => {
+  for (const name of unaryNames) {
+    const def: UnaryOpDef = unaryOps[name];
+    for (const { dtype, Ctor, eps } of DTYPES) {
+      it(`${name} ${dtype}`, () => {
+        expect(R.derivatives[name], `test/reference-backward.cjs has no derivative of ${name}`).toBeTypeOf('function');
+        const r = rng(0xbac0 + name.length);
+        for (const set of paramSets(def)) {
+          const p = typed(set, dtype);
+          const { x, dy } = inputs(dtype, 4000, r);
+          const xa = Ctor.from(x), dya = Ctor.from(dy);
+          const dx = api[name].backward(dya, xa, set);
+          const c = check(name, def, dtype, eps, p, xa, dya, dx, (i) => R.dxRef(dya[i], R.derivatives[name](xa[i], p)));
+          expect(c.fails, c.fails.join('\n')).toEqual([]);
+          // Inputs untouched.
+          expect(Array.from(xa)).toEqual(Array.from(Ctor.from(x)));
+        }
+      });
+    }
+  }
+});
+
+describe('unary backward from y = f(x)', () => {
+  for (const name of unaryNames) {
+    const def: UnaryOpDef = unaryOps[name];
+    if (!def.backwardUsesY) continue;
+    for (const { dtype, Ctor } of DTYPES) {
+      it(`${name} ${dtype}: dy·g(y) for the y given, and f'(x) where g is well conditioned`, () => {
+        expect(def.backward.jsFromY).toBeTypeOf('function');
+        const r = rng(0x7e5 + name.length);
+        for (const set of paramSets(def)) {
+          const p = typed(set, dtype);
+          const { x, dy } = inputs(dtype, 3000, r);
+          const xa = Ctor.from(x), dya = Ctor.from(dy);
+          const y = api[name](xa, set);
+          const dx = api[name].backward(dya, xa, { ...set, y });
+          const bound = dtype === 'float32' ? def.backward.ulp : def.backward.ulp64;
+          for (let i = 0; i < x.length; i++) {
+            const ref = R.dxRef(dya[i], R.fromY[name](y[i], p));
+            const e = ulpError(dx[i], ref, dtype);
+            if (!(e <= bound)) expect.fail(`${name} ${dtype} from y = ${y[i]} (x = ${xa[i]}): got ${dx[i]}, reference ${ref} (${e} ULP)`);
+          }
+          // Where y keeps f'(x) well conditioned (|x| ≤ 2), it agrees with the derivative from x.
+          const fromX = api[name].backward(dya, xa, set);
+          for (let i = 0; i < x.length; i++) {
+            if (Math.abs(xa[i]) <= 2) expect(Math.abs(dx[i] - fromX[i])).toBeLessThanOrEqual(16 * (dtype === 'float32' ? 2 ** -23 : 2 ** -52) * Math.abs(dya[i]) * 4);
+          }
+        }
+      });
+    }
+  }
+});
+
+describe('the reference derivative', () => {
+  /** Forward reference as a double-double value. */
+  function f(name: string, x: number, p: Params): number[] {
+    const h = refOps[name](x, p);
+    return [h, lastLo()];
+  }
+  /** (f(x + h) − f(x − h)) / 2h on double-double values, with x ± h exact. */
+  function central(name: string, x: number, p: Params, h: number): number {
+    const a = f(name, x + h, p), b = f(name, x - h, p);
+    return ((a[0] - b[0]) + (a[1] - b[1])) / (2 * h);
+  }
+
+  for (const name of unaryNames) {
+    const def: UnaryOpDef = unaryOps[name];
+    it(`${name}: agrees with Richardson-extrapolated central differences of the forward reference`, () => {
+      const r = rng(0xcd + name.length);
+      for (const set of paramSets(def)) {
+        const [a, b] = abOf(def, set);
+        const kinks = def.backward.kinks(a, b).map((k) => k[0]);
+        let checked = 0;
+        for (let k = 0; k < 300; k++) {
+          const x = k % 2 === 0 ? -8 + 16 * r() : -40 + 80 * r();
+          // A difference quotient straddling a kink measures neither side.
+          if (kinks.some((c) => Math.abs(x - c) < 1e-3)) continue;
+          const h = 2 ** -14 * Math.max(1, 2 ** Math.floor(Math.log2(Math.abs(x) + 1)));
+          const d1 = central(name, x, set, h), d2 = central(name, x, set, h / 2);
+          const rich = (4 * d2 - d1) / 3; // cancels the h² term
+          const [dh, dl] = R.derivatives[name](x, set);
+          const ref = dh + dl;
+          // Truncation O(h⁴f⁽⁵⁾) and the forward's 2^-100 rounding over h, relative to the scale of f'.
+          const tol = 1e-9 * Math.max(Math.abs(ref), 1e-3 * Math.abs(dh) + 1e-300) + 1e-12 * Math.max(1, Math.abs(refOps[name](x, set)));
+          if (!(Math.abs(rich - ref) <= tol)) expect.fail(`${name}${JSON.stringify(set)}: f'(${x}) = ${ref} but central differences give ${rich}`);
+          checked++;
+        }
+        expect(checked).toBeGreaterThan(250);
+      }
+    });
+  }
+});
+
+describe('kinks follow PyTorch', () => {
+  for (const name of unaryNames) {
+    const def: UnaryOpDef = unaryOps[name];
+    for (const { dtype, Ctor, round } of DTYPES) {
+      for (const set of paramSets(def)) {
+        const p = typed(set, dtype);
+        const [a, b] = abOf(def, p);
+        const kinks = def.backward.kinks(a, b).filter(([x]) => Number.isFinite(x) && round(x) === x);
+        if (kinks.length === 0) continue;
+        it(`${name}${JSON.stringify(set)} ${dtype}: ${def.backward.kink}`, () => {
+          const xs = Ctor.from(kinks.map((k) => k[0]));
+          const dx = api[name].backward(new Ctor(xs.length).fill(1), xs, set);
+          // Exact ops give the value itself; smooth ones (a jump or a one-sided formula) within their bound.
+          const bound = def.backward.exact ? 0 : dtype === 'float32' ? def.backward.ulp : def.backward.ulp64;
+          kinks.forEach(([x, d], i) => {
+            expect(ulpError(dx[i], d, dtype), `${name}'(${x}) = ${dx[i]}, documented ${d}`).toBeLessThanOrEqual(bound);
+            const [rh, rl] = R.derivatives[name](x, p);
+            expect(ulpError(round(rh + rl), d, dtype), `reference ${name}'(${x})`).toBeLessThanOrEqual(bound);
+          });
+        });
+      }
+    }
+  }
+});
+
+describe('unary backward semantics', () => {
+  const name = unaryNames[0];
+  it('declares every backward in the registry: kernels, bounds, and a y kernel exactly where backwardUsesY', () => {
+    for (const n of unaryNames) {
+      const def: UnaryOpDef = unaryOps[n];
+      const bw = def.backward;
+      expect(bw.js, n).toBeTypeOf('function');
+      expect(bw.jsFromY !== undefined, n).toBe(def.backwardUsesY);
+      expect(bw.derivative.length, n).toBeGreaterThan(0);
+      expect(bw.kink.length, n).toBeGreaterThan(0);
+      if (bw.exact) expect([bw.ulp, bw.ulp64], n).toEqual([0.5, 0.5]);
+      else expect(Math.max(bw.ulp, bw.ulp64), n).toBeLessThanOrEqual(4);
+      expect(bw.cancels === undefined, n).toBe(bw.absEps === undefined);
+    }
+  });
+
+  it('NaN in x or dy gives NaN for every op', () => {
+    for (const n of unaryNames) {
+      for (const { Ctor } of DTYPES) {
+        const x = Ctor.from([NaN, 0.5, NaN, -2]);
+        const dy = Ctor.from([1, NaN, 0, NaN]);
+        const dx = api[n].backward(dy, x);
+        for (let i = 0; i < 4; i++) expect(dx[i], `${n}[${i}]`).toBeNaN();
+      }
+    }
+  });
+
+  it('writes into out, in place into dy or x, and gives the same bits as a fresh array at every length', () => {
+    for (const n of unaryNames) {
+      for (const { Ctor } of DTYPES) {
+        for (const len of [0, 1, 3, 8, 17, 33, 100]) {
+          const r = rng(len + 1);
+          const x = Ctor.from({ length: len }, () => -6 + 12 * r());
+          const dy = Ctor.from({ length: len }, () => -2 + 4 * r());
+          const want = api[n].backward(dy, x);
+          const out = new Ctor(len);
+          expect(api[n].backward(dy, x, { out })).toBe(out);
+          expect(Array.from(out)).toEqual(Array.from(want));
+          const dy2 = dy.slice();
+          expect(api[n].backward(dy2, x, { out: dy2 })).toBe(dy2);
+          expect(Array.from(dy2)).toEqual(Array.from(want));
+          const x2 = x.slice();
+          expect(api[n].backward(dy, x2, { out: x2 })).toBe(x2);
+          expect(Array.from(x2)).toEqual(Array.from(want));
+        }
+      }
+    }
+  });
+
+  it('.async gives the same result, and an aborted signal rejects without writing', async () => {
+    for (const n of unaryNames) {
+      const x = Float32Array.from([-3, -0.5, 0, 0.25, 2, 7]);
+      const dy = Float32Array.from([1, -2, 3, 0.5, -1, 2]);
+      const sync = api[n].backward(dy, x);
+      const got = await api[n].backward.async(dy, x);
+      expect(Array.from(got)).toEqual(Array.from(sync));
+    }
+    const out = new Float64Array(2).fill(7);
+    const ac = new AbortController();
+    ac.abort();
+    await expect(api[name].backward.async(new Float64Array(2), new Float64Array(2), { out, signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Array.from(out)).toEqual([7, 7]);
+  });
+
+  it('validates dy, x, y, out and the parameters before writing anything', () => {
+    const dy = new Float32Array(4), x = new Float32Array(4);
+    const out = new Float32Array(4).fill(5);
+    const bad: [() => unknown, ErrorConstructor, RegExp][] = [
+      [() => api[name].backward([1, 2] as unknown as Float32Array, x, { out }), TypeError, /relu\.backward: Expected a Float32Array or Float64Array for dy/],
+      [() => api[name].backward(dy, new Float64Array(4), { out }), TypeError, /for x but received a Float64Array/],
+      [() => api[name].backward(dy, new Float32Array(3), { out }), RangeError, /Expected length 4 \(the length of dy\) for x/],
+      [() => api[name].backward(dy, x, { out: new Float32Array(5) }), RangeError, /options\.out/],
+      [() => api[name].backward(dy, x, { out, bogus: 1 }), TypeError, /Unknown option "bogus"/],
+      [() => api.relu.backward(dy, x, { out, y: x }), TypeError, /Unknown option "y"/],
+      [() => api.sigmoid.backward(dy, x, { out, y: new Float32Array(2) }), RangeError, /options\.y/],
+      [() => api.leakyRelu.backward(dy, x, { out, alpha: NaN }), RangeError, /options\.alpha/],
+    ];
+    const buf = new Float32Array(8);
+    bad.push([() => api[name].backward(buf.subarray(0, 4), x, { out: buf.subarray(2, 6) }), RangeError, /overlaps it partially/]);
+    bad.push([() => api.sigmoid.backward(dy, x, { out: buf.subarray(2, 6), y: buf.subarray(0, 4) }), RangeError, /options\.y/]);
+    for (const [f, E, msg] of bad) {
+      expect(f).toThrow(E);
+      expect(f).toThrow(msg);
+    }
+    expect(Array.from(out)).toEqual([5, 5, 5, 5]);
+  });
+});
