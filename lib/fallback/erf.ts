@@ -260,23 +260,29 @@ const HI_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 const CX_SHIFT = 20 - CX_PER_BINADE_LOG2;
 const CX_BASE = (1023 + CX_FIRST_BINADE) << CX_PER_BINADE_LOG2;
 
-// Results of the cores below (module scratch: no allocation per call).
-let coreHi = 0;
-let coreLo = 0;
-let coreK = 0;
-let sqLo = 0; // sq(): x*x = p + sqLo exactly
-let expLo = 0; // expCore(): exp(a + ae) = 2^expK * (T_hi + expLo), T_hi = EXP2_TAB[expTb]
-let expK = 0;
-let expTb = 0;
-let cxRow = 0; // cxTail(): row offset in CX_TAB
+// Results of the cores below. Typed-array scratch (not module variables, whose
+// double values V8 would box on every write): no allocation per call.
+const OUT = new Float64Array(4);
+const O_HI = 0; // erfSmallCore, erfcCore: value = (OUT[O_HI] + OUT[O_LO]) * 2^IOUT[I_K]
+const O_LO = 1;
+const O_SQLO = 2; // sq(): x*x = p + OUT[O_SQLO] exactly
+const O_EXPLO = 3; // expCore(): exp(a + ae) = 2^IOUT[I_EXPK] * (T_hi + OUT[O_EXPLO])
+const IOUT = new Int32Array(4);
+const I_K = 0;
+const I_EXPK = 1;
+const I_EXPTB = 2; // expCore(): T_hi = EXP2_TAB[IOUT[I_EXPTB]], its halves at +2, +3
+const I_CXROW = 3; // cxTail(): row offset in CX_TAB
 
 /** P(z) - P0 with erf(x) = x + x*P(x*x), 0 <= z < 1/4. */
 function erfSmallQ(z: number): number {
-  return z * (P1 + z * (P2 + z * (P3 + z * (P4 + z * (P5 + z * (P6 + z * (P7 + z * (P8 + z * P9))))))));
+  // Estrin's scheme in z.
+  const z2 = z * z;
+  const z4 = z2 * z2;
+  return z * (P1 + P2 * z + (P3 + P4 * z) * z2 + (P5 + P6 * z + (P7 + P8 * z) * z2) * z4 + P9 * (z4 * z4));
 }
 
 /**
- * erf(x) for |x| < 0.5 (x not subnormal) as coreHi + coreLo:
+ * erf(x) for |x| < 0.5 (x not subnormal) as OUT[O_HI] + OUT[O_LO]:
  * x + x*P0 + x*(P0_TAIL + Q(x*x)), with x*P0 exact as ph + pl (Dekker) and
  * x + ph exact as s + err (Fast2Sum).
  */
@@ -287,92 +293,83 @@ function erfSmallCore(x: number): void {
   const ph = x * P0;
   const pl = xh * P0_H26 - ph + xh * P0_L26 + xl * P0_H26 + xl * P0_L26;
   const s = x + ph;
-  coreHi = s;
-  coreLo = x - s + ph + (pl + x * (P0_TAIL + erfSmallQ(x * x)));
+  OUT[O_HI] = s;
+  OUT[O_LO] = x - s + ph + (pl + x * (P0_TAIL + erfSmallQ(x * x)));
 }
 
 /** erf(a) for 0 < a < 2^-1000 (subnormal results included), rounded once. */
 function erfTiny(a: number): number {
   erfSmallCore(a * TWO_P64); // exact scaling; the products stay normal
-  const h = coreHi + coreLo;
+  const h = OUT[O_HI] + OUT[O_LO];
   if (h >= TWO_M958) return h * TWO_M64;
   // Subnormal result: round once on the grid 2^-1010 (= 2^-1074 * 2^64), as in erfcMid.
-  const l = coreHi - h + coreLo;
+  const l = OUT[O_HI] - h + OUT[O_LO];
   const t1 = h + TWO_M958;
   const e = h - (t1 - TWO_M958);
   return (t1 + (e + l) - TWO_M958) * TWO_M64;
 }
 
-/** x*x = result + sqLo exactly (Dekker; |x| < 2^500 and x*x not subnormal). */
+/** x*x = result + OUT[O_SQLO] exactly (Dekker; |x| < 2^500 and x*x not subnormal). */
 function sq(x: number): number {
   const c = SPLITTER * x;
   const xh = c - (c - x);
   const xl = x - xh;
   const p = x * x;
-  sqLo = xh * xh - p + 2 * xh * xl + xl * xl;
+  OUT[O_SQLO] = xh * xh - p + 2 * xh * xl + xl * xl;
   return p;
 }
 
 /**
- * exp(a + ae) = 2^expK * (T_hi + expLo) for |a| <= 709.8, |ae| <= ulp(a):
+ * exp(a + ae) = 2^IOUT[I_EXPK] * (T_hi + OUT[O_EXPLO]) for |a| <= 709.8, |ae| <= ulp(a):
  * a = n ln2/64 + r (Cody-Waite, n*LN2_64_HI exact), T = 2^(j/64) from the
  * double-double table, exp(r) = 1 + q(r).  Returns T_hi; the relative error
- * of T_hi + expLo is about 2^-62.
+ * of T_hi + OUT[O_EXPLO] is about 2^-62.
  */
 function expCore(a: number, ae: number): number {
   const nf = ROUND_SHIFT + a * INV_LN2_64 - ROUND_SHIFT; // round(a * 64 / ln2)
   const n = nf | 0;
   const r = a - nf * LN2_64_HI - nf * LN2_64_LO + ae;
-  const q = r + r * r * (G0 + r * (G1 + r * (G2 + r * (G3 + r * G4))));
+  const r2 = r * r;
+  const q = r + r2 * (G0 + G1 * r + (G2 + G3 * r) * r2 + G4 * (r2 * r2));
   const tb = (n & 63) << 2;
   const th = EXP2_TAB[tb];
-  expLo = EXP2_TAB[tb + 1] + th * q;
-  expK = n >> 6;
-  expTb = tb;
+  OUT[O_EXPLO] = EXP2_TAB[tb + 1] + th * q;
+  IOUT[I_EXPK] = n >> 6;
+  IOUT[I_EXPTB] = tb;
   return th;
 }
 
-/** erfcx(x) - c0 for 0.25 <= x < 32, c0 = CX_TAB[cxRow + 1] (interval's leading term). */
+/** erfcx(x) - c0 for 0.25 <= x < 32, c0 = CX_TAB[IOUT[I_CXROW] + 1] (interval's leading term). */
 function cxTail(x: number): number {
   BITS_F64[0] = x;
   const o = ((BITS_U32[HI_WORD] >>> CX_SHIFT) - CX_BASE) * CX_STRIDE;
-  cxRow = o;
+  IOUT[I_CXROW] = o;
   const t = x - CX_TAB[o]; // exact (Sterbenz)
-  return (
-    CX_TAB[o + 4] +
-    t *
-      (CX_TAB[o + 5] +
-        t *
-          (CX_TAB[o + 6] +
-            t *
-              (CX_TAB[o + 7] +
-                t *
-                  (CX_TAB[o + 8] +
-                    t *
-                      (CX_TAB[o + 9] +
-                        t *
-                          (CX_TAB[o + 10] +
-                            t *
-                              (CX_TAB[o + 11] +
-                                t *
-                                  (CX_TAB[o + 12] +
-                                    t *
-                                      (CX_TAB[o + 13] +
-                                        t * (CX_TAB[o + 14] + t * (CX_TAB[o + 15] + t * CX_TAB[o + 16])))))))))))
-  );
+  // Estrin's scheme (shorter dependency chain than Horner; same accuracy here,
+  // since every partial sum is dominated by its linear term).
+  const t2 = t * t;
+  const t4 = t2 * t2;
+  const b0 = CX_TAB[o + 4] + CX_TAB[o + 5] * t;
+  const b1 = CX_TAB[o + 6] + CX_TAB[o + 7] * t;
+  const b2 = CX_TAB[o + 8] + CX_TAB[o + 9] * t;
+  const b3 = CX_TAB[o + 10] + CX_TAB[o + 11] * t;
+  const b4 = CX_TAB[o + 12] + CX_TAB[o + 13] * t;
+  const b5 = CX_TAB[o + 14] + CX_TAB[o + 15] * t;
+  const c2 = b4 + b5 * t2 + CX_TAB[o + 16] * t4;
+  return b0 + b1 * t2 + (b2 + b3 * t2) * t4 + c2 * (t4 * t4);
 }
 
 /**
  * erfc(x) = exp(-x^2) * erfcx(x) for 0.25 <= x < 27.3, left unrounded:
- * erfc(x) = (coreHi + coreLo) * 2^coreK, |coreLo| <~ 0.07 |coreHi|.
+ * erfc(x) = (OUT[O_HI] + OUT[O_LO]) * 2^IOUT[I_K], |OUT[O_LO]| <~ 0.07 |OUT[O_HI]|.
  */
 function erfcCore(x: number): void {
   const p = sq(x);
-  const th = expCore(-p, -sqLo);
-  const eLo = expLo;
-  const tb = expTb;
+  const th = expCore(-p, -OUT[O_SQLO]);
+  const eLo = OUT[O_EXPLO];
+  const tb = IOUT[I_EXPTB];
   const s = cxTail(x);
-  const o = cxRow;
+  const o = IOUT[I_CXROW];
   const c0 = CX_TAB[o + 1];
   // th * c0 = ph + pl exactly (both split into 26-bit halves in the tables).
   const ph = th * c0;
@@ -381,20 +378,20 @@ function erfcCore(x: number): void {
   const c0h = CX_TAB[o + 2];
   const c0l = CX_TAB[o + 3];
   const pl = thh * c0h - ph + thh * c0l + thl * c0h + thl * c0l;
-  coreHi = ph;
-  coreLo = pl + (eLo * (c0 + s) + th * s);
-  coreK = expK;
+  OUT[O_HI] = ph;
+  OUT[O_LO] = pl + (eLo * (c0 + s) + th * s);
+  IOUT[I_K] = IOUT[I_EXPK];
 }
 
 /** erfc(x) for 0.25 <= x < 27.3, rounded once (also when subnormal). */
 function erfcMid(x: number): number {
   erfcCore(x);
-  const k = coreK;
-  if (k >= -1000) return (coreHi + coreLo) * POW2_NEG[-k];
+  const k = IOUT[I_K];
+  if (k >= -1000) return (OUT[O_HI] + OUT[O_LO]) * POW2_NEG[-k];
   // x > 26.2: scale by 2^(k+100) first (exact), then 2^-100.
   const sc = POW2_NEG[-k - 100];
-  const u = coreHi * sc;
-  const v = coreLo * sc;
+  const u = OUT[O_HI] * sc;
+  const v = OUT[O_LO] * sc;
   const h = u + v;
   if (h >= TWO_M922) return h * TWO_M100; // normal result: rounded once
   // Subnormal result: round h + l (= u + v exactly, Fast2Sum) once on the grid
@@ -409,10 +406,10 @@ function erfcMid(x: number): number {
 /** erf(x) = 1 - erfc(x) for 0.5 <= x < 6, with the subtraction done in double-double. */
 function erfMid(x: number): number {
   erfcCore(x);
-  const sc = POW2_NEG[-coreK]; // 2^k >= 2^-53 here: exact scaling
-  const eh = coreHi * sc;
+  const sc = POW2_NEG[-IOUT[I_K]]; // 2^k >= 2^-53 here: exact scaling
+  const eh = OUT[O_HI] * sc;
   const h = 1 - eh;
-  return h + (1 - h - eh - coreLo * sc);
+  return h + (1 - h - eh - OUT[O_LO] * sc);
 }
 
 /** erfcx(x) = 1/(x sqrt(pi)) * (1 + g) for x >= 2^-100, g = u*A(u); one final rounding. */
@@ -443,18 +440,18 @@ function erfcxLow(x: number): number {
     el = 1 - eh - x - xp;
   } else if (x > -ERF_ONE) {
     erfcCore(-x); // 2 - erfc(-x)
-    const sc = POW2_NEG[-coreK]; // 2^k >= 2^-53 here: exact scaling
-    const ch = coreHi * sc;
+    const sc = POW2_NEG[-IOUT[I_K]]; // 2^k >= 2^-53 here: exact scaling
+    const ch = OUT[O_HI] * sc;
     eh = 2 - ch;
-    el = 2 - eh - ch - coreLo * sc;
+    el = 2 - eh - ch - OUT[O_LO] * sc;
   } else {
     eh = 2;
     el = -erfcMid(-x); // < 2^-54
   }
-  // exp(x^2) = 2^expK * (th + expLo)
+  // exp(x^2) = 2^IOUT[I_EXPK] * (th + OUT[O_EXPLO])
   const p = sq(x);
-  const th = expCore(p, sqLo);
-  const tb = expTb;
+  const th = expCore(p, OUT[O_SQLO]);
+  const tb = IOUT[I_EXPTB];
   // th * eh = ph + pl exactly
   const c = SPLITTER * eh;
   const ehh = c - (c - eh);
@@ -463,8 +460,8 @@ function erfcxLow(x: number): number {
   const thl = EXP2_TAB[tb + 3];
   const ph = th * eh;
   const pl = thh * ehh - ph + thh * ehl + thl * ehh + thl * ehl;
-  const m = ph + (pl + th * el + expLo * (eh + el));
-  const k = expK; // 0 <= k <= 1023
+  const m = ph + (pl + th * el + OUT[O_EXPLO] * (eh + el));
+  const k = IOUT[I_EXPK]; // 0 <= k <= 1023
   if (k < 1000) return m * POW2_POS[k];
   return m * POW2_POS[k - 100] * TWO_P100; // may overflow to Infinity: rounded once
 }
@@ -479,7 +476,7 @@ export function erf(x: number): number {
       return x < 0 ? -r : r;
     }
     erfSmallCore(x);
-    return coreHi + coreLo;
+    return OUT[O_HI] + OUT[O_LO];
   }
   if (a < ERF_ONE) {
     const e = erfMid(a);
@@ -516,7 +513,7 @@ export function erfcx(x: number): number {
   if (x >= 0.25) {
     if (x < 32) {
       const s = cxTail(x);
-      return CX_TAB[cxRow + 1] + s;
+      return CX_TAB[IOUT[I_CXROW] + 1] + s;
     }
     if (x < TWO_P500) {
       const u = 1 / (x * x);
