@@ -114,6 +114,14 @@ export function createCompile(backend: Backend): CompileFn {
       throw e;
     }
     const names = paramNames(ast);
+    for (const [reserved, col] of names) {
+      // Per-call parameter values share the options object with out and signal.
+      if (reserved === 'out' || reserved === 'signal') {
+        const e = new ExpressionError(expression, col, 'a parameter name other than out and signal (they name call options)', `the name ${reserved}`);
+        e.message = `${fn}: ${e.message}`;
+        throw e;
+      }
+    }
     const nameList = [...names.keys()];
     const given = checkOptionsObject(fn, opts?.params, 'options.params') ?? {};
     for (const k in given) {

@@ -141,9 +141,12 @@ class PairwiseAcc {
 
 /**
  * Moments of the segment x[base + r·stride + j], r < runs, j < len, into `a`
- * (reset first). dead: x ≤ deadMax; saturated: x ≤ lo or x ≥ hi.
+ * (overwritten). dead: x ≤ deadMax; saturated: x ≤ lo or x ≥ hi (NaN
+ * thresholds never match). A contiguous segment without NaN takes the fast
+ * path; a NaN anywhere shows in its sum and sends it to the general loop.
  */
 function segment(x: FloatArray, base: number, runs: number, len: number, stride: number, deadMax: number, lo: number, hi: number, a: Acc): void {
+  if (runs === 1 && contiguous(x, base, base + len, deadMax, lo, hi, a)) return;
   let s = 0, nan = 0, mn = Infinity, mx = -Infinity, dead = 0, sat = 0;
   for (let r = 0, b = base; r < runs; r++, b += stride) {
     for (let i = b, e = b + len; i < e; i++) {
@@ -178,6 +181,70 @@ function segment(x: FloatArray, base: number, runs: number, len: number, stride:
   a.m2 = m2;
   a.dead = dead;
   a.sat = sat;
+}
+
+/**
+ * The NaN-free contiguous case, four elements per step with separate
+ * accumulators (the add latency, not memory, bounds a single chain) and
+ * branch-free counts. Returns false, having written nothing, when the sum
+ * shows a NaN (or +Inf with -Inf): the general loop then sorts it out.
+ */
+function contiguous(x: FloatArray, b: number, e: number, dM: number, lo: number, hi: number, a: Acc): boolean {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let mn0 = Infinity, mn1 = Infinity, mx0 = -Infinity, mx1 = -Infinity;
+  let dead = 0, sat = 0;
+  let i = b;
+  for (; i + 4 <= e; i += 4) {
+    const p = x[i], q = x[i + 1], r = x[i + 2], t = x[i + 3];
+    s0 += p;
+    s1 += q;
+    s2 += r;
+    s3 += t;
+    mn0 = p < mn0 ? p : mn0;
+    mn1 = q < mn1 ? q : mn1;
+    mn0 = r < mn0 ? r : mn0;
+    mn1 = t < mn1 ? t : mn1;
+    mx0 = p > mx0 ? p : mx0;
+    mx1 = q > mx1 ? q : mx1;
+    mx0 = r > mx0 ? r : mx0;
+    mx1 = t > mx1 ? t : mx1;
+    dead += (p <= dM ? 1 : 0) + (q <= dM ? 1 : 0) + (r <= dM ? 1 : 0) + (t <= dM ? 1 : 0);
+    sat += (p <= lo || p >= hi ? 1 : 0) + (q <= lo || q >= hi ? 1 : 0) + (r <= lo || r >= hi ? 1 : 0) + (t <= lo || t >= hi ? 1 : 0);
+  }
+  for (; i < e; i++) {
+    const p = x[i];
+    s0 += p;
+    mn0 = p < mn0 ? p : mn0;
+    mx0 = p > mx0 ? p : mx0;
+    dead += p <= dM ? 1 : 0;
+    sat += p <= lo || p >= hi ? 1 : 0;
+  }
+  const sum = (s0 + s1) + (s2 + s3);
+  if (sum !== sum) return false;
+  const n = e - b;
+  const mean = n > 0 ? sum / n : 0;
+  let q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+  i = b;
+  for (; i + 4 <= e; i += 4) {
+    const p = x[i] - mean, q = x[i + 1] - mean, r = x[i + 2] - mean, t = x[i + 3] - mean;
+    q0 += p * p;
+    q1 += q * q;
+    q2 += r * r;
+    q3 += t * t;
+  }
+  for (; i < e; i++) {
+    const p = x[i] - mean;
+    q0 += p * p;
+  }
+  a.n = n;
+  a.nan = 0;
+  a.min = mn0 < mn1 ? mn0 : mn1;
+  a.max = mx0 > mx1 ? mx0 : mx1;
+  a.mean = mean;
+  a.m2 = (q0 + q1) + (q2 + q3);
+  a.dead = dead;
+  a.sat = sat;
+  return true;
 }
 
 function describeRegions(r: Regions): { dead: string | null; saturated: string | null } {
