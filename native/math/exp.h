@@ -36,6 +36,11 @@ AK_INLINE V expm1_q(V r) {
 }
 template <class V>
 AK_INLINE V expm1_reduced(V r) { return fma(r * r, expm1_q(r), r); }
+// e^r on the reduced argument: 1 + r + r^2 Q(r) as one Horner chain (one op fewer).
+template <class V>
+AK_INLINE V exp_reduced(V r) {
+  return fma(r, fma(r, expm1_q(r), K<V>(1)), K<V>(1));
+}
 
 // n = round(x/ln2) and r = x - n*ln2; needs |x| < 2^8 (float) / 2^21 (double) * ln2.
 template <class V>

@@ -9,8 +9,9 @@ namespace AK_ISA_NS {
 
 /// sigmoid_(x) = 1 / (1 + e^-x), accurate in RELATIVE terms everywhere, including the
 /// tail x -> -Inf where the value is ~e^x (no absolute-error-only rational).
-/// Method: e = e^-|x| in (0, 1] (exp_'s kernel), s = e / (1 + e) = sigmoid(-|x|) in
-/// (0, 1/2], result s for x <= 0 and 1 - s for x > 0 (no cancellation: 1 - s >= 1/2).
+/// Method: e = e^-|x| in (0, 1] (exp_'s kernel), result e / (1 + e) for x <= 0 and
+/// 1 / (1 + e) for x > 0, each with one residual-corrected reciprocal (no divide on
+/// AVX-512/AVX2-float; ~21 vector ops for float).
 /// sigmoid(±0) = 1/2, sigmoid(-Inf) = +0, sigmoid(+Inf) = 1, NaN -> NaN. Results below
 /// the smallest normal (x < -87.3 / -708.4) are subnormal, rounded once (within the
 /// SPEC's FLT_MIN rule); +0 below -103.97 / -745.13. Subnormal x gives 1/2.
@@ -18,17 +19,29 @@ namespace AK_ISA_NS {
 template <class V>
 AK_INLINE V sigmoid_(V x) {
   using namespace mathd;
-  V z = maxFast(C<V>(-104.0f, -746.0), -abs(x));  // NaN passes (2nd operand)
+  // z = -|x| (one OR), clamped where e^z is 0 anyway; NaN passes (maxFast's 2nd operand).
+  V z = maxFast(C<V>(-104.0f, -746.0), bitor_(x, splat_bits<V>(FP<V>::kSignMask)));
   V n;
   V r = reduce_ln2(z, n);
-  V e = ldexp_int(expm1_reduced(r) + K<V>(1), n);
-  // s = e / d with d = 1 + e = dh + dl exactly (dl recovered by Fast2Sum since 1 >= e);
-  // div_dd removes the rounding of 1 + e and of the division: only exp's error and the
-  // final rounding remain. No divide instruction where the ISA has rcp14.
-  V dh = e + K<V>(1);
-  V dl = e - (dh - K<V>(1));
-  V s = div_dd(e, dh, dl);
-  return select(gt(x, zero<V>()), K<V>(1) - s, s);
+  V e = ldexp_int(exp_reduced(r), n);  // e^-|x| in [0, 1]
+  // s = num / (1 + e), num = 1 (x > 0) or e (x <= 0): q = num * rcp(1 + e), then one
+  // correction with the exact residual num - q(1 + e) = (num - q) - q*e, where num - q is
+  // exact (Sterbenz: q is within a factor 2 of num). This removes the rounding of 1 + e
+  // and of the quotient: only exp's error (damped by e/(1+e) for x > 0) and one final
+  // rounding remain. rcp is rcp14 (+ Newton for double) or a true 1/x (see div_fast).
+  V num = select(gt(x, zero<V>()), K<V>(1), e);
+  V d = e + K<V>(1);
+  V rc = rcp_approx(d);
+  if constexpr (!kIsF32<V> && !kRcpIsDiv) rc = fma(rc, fnma(d, rc, K<V>(1)), rc);
+  V q = num * rc;
+  V res;
+  if constexpr (kHasFma) {
+    res = fnma(q, e, num - q);
+  } else {
+    V p = q * e;
+    res = ((num - q) - p) - two_prod_err(q, e, p);
+  }
+  return fma(res, rc, q);
 }
 
 }  // namespace AK_ISA_NS

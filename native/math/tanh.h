@@ -8,22 +8,49 @@ namespace ak {
 namespace AK_ISA_NS {
 
 /// tanh_(x), accurate in relative terms everywhere (tanh(x) ~ x near 0, no cancellation).
-/// Method: a = |x| clamped to 9.1 (float) / 19.1 (double) where tanh already rounds to 1;
-/// m = expm1(2a) (expm1_, relative-accurate), tanh(a) = m / (m + 2) with m + 2 kept as an
-/// exact two-term sum and the quotient corrected by its exact residual (div_dd), so only
-/// expm1's error and one final rounding remain; sign restored by
-/// copysign (tanh(-0) = -0).
+/// Method: m = expm1(-2|x|) in (-1, 0] (relative-accurate, no overflow possible), then
+/// tanh(|x|) = -m / (2 + m) with one residual-corrected reciprocal (no divide on AVX-512 /
+/// AVX2-float), sign restored by copysign (tanh(-0) = -0). |x| is clamped at 9.1 (float) /
+/// 19.1 (double) where tanh already rounds to 1.
 /// tanh(±Inf) = ±1, NaN -> NaN, subnormal x -> x.
 /// Max error (stated bound 2 ulp): see README.md (float sweep, double random+specials).
 template <class V>
 AK_INLINE V tanh_(V x) {
   using namespace mathd;
-  V a = minFast(C<V>(9.1f, 19.1), abs(x));  // NaN passes (2nd operand)
-  V m = expm1_(a + a);
-  V two = K<V>(2);
-  V dh = m + two;
-  V dl = minFast(m, two) - (dh - maxFast(m, two));  // Fast2Sum error term of m + 2
-  V t = div_dd(m, dh, dl);
+  if constexpr (!kIsF32<V>) {
+    // double: the slower, more accurate form (1.73 vs 2.01 ulp): m = expm1(2a) >= 0 with
+    // expm1_'s exact-sum recombination, tanh = m / (m + 2), m + 2 as an exact sum.
+    V a = minFast(K<V>(19.1), abs(x));  // NaN passes (2nd operand)
+    V mm = expm1_(a + a);
+    V two = K<V>(2);
+    V dh = mm + two;
+    V dl = minFast(mm, two) - (dh - maxFast(mm, two));  // Fast2Sum error of m + 2
+    return copysign(div_dd(mm, dh, dl), x);
+  }
+  // float: u = -2|x| in [-18.2, 0] (float; [-38.2, 0] double): tanh(|x|) = -m / (2 + m) with
+  // m = expm1(u) in (-1, 0]. For u <= 0 expm1 is simple: 2^n (1 + p) - 1 =
+  // fma(2^n, p, 2^n - 1), p = expm1(r), with 2^n - 1 exact (n >= -27 / -56: for n < -24
+  // the -1 dominates anyway) and one rounding; n = 0 gives m = p (relative accuracy at 0).
+  V u = maxFast(C<V>(-18.2f, -38.2), abs(x) * K<V>(-2));  // NaN passes (2nd operand)
+  V n;
+  V r = reduce_ln2(u, n);
+  V p = expm1_reduced(r);
+  V s = pow2i(n);
+  V m = fma(s, p, s - K<V>(1));
+  // t = m / (2 + m) (<= 0): q = m * rcp(2 + m), corrected by the exact residual
+  // m - q(2 + m) = (m - 2q) - q*m (m - 2q exact by Sterbenz); sign fixed by copysign.
+  V d = m + K<V>(2);
+  V rc = rcp_approx(d);
+  if constexpr (!kIsF32<V> && !kRcpIsDiv) rc = fma(rc, fnma(d, rc, K<V>(1)), rc);
+  V q = m * rc;
+  V res;
+  if constexpr (kHasFma) {
+    res = fnma(q, m, fnma(K<V>(2), q, m));
+  } else {
+    V pm = q * m;
+    res = ((m - (q + q)) - pm) - two_prod_err(q, m, pm);
+  }
+  V t = fma(res, rc, q);
   return copysign(t, x);
 }
 

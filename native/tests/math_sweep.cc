@@ -119,39 +119,51 @@ struct Result {
 float bits2f(uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
 double bits2d(uint64_t u) { double f; std::memcpy(&f, &u, 8); return f; }
 
-Result sweep_f32(const IsaTable& isa, int fn, uint64_t stride, int nthreads, bool* implemented) {
+// All ISAs in one pass: the reference (double libm) is computed once per input.
+std::vector<Result> sweep_f32(const std::vector<const IsaTable*>& isas, int fn, uint64_t stride, int nthreads,
+                              std::vector<bool>* implemented) {
   const uint64_t total = (uint64_t(1) << 32);
   const uint64_t count = (total + stride - 1) / stride;
-  std::vector<Result> res(nthreads);
+  const size_t K = isas.size();
+  std::vector<std::vector<Result>> res(nthreads, std::vector<Result>(K));
+  std::vector<std::atomic<bool>> impl(K);
+  for (auto& b : impl) b = true;
   std::atomic<uint64_t> next{0};
-  std::atomic<bool> impl{true};
   const double bound = bound_f32(fn);
   auto worker = [&](int t) {
     const size_t B = 4096;
-    std::vector<float> in(B), out(B);
-    Result r;
+    std::vector<float> in(B), out(B * K);
+    std::vector<double> ref(B);
+    std::vector<Result>& r = res[t];
     for (;;) {
       uint64_t start = next.fetch_add(B);
       if (start >= count) break;
       size_t m = (size_t)std::min<uint64_t>(B, count - start);
       for (size_t i = 0; i < m; ++i) in[i] = bits2f((uint32_t)((start + i) * stride));
-      if (!isa.run_f32(fn, in.data(), out.data(), m)) { impl = false; break; }
-      for (size_t i = 0; i < m; ++i) {
-        double ref = reference<double>(fn, (double)in[i]);
-        double e = ulp_error<float>(out[i], ref);
-        ++r.n;
-        if (e > bound) ++r.over;
-        if (e > r.max_ulp) { r.max_ulp = e; r.worst_x = in[i]; r.worst_y = out[i]; r.worst_ref = ref; }
+      for (size_t i = 0; i < m; ++i) ref[i] = reference<double>(fn, (double)in[i]);
+      for (size_t j = 0; j < K; ++j) {
+        if (!impl[j]) continue;
+        float* o = out.data() + j * B;
+        if (!isas[j]->run_f32(fn, in.data(), o, m)) { impl[j] = false; continue; }
+        Result& rj = r[j];
+        for (size_t i = 0; i < m; ++i) {
+          double e = ulp_error<float>(o[i], ref[i]);
+          ++rj.n;
+          if (e > bound) ++rj.over;
+          if (e > rj.max_ulp) { rj.max_ulp = e; rj.worst_x = in[i]; rj.worst_y = o[i]; rj.worst_ref = ref[i]; }
+        }
       }
     }
-    res[t] = r;
   };
   std::vector<std::thread> th;
   for (int t = 0; t < nthreads; ++t) th.emplace_back(worker, t);
   for (auto& x : th) x.join();
-  Result all;
-  for (auto& r : res) all.merge(r);
-  *implemented = impl;
+  std::vector<Result> all(K);
+  implemented->assign(K, true);
+  for (size_t j = 0; j < K; ++j) {
+    for (int t = 0; t < nthreads; ++t) all[j].merge(res[t][j]);
+    (*implemented)[j] = impl[j];
+  }
   return all;
 }
 
@@ -255,25 +267,30 @@ int main(int argc, char** argv) {
   if (selftest_only) return failures ? 1 : 0;
   std::printf("float32 stride %llu (%s), float64 %llu x3 samples + specials, %d threads\n",
               (unsigned long long)stride, stride == 1 ? "exhaustive" : "strided", (unsigned long long)samples, nthreads);
+  std::vector<const IsaTable*> active;
+  for (const IsaTable* t : tables)
+    if (listed(isas, t->name) && cpu_has(t->name)) active.push_back(t);
   for (int fn = 0; fn < akt::kNumFns; ++fn) {
     if (!listed(fns, kFnNames[fn])) continue;
-    for (const IsaTable* t : tables) {
-      if (!listed(isas, t->name) || !cpu_has(t->name)) continue;
-      if (do_f32) {
-        auto t0 = std::chrono::steady_clock::now();
-        bool impl = true;
-        Result r = sweep_f32(*t, fn, stride, nthreads, &impl);
-        double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        if (impl) {
-          bool bad = r.over > 0;
-          failures += bad;
-          std::printf("%-9s %-7s f32: max %.3f ulp (bound %.1f) at x=%.9g (0x%08x) y=%.9g ref=%.17g; %llu/%llu over; %.1fs%s\n",
-                      kFnNames[fn], t->name, r.max_ulp, bound_f32(fn), r.worst_x,
-                      [](float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }((float)r.worst_x),
-                      r.worst_y, r.worst_ref, (unsigned long long)r.over, (unsigned long long)r.n, secs,
-                      bad ? "  FAIL" : "");
-        }
+    if (do_f32) {
+      auto t0 = std::chrono::steady_clock::now();
+      std::vector<bool> impl;
+      std::vector<Result> rs = sweep_f32(active, fn, stride, nthreads, &impl);
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      for (size_t j = 0; j < active.size(); ++j) {
+        if (!impl[j]) continue;
+        const Result& r = rs[j];
+        bool bad = r.over > 0;
+        failures += bad;
+        std::printf("%-9s %-7s f32: max %.3f ulp (bound %.1f) at x=%.9g (0x%08x) y=%.9g ref=%.17g; %llu/%llu over; %.1fs (all ISAs)%s\n",
+                    kFnNames[fn], active[j]->name, r.max_ulp, bound_f32(fn), r.worst_x,
+                    [](float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }((float)r.worst_x),
+                    r.worst_y, r.worst_ref, (unsigned long long)r.over, (unsigned long long)r.n, secs,
+                    bad ? "  FAIL" : "");
       }
+      std::fflush(stdout);
+    }
+    for (const IsaTable* t : active) {
       if (do_f64) {
         bool impl = true;
         Result r = test_f64(*t, fn, samples, &impl);
