@@ -59,16 +59,52 @@ describe('derivatives of the registry ops', () => {
     for (const name of unaryNames) expect(typeof derivativeFormulas[name], name).toBe('function');
   });
 
-  /** Each op with its default parameters and with a second set, enums over every value. */
-  const settings: [string, string][] = [];
+  /** Each op with its default parameters and with a second set (enums: their last value), as an expression and as options. */
+  const settings: [string, string, Record<string, number | string>][] = [];
   for (const name of unaryNames) {
     const def: UnaryOpDef = unaryOps[name];
-    settings.push([name, `${name}(x)`]);
-    const alt = def.params.map((p) => (p.kind === 'enum' ? `${p.name} = '${p.values[p.values.length - 1]}'` : `${p.name} = ${p.default === 0 ? 0.75 : p.default * 1.5}`));
-    if (alt.length) settings.push([name, `${name}(${['x', ...alt].join(', ')})`]);
+    settings.push([name, `${name}(x)`, {}]);
+    const alt: Record<string, number | string> = Object.fromEntries(def.params.map((p) => [p.name, p.kind === 'enum' ? p.values[p.values.length - 1] : p.default === 0 ? 0.75 : p.default * 1.5]));
+    const args = Object.entries(alt).map(([k, v]) => `${k} = ${typeof v === 'string' ? `'${v}'` : v}`);
+    if (args.length) settings.push([name, `${name}(${['x', ...args].join(', ')})`, alt]);
   }
 
-  it.each(settings)('%s: %s backward matches central differences of its forward kernel', (_name, src) => {
+  it.each(settings)('%s: %s backward agrees with the built-in backward, kinks included', (name, src, opts) => {
+    const def: UnaryOpDef = unaryOps[name as keyof typeof unaryOps];
+    const x = sample(3000, -12, 12, src.length * 17);
+    const ones = new Float64Array(x.length).fill(1);
+    const mine = api.compile(src).backward(ones, x);
+    const builtin = (api as unknown as Record<string, { backward: (dy: Float64Array, x: Float64Array, o: object) => Float64Array }>)[name].backward(ones, x, opts);
+    for (let i = 0; i < x.length; i++) {
+      // Relative where f' is well conditioned; absolute (a few ε) where f' crosses zero by cancellation.
+      const tol = 16 * Math.abs(builtin[i]) * Number.EPSILON + 8 * Number.EPSILON;
+      if (!(Math.abs(mine[i] - builtin[i]) <= tol)) expect.fail(`${src}: f'(${x[i]}) = ${mine[i]}, built-in ${builtin[i]}`);
+    }
+    const p = def.params.map((q) => (q.kind === 'enum' ? q.values.indexOf((opts[q.name] as string | undefined) ?? q.default) : ((opts[q.name] as number | undefined) ?? q.default)));
+    for (const [kx, kd] of def.backward.kinks(p[0] ?? 0, p[1] ?? 0)) {
+      expect(api.compile(src).backward(new Float64Array([1]), new Float64Array([kx]))[0], `${src} at the kink ${kx}`).toBe(kd);
+    }
+  });
+
+  it('x * sigmoid(x) backward equals silu.backward, both dtypes', () => {
+    const x = sample(5000, -20, 20, 5);
+    const dy = sample(5000, -2, 2, 6);
+    const act = ak.compile('x * sigmoid(x)');
+    const a = act.backward(dy, x);
+    const b = ak.silu.backward(dy, x);
+    for (let i = 0; i < x.length; i++) {
+      if (!(Math.abs(a[i] - b[i]) <= 16 * Math.abs(b[i]) * Number.EPSILON + 8 * Number.EPSILON * Math.abs(dy[i]))) expect.fail(`x = ${x[i]}: ${a[i]} vs ${b[i]}`);
+    }
+    const x32 = Float32Array.from(x);
+    const dy32 = Float32Array.from(dy);
+    const a32 = act.backward(dy32, x32);
+    const ref = ak.silu.backward(Float64Array.from(dy32), Float64Array.from(x32));
+    let w = 0;
+    for (let i = 0; i < x.length; i++) if (Math.abs(ref[i]) > 1e-30) w = Math.max(w, ulpError(a32[i], ref[i], 'float32'));
+    expect(w).toBeLessThanOrEqual(1);
+  });
+
+  it.each(settings.map(([n, s]) => [n, s] as const))('%s: %s backward matches central differences of its forward kernel', (_name, src) => {
     const act = api.compile(src);
     const x = sample(600, -9, 9, src.length * 31);
     const dx = act.backward(new Float64Array(x.length).fill(1), x);

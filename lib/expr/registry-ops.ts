@@ -7,7 +7,7 @@
  * at kinks (relu'(0) = 0, hardTanh' = 0 at its clamps, leakyRelu'(0) = α).
  */
 import { unaryNames, unaryOps, type UnaryName, type UnaryOpDef } from '../ops';
-import { SELU_ALPHA, SELU_LAMBDA } from '../fallback/unary';
+import { SELU_LAMBDA } from '../fallback/unary';
 
 /** Resolved parameters of a registry op, in declaration order (enum: index). */
 export type OpParams = readonly number[];
@@ -16,6 +16,8 @@ const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const GELU_TANH_C = 0.044715;
+/** λα of SELU correctly rounded (λ·α = 1.75809934084737685989…; the product of the rounded factors is 1 ULP low). */
+const SELU_LAMBDA_ALPHA = 1.7580993408473768;
 
 /**
  * f'(x) of each registry op, written with `x` and the op's parameter names.
@@ -30,7 +32,7 @@ export const derivativeFormulas: Partial<Record<UnaryName, (p: OpParams) => stri
   relu6: () => 'step(x) * step(6 - x)',
   hardTanh: () => 'step(x - min) * step(max - x)',
   elu: () => 'select(x, 1, alpha * exp(x))',
-  selu: () => `select(x, ${SELU_LAMBDA}, ${SELU_LAMBDA * SELU_ALPHA} * exp(x))`,
+  selu: () => `select(x, ${SELU_LAMBDA}, ${SELU_LAMBDA_ALPHA} * exp(x))`,
   celu: () => 'select(x, 1, exp(x / alpha))',
   sigmoid: () => 'sigmoid(x) * sigmoid(-x)',
   tanh: () => '1 / cosh(x)^2',
