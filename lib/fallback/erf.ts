@@ -231,6 +231,7 @@ const TWO_P100 = 1.2676506002282294e30; // 2^100
 const TWO_M100 = 7.888609052210118e-31; // 2^-100
 const TWO_P500 = 3.273390607896142e150; // 2^500
 const TWO_M600 = 2.409919865102884e-181; // 2^-600
+const TWO_M422 = 9.232978617785736e-128; // 2^-422
 const TWO_M922 = 2.8206162122887962e-278; // 2^-922
 const TWO_M958 = 4.1045368012983762e-289; // 2^-958
 const SUBTINY = 9.332636185032189e-302; // 2^-1000
@@ -425,7 +426,21 @@ function erfcxAsym(x: number, g: number): number {
   const p = q * x;
   const pe = qh * xh - p + qh * xl + ql * xh + ql * xl;
   const rho = INV_SQRT_PI_HI - p - pe;
-  return q + (rho + INV_SQRT_PI_LO + INV_SQRT_PI_HI * g) / x;
+  const corr = (rho + INV_SQRT_PI_LO + INV_SQRT_PI_HI * g) / x;
+  OUT[O_HI] = q;
+  OUT[O_LO] = corr;
+  return q + corr;
+}
+
+/** erfcx(x) = 1/(x sqrt(pi)) for x >= 2^500, rounded once (subnormal for x > 2.5e307). */
+function erfcxHuge(x: number): number {
+  const h = erfcxAsym(x * TWO_M600, 0); // exact scaling; result ~2^600 / x
+  if (h >= TWO_M422) return h * TWO_M600;
+  // Subnormal result: round once on the grid 2^-474 (= 2^-1074 * 2^600), as in erfcMid.
+  const l = OUT[O_HI] - h + OUT[O_LO];
+  const t1 = h + TWO_M422;
+  const e = h - (t1 - TWO_M422);
+  return (t1 + (e + l) - TWO_M422) * TWO_M600;
 }
 
 /** erfcx(x) for x < 0.25: exp(x^2) * erfc(x), both as double-doubles. */
@@ -520,7 +535,7 @@ export function erfcx(x: number): number {
       return erfcxAsym(x, u * (A0 + u * (A1 + u * (A2 + u * (A3 + u * (A4 + u * A5))))));
     }
     if (x === Infinity) return 0;
-    return erfcxAsym(x * TWO_M600, 0) * TWO_M600; // 1/(x sqrt(pi)); u*A(u) < 2^-1000
+    return erfcxHuge(x); // u*A(u) < 2^-1000: 1/(x sqrt(pi))
   }
   if (x < 0.25) return erfcxLow(x);
   return NaN;
