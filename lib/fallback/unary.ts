@@ -10,7 +10,7 @@
  * the kernel carries the lost bits with the error-free transforms of ./dd.
  */
 import type { FloatArray } from '../types';
-import { erf, erfc } from './erf';
+import { erf, erfc, erfcx } from './erf';
 import { twoProdErr, twoSumErr } from './dd';
 
 export type UnaryKernel = (x: FloatArray, y: FloatArray, a: number, b: number) => void;
@@ -21,9 +21,28 @@ const SELU_LAMBDA_ALPHA = SELU_LAMBDA * SELU_ALPHA;
 /** sqrt(1/2) as a double-double: the low part keeps gelu's erfc argument exact enough in the far tail. */
 const SQRT1_2_HI = 0.7071067811865476;
 const SQRT1_2_LO = -4.833646656726457e-17;
-/** sqrt(2/pi) and 2*sqrt(2/pi), for the tanh form of gelu. */
-const SQRT_2_OVER_PI = 0.7978845608028654;
-const GELU_TANH_C = 0.044715;
+/** 2·sqrt(2/π) and 0.044715 as double-doubles (from mpmath): in gelu's tanh form the
+ * exponent 2u reaches -745, where each ULP of its rounding costs 745 ULPs of the result. */
+const GELU_K_HI = 1.5957691216057308;
+const GELU_K_LO = -9.96930880911092e-17;
+const GELU_C_HI = 0.044715;
+const GELU_C_LO = 2.1960211427085595e-18;
+
+/** 2^-1024, and 1024·ln2 as a double-double (1024·Math.LN2 is exact: a power-of-two multiple). */
+const TWO_M1024 = 5.562684646268003e-309;
+const LN2X1024_HI = 1024 * Math.LN2;
+const LN2X1024_LO = 1024 * 2.3190468138462996e-17;
+
+/**
+ * m·e^(w + wl) where e^w is subnormal (w < -708) but the product need not be:
+ * e^(w + 1024·ln2) is normal, and the final ·2^-1024 rounds once. The sum
+ * w + 1024·ln2 is exact (Sterbenz) for w in [-1419, -355].
+ */
+function mulExpTail(m: number, w: number, wl: number): number {
+  // Not exp(a + b): rounding that sum to float64 would cost up to 8 ULPs at |a| ≈ 20.
+  const e = Math.exp(w + LN2X1024_HI);
+  return m * (e + e * (LN2X1024_LO + wl)) * TWO_M1024;
+}
 
 export function relu(x: FloatArray, y: FloatArray): void {
   for (let i = 0, n = x.length; i < n; i++) {
@@ -34,6 +53,14 @@ export function relu(x: FloatArray, y: FloatArray): void {
 }
 
 export function leakyRelu(x: FloatArray, y: FloatArray, alpha: number): void {
+  if (alpha === 0) {
+    // αx is -0 for every negative x, -Inf included (where 0·-Inf would be NaN).
+    for (let i = 0, n = x.length; i < n; i++) {
+      const v = x[i];
+      y[i] = v >= 0 ? v : v !== v ? v : -0;
+    }
+    return;
+  }
   for (let i = 0, n = x.length; i < n; i++) {
     const v = x[i];
     y[i] = v >= 0 ? v : v * alpha;
@@ -88,34 +115,65 @@ export function tanh(x: FloatArray, y: FloatArray): void {
   }
 }
 
+/**
+ * log1p(e^t) = max(t, 0) + log1p(e^-|t|) never overflows, whatever the
+ * threshold. t = βx is rounded; its error tl moves the result by tl·sigmoid(t),
+ * which matters where e^t amplifies it (t very negative, β ≠ 1).
+ */
 export function softplus(x: FloatArray, y: FloatArray, beta: number, threshold: number): void {
-  // log1p(e^t) = max(t, 0) + log1p(e^-|t|) never overflows, whatever the threshold.
   for (let i = 0, n = x.length; i < n; i++) {
     const v = x[i];
     const t = beta * v;
-    y[i] = t > threshold ? v : (Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t)))) / beta;
+    if (t > threshold) {
+      y[i] = v;
+      continue;
+    }
+    const e = Math.exp(-Math.abs(t));
+    let sp = Math.max(t, 0) + Math.log1p(e);
+    if (Math.abs(t) < 746 && Math.abs(v) < 1e299) sp += twoProdErr(beta, v, t) * (t > 0 ? 1 / (1 + e) : e / (1 + e));
+    y[i] = sp / beta;
   }
 }
 
 /**
- * x / (1 + e^(-b x)). The only NaN from non-NaN input is x = ±Inf with
- * sigmoid(bx) -> 0, where the limit of x·sigmoid(bx) is a signed zero.
+ * x·sigmoid(t) for t = βx + tl (tl: the rounding error of βx, exact).
+ * For t < 0 it is x·e/(1 + e) with e = e^t, which neither overflows (e^-t
+ * would, below -709.78) nor loses the sign; e^(t+tl) = e^t·(1 + tl).
+ * The only NaN from non-NaN input is x = ±Inf with sigmoid(t) -> 0, where the
+ * limit of x·sigmoid(t) is a signed zero.
  */
+function xSigmoid(v: number, t: number, tl: number): number {
+  let r: number;
+  if (t >= 0) {
+    const e = Math.exp(-t);
+    r = v / (1 + (e - e * tl));
+  } else if (t > -700) {
+    const e0 = Math.exp(t);
+    const e = e0 + e0 * tl;
+    r = (v * e) / (1 + e);
+  } else {
+    r = t > -1400 ? mulExpTail(v, t, tl) : v * 0; // 1 + e^t is 1 here
+  }
+  return r === r || v !== v ? r : v > 0 ? 0 : -0;
+}
+
 export function swish(x: FloatArray, y: FloatArray, beta: number): void {
+  if (beta === 0) {
+    // sigmoid(0) = 1/2 everywhere, ±Inf included (where 0·Inf would be NaN).
+    for (let i = 0, n = x.length; i < n; i++) y[i] = x[i] * 0.5;
+    return;
+  }
   for (let i = 0, n = x.length; i < n; i++) {
     const v = x[i];
-    let r = v / (1 + Math.exp(-beta * v));
-    if (r !== r && v === v) r = v > 0 ? 0 : -0;
-    y[i] = r;
+    const t = beta * v;
+    y[i] = xSigmoid(v, t, Math.abs(t) < 746 && Math.abs(v) < 1e299 ? twoProdErr(beta, v, t) : 0);
   }
 }
 
 export function silu(x: FloatArray, y: FloatArray): void {
   for (let i = 0, n = x.length; i < n; i++) {
     const v = x[i];
-    let r = v / (1 + Math.exp(-v));
-    if (r !== r && v === v) r = -0;
-    y[i] = r;
+    y[i] = xSigmoid(v, v, 0);
   }
 }
 
@@ -130,12 +188,25 @@ export function silu(x: FloatArray, y: FloatArray): void {
 export function gelu(x: FloatArray, y: FloatArray, approximate: number): void {
   const n = x.length;
   if (approximate === 1) {
-    const k = 2 * SQRT_2_OVER_PI;
     for (let i = 0; i < n; i++) {
       const v = x[i];
-      let r = v / (1 + Math.exp(-k * (v + GELU_TANH_C * v * v * v)));
-      if (r !== r && v === v) r = v > 0 ? 0 : -0;
-      y[i] = r;
+      if (!(Math.abs(v) < 1e100)) {
+        // x³ would overflow: the result is x (x > 0) or -0, and NaN stays NaN.
+        y[i] = v > 0 ? v : v !== v ? v : -0;
+        continue;
+      }
+      // z = K·(x + C·x³), each step carried as a double-double.
+      const x2 = v * v;
+      const x2l = twoProdErr(v, v, x2);
+      const x3 = v * x2;
+      const x3l = twoProdErr(v, x2, x3) + v * x2l;
+      const c3 = GELU_C_HI * x3;
+      const c3l = twoProdErr(GELU_C_HI, x3, c3) + GELU_C_HI * x3l + GELU_C_LO * x3;
+      const s = v + c3;
+      const sl = twoSumErr(v, c3, s) + c3l;
+      const z = GELU_K_HI * s;
+      const zl = twoProdErr(GELU_K_HI, s, z) + GELU_K_HI * sl + GELU_K_LO * s;
+      y[i] = xSigmoid(v, z, zl);
     }
     return;
   }
@@ -146,9 +217,18 @@ export function gelu(x: FloatArray, y: FloatArray, approximate: number): void {
     } else if (v < 0) {
       const th = -v * SQRT1_2_HI;
       const tl = -v * SQRT1_2_LO + twoProdErr(-v, SQRT1_2_HI, th);
-      // erfc(th) is 0 past 26.55 (and x = -Inf would give -Inf·0): the result is -0 there.
-      const c = erfc(th);
-      y[i] = c === 0 ? -0 : 0.5 * v * (c - c * 2 * th * tl);
+      if (th < 26) {
+        const c = erfc(th);
+        y[i] = 0.5 * v * (c - c * 2 * th * tl);
+      } else if (th < 40) {
+        // erfc(t) is subnormal here while 0.5·x·erfc(t) need not be: erfc(t) = erfcx(t)·e^(-t²)
+        // with t² exact as t2 + t2l, and e^-t2 applied in two normal halves.
+        const t2 = th * th;
+        const t2l = twoProdErr(th, th, t2) + 2 * th * tl;
+        y[i] = mulExpTail(0.5 * v * erfcx(th), -t2, -t2l);
+      } else {
+        y[i] = -0; // below every subnormal, -Inf included
+      }
     } else {
       y[i] = v;
     }
@@ -164,6 +244,10 @@ export function mish(x: FloatArray, y: FloatArray): void {
     const v = x[i];
     if (v > 20) {
       y[i] = v;
+    } else if (v < -40) {
+      // n/(n + 2) = e(1 + O(e)) with e < 5e-18, so the result is x·e^x; below
+      // -700 e^x is subnormal while x·e^x need not be.
+      y[i] = v > -700 ? v * Math.exp(v) : v > -1400 ? mulExpTail(v, v, 0) : v !== v ? v : -0;
     } else {
       const e = Math.exp(v);
       const m = e * (e + 2);
@@ -183,7 +267,9 @@ export function hardSigmoid(x: FloatArray, y: FloatArray, alpha: number, beta: n
     const v = x[i];
     const p = alpha * v;
     let t: number;
-    if (Math.abs(p) < 1e300) {
+    if (alpha === 0) {
+      t = v === v ? beta : v; // constant β, ±Inf included (where 0·Inf would be NaN)
+    } else if (Math.abs(p) < 1e300 && Math.abs(v) < 1e299) {
       const pl = twoProdErr(alpha, v, p);
       const s = p + beta;
       t = s + (twoSumErr(p, beta, s) + pl);
