@@ -164,6 +164,15 @@ async function main() {
   const results = [];
   let failed = false;
   const t00 = Date.now();
+  /** Written after every op, so a long sweep that is stopped keeps what it measured. */
+  const writeJson = (complete) => {
+    if (!o.json) return;
+    const doc = {
+      date: new Date().toISOString(), complete, node: process.version, cpu: os.cpus()[0]?.model ?? null, backend: info.backend, isa: info.isa,
+      stride: o.stride, start: o.start, inputsPerOp: total, workers: o.workers, elapsedMs: Date.now() - t00, results,
+    };
+    fs.writeFileSync(o.json, JSON.stringify(doc, null, 2) + '\n');
+  };
   for (const op of ops) {
     const def = unaryOps[op];
     const bound = def.exact ? 0.5 + EXACT_SLACK : def.ulp;
@@ -218,16 +227,11 @@ async function main() {
     results.push(row);
     console.log([op, def.exact ? 'exact' : bound, agg.maxErr.toPrecision(4), `${hex(agg.worstBits)} (${x})`, agg.worstY, agg.worstRef,
       `${agg.over}${agg.nanMismatch ? ` (${agg.nanMismatch} NaN mismatches)` : ''}`, fmtTime(ms) + (ok ? '' : '  << OVER BOUND')].join(' | '));
+    writeJson(false);
   }
   await Promise.all(workers.map((w) => w.terminate()));
   console.log(`total ${fmtTime(Date.now() - t00)}; ${failed ? 'FAILED: some op exceeds its bound' : 'every op within its bound'}`);
-  if (o.json) {
-    const doc = {
-      date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model ?? null, backend: info.backend, isa: info.isa,
-      stride: o.stride, start: o.start, inputsPerOp: total, workers: o.workers, results,
-    };
-    fs.writeFileSync(o.json, JSON.stringify(doc, null, 2) + '\n');
-  }
+  writeJson(true);
   process.exitCode = failed ? 1 : 0;
 }
 
