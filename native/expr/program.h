@@ -1,0 +1,50 @@
+// native/expr/program.h -- a compiled custom activation (lib/expr, issue 9) as the
+// native side receives it: the Int32Array `code` and Float64Array `consts` of
+// lib/expr/codegen.ts, checked once here so the ISA interpreters can trust it.
+// ISA-independent (no vector code): included by expr.cc and every expr_<isa>.cc.
+#ifndef AK_EXPR_PROGRAM_H_
+#define AK_EXPR_PROGRAM_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "../cpu.h"
+#include "opcodes.h"
+
+namespace ak {
+namespace expr {
+
+// Elements per tile: a register is kTile lanes of the array's type, so a program's
+// registers (at most kMaxRegs) stay in L1/L2 while every instruction sweeps its tile.
+constexpr size_t kTile = 256;
+constexpr int kMaxRegs = 64;
+constexpr int kMaxInputs = 2;
+
+struct Program {
+  const int32_t* code = nullptr;  // instructions only (header stripped), 4 words each
+  size_t n_instr = 0;
+  const double* consts = nullptr;
+  size_t n_consts = 0;
+  int n_regs = 0;
+  int n_inputs = 0;
+  int result = 0;
+};
+
+// Validates the header and every instruction: known opcode, registers below nRegs,
+// constant and CALL descriptor indices inside consts, CALL op ids below the number of
+// registry ops, integer exponents. Returns null and fills *out when the program is
+// well formed, else a static message naming the first problem.
+const char* check(const int32_t* code, size_t n_words, const double* consts, size_t n_consts,
+                  int n_inputs_given, Program* out);
+
+// Runs p over n elements: inputs[k] for k < p.n_inputs, out of the same type (out may be
+// one of the inputs itself). Returns false, having written nothing, when this build's
+// `isa` level lacks a native kernel for one of the program's CALLs (the JS interpreter
+// then runs it). Runs under ak::FpEnvGuard.
+bool run_f32(Isa isa, const Program& p, const float* const* inputs, float* out, size_t n);
+bool run_f64(Isa isa, const Program& p, const double* const* inputs, double* out, size_t n);
+
+}  // namespace expr
+}  // namespace ak
+
+#endif  // AK_EXPR_PROGRAM_H_

@@ -1,0 +1,236 @@
+/**
+ * The native expression interpreter (native/expr/) against the JS one and the
+ * float64 evaluation: every unit on every ISA level this CPU runs, random
+ * expressions forward and backward, and refusal of malformed programs. The
+ * driver native/expr/expr_check.cc is compiled here against the kernel
+ * libraries that `npm run build` (build:native) leaves in build/Release.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { api } from '../lib/instance-js';
+import { OP, FORMAT_VERSION } from '../lib/expr/opcodes';
+import { runProgram } from '../lib/expr/interp';
+import type { Program } from '../lib/expr/codegen';
+import { ulpError } from './ulp.cjs';
+import { generate, paramsFor, rng } from './expr-gen';
+
+const root = join(__dirname, '..');
+const release = join(root, 'build', 'Release');
+const LEVELS = ['scalar', 'avx2', 'avx512'] as const;
+const X86 = process.arch === 'x64';
+
+let exe = '';
+
+function compileAsync(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('g++', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => (err += d));
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`g++ ${args.join(' ')}\n${err}`))));
+  });
+}
+
+beforeAll(async () => {
+  const libs = ['ak_core.a', ...(X86 ? ['ak_isa_avx2.a', 'ak_isa_avx512.a'] : [])].map((l) => join(release, l));
+  for (const l of libs) expect(existsSync(l), `${l} is missing: run npm run build`).toBe(true);
+  const dir = mkdtempSync(join(tmpdir(), 'ak-expr-'));
+  const common = ['-std=c++17', '-O2', '-ffp-contract=off', '-Wall', '-Wextra', '-c'];
+  const units: [string, string[]][] = [
+    ['expr.cc', []],
+    ['expr_check.cc', []],
+    ['expr_scalar.cc', []],
+    ...(X86
+      ? ([
+        ['expr_avx2.cc', ['-mavx2', '-mfma']],
+        ['expr_avx512.cc', ['-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl', '-Wno-maybe-uninitialized']],
+      ] as [string, string[]][])
+      : []),
+  ];
+  const objs = units.map(([src]) => join(dir, src.replace(/\.cc$/, '.o')));
+  // Two compilers at a time: the machine is shared.
+  for (let i = 0; i < units.length; i += 2) {
+    await Promise.all(units.slice(i, i + 2).map(([src, flags], k) =>
+      compileAsync([...common, ...flags, join(root, 'native', 'expr', src), '-o', objs[i + k]])));
+  }
+  exe = join(dir, 'expr_check');
+  await compileAsync(['-o', exe, ...objs, ...libs]);
+}, 300_000);
+
+type Case = { dtype: 'float32' | 'float64'; program: Program; inputs: (Float32Array | Float64Array)[] };
+type Result = { status: number; out: Float32Array | Float64Array | null }[];
+
+function runNative(cases: Case[]): Result[] {
+  const parts: Buffer[] = [];
+  const u32 = (v: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(v);
+    parts.push(b);
+  };
+  u32(cases.length);
+  for (const c of cases) {
+    u32(c.dtype === 'float32' ? 0 : 1);
+    u32(c.program.code.length);
+    parts.push(Buffer.from(c.program.code.buffer, c.program.code.byteOffset, c.program.code.byteLength));
+    u32(c.program.consts.length);
+    parts.push(Buffer.from(c.program.consts.buffer, c.program.consts.byteOffset, c.program.consts.byteLength));
+    u32(c.inputs.length);
+    u32(c.inputs[0].length);
+    for (const a of c.inputs) parts.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'ak-expr-run-'));
+  const inFile = join(dir, 'cases.bin');
+  const outFile = join(dir, 'results.bin');
+  writeFileSync(inFile, Buffer.concat(parts));
+  const r = spawnSync(exe, [inFile, outFile], { encoding: 'utf8', timeout: 120_000 });
+  expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+  const buf = readFileSync(outFile);
+  let p = 0;
+  return cases.map((c) => {
+    const n = c.inputs[0].length;
+    const size = c.dtype === 'float32' ? 4 : 8;
+    return LEVELS.map(() => {
+      const status = buf[p++];
+      if (status !== 1) return { status, out: null };
+      const bytes = buf.subarray(p, p + n * size);
+      p += n * size;
+      const copy = new Uint8Array(bytes);
+      return { status, out: c.dtype === 'float32' ? new Float32Array(copy.buffer) : new Float64Array(copy.buffer) };
+    });
+  });
+}
+
+const hasCall = (p: Program) => p.code.some((w, i) => i >= 4 && i % 4 === 0 && w === OP.CALL);
+
+function inputs(r: () => number, n: number, lo: number, hi: number): Float64Array {
+  const special = [NaN, Infinity, -Infinity, 0, -0];
+  return Float64Array.from({ length: n }, (_, i) => (i < special.length ? special[i] : lo + (hi - lo) * r()));
+}
+
+/** f64 reference: the JS interpreter on float64 data (bit-exact with the float64 evaluation, see expr-random). */
+function reference(p: Program, ins: Float64Array[]): Float64Array {
+  const y = new Float64Array(ins[0].length);
+  runProgram(p, ins, y);
+  return y;
+}
+
+describe('native expression interpreter', () => {
+  // Each unit alone, on a range where it is well conditioned: ≤ 4 ULP per unit.
+  const units: [string, number, number][] = [
+    ['x + 1.5', -10, 10], ['x * 1.7', -10, 10], ['2 - x', -10, 10], ['x / 3', -10, 10], ['3 / x', 0.5, 10],
+    ['x * sin(x)', 0.2, 3], ['x / (x + 4)', 0, 10], ['-x', -10, 10], ['abs(x)', -10, 10], ['x^2', -10, 10],
+    ['x^3', -10, 10], ['x^-3', 0.5, 10], ['x^7', 0.5, 2], ['sqrt(x)', 0, 100], ['exp(x)', -20, 20], ['expm1(x)', -2, 2],
+    ['log(x)', 0.01, 100], ['log1p(x)', -0.5, 10], ['sin(x)', 0.1, 3], ['cos(x)', -1.4, 1.4], ['tan(x)', -1.4, 1.4],
+    ['sinh(x)', 0.1, 10], ['cosh(x)', -10, 10], ['tanh(x)', 0.05, 10], ['asinh(x)', 0.1, 100], ['atan(x)', 0.1, 100],
+    ['erf(x)', 0.1, 4], ['erfc(x)', -2, 5], ['sinc(x)', 0.1, 3], ['sigmoid(x)', -20, 20], ['softplus(x)', -5, 20],
+    ['max(x, 0.5)', -10, 10], ['min(x, 0.5)', -10, 10], ['max(x, sin(x))', -3, 3], ['min(x, cos(x))', -3, 3],
+    ['sign(x) + 2', -10, 10], ['step(x) + 2', -10, 10], ['select(x, cos(x), 2 * x)', -3, 3], ['exp(-x^2)', -3, 3],
+    ['elu(x, 0.5)', -10, 10], ['silu(x)', -10, 10], ['relu(x)', -10, 10],
+  ];
+
+  it('runs every unit within 4 ULP per unit of the float64 evaluation, on every level, both dtypes', () => {
+    const r = rng(9);
+    const cases: Case[] = [];
+    const meta: { src: string; bound: number; ref: Float64Array; x32ref: Float64Array }[] = [];
+    for (const [src, lo, hi] of units) {
+      const p = api.compile(src).program;
+      const x = inputs(r, 700, lo, hi);
+      const x32 = Float32Array.from(x);
+      const bound = 4 * Math.max(1, (src.match(/[-+*/^(]/g) ?? []).length);
+      cases.push({ dtype: 'float64', program: p, inputs: [x] }, { dtype: 'float32', program: p, inputs: [x32] });
+      meta.push({ src, bound, ref: reference(p, [x]), x32ref: reference(p, [Float64Array.from(x32)]) });
+    }
+    const res = runNative(cases);
+    let ran = 0;
+    meta.forEach((m, k) => {
+      for (const [j, dtype] of [[0, 'float64'], [1, 'float32']] as const) {
+        const ref = dtype === 'float64' ? m.ref : m.x32ref;
+        res[2 * k + j].forEach((lv, level) => {
+          if (lv.status === 0) return;
+          if (lv.status === 2 && hasCall(cases[2 * k + j].program)) return;
+          expect(lv.status, `${m.src} ${dtype} on ${LEVELS[level]}`).toBe(1);
+          ran++;
+          let worst = 0, at = 0;
+          for (let i = 0; i < ref.length; i++) {
+            const e = ulpError(lv.out![i], ref[i], dtype);
+            if (e > worst) [worst, at] = [e, i];
+          }
+          expect(worst, `${m.src} ${dtype} on ${LEVELS[level]}: worst at x = ${cases[2 * k + j].inputs[0][at]}: ${lv.out![at]} vs ${ref[at]}`).toBeLessThanOrEqual(m.bound);
+        });
+      }
+    });
+    expect(ran).toBeGreaterThan(units.length); // at least the scalar level, both dtypes
+  });
+
+  it('agrees with the JS interpreter on random expressions, forward and backward', () => {
+    const r = rng(42);
+    const cases: Case[] = [];
+    const refs: Float64Array[] = [];
+    const srcs: string[] = [];
+    for (let k = 0; k < 60; k++) {
+      const src = generate(r, 1 + (k % 2), k % 3 === 0);
+      const act = api.compile(src, { params: paramsFor(src) });
+      const x = inputs(r, 600, -3, 3);
+      const dy = inputs(r, 600, -2, 2);
+      for (const [p, ins] of [[act.program, [x]], [act.backwardProgram, [x, dy]]] as const) {
+        cases.push({ dtype: 'float64', program: p, inputs: ins.map((a) => a.slice()) });
+        refs.push(reference(p, ins as Float64Array[]));
+        const ins32 = ins.map((a) => Float32Array.from(a));
+        cases.push({ dtype: 'float32', program: p, inputs: ins32 });
+        refs.push(reference(p, ins32.map((a) => Float64Array.from(a))));
+        srcs.push(src, src);
+      }
+    }
+    const res = runNative(cases);
+    let points = 0, off = 0;
+    res.forEach((levels, k) => {
+      const ref = refs[k];
+      const f32 = cases[k].dtype === 'float32';
+      levels.forEach((lv, level) => {
+        if (lv.status === 0) return;
+        if (lv.status === 2 && hasCall(cases[k].program)) return;
+        expect(lv.status, `${srcs[k]} on ${LEVELS[level]}`).toBe(1);
+        for (let i = 0; i < ref.length; i++) {
+          const y = lv.out![i], want = f32 ? Math.fround(ref[i]) : ref[i];
+          points++;
+          const same = Object.is(y, want) || (Number.isNaN(y) && Number.isNaN(want)) || Math.abs(y - want) <= (f32 ? 1e-4 : 1e-11) * (1 + Math.abs(want));
+          if (!same) off++;
+        }
+      });
+    });
+    // Float32 lanes decide a kink (max, select, step) on a rounded value, and a
+    // kink in a random expression can sit next to a sample; nothing else may differ.
+    expect(points).toBeGreaterThan(100_000);
+    expect(off / points).toBeLessThan(0.002);
+  });
+
+  it('refuses malformed programs', () => {
+    const good = api.compile('x * sigmoid(x)').program;
+    const bad = (edit: (code: Int32Array, consts: Float64Array) => void): Program => {
+      const code = good.code.slice();
+      const consts = good.consts.slice();
+      edit(code, consts);
+      return { ...good, code, consts };
+    };
+    const programs = [
+      bad((c) => (c[0] = FORMAT_VERSION + 1)),
+      bad((c) => (c[4] = 999)),
+      bad((c) => (c[5] = 70)),
+      bad((c) => (c[1] = 0)),
+      bad((c) => (c[3] = 9)),
+      bad((c) => (c[2] = 2)),
+      { ...good, code: good.code.slice(0, good.code.length - 1) },
+      (() => {
+        const p = api.compile('elu(x)').program;
+        const consts = p.consts.slice();
+        consts[0] = 1e6;
+        return { ...p, consts };
+      })(),
+    ];
+    const res = runNative(programs.map((p) => ({ dtype: 'float64', program: p, inputs: [new Float64Array(10)] })));
+    res.forEach((levels, k) => levels.forEach((lv) => expect(lv.status, `program ${k}`).toBe(3)));
+  });
+});
