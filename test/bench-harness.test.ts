@@ -83,6 +83,21 @@ describe('bench tables are keyed by the registry', () => {
       expect(harness.deviation(y, ref), op).toBeLessThan(1e-3);
     }
   });
+  it('every hand-written backward loop computes dy·f\'(x) on a few inputs', () => {
+    const { defs } = harness.registry();
+    const x = Float64Array.from([-7.5, -2, -0.5, 0.25, 1.5, 6.5]);
+    const dy = Float64Array.from([0.5, -1, 0.75, 1, -0.25, 2]);
+    for (const op of Object.keys(naiveBackward)) {
+      const p: Record<string, unknown> = {};
+      for (const d of defs[op].params) p[d.name] = d.default;
+      const dx = new Float64Array(x.length);
+      naiveBackward[op](p)(dy, x, dx);
+      const ref = new Float64Array(x.length);
+      const args = defs[op].params.map((d: { kind: string; default: unknown; values?: unknown[] }) => (d.kind === 'enum' ? d.values!.indexOf(d.default) : d.default));
+      defs[op].backward.js(dy, x, ref, ...args);
+      expect(harness.deviation(dx, ref), op).toBeLessThan(2e-3);
+    }
+  });
 });
 
 describe('ONNX model writer', () => {
@@ -197,6 +212,16 @@ describe('harness on a tiny configuration', () => {
   it('writes the Markdown table', () => {
     const md = fs.readFileSync(results.files.markdown, 'utf8');
     for (const op of ops) expect(md).toContain(`#### ${op}`);
+  });
+
+  it('runs the backward pass, every implementation computing dy·f\'(x)', async () => {
+    const r = await harness.runBench({ ops, sizes: [64], samples: 2, impls, pass: 'backward', minSampleMs: 0.5, warmupMs: 0, write: false });
+    expect(r.config.pass).toBe('backward');
+    expect(r.cells).toHaveLength(ops.length * 2);
+    for (const cell of r.cells as Cell[]) {
+      expect(cell.rows.map((row) => row.id).sort()).toEqual([...impls].sort());
+      for (const row of cell.rows) expect(row.deviation).toBeLessThan(1e-3);
+    }
   });
 
   it('lists every implementation, absent ones with a reason', async () => {
