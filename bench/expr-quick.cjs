@@ -6,10 +6,16 @@
 //   1. compile('x * sigmoid(x)') against the built-in swish, at 1M float32;
 //   2. a 4-unit expression against the same units chained as built-in calls
 //      (one memory pass per call), at 1M float32;
-//   3. stats() at 16M float32 against the copy bound (dst.set(src)).
+//   3. stats() at 16M float32 against the copy bound (dst.set(src));
+//   4. with --native: the native interpreter (native/expr, built here with g++
+//      against build/Release's kernel libraries; single thread, every ISA level),
+//      the same two comparisons against the native kernels.
 // Each figure is the median of `reps` timed runs after two warm-up runs.
 'use strict';
 const path = require('node:path');
+const fs = require('node:fs');
+const os = require('node:os');
+const { execFileSync } = require('node:child_process');
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -90,3 +96,52 @@ console.log('\n3. stats at 16M float32');
 console.log(`   copy (dst.set)          ${fmt(M, tCopy)}`);
 console.log(`   stats (op sigmoid)      ${fmt(M, tStats)}   = ${((tCopy / tStats) * 100).toFixed(0)}% of the copy bound`);
 console.log(`   stats per channel NCHW  ${fmt(M, tStatsCh)}   = ${((tCopy / tStatsCh) * 100).toFixed(0)}% of the copy bound`);
+
+if (args.includes('--native')) {
+  // 4. The native interpreter, standalone (not yet reachable through the addon).
+  const root = path.join(__dirname, '..');
+  const rel = path.join(root, 'build', 'Release');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ak-expr-bench-'));
+  const cc = (src, flags) => {
+    const o = path.join(dir, path.basename(src).replace(/\.cc$/, '.o'));
+    execFileSync('g++', ['-std=c++17', '-O2', '-ffp-contract=off', ...flags, '-c', path.join(root, 'native', 'expr', src), '-o', o]);
+    return o;
+  };
+  const objs = [cc('expr.cc', []), cc('expr_bench.cc', []), cc('expr_scalar.cc', [])];
+  if (process.arch === 'x64') {
+    objs.push(cc('expr_avx2.cc', ['-mavx2', '-mfma']), cc('expr_avx512.cc', ['-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl']));
+  }
+  const libs = ['ak_core.a', ...(process.arch === 'x64' ? ['ak_isa_avx2.a', 'ak_isa_avx512.a'] : [])].map((l) => path.join(rel, l));
+  const exe = path.join(dir, 'expr_bench');
+  execFileSync('g++', ['-o', exe, ...objs, ...libs]);
+  const parts = [];
+  const u32 = (v) => { const b = Buffer.alloc(4); b.writeUInt32LE(v); parts.push(b); };
+  u32(2);
+  for (const act of [silu, fused]) {
+    const p = act.program;
+    u32(0);
+    u32(p.code.length);
+    parts.push(Buffer.from(p.code.buffer, p.code.byteOffset, p.code.byteLength));
+    u32(p.consts.length);
+    parts.push(Buffer.from(p.consts.buffer, p.consts.byteOffset, p.consts.byteLength));
+    u32(1);
+    u32(N);
+    parts.push(Buffer.from(x.buffer, x.byteOffset, x.byteLength));
+  }
+  const file = path.join(dir, 'cases.bin');
+  fs.writeFileSync(file, Buffer.concat(parts));
+  const opArg = (name) => {
+    const def = ak.unaryOps[name];
+    const p = def.params.map((q) => (q.kind === 'enum' ? q.values.indexOf(q.default) : q.default));
+    return [ak.unaryNames.indexOf(name), p[0] ?? 0, p[1] ?? 0].join(':');
+  };
+  const out = execFileSync(exe, [file, opArg('swish'), units.map(opArg).join(',')], { encoding: 'utf8' });
+  console.log('\n4. native interpreter, one thread (Melem/s)');
+  console.log('   level    x*sigmoid(x)   swish kernel  ratio |  4 units fused  4 kernels chained  ratio');
+  for (const line of out.trim().split('\n')) {
+    const [isa, p, k, f, c] = line.split(' ');
+    const r1 = Number(k) > 0 ? (Number(p) / Number(k)).toFixed(2) : 'n/a';
+    const r2 = Number(c) > 0 ? (Number(f) / Number(c)).toFixed(2) : 'n/a';
+    console.log(`   ${isa.padEnd(8)} ${p.padStart(12)} ${k.padStart(14)} ${r1.padStart(6)} | ${f.padStart(14)} ${c.padStart(18)} ${r2.padStart(6)}`);
+  }
+}
