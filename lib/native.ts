@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createJsBackend, type Backend } from './backend';
 import { unaryOps, unaryNames } from './ops';
+import { poolBackend, type PoolBinding } from './threads';
 import type { FloatArray } from './types';
 
 /** ISA levels in the addon's index order (native/cpu.h `Isa`). */
@@ -32,8 +33,8 @@ export interface NativeInfo {
   isaError: string | null;
 }
 
-/** The addon's exports (native/addon.cc). */
-export interface Binding {
+/** The addon's exports (native/addon.cc; the pool's: native/async.cc, lib/threads.ts). */
+export interface Binding extends PoolBinding {
   /** Returns false, writing nothing, when the op/dtype has no native kernel. */
   unary(id: number, x: FloatArray, y: FloatArray, a: number, b: number): boolean;
   unaryIsa(level: number, id: number, x: FloatArray, y: FloatArray, a: number, b: number): boolean;
@@ -213,7 +214,9 @@ export function wrapBinding(binding: Binding, file: string, info: NativeInfo, le
     unary,
     isa,
     isas: info.isas.slice(),
-    threads: () => 1,
+    // Pool size and async calls (lib/threads.ts); a pinned level has no async entry
+    // (the pool runs the active level), so its .async runs on the JS thread.
+    ...(level === null ? poolBackend(binding) : { ...poolBackend(binding), unaryAsync: undefined }),
     loadError: level === null ? info.isaError : null,
     binding,
     file,

@@ -22,3 +22,4 @@ export const rbf = api.rbf;
 export const info = api.info;
 export const compile = api.compile;
 export const stats = api.stats;
+export const setThreads = api.setThreads;
