@@ -3,10 +3,13 @@
  * a call can get wrong is checked here, once, before the backend is touched.
  */
 import type { Backend } from './backend';
-import { makeSetThreads } from './threads';
 import { createExprApi, type ExprApi } from './expr';
-import { unaryOps, unaryNames, type ParamDef, type UnaryName, type UnaryOpDef, type UnaryParams } from './ops';
-import type { AsyncOptions, FloatArray, Info, OutOptions } from './types';
+import { unaryOps, unaryNames, shapedOps, type ParamDef, type ShapedOpDef, type UnaryName, type UnaryOpDef, type UnaryParams } from './ops';
+import type {
+  AsyncOptions, FloatArray, Info, MaxoutOptions, OutOptions, PreluOptions, ShapedCall, SoftmaxBackwardOptions, SoftmaxOptions,
+} from './types';
+import { runShaped } from './fallback/shaped';
+import { checkAxis, checkPositiveInt, checkShape, splitAt, type Split } from './shape';
 import { checkFloatArray, checkLike, checkNoPartialOverlap, checkOptionsObject, describe, dtypeOf, unknownOption } from './validate';
 
 /**
@@ -44,10 +47,62 @@ export type UnaryApi = {
   readonly [N in UnaryName]: UnaryActivation<UnaryParams<N>, (typeof unaryOps)[N]['backwardUsesY']>;
 };
 
-export interface Api extends UnaryApi, ExprApi {
+interface ShapedMeta {
+  /** The op's name in the registry. */
+  readonly opName: string;
+  /** The registry entry (lib/ops.ts shapedOps). */
+  readonly def: ShapedOpDef;
+}
+
+export interface Softmax extends ShapedMeta {
+  /** softmax (or logSoftmax) of x along options.axis: a new array of x's type, or options.out (x itself allowed). */
+  <A extends FloatArray>(x: A, options?: SoftmaxOptions<A>): A;
+  async<A extends FloatArray>(x: A, options?: SoftmaxOptions<A> & AsyncOptions): Promise<A>;
+  readonly backward: {
+    /** dx from dy and x, or from options.y (the forward output; x may then be null). */
+    <A extends FloatArray>(dy: A, x: A | null, options?: SoftmaxBackwardOptions<A>): A;
+    async<A extends FloatArray>(dy: A, x: A | null, options?: SoftmaxBackwardOptions<A> & AsyncOptions): Promise<A>;
+  };
+}
+
+/** prelu.backward's result: dalpha is a number when alpha was one, else an array of alpha's type and length. */
+export interface PreluGrad<A extends FloatArray, D extends number | A> {
+  dx: A;
+  dalpha: D;
+}
+
+export interface Prelu extends ShapedMeta {
+  /** x > 0 ? x : α_c·x, alpha a number or one value per channel (an array of x's type). */
+  <A extends FloatArray>(x: A, alpha: number | A, options?: PreluOptions<A>): A;
+  async<A extends FloatArray>(x: A, alpha: number | A, options?: PreluOptions<A> & AsyncOptions): Promise<A>;
+  readonly backward: {
+    <A extends FloatArray>(dy: A, x: A, alpha: number, options?: PreluOptions<A>): PreluGrad<A, number>;
+    <A extends FloatArray>(dy: A, x: A, alpha: A, options?: PreluOptions<A>): PreluGrad<A, A>;
+    async<A extends FloatArray>(dy: A, x: A, alpha: number, options?: PreluOptions<A> & AsyncOptions): Promise<PreluGrad<A, number>>;
+    async<A extends FloatArray>(dy: A, x: A, alpha: A, options?: PreluOptions<A> & AsyncOptions): Promise<PreluGrad<A, A>>;
+  };
+}
+
+export interface Maxout extends ShapedMeta {
+  /** The max of each group of options.pieces entries along options.axis: an array of x.length / pieces. */
+  <A extends FloatArray>(x: A, options: MaxoutOptions<A>): A;
+  async<A extends FloatArray>(x: A, options: MaxoutOptions<A> & AsyncOptions): Promise<A>;
+  readonly backward: {
+    /** dx of x's shape (options.shape is x's): dy (x.length / pieces) routed to each group's first maximum. */
+    <A extends FloatArray>(dy: A, x: A, options: MaxoutOptions<A>): A;
+    async<A extends FloatArray>(dy: A, x: A, options: MaxoutOptions<A> & AsyncOptions): Promise<A>;
+  };
+}
+
+export interface ShapedApi {
+  readonly prelu: Prelu;
+  readonly maxout: Maxout;
+  readonly softmax: Softmax;
+  readonly logSoftmax: Softmax;
+}
+
+export interface Api extends ShapedApi, UnaryApi, ExprApi {
   info(): Info;
-  /** Resizes the process-wide thread pool (1 to 256; native backend; the JS twin computes on the calling thread). */
-  setThreads(n: number): void;
 }
 
 export const VERSION: string = (() => {
@@ -264,11 +319,224 @@ function makeUnaryBackward(name: UnaryName, id: number, def: UnaryOpDef, backend
   return f;
 }
 
+
+// ---------------------------------------------------------------- shaped ops
+
+/** Output and input share no byte at all (alpha is read throughout, so even the same view is refused). */
+function checkDisjoint(fn: string, out: FloatArray, outName: string, a: FloatArray, aName: string): void {
+  if (out.buffer !== a.buffer) return;
+  const o0 = out.byteOffset, o1 = o0 + out.byteLength, a0 = a.byteOffset, a1 = a0 + a.byteLength;
+  if (o0 < a1 && a0 < o1) {
+    throw new RangeError(`${fn}: Expected ${outName} not to overlap ${aName}, but it does (bytes ${o0}..${o1} against ${a0}..${a1} of one buffer)`);
+  }
+}
+
+function shapedRunner(backend: Backend) {
+  const sync = (c: ShapedCall): void => {
+    if (!backend.shaped?.(c)) runShaped(c);
+  };
+  const later = (fn: string, c: ShapedCall, signal: AbortSignal | undefined): Promise<void> =>
+    runAsync(fn, signal, backend.shapedAsync && (() => backend.shapedAsync!(c, signal)), () => sync(c));
+  return { sync, later };
+}
+
+type Run = ReturnType<typeof shapedRunner>;
+
+/**
+ * Wires a shaped op: `prepare` validates one call (throwing before any
+ * write) and returns the ShapedCall plus the value to return.
+ */
+function wireShaped<R>(
+  name: keyof typeof shapedOps, run: Run,
+  forward: (fn: string, args: unknown[], keys: ReadonlySet<string>, list: readonly string[]) => [ShapedCall, () => unknown],
+  backward: (fn: string, args: unknown[], keys: ReadonlySet<string>, list: readonly string[]) => [ShapedCall, () => unknown],
+  arity: number,
+): R {
+  const def: ShapedOpDef = shapedOps[name];
+  const keys = ['out', ...def.options];
+  const bkeys = [...keys, ...def.backwardOptions];
+  const sets = {
+    f: new Set(keys), fa: new Set([...keys, 'signal']), b: new Set(bkeys), ba: new Set([...bkeys, 'signal']),
+  };
+  const f = function (...args: unknown[]): unknown {
+    const [c, result] = forward(name, args, sets.f, keys);
+    run.sync(c);
+    return result();
+  };
+  const fa = async function (...args: unknown[]): Promise<unknown> {
+    const fn = `${name}.async`;
+    const [c, result] = forward(fn, args, sets.fa, [...keys, 'signal']);
+    await run.later(fn, c, takeSignal(fn, args[arity - 1]));
+    return result();
+  };
+  const b = function (...args: unknown[]): unknown {
+    const fn = `${name}.backward`;
+    const [c, result] = backward(fn, args, sets.b, bkeys);
+    run.sync(c);
+    return result();
+  };
+  const ba = async function (...args: unknown[]): Promise<unknown> {
+    const fn = `${name}.backward.async`;
+    const [c, result] = backward(fn, args, sets.ba, [...bkeys, 'signal']);
+    await run.later(fn, c, takeSignal(fn, args[arity]));
+    return result();
+  };
+  Object.defineProperties(b, { async: { value: ba, enumerable: true }, name: { value: 'backward' } });
+  Object.defineProperties(f, {
+    async: { value: fa, enumerable: true },
+    backward: { value: b, enumerable: true },
+    opName: { value: name, enumerable: true },
+    def: { value: def, enumerable: true },
+    name: { value: name },
+  });
+  return f as unknown as R;
+}
+
+function takeOpts(fn: string, v: unknown, keys: ReadonlySet<string>, list: readonly string[]): Record<string, unknown> {
+  const opts = checkOptionsObject(fn, v, 'options') ?? {};
+  checkKeys(fn, opts, keys, list);
+  return opts;
+}
+
+function makeSoftmax(name: 'softmax' | 'logSoftmax', run: Run): Softmax {
+  const log = name === 'logSoftmax';
+  return wireShaped<Softmax>(name, run, (fn, [x, options], keys, list) => {
+    const xa = checkFloatArray(fn, x, 'x');
+    const opts = takeOpts(fn, options, keys, list);
+    const sp = softmaxSplit(fn, opts, xa.length, 'x');
+    const y = takeOut(fn, opts.out, xa, 'x', [[xa, 'x']]);
+    return [{ op: name, x: xa, y, ...sp }, () => y];
+  }, (fn, [dy, x, options], keys, list) => {
+    const dya = checkFloatArray(fn, dy, 'dy');
+    const opts = takeOpts(fn, options, keys, list);
+    const ya = opts.y === undefined ? null : checkLike(fn, opts.y, 'options.y', dya, 'dy');
+    const xa = x === null && ya !== null ? null : checkLike(fn, x, ya === null ? 'x' : 'x (or null with options.y)', dya, 'dy');
+    const sp = softmaxSplit(fn, opts, dya.length, 'dy');
+    const inputs: [FloatArray, string][] = [[dya, 'dy']];
+    if (xa) inputs.push([xa, 'x']);
+    if (ya) inputs.push([ya, 'options.y']);
+    const dx = takeOut(fn, opts.out, dya, 'dy', inputs);
+    return [{ op: log ? 'logSoftmaxBackward' : 'softmaxBackward', dy: dya, y: ya, x: xa, dx, ...sp }, () => dx];
+  }, 2);
+}
+
+function softmaxSplit(fn: string, opts: Record<string, unknown>, length: number, of: string): Split {
+  const shape = checkShape(fn, opts.shape, length, 'options.shape', of);
+  const axis = checkAxis(fn, opts.axis, shape.length, 'options.axis', -1);
+  return splitAt(shape, axis);
+}
+
+/** prelu's split around the channel axis and its alpha, checked against x's type and the channel count. */
+function preluSetup(fn: string, x: FloatArray, alpha: unknown, opts: Record<string, unknown>, of: string): { sp: Split; alpha: FloatArray | null; scalar: number } {
+  const shape = checkShape(fn, opts.shape, x.length, 'options.shape', of);
+  const f32 = dtypeOf(x) === 'float32';
+  let sp: Split;
+  if (opts.channelAxis === undefined && shape.length < 2) {
+    sp = { outer: x.length, len: 1, inner: 1 }; // no channel axis: one channel (PyTorch)
+  } else {
+    sp = splitAt(shape, checkAxis(fn, opts.channelAxis, shape.length, 'options.channelAxis', 1));
+  }
+  if (typeof alpha === 'number') {
+    const a = f32 ? Math.fround(alpha) : alpha;
+    if (!Number.isFinite(a)) {
+      const note = a !== alpha ? ` (${alpha} is ${a} in float32)` : '';
+      throw new RangeError(`${fn}: Expected a finite number or an array of one value per channel for alpha but received ${describe(alpha)}${note}`);
+    }
+    // One α for every element: the kernels see a single channel.
+    return { sp: { outer: x.length, len: 1, inner: 1 }, alpha: null, scalar: a };
+  }
+  if (dtypeOf(alpha) === undefined) {
+    throw new TypeError(`${fn}: ` + `Expected a finite number or a ${f32 ? 'Float32Array' : 'Float64Array'} (the type of ${of}) for alpha but received ${describe(alpha)}`);
+  }
+  const aa = checkFloatArray(fn, alpha, 'alpha');
+  if (dtypeOf(aa) !== dtypeOf(x)) {
+    throw new TypeError(`${fn}: Expected a number or a ${f32 ? 'Float32Array' : 'Float64Array'} (the type of ${of}) for alpha but received ${describe(alpha)}`);
+  }
+  if (aa.length !== sp.len) {
+    const axisNote = opts.channelAxis === undefined && shape.length < 2 ? 'one channel: the shape has rank < 2 and no options.channelAxis' : `the length of the channel axis of [${shape.join(', ')}]`;
+    throw new RangeError(`${fn}: Expected length ${sp.len} (${axisNote}) for alpha but received ${describe(alpha)}`);
+  }
+  return { sp, alpha: aa, scalar: 0 };
+}
+
+function makePrelu(run: Run): Prelu {
+  return wireShaped<Prelu>('prelu', run, (fn, [x, alpha, options], keys, list) => {
+    const xa = checkFloatArray(fn, x, 'x');
+    const opts = takeOpts(fn, options, keys, list);
+    const { sp, alpha: aa, scalar } = preluSetup(fn, xa, alpha, opts, 'x');
+    const y = takeOut(fn, opts.out, xa, 'x', [[xa, 'x']]);
+    if (aa) checkDisjoint(fn, y, 'options.out', aa, 'alpha');
+    return [{ op: 'prelu', x: xa, y, alpha: aa, alphaScalar: scalar, ...sp }, () => y];
+  }, (fn, [dy, x, alpha, options], keys, list) => {
+    const dya = checkFloatArray(fn, dy, 'dy');
+    const xa = checkLike(fn, x, 'x', dya, 'dy');
+    const opts = takeOpts(fn, options, keys, list);
+    const { sp, alpha: aa, scalar } = preluSetup(fn, xa, alpha, opts, 'x');
+    const dx = takeOut(fn, opts.out, dya, 'dy', [[dya, 'dy'], [xa, 'x']]);
+    if (aa) checkDisjoint(fn, dx, 'options.out', aa, 'alpha');
+    const dalpha = new Float64Array(sp.len);
+    const result = (): PreluGrad<FloatArray, number | FloatArray> => {
+      if (aa === null) return { dx, dalpha: dalpha[0] };
+      const d = newLike(aa);
+      d.set(dalpha);
+      return { dx, dalpha: d };
+    };
+    return [{ op: 'preluBackward', dy: dya, x: xa, alpha: aa, alphaScalar: scalar, dx, dalpha, ...sp }, result];
+  }, 3);
+}
+
+/** maxout's split of x and its pieces, checked. */
+function maxoutSplit(fn: string, opts: Record<string, unknown>, length: number): Split & { pieces: number } {
+  const shape = checkShape(fn, opts.shape, length, 'options.shape', 'x');
+  const axis = checkAxis(fn, opts.axis, shape.length, 'options.axis', shape.length >= 2 ? 1 : 0);
+  const pieces = checkPositiveInt(fn, opts.pieces, 'options.pieces');
+  const sp = splitAt(shape, axis);
+  if (sp.len % pieces !== 0) {
+    throw new RangeError(`${fn}: Expected options.pieces to divide the length ${sp.len} of axis ${axis} of [${shape.join(', ')}] but received ${describe(pieces)}`);
+  }
+  return { ...sp, pieces };
+}
+
+function makeMaxout(run: Run): Maxout {
+  return wireShaped<Maxout>('maxout', run, (fn, [x, options], keys, list) => {
+    const xa = checkFloatArray(fn, x, 'x');
+    if (options === undefined) throw new TypeError(`${fn}: Expected an options object with pieces for options but received undefined`);
+    const opts = takeOpts(fn, options, keys, list);
+    const sp = maxoutSplit(fn, opts, xa.length);
+    let y: FloatArray;
+    const n = xa.length / sp.pieces;
+    if (opts.out === undefined) {
+      y = dtypeOf(xa) === 'float64' ? new Float64Array(n) : new Float32Array(n);
+    } else {
+      y = checkFloatArray(fn, opts.out, 'options.out');
+      if (dtypeOf(y) !== dtypeOf(xa)) throw new TypeError(`${fn}: ` + `Expected a ${dtypeOf(xa) === 'float64' ? 'Float64Array' : 'Float32Array'} (the type of x) for options.out but received ${describe(y)}`);
+      if (y.length !== n) throw new RangeError(`${fn}: Expected length ${n} (the length of x over options.pieces) for options.out but received ${describe(y)}`);
+      checkNoPartialOverlap(fn, y, 'options.out', xa, 'x');
+    }
+    return [{ op: 'maxout', x: xa, y, ...sp }, () => y];
+  }, (fn, [dy, x, options], keys, list) => {
+    const dya = checkFloatArray(fn, dy, 'dy');
+    const xa = checkFloatArray(fn, x, 'x');
+    if (dtypeOf(xa) !== dtypeOf(dya)) throw new TypeError(`${fn}: ` + `Expected a ${dtypeOf(dya) === 'float64' ? 'Float64Array' : 'Float32Array'} (the type of dy) for x but received ${describe(x)}`);
+    if (options === undefined) throw new TypeError(`${fn}: Expected an options object with pieces for options but received undefined`);
+    const opts = takeOpts(fn, options, keys, list);
+    const sp = maxoutSplit(fn, opts, xa.length);
+    if (dya.length * sp.pieces !== xa.length) {
+      throw new RangeError(`${fn}: Expected length ${xa.length / sp.pieces} (the length of x over options.pieces) for dy but received ${describe(dy)}`);
+    }
+    const dx = takeOut(fn, opts.out, xa, 'x', [[xa, 'x'], [dya, 'dy']]);
+    return [{ op: 'maxoutBackward', dy: dya, x: xa, dx, ...sp }, () => dx];
+  }, 2);
+}
+
 export function createApi(backend: Backend): Api {
   const api: Record<string, unknown> = {};
   unaryNames.forEach((name, id) => {
     api[name] = makeUnary(name, id, backend);
   });
+  const run = shapedRunner(backend);
+  const shaped: ShapedApi = { prelu: makePrelu(run), maxout: makeMaxout(run), softmax: makeSoftmax('softmax', run), logSoftmax: makeSoftmax('logSoftmax', run) };
+  Object.assign(api, shaped);
   api.info = (): Info => ({
     backend: backend.name,
     isa: backend.isa,
@@ -277,7 +545,6 @@ export function createApi(backend: Backend): Api {
     version: VERSION,
     loadError: backend.loadError,
   });
-  api.setThreads = makeSetThreads(backend);
   Object.assign(api, createExprApi(backend));
   return api as unknown as Api;
 }

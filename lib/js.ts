@@ -2,8 +2,8 @@
 import { api } from './instance-js';
 
 export * from './generated/js-exports';
-export type { Api, UnaryActivation } from './api';
-export type { FloatArray, Dtype, Info, OutOptions, AsyncOptions, BackwardOptions } from './types';
-export { unaryOps, unaryNames } from './ops';
-export type { UnaryName, UnaryOpDef, ParamDef } from './ops';
+export type { Api, UnaryActivation, UnaryBackward, UnaryBackwardOptions, Softmax, Prelu, PreluGrad, Maxout } from './api';
+export type { FloatArray, Dtype, Info, OutOptions, AsyncOptions, BackwardOptions, ShapedCall, SoftmaxOptions, SoftmaxBackwardOptions, PreluOptions, MaxoutOptions } from './types';
+export { unaryOps, unaryNames, shapedOps, shapedNames } from './ops';
+export type { UnaryName, UnaryOpDef, ParamDef, BackwardDef, ShapedName, ShapedOpDef } from './ops';
 export default api;

@@ -29,3 +29,80 @@ export interface Info {
   /** Why the native addon is not in use, or why a requested ISA was refused (null when all is well). */
   loadError: string | null;
 }
+
+/**
+ * One validated call of a shaped op, as a backend receives it. Arrays are
+ * contiguous and row-major, seen as outer × len × inner around the op's axis:
+ * element (o, k, i) is at (o·len + k)·inner + i (for maxout, the input's; the
+ * output has len / pieces along the axis). All arrays of a call have one type.
+ * Outputs are either disjoint from every input or (where stated) the very
+ * same view as one of them.
+ */
+export type ShapedCall =
+  /** y = softmax or logSoftmax of x along the axis; y may be x itself. */
+  | { readonly op: 'softmax' | 'logSoftmax'; readonly x: FloatArray; readonly y: FloatArray; readonly outer: number; readonly len: number; readonly inner: number }
+  /**
+   * dx from dy and the forward output y (probabilities for softmax, log
+   * probabilities for logSoftmax) when y is not null, else from x (y
+   * recomputed; x is then not null). dx may be dy, x or y itself.
+   */
+  | {
+    readonly op: 'softmaxBackward' | 'logSoftmaxBackward'; readonly dy: FloatArray; readonly y: FloatArray | null; readonly x: FloatArray | null;
+    readonly dx: FloatArray; readonly outer: number; readonly len: number; readonly inner: number;
+  }
+  /** y = x > 0 ? x : α_c·x, len = the channel count; alpha null: the scalar alphaScalar (then len = 1). y may be x itself, never alpha. */
+  | {
+    readonly op: 'prelu'; readonly x: FloatArray; readonly y: FloatArray; readonly alpha: FloatArray | null; readonly alphaScalar: number;
+    readonly outer: number; readonly len: number; readonly inner: number;
+  }
+  /**
+   * dx = dy·(x > 0 ? 1 : α_c) (NaN where x is NaN); dalpha[c] (float64,
+   * zeroed by the caller, length len) += Σ over channel c of (x > 0 ? 0 : x·dy),
+   * accumulated to within 1e-6 relative of an exact sum even over 16M terms
+   * (float64, pairwise or compensated). dx may be dy or x itself.
+   */
+  | {
+    readonly op: 'preluBackward'; readonly dy: FloatArray; readonly x: FloatArray; readonly alpha: FloatArray | null; readonly alphaScalar: number;
+    readonly dx: FloatArray; readonly dalpha: Float64Array; readonly outer: number; readonly len: number; readonly inner: number;
+  }
+  /** y = the max of each group of `pieces` consecutive entries along the axis (NaN if the group holds one); len % pieces === 0. */
+  | { readonly op: 'maxout'; readonly x: FloatArray; readonly y: FloatArray; readonly outer: number; readonly len: number; readonly inner: number; readonly pieces: number }
+  /** dx (x's shape) = dy routed to each group's first maximum (a NaN counts as the maximum), 0 elsewhere; dx may be x itself. */
+  | {
+    readonly op: 'maxoutBackward'; readonly dy: FloatArray; readonly x: FloatArray; readonly dx: FloatArray;
+    readonly outer: number; readonly len: number; readonly inner: number; readonly pieces: number;
+  };
+
+/** Options of softmax and logSoftmax. */
+export interface SoftmaxOptions<A extends FloatArray> extends OutOptions<A> {
+  /** Row-major shape of x (default [x.length]); its product must be x.length. */
+  shape?: readonly number[];
+  /** The axis the probabilities sum over, negative from the end (default -1, the last). */
+  axis?: number;
+}
+
+export interface SoftmaxBackwardOptions<A extends FloatArray> extends SoftmaxOptions<A> {
+  /** The forward output (probabilities for softmax, log probabilities for logSoftmax); x may then be null. */
+  y?: A;
+}
+
+export interface PreluOptions<A extends FloatArray> extends OutOptions<A> {
+  /** Row-major shape of x (default [x.length]). */
+  shape?: readonly number[];
+  /**
+   * The channel axis alpha runs along (negative from the end). Default 1 for
+   * rank ≥ 2 (NCHW; NHWC is -1), and none for rank < 2, where there is one
+   * channel (PyTorch's nn.PReLU convention): alpha is then a number or an
+   * array of length 1, unless a channelAxis is given explicitly.
+   */
+  channelAxis?: number;
+}
+
+export interface MaxoutOptions<A extends FloatArray> extends OutOptions<A> {
+  /** Row-major shape of x (default [x.length]). */
+  shape?: readonly number[];
+  /** The axis whose groups are reduced (negative from the end; default 1 for rank ≥ 2, else 0). */
+  axis?: number;
+  /** Group size k (required): the axis length must be divisible by it, and shrinks k times. */
+  pieces: number;
+}

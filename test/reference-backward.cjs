@@ -277,4 +277,7 @@ function dxRef(dy, d) {
   return h + (LO + dy * d[1]);
 }
 
-module.exports = { derivatives, fromY, derivative, dxRef };
+/** Double-double helpers ([h, l] pairs) for the shaped-op tests. */
+const ddMath = { add, sub, mul, div, exp, log1p: log1pDD, twoSum: (a, b) => [twoSum(a, b), LO] };
+
+module.exports = { derivatives, fromY, derivative, dxRef, dd: ddMath };

@@ -1,0 +1,315 @@
+/**
+ * Shaped ops (softmax, logSoftmax, prelu, maxout), forward and backward, on
+ * the backend this project runs: softmax/logSoftmax against a double-double
+ * reference within the registry's ULP bound along every axis; prelu and
+ * maxout exact; prelu's dalpha against a float64 sum on 16M elements.
+ */
+import { describe, expect, it } from 'vitest';
+import * as ak from '../../lib/index';
+import { shapedOps, shapedNames } from '../../lib/ops';
+import { ulpError } from '../ulp.cjs';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { dd } = require('../reference-backward.cjs') as {
+  dd: {
+    add(a: number[], b: number[]): number[]; sub(a: number[], b: number[]): number[]; mul(a: number[], b: number[]): number[];
+    div(a: number[], b: number[]): number[]; exp(a: number[]): number[]; log1p(a: number[]): number[]; twoSum(a: number, b: number): number[];
+  };
+};
+
+type Arr = Float32Array | Float64Array;
+const DTYPES = [
+  { dtype: 'float32' as const, Ctor: Float32Array, eps: 2 ** -23, round: Math.fround },
+  { dtype: 'float64' as const, Ctor: Float64Array, eps: 2 ** -52, round: (v: number) => v },
+];
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function splitOf(shape: number[], axis: number): { outer: number; len: number; inner: number } {
+  const a = axis < 0 ? axis + shape.length : axis;
+  let outer = 1, inner = 1;
+  for (let i = 0; i < a; i++) outer *= shape[i];
+  for (let i = a + 1; i < shape.length; i++) inner *= shape[i];
+  return { outer, len: shape[a], inner };
+}
+
+/** Double-double softmax and log-softmax of x along the split: [probability, log probability] per element. */
+function softmaxRef(x: ArrayLike<number>, shape: number[], axis: number): { p: number[][]; lp: number[][] } {
+  const { outer, len, inner } = splitOf(shape, axis);
+  const p: number[][] = new Array(x.length), lp: number[][] = new Array(x.length);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const at = (k: number) => (o * len + k) * inner + i;
+      let m = -Infinity;
+      for (let k = 0; k < len; k++) m = Math.max(m, x[at(k)]);
+      let s = [0, 0];
+      const e: number[][] = [];
+      for (let k = 0; k < len; k++) {
+        e.push(dd.exp(dd.twoSum(x[at(k)], -m)));
+        s = dd.add(s, e[k]);
+      }
+      const logS = dd.log1p(dd.sub(s, [1, 0]));
+      for (let k = 0; k < len; k++) {
+        p[at(k)] = dd.div(e[k], s);
+        lp[at(k)] = dd.sub(dd.twoSum(x[at(k)], -m), logS);
+      }
+    }
+  }
+  return { p, lp };
+}
+
+const api = ak as unknown as {
+  softmax: ak.Softmax; logSoftmax: ak.Softmax; prelu: ak.Prelu; maxout: ak.Maxout;
+};
+
+describe('shaped registry', () => {
+  it('exposes every shapedOps entry with async and backward from both entry points', async () => {
+    const akjs = await import('../../lib/js');
+    for (const mod of [ak, akjs] as unknown as Record<string, { opName: string; async: unknown; backward: { async: unknown } }>[]) {
+      for (const name of shapedNames) {
+        expect(mod[name]?.opName, name).toBe(name);
+        expect(typeof mod[name].async).toBe('function');
+        expect(typeof mod[name].backward.async).toBe('function');
+      }
+    }
+    for (const name of shapedNames) {
+      const d = shapedOps[name];
+      if (d.exact) expect([d.ulp, d.ulp64]).toEqual([0.5, 0.5]);
+      else expect(Math.max(d.ulp, d.ulp64)).toBeLessThanOrEqual(4);
+    }
+  });
+});
+
+describe('softmax and logSoftmax', () => {
+  const cases: [number[], number][] = [];
+  for (const shape of [[3, 4, 5], [2, 3, 4, 5]]) for (let a = -shape.length; a < shape.length; a++) cases.push([shape, a]);
+  for (const len of [1, 3, 17, 1000]) cases.push([[5, len], -1], [[len, 3], 0]);
+
+  for (const { dtype, Ctor } of DTYPES) {
+    it(`${dtype}: within the registry bound of the double-double reference, along every axis and row length`, () => {
+      const r = rng(0x50f7);
+      let worst = 0;
+      for (const [shape, axis] of cases) {
+        const n = shape.reduce((a, b) => a * b, 1);
+        // Moderate spreads, and (float64) spreads wide enough that e^(x − max) underflows in the row.
+        const spread = dtype === 'float64' && n % 2 === 0 ? 700 : 30;
+        const x = Ctor.from({ length: n }, () => (r() - 0.5) * spread);
+        const { p, lp } = softmaxRef(x, shape, axis);
+        for (const name of ['softmax', 'logSoftmax'] as const) {
+          const y = api[name](x, { shape, axis });
+          const ref = name === 'softmax' ? p : lp;
+          const bound = dtype === 'float32' ? shapedOps[name].ulp : shapedOps[name].ulp64;
+          for (let i = 0; i < n; i++) {
+            const e = ulpError(y[i], ref[i][0], dtype, ref[i][1]);
+            worst = Math.max(worst, e);
+            if (!(e <= bound)) expect.fail(`${name} ${dtype} shape [${shape}] axis ${axis}, element ${i} (x = ${x[i]}): got ${y[i]}, reference ${ref[i][0]} (${e} ULP)`);
+          }
+          // Every row sums to 1 (softmax) within its rounding.
+          if (name === 'softmax') {
+            const { outer, len, inner } = splitOf(shape, axis);
+            for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
+              let s = 0;
+              for (let k = 0; k < len; k++) s += y[(o * len + k) * inner + i];
+              expect(Math.abs(s - 1)).toBeLessThan(len * 4 * (dtype === 'float32' ? 2 ** -23 : 2 ** -52) + 1e-15);
+            }
+          }
+        }
+      }
+      console.log(`softmax/logSoftmax ${dtype}: max ${worst.toFixed(3)} ULP`);
+    });
+
+    it(`${dtype}: NaN, ±Inf and length-1 rows as PyTorch`, () => {
+      const rows = [[NaN, 1, 2], [Infinity, 1, 2], [-Infinity, -Infinity, -Infinity], [-Infinity, 0, 0], [5, 5, 5]];
+      const x = Ctor.from(rows.flat());
+      const sm = api.softmax(x, { shape: [5, 3] }), lsm = api.logSoftmax(x, { shape: [5, 3] });
+      for (let k = 0; k < 9; k++) {
+        expect(sm[k]).toBeNaN();
+        expect(lsm[k]).toBeNaN();
+      }
+      expect(Array.from(sm.subarray(9, 12))).toEqual([0, 0.5, 0.5]);
+      expect(Array.from(lsm.subarray(9, 12))).toEqual([-Infinity, -Math.LN2, -Math.LN2].map((v) => (dtype === 'float32' ? Math.fround(v) : v)));
+      const third = dtype === 'float32' ? Math.fround(1 / 3) : 1 / 3;
+      expect(Array.from(sm.subarray(12))).toEqual([third, third, third]);
+      const one = api.softmax(Ctor.from([3, -1e30, NaN, 0]), { shape: [4, 1] });
+      expect(Array.from(one)).toEqual([1, 1, NaN, 1]);
+      expect(Array.from(api.logSoftmax(Ctor.from([3, -7]), { shape: [2, 1] }))).toEqual([0, 0]);
+    });
+
+    it(`${dtype}: backward from y and from x against the reference, in place allowed`, () => {
+      const r = rng(0xbacc);
+      for (const [shape, axis] of cases.slice(0, 14)) {
+        const n = shape.reduce((a, b) => a * b, 1);
+        const x = Ctor.from({ length: n }, () => (r() - 0.5) * 20);
+        const dy = Ctor.from({ length: n }, () => (r() - 0.5) * 4);
+        const { p } = softmaxRef(x, shape, axis);
+        const { outer, len, inner } = splitOf(shape, axis);
+        const eps = dtype === 'float32' ? 2 ** -23 : 2 ** -52;
+        for (const name of ['softmax', 'logSoftmax'] as const) {
+          const y = api[name](x, { shape, axis });
+          const fromY = api[name].backward(dy, null, { y, shape, axis });
+          const fromX = api[name].backward(dy, x, { shape, axis });
+          for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
+            const at = (k: number) => (o * len + k) * inner + i;
+            let s = [0, 0];
+            for (let k = 0; k < len; k++) s = dd.add(s, name === 'softmax' ? dd.mul([dy[at(k)], 0], p[at(k)]) : [dy[at(k)], 0]);
+            for (let k = 0; k < len; k++) {
+              const j = at(k);
+              const ref = name === 'softmax' ? dd.mul(p[j], dd.sub([dy[j], 0], s)) : dd.sub([dy[j], 0], dd.mul(p[j], s));
+              // The subtraction dy − Σ is the problem's own conditioning: the bound scales with its terms.
+              const scale = name === 'softmax' ? p[j][0] * (Math.abs(dy[j]) + Math.abs(s[0])) : Math.abs(dy[j]) + p[j][0] * Math.abs(s[0]);
+              const tol = 4 * eps * scale + 8 * eps * Math.abs(ref[0]);
+              for (const [what, got] of [['from x', fromX[j]], ['from y', fromY[j]]] as const) {
+                // From y, y's own rounding (≤ 4 ULP) enters once more.
+                const t = what === 'from y' ? tol + 8 * eps * scale : tol;
+                if (!(Math.abs(got - (ref[0] + ref[1])) <= t)) expect.fail(`${name}.backward ${what} ${dtype} [${shape}] axis ${axis} at ${j}: got ${got}, reference ${ref[0]}`);
+              }
+            }
+          }
+          const inPlace = dy.slice();
+          api[name].backward(inPlace, x, { shape, axis, out: inPlace });
+          expect(Array.from(inPlace)).toEqual(Array.from(fromX));
+        }
+      }
+    });
+  }
+});
+
+describe('prelu', () => {
+  for (const { dtype, Ctor, round } of DTYPES) {
+    it(`${dtype}: exact along NCHW, NHWC, any axis, a scalar alpha and rank 1; dx exact, dalpha per channel`, () => {
+      const r = rng(0x9e1);
+      const shape = [2, 3, 4, 5];
+      const n = 120;
+      const x = Ctor.from({ length: n }, (_, i) => (i % 17 === 0 ? [0, -0, NaN, Infinity, -Infinity][i % 5] : (r() - 0.5) * 10));
+      const dy = Ctor.from({ length: n }, () => (r() - 0.5) * 4);
+      for (const channelAxis of [undefined, 0, 1, 2, 3, -1, -3]) {
+        const { outer, len, inner } = splitOf(shape, channelAxis ?? 1);
+        const alpha = Ctor.from({ length: len }, () => (r() - 0.3) * 0.5);
+        const y = api.prelu(x, alpha, { shape, channelAxis });
+        const { dx, dalpha } = api.prelu.backward(dy, x, alpha, { shape, channelAxis });
+        const want = new Float64Array(len);
+        for (let o = 0; o < outer; o++) for (let c = 0; c < len; c++) for (let i = 0; i < inner; i++) {
+          const j = (o * len + c) * inner + i;
+          const v = x[j];
+          expect(Object.is(y[j], v > 0 ? v : round(v * alpha[c])), `prelu(${v}) with α ${alpha[c]}`).toBe(true);
+          expect(Object.is(dx[j], v > 0 ? dy[j] : v !== v ? NaN : round(dy[j] * alpha[c])), `dx at ${v}`).toBe(true);
+          if (!(v > 0)) want[c] += v * dy[j];
+        }
+        expect(dalpha).toBeInstanceOf(Ctor);
+        for (let c = 0; c < len; c++) {
+          if (!Number.isFinite(want[c])) expect(dalpha[c]).toBe(want[c]);
+          else expect(Math.abs(dalpha[c] - want[c])).toBeLessThanOrEqual(Math.abs(want[c]) * (dtype === 'float32' ? 2 ** -23 : 1e-14) + 1e-300);
+        }
+      }
+      // One α, and rank 1 (no channel axis: one channel, as PyTorch).
+      const xs = Ctor.from([-2, 3, -0.5]);
+      expect(Array.from(api.prelu(xs, 0.25))).toEqual([-0.5, 3, -0.125]);
+      expect(Array.from(api.prelu(xs, Ctor.from([0.25])))).toEqual([-0.5, 3, -0.125]);
+      expect(Array.from(api.prelu(xs, Ctor.from([0.25, 0.5, 1]), { channelAxis: 0 }))).toEqual([-0.5, 3, -0.5]);
+      const g = api.prelu.backward(Ctor.from([1, 1, 2]), xs, 0.25);
+      expect(g.dalpha).toBe(-3);
+      expect(Array.from(g.dx)).toEqual([0.25, 1, 0.5]);
+      // In place, and the kink: dx at x = 0 is α·dy.
+      const z = Ctor.from([0, -0, 1]);
+      const dz = Ctor.from([2, 2, 2]);
+      expect(api.prelu.backward(dz, z, 0.5, { out: dz }).dx).toBe(dz);
+      expect(Array.from(dz)).toEqual([1, 1, 2]);
+    });
+  }
+
+  it('dalpha of a 16M-element NCHW tensor (64 channels) stays within 1e-6 of a float64 sum', () => {
+    const shape = [4, 64, 256, 256];
+    const n = 4 * 64 * 256 * 256;
+    const x = new Float32Array(n), dy = new Float32Array(n);
+    // All-positive terms x·dy: the case where a float32 accumulator drifts furthest. (An inline
+    // xorshift: 32M calls of a closure would dominate the test's time.)
+    let z = 0x9e3779b9;
+    for (let i = 0; i < n; i++) {
+      z ^= z << 13; z ^= z >>> 17; z ^= z << 5;
+      x[i] = -(0.5 + (z >>> 8) * 2 ** -24);
+      z ^= z << 13; z ^= z >>> 17; z ^= z << 5;
+      dy[i] = -(0.25 + (z >>> 8) * 2 ** -24);
+    }
+    const alpha = Float32Array.from({ length: 64 }, (_, c) => 0.01 * (c + 1));
+    const dx = new Float32Array(n);
+    const { dalpha } = api.prelu.backward(dy, x, alpha, { shape, out: dx });
+    const want = new Float64Array(64);
+    const plane = 256 * 256;
+    for (let o = 0; o < 4; o++) for (let c = 0; c < 64; c++) {
+      let s = 0;
+      const base = (o * 64 + c) * plane;
+      for (let i = 0; i < plane; i++) s += x[base + i] * dy[base + i];
+      want[c] += s;
+    }
+    for (let c = 0; c < 64; c++) expect(Math.abs(dalpha[c] - want[c]) / Math.abs(want[c])).toBeLessThan(1e-6);
+  });
+});
+
+describe('maxout', () => {
+  for (const { dtype, Ctor } of DTYPES) {
+    it(`${dtype}: exact group maxima along every axis; backward routes dy to the first maximum`, () => {
+      const r = rng(0x3a);
+      const shape = [2, 6, 4];
+      const n = 48;
+      // Few distinct values, so ties are common.
+      const x = Ctor.from({ length: n }, () => Math.floor(r() * 5) - 2);
+      for (let axis = -3; axis < 3; axis++) {
+        const { outer, len, inner } = splitOf(shape, axis);
+        for (const pieces of [1, 2, 3, 6].filter((k) => len % k === 0)) {
+          const y = api.maxout(x, { shape, axis, pieces });
+          expect(y.length).toBe(n / pieces);
+          const groups = len / pieces;
+          const dy = Ctor.from({ length: n / pieces }, (_, i) => i + 1);
+          const dx = api.maxout.backward(dy, x, { shape, axis, pieces });
+          for (let o = 0; o < outer; o++) for (let g = 0; g < groups; g++) for (let i = 0; i < inner; i++) {
+            let m = -Infinity, arg = -1;
+            for (let j = 0; j < pieces; j++) {
+              const v = x[(o * len + g * pieces + j) * inner + i];
+              if (v > m) { m = v; arg = j; }
+            }
+            const out = (o * groups + g) * inner + i;
+            expect(y[out]).toBe(m);
+            for (let j = 0; j < pieces; j++) expect(dx[(o * len + g * pieces + j) * inner + i]).toBe(j === arg ? dy[out] : 0);
+          }
+        }
+      }
+      // A NaN makes its group NaN and takes the gradient; -0 and +0 tie (the first wins).
+      const z = Ctor.from([1, NaN, 3, 2, -0, 0]);
+      expect(Array.from(api.maxout(z, { pieces: 2 }))).toEqual([NaN, 3, -0]);
+      expect(Object.is(api.maxout(z, { pieces: 2 })[2], -0)).toBe(true);
+      expect(Array.from(api.maxout.backward(Ctor.from([5, 6, 7]), z, { pieces: 2 }))).toEqual([0, 5, 6, 0, 7, 0]);
+      // In place into x for the backward.
+      const z2 = Ctor.from([1, 4, 3, 2]);
+      expect(api.maxout.backward(Ctor.from([9, 8]), z2, { pieces: 2, out: z2 })).toBe(z2);
+      expect(Array.from(z2)).toEqual([0, 9, 8, 0]);
+    });
+  }
+});
+
+describe('shaped .async', () => {
+  it('gives the sync results, and an aborted signal rejects before writing', async () => {
+    const x = Float32Array.from([1, -2, 3, -4, 5, -6]);
+    const opts = { shape: [2, 3] };
+    expect(Array.from(await api.softmax.async(x, opts))).toEqual(Array.from(api.softmax(x, opts)));
+    expect(Array.from(await api.logSoftmax.backward.async(x, x, opts))).toEqual(Array.from(api.logSoftmax.backward(x, x, opts)));
+    expect(Array.from(await api.prelu.async(x, 0.5))).toEqual(Array.from(api.prelu(x, 0.5)));
+    const g = await api.prelu.backward.async(x, x, Float32Array.from([0.5, 0.25]), { shape: [3, 2], channelAxis: -1 });
+    expect(Array.from(g.dalpha as Arr)).toEqual(Array.from(api.prelu.backward(x, x, Float32Array.from([0.5, 0.25]), { shape: [3, 2], channelAxis: -1 }).dalpha as Arr));
+    expect(Array.from(await api.maxout.async(x, { pieces: 3 }))).toEqual([3, 5]);
+    expect(Array.from(await api.maxout.backward.async(Float32Array.from([1, 2]), x, { pieces: 3 }))).toEqual([0, 0, 1, 0, 2, 0]);
+    const out = new Float32Array(6).fill(7);
+    const ac = new AbortController();
+    ac.abort();
+    await expect(api.softmax.async(x, { out, signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(api.maxout.backward.async(Float32Array.from([1, 2]), x, { pieces: 3, out, signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Array.from(out)).toEqual([7, 7, 7, 7, 7, 7]);
+  });
+});
