@@ -109,6 +109,9 @@ function pow2(k) {
 
 // ---------------------------------------------------------------- exp family
 const EXPM1_TAYLOR_CUT = 2 ** -10;
+/** Where e^x would be subnormal but the op's result is not, work 2^SCALE higher and scale back once at the end. */
+const SCALE = 600;
+const UNSCALE = 2 ** -SCALE;
 
 /**
  * e^r - 1 for |r| <= 0.36, as a double-double with ~2^-75 relative error:
@@ -156,16 +159,21 @@ function reduce(xh, xl) {
   return ddAdd(xh - p, xl, -pe, -k * LN2_L);
 }
 
-/** e^x, double-double. Beyond the float64 range it returns Inf or 0 (subnormal results lose their low part). */
-function expDD(xh, xl) {
+/**
+ * e^x·2^s (s an integer, default 0), double-double. Beyond the float64 range
+ * it returns Inf or 0, and a subnormal result loses precision: callers whose
+ * final value is normal while e^x is not pass s = SCALE and scale back last.
+ */
+function expDD(xh, xl, s = 0) {
   if (xh !== xh) { LO = 0; return NaN; }
-  if (xh > 709.8) { LO = 0; return Infinity; }
-  if (xh < -745.2) { LO = 0; return 0; }
+  const w = xh + s * LN2_H;
+  if (w > 709.8) { LO = 0; return Infinity; }
+  if (w < -745.2) { LO = 0; return 0; }
   const rh = reduce(xh, xl);
   const eh = expm1Small(rh, LO);
   const mh = ddAdd(1, 0, eh, LO);
   const ml = LO;
-  const k = RED_K;
+  const k = RED_K + s;
   if (k > 1000 || k < -1000) {
     // Scale in two steps so that neither 2^k nor the product overflows early.
     const k1 = k > 0 ? 600 : -600;
@@ -330,7 +338,7 @@ function erfSeries(zh, zl) {
  * erfc(z) = e^{-z²}/√π / (z + (1/2)/(z + 1/(z + (3/2)/(z + ...)))), evaluated
  * backwards from a depth that reaches 2^-100 (checked against mpmath).
  */
-function erfcCF(zh, zl) {
+function erfcCF(zh, zl, s = 0) {
   const depth = 8 + Math.ceil(1200 / (zh * zh));
   let fh = zh, fl = zl;
   for (let k = depth; k >= 1; k--) {
@@ -339,7 +347,7 @@ function erfcCF(zh, zl) {
     fl = LO;
   }
   const z2h = ddMul(zh, zl, zh, zl);
-  const eh = expDD(-z2h, -LO);
+  const eh = expDD(-z2h, -LO, s);
   if (eh === 0) { LO = 0; return 0; }
   const el = LO;
   const rh = ddDiv(eh, el, fh, fl);
@@ -524,6 +532,12 @@ const ops = {
     const th = mulDD(p.beta, x);
     const tl = LO;
     if (th > p.threshold) return ret(x, 0);
+    if (th < -700) {
+      // log1p(e^t)/β = e^t/β here (next term 2^-1000 relative); e^t may be subnormal while e^t/β is not.
+      const uh = expDD(th, tl, SCALE);
+      const h = ddDiv(uh, LO, p.beta, 0);
+      return ret(h * UNSCALE, LO * UNSCALE);
+    }
     const sh = softplusDD(th, tl);
     const h = ddDiv(sh, LO, p.beta, 0);
     return ret(h, LO);
@@ -564,6 +578,12 @@ const ops = {
         const sh = ddAdd(1, 0, th, LO);
         return timesX(x, 0.5 * sh, 0.5 * LO);
       }
+      if (uh < -300) {
+        // x·e^{2u}/(1 + e^{2u}) with e^{2u} < 2^-865: the denominator is 1, and e^{2u} may be subnormal while the result is not.
+        const eh = expDD(2 * uh, 2 * ul, SCALE);
+        const r = ddMul(x, 0, eh, LO);
+        return ret(r * UNSCALE, LO * UNSCALE);
+      }
       // 1 + tanh u = 2e^{2u}/(1 + e^{2u}) where tanh u is near -1.
       const eh = expDD(2 * uh, 2 * ul);
       const el = LO;
@@ -577,6 +597,12 @@ const ops = {
     const zh = ax > BIG ? ax * SQRT1_2_H : ddMul(ax, 0, SQRT1_2_H, SQRT1_2_L);
     const zl = ax > BIG ? 0 : LO;
     // 0.5x(1 + erf(x/√2)) = 0.5x(1 + erf z) for x >= 0, 0.5x·erfc(z) for x < 0.
+    if (x < 0 && zh > 20 && zh < ERFC_UNDERFLOW + 1) {
+      // erfc(z) is subnormal from z ≈ 26.5 while 0.5x·erfc(z) is not yet: compute 2^SCALE higher.
+      const ch = erfcCF(zh, zl, SCALE);
+      const r = ddMul(x, 0, 0.5 * ch, 0.5 * LO);
+      return ret(r * UNSCALE, LO * UNSCALE);
+    }
     const fh = x >= 0 ? onePlusErfPos(zh, zl) : erfcPos(zh, zl);
     return timesX(x, 0.5 * fh, 0.5 * LO);
   },
