@@ -1,14 +1,17 @@
 /**
  * The native expression interpreter (native/expr/) against the JS one and the
  * float64 evaluation: every unit on every ISA level this CPU runs, random
- * expressions forward and backward, and refusal of malformed programs. The
- * driver native/expr/expr_check.cc is compiled here against the kernel
- * libraries that `npm run build` (build:native) leaves in build/Release.
+ * expressions forward and backward, refusal of malformed programs, and the
+ * Node-API entry points (napi.cc) behind compile()'s Backend hooks. The driver
+ * native/expr/expr_check.cc and a test addon (native/expr/test_addon.cc: the
+ * pool plus init_expr) are compiled here against the kernel libraries and
+ * objects that `npm run build` (build:native) leaves in build/Release.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { api } from '../lib/instance-js';
 import { OP, FORMAT_VERSION } from '../lib/expr/opcodes';
@@ -16,6 +19,9 @@ import { runProgram } from '../lib/expr/interp';
 import type { Program } from '../lib/expr/codegen';
 import { ulpError } from './ulp.cjs';
 import { generate, paramsFor, rng } from './expr-gen';
+import { createJsBackend, type Backend } from '../lib/backend';
+import { createCompile } from '../lib/expr/compile';
+import { exprBackend, type ExprBinding } from '../lib/expr/native-glue';
 
 const root = join(__dirname, '..');
 const release = join(root, 'build', 'Release');
@@ -23,6 +29,7 @@ const LEVELS = ['scalar', 'avx2', 'avx512'] as const;
 const X86 = process.arch === 'x64';
 
 let exe = '';
+let addonFile = '';
 
 function compileAsync(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -50,14 +57,22 @@ beforeAll(async () => {
       ] as [string, string[]][])
       : []),
   ];
+  const nodeInclude = join(process.execPath, '..', '..', 'include', 'node');
+  units.push(['napi.cc', [`-I${nodeInclude}`]], ['test_addon.cc', [`-I${nodeInclude}`, '-DNODE_GYP_MODULE_NAME=expr_test_addon']]);
   const objs = units.map(([src]) => join(dir, src.replace(/\.cc$/, '.o')));
   // Two compilers at a time: the machine is shared.
   for (let i = 0; i < units.length; i += 2) {
     await Promise.all(units.slice(i, i + 2).map(([src, flags], k) =>
-      compileAsync([...common, ...flags, join(root, 'native', 'expr', src), '-o', objs[i + k]])));
+      compileAsync([...common, '-fPIC', ...flags, join(root, 'native', 'expr', src), '-o', objs[i + k]])));
   }
+  const kernelObjs = objs.filter((o) => !/napi\.o$|test_addon\.o$|expr_check\.o$/.test(o));
   exe = join(dir, 'expr_check');
-  await compileAsync(['-o', exe, ...objs, ...libs]);
+  await compileAsync(['-o', exe, join(dir, 'expr_check.o'), ...kernelObjs, ...libs]);
+  // The addon's own pool objects, as node-gyp built them.
+  const addonObjs = ['async.o', join('pool', 'pool.o')].map((o) => join(release, 'obj.target', 'activation_kernels', 'native', o));
+  for (const o of addonObjs) expect(existsSync(o), `${o} is missing: run npm run build`).toBe(true);
+  addonFile = join(dir, 'expr_test.node');
+  await compileAsync(['-shared', '-o', addonFile, join(dir, 'test_addon.o'), join(dir, 'napi.o'), ...kernelObjs, ...addonObjs, ...libs, '-lpthread']);
 }, 300_000);
 
 type Case = { dtype: 'float32' | 'float64'; program: Program; inputs: (Float32Array | Float64Array)[] };
@@ -232,5 +247,114 @@ describe('native expression interpreter', () => {
     ];
     const res = runNative(programs.map((p) => ({ dtype: 'float64', program: p, inputs: [new Float64Array(10)] })));
     res.forEach((levels, k) => levels.forEach((lv) => expect(lv.status, `program ${k}`).toBe(3)));
+  });
+});
+
+describe('native expression entry points (Node-API)', () => {
+  type TestBinding = ExprBinding & { useIsa(level: number): boolean; setThreads(n: number): void };
+  let binding: TestBinding;
+  let calls = 0;
+
+  /** A backend as lib/native.ts builds it: the JS twin plus exprBackend(binding, nativeAsync). */
+  function nativeBackend(): Backend {
+    // A minimal nativeAsync (lib/threads.ts has the real one, with stack capture).
+    const nativeAsync = (label: string, start: (done: (s: number) => void) => number | null, cancel: (t: number) => boolean, signal?: AbortSignal) => {
+      let settle!: (e: Error | null) => void;
+      const promise = new Promise<void>((res, rej) => (settle = (e) => (e ? rej(e) : res())));
+      const ticket = start((status) => settle(status === 0 ? null : new Error(`${label}: status ${status}`)));
+      if (ticket === null) return false as const;
+      signal?.addEventListener('abort', () => {
+        if (cancel(ticket)) {
+          const e = new Error(`${label}: aborted`);
+          e.name = 'AbortError';
+          settle(e);
+        }
+      }, { once: true });
+      return promise;
+    };
+    const glue = exprBackend(binding, nativeAsync);
+    return {
+      ...createJsBackend(null),
+      runProgram: (code, consts, inputs, out) => {
+        const ran = glue.runProgram(code, consts, inputs, out);
+        if (ran) calls++;
+        return ran;
+      },
+      runProgramAsync: glue.runProgramAsync,
+    };
+  }
+
+  beforeAll(() => {
+    binding = createRequire(join(root, 'package.json'))(addonFile) as TestBinding;
+  });
+
+  it('runs compiled activations natively on every level, in place too, matching the JS interpreter', () => {
+    const compile = createCompile(nativeBackend());
+    const r = rng(77);
+    for (let level = 0; level < LEVELS.length; level++) {
+      if (!binding.useIsa(level)) continue;
+      for (const src of ['x * sigmoid(beta * x)', 'max(x, sigmoid(x)) - cos(x) / 3', 'elu(x, 0.5) * tanh(x)', "gelu(x, 'tanh') + x^3"]) {
+        const params = paramsFor(src);
+        const act = compile(src, { params });
+        const js = api.compile(src, { params });
+        const x = inputs(r, 5000, -6, 6);
+        const dy = inputs(r, 5000, -2, 2);
+        const before = calls;
+        const y = act(x);
+        const dx = act.backward(dy, x);
+        expect(calls - before, src).toBe(2);
+        const yj = js(x), dxj = js.backward(dy, x);
+        for (let i = 0; i < x.length; i++) {
+          for (const [a, b, what] of [[y[i], yj[i], 'forward'], [dx[i], dxj[i], 'backward']] as const) {
+            if (!(Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= 1e-12 * (1 + Math.abs(b)))) {
+              expect.fail(`${src} ${what} on ${LEVELS[level]} at x = ${x[i]}: native ${a}, JS ${b}`);
+            }
+          }
+        }
+        const x32 = Float32Array.from(x);
+        const inPlace = x32.slice();
+        expect(act(inPlace, { out: inPlace })).toBe(inPlace);
+        expect(Array.from(inPlace)).toEqual(Array.from(act(x32)));
+        const ref = js(Float64Array.from(x32));
+        let worst = 0;
+        for (let i = 0; i < x.length; i++) if (Math.abs(ref[i]) > 1e-3) worst = Math.max(worst, ulpError(inPlace[i], ref[i], 'float32'));
+        expect(worst, `${src} float32 on ${LEVELS[level]}`).toBeLessThanOrEqual(16);
+      }
+    }
+    binding.useIsa(2) || binding.useIsa(1) || binding.useIsa(0);
+  });
+
+  it('splits large arrays over the pool with the same result as one thread', () => {
+    const compile = createCompile(nativeBackend());
+    const act = compile('x * sigmoid(x) + sin(x) / 4');
+    const x = inputs(rng(5), 400_000, -8, 8);
+    binding.setThreads(1);
+    const one = act(x);
+    binding.setThreads(2);
+    const two = act(x);
+    expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer))).toBe(true);
+  });
+
+  it('has an async form on the pool, withdrawn by an abort before it starts', async () => {
+    const compile = createCompile(nativeBackend());
+    const act = compile('softplus(x) - x / 2');
+    const x = inputs(rng(6), 100_000, -5, 5);
+    const y = await act.async(x);
+    expect(Array.from(y)).toEqual(Array.from(act(x)));
+    const dx = await act.backward.async(new Float64Array(x.length).fill(1), x);
+    expect(Array.from(dx)).toEqual(Array.from(act.backward(new Float64Array(x.length).fill(1), x)));
+    const ac = new AbortController();
+    ac.abort();
+    await expect(act.async(x, { signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('refuses a malformed program with a TypeError, and bad arguments', () => {
+    const p = api.compile('x + 1').program;
+    const code = p.code.slice();
+    code[4] = 999;
+    expect(() => binding.runProgram(code, p.consts, [new Float64Array(4)], new Float64Array(4))).toThrow(/unknown opcode/);
+    expect(() => binding.runProgram(p.code, p.consts, [new Float32Array(4)], new Float64Array(4))).toThrow(TypeError);
+    expect(() => binding.runProgram(p.code, p.consts, [], new Float64Array(4))).toThrow(TypeError);
+    expect(binding.runProgram(p.code, p.consts, [new Float64Array([1, 2])], new Float64Array(2))).toBe(true);
   });
 });

@@ -88,7 +88,7 @@ export function createCompile(backend: Backend): CompileFn {
   };
   const runAsync = async (fn: string, p: Program, inputs: readonly FloatArray[], out: FloatArray, signal: AbortSignal | undefined): Promise<void> => {
     if (signal?.aborted) throw abortError(fn, signal);
-    const pending = backend.runProgramAsync?.(p.code, p.consts, inputs, out);
+    const pending = backend.runProgramAsync?.(p.code, p.consts, inputs, out, signal);
     if (pending) {
       await pending;
       return;

@@ -155,16 +155,16 @@ void exec(int op, T_<V>* d, const T_<V>* a, const T_<V>* b, int imm, const doubl
   }
 }
 
-// The whole program over [0, n). `regs` holds p.n_regs * kTile elements.
+// The whole program over [0, n).
 template <class V>
 bool run(const expr::Program& p, const T_<V>* const* in, T_<V>* out, size_t n, const KernelTable& calls) {
   using namespace expr;
   using T = T_<V>;
-  for (size_t j = 0; j < p.n_instr; ++j) {
-    const int32_t* w = p.code + 4 * j;
-    if (w[0] == OP_CALL && unary_kernel<T>(calls, static_cast<unsigned>(p.consts[w[3]])) == nullptr) return false;
-  }
-  std::vector<T> storage(static_cast<size_t>(p.n_regs) * kTile + 64 / sizeof(T));
+  if (!runnable<T>(calls, p)) return false;
+  // One register file per thread, kept: pool workers run many tiles of many calls.
+  thread_local std::vector<T> storage;
+  const size_t need = static_cast<size_t>(p.n_regs) * kTile + 64 / sizeof(T);
+  if (storage.size() < need) storage.resize(need);
   // 64-byte alignment for the register file (the vectors use unaligned loads anyway).
   T* base = storage.data();
   while (reinterpret_cast<uintptr_t>(base) % 64 != 0) ++base;

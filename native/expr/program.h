@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "../cpu.h"
+#include "../dispatch.h"
 #include "opcodes.h"
 
 namespace ak {
@@ -36,6 +37,16 @@ struct Program {
 // well formed, else a static message naming the first problem.
 const char* check(const int32_t* code, size_t n_words, const double* consts, size_t n_consts,
                   int n_inputs_given, Program* out);
+
+// Whether table t has a native kernel for every CALL of p (in type T).
+template <class T>
+inline bool runnable(const KernelTable& t, const Program& p) {
+  for (size_t j = 0; j < p.n_instr; ++j) {
+    const int32_t* w = p.code + 4 * j;
+    if (w[0] == OP_CALL && unary_kernel<T>(t, static_cast<unsigned>(p.consts[w[3]])) == nullptr) return false;
+  }
+  return true;
+}
 
 // Runs p over n elements: inputs[k] for k < p.n_inputs, out of the same type (out may be
 // one of the inputs itself). Returns false, having written nothing, when this build's

@@ -1,0 +1,201 @@
+// native/expr/napi.cc -- the Node-API entry points of compiled custom activations.
+// Compiled without ISA flags; the work runs through async.h's TiledCall like every
+// other kernel family (inline or on the pool, synchronously or not).
+//
+// Exports (added by init_expr, next to init_threads' ones):
+//   runProgram(code, consts, inputs, out) -> boolean
+//       out = program(inputs) on the active ISA level; false (nothing written) when
+//       this level has no native kernel for one of the program's CALLs or the arrays
+//       are not float32/float64, and the JS interpreter then runs it.
+//   runProgramAsync(code, consts, inputs, out, done) -> ticket | null
+//       the same on pool workers (see start_async: cancelAsync(ticket) withdraws it
+//       before it starts); null when not handled, as unaryAsync.
+// code: Int32Array, consts: Float64Array (lib/expr/codegen.ts), inputs: an Array of
+// one (x) or two (x, dy) views of out's type and length. The JS layer validated the
+// arrays; the program is checked here (expr::check) once per call, then copied, so a
+// call that runs later on the pool never reads JS memory but its arrays.
+#include <node_api.h>
+
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "../async.h"
+#include "napi.h"
+#include "program.h"
+
+namespace ak {
+namespace expr {
+namespace {
+
+// From this many elements a call is split over threads: every program costs at least
+// one memory pass plus one opcode per element, about a cheap unary op's work.
+constexpr size_t kParallelMin = 1 << 15;
+
+struct EnvData {
+  const KernelTable* const* active;
+};
+
+template <class T>
+class ExprCall final : public TiledCall {
+ public:
+  static constexpr size_t kTileN = kTileBytes / sizeof(T);  // a multiple of kTile
+  ExprCall(Isa isa, std::vector<int32_t> code, std::vector<double> consts, const Program& p, const T* const* in,
+           int n_in, T* out, size_t n)
+      : isa_(isa), code_(std::move(code)), consts_(std::move(consts)), p_(p), out_(out), n_(n) {
+    p_.code = code_.data() + 4;
+    p_.consts = consts_.data();
+    for (int k = 0; k < n_in; ++k) in_[k] = in[k];
+  }
+  size_t tiles() const override { return (n_ + kTileN - 1) / kTileN; }
+  void run(size_t t) const override {
+    const size_t b = t * kTileN;
+    const size_t len = n_ - b < kTileN ? n_ - b : kTileN;
+    const T* in[kMaxInputs] = {in_[0] + b, in_[1] ? in_[1] + b : nullptr};
+    if constexpr (sizeof(T) == 4) {
+      run_f32(isa_, p_, in, out_ + b, len);  // FpEnvGuard inside
+    } else {
+      run_f64(isa_, p_, in, out_ + b, len);
+    }
+  }
+
+ private:
+  Isa isa_;
+  std::vector<int32_t> code_;
+  std::vector<double> consts_;
+  Program p_;
+  const T* in_[kMaxInputs] = {nullptr, nullptr};
+  T* out_;
+  size_t n_;
+};
+
+napi_value throw_type(napi_env env, const char* msg) {
+  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+  return nullptr;
+}
+
+napi_value boolean(napi_env env, bool v) {
+  napi_value r;
+  napi_get_boolean(env, v, &r);
+  return r;
+}
+
+struct View {
+  napi_typedarray_type type = napi_int8_array;
+  size_t length = 0;
+  void* data = nullptr;
+};
+
+bool get_view(napi_env env, napi_value v, View* out) {
+  bool is;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return false;
+  napi_value buffer;
+  size_t offset;
+  return napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, &buffer, &offset) == napi_ok;
+}
+
+// Parses (code, consts, inputs, out[, done]) and builds the call; *handled = false when
+// the program cannot run natively here (not an error). Returns null after throwing.
+std::unique_ptr<TiledCall> prepare(napi_env env, napi_callback_info info, bool async, napi_value* keep, size_t* nkeep,
+                                   napi_value* done, bool* handled, bool* threw) {
+  *handled = false;
+  *threw = true;
+  size_t argc = 5;
+  napi_value argv[5];
+  EnvData* data;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, reinterpret_cast<void**>(&data));
+  if (argc < (async ? 5u : 4u)) return (throw_type(env, "runProgram: expected (code, consts, inputs, out[, done])"), nullptr);
+  View code, consts, out;
+  if (!get_view(env, argv[0], &code) || code.type != napi_int32_array ||
+      !get_view(env, argv[1], &consts) || consts.type != napi_float64_array || !get_view(env, argv[3], &out)) {
+    return (throw_type(env, "runProgram: expected an Int32Array, a Float64Array, an Array of views and a view"), nullptr);
+  }
+  bool is_array;
+  uint32_t n_in = 0;
+  if (napi_is_array(env, argv[2], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[2], &n_in) != napi_ok ||
+      n_in < 1 || n_in > static_cast<uint32_t>(kMaxInputs)) {
+    return (throw_type(env, "runProgram: inputs must be an Array of one or two views"), nullptr);
+  }
+  const void* in[kMaxInputs] = {nullptr, nullptr};
+  *nkeep = 0;
+  for (uint32_t k = 0; k < n_in; ++k) {
+    napi_value v;
+    View iv;
+    napi_get_element(env, argv[2], k, &v);
+    if (!get_view(env, v, &iv) || iv.type != out.type || iv.length != out.length) {
+      return (throw_type(env, "runProgram: every input must have out's type and length"), nullptr);
+    }
+    in[k] = iv.data;
+    keep[(*nkeep)++] = v;
+  }
+  keep[(*nkeep)++] = argv[3];
+  if (async) *done = argv[4];
+  *threw = false;
+  if (out.type != napi_float32_array && out.type != napi_float64_array) return nullptr;
+  Program p;
+  const int32_t* cw = static_cast<const int32_t*>(code.data);
+  const double* cd = static_cast<const double*>(consts.data);
+  if (const char* err = check(cw, code.length, cd, consts.length, static_cast<int>(n_in), &p)) {
+    *threw = true;
+    return (throw_type(env, err), nullptr);
+  }
+  const KernelTable* t = *data->active;
+  const bool f32 = out.type == napi_float32_array;
+  if (t == nullptr || !(f32 ? runnable<float>(*t, p) : runnable<double>(*t, p))) return nullptr;
+  std::vector<int32_t> code_copy(cw, cw + code.length);
+  std::vector<double> consts_copy(cd, cd + consts.length);
+  std::unique_ptr<TiledCall> call;
+  if (f32) {
+    call = std::make_unique<ExprCall<float>>(t->isa, std::move(code_copy), std::move(consts_copy), p,
+                                             reinterpret_cast<const float* const*>(in), static_cast<int>(n_in),
+                                             static_cast<float*>(out.data), out.length);
+  } else {
+    call = std::make_unique<ExprCall<double>>(t->isa, std::move(code_copy), std::move(consts_copy), p,
+                                              reinterpret_cast<const double* const*>(in), static_cast<int>(n_in),
+                                              static_cast<double*>(out.data), out.length);
+  }
+  call->parallel = out.length >= kParallelMin;
+  *handled = true;
+  return call;
+}
+
+napi_value RunProgram(napi_env env, napi_callback_info info) {
+  napi_value keep[kMaxInputs + 1];
+  size_t nkeep;
+  bool handled, threw;
+  std::unique_ptr<TiledCall> call = prepare(env, info, false, keep, &nkeep, nullptr, &handled, &threw);
+  if (threw) return nullptr;
+  if (!handled) return boolean(env, false);
+  run_tiled(*call);
+  return boolean(env, true);
+}
+
+napi_value RunProgramAsync(napi_env env, napi_callback_info info) {
+  napi_value keep[kMaxInputs + 1];
+  size_t nkeep;
+  napi_value done;
+  bool handled, threw;
+  std::unique_ptr<TiledCall> call = prepare(env, info, true, keep, &nkeep, &done, &handled, &threw);
+  if (threw) return nullptr;
+  if (!handled) {
+    napi_value null_value;
+    napi_get_null(env, &null_value);
+    return null_value;
+  }
+  return start_async(env, std::move(call), keep, nkeep, done);
+}
+
+}  // namespace
+
+void init_expr(napi_env env, napi_value exports, const KernelTable* const* active) {
+  EnvData* data = new EnvData{active};
+  napi_add_env_cleanup_hook(env, [](void* d) { delete static_cast<EnvData*>(d); }, data);
+  napi_value fn;
+  napi_create_function(env, "runProgram", NAPI_AUTO_LENGTH, RunProgram, data, &fn);
+  napi_set_named_property(env, exports, "runProgram", fn);
+  napi_create_function(env, "runProgramAsync", NAPI_AUTO_LENGTH, RunProgramAsync, data, &fn);
+  napi_set_named_property(env, exports, "runProgramAsync", fn);
+}
+
+}  // namespace expr
+}  // namespace ak
