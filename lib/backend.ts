@@ -3,7 +3,7 @@
  * already validated everything and resolved parameters (converted to the
  * array's type, enums to their index), so a backend trusts its arguments.
  */
-import type { FloatArray } from './types';
+import type { FloatArray, ShapedCall } from './types';
 import { unaryOps, unaryNames } from './ops';
 
 export interface Backend {
@@ -43,6 +43,19 @@ export interface Backend {
    * work that has not started: reject with an AbortError and write nothing.
    */
   unaryBackwardAsync?(id: number, dy: FloatArray, x: FloatArray, y: FloatArray | null, dx: FloatArray, a: number, b: number, signal?: AbortSignal): Promise<void> | false;
+
+  /**
+   * One shaped-op call (prelu, maxout, softmax, logSoftmax, forward or
+   * backward; see ShapedCall for each layout and aliasing rule). Validated
+   * before: shapes (the product is the length, the axis in range, the axis
+   * length divisible by pieces), types and lengths of every array, alpha's
+   * length equal to the channel count, no partial overlaps. Semantics and
+   * bounds: lib/fallback/shaped.ts and the `shapedOps` registry (prelu and
+   * maxout exact, softmax/logSoftmax ≤ 4 ULP).
+   */
+  shaped?(call: ShapedCall): boolean;
+  /** shaped() off the event loop, as unaryBackwardAsync. */
+  shapedAsync?(call: ShapedCall, signal?: AbortSignal): Promise<void> | false;
   /**
    * Runs a compiled expression program (format, opcode table and semantics:
    * lib/expr/opcodes.ts; CALL's op ids are registry order) element-wise:
@@ -63,8 +76,6 @@ export interface Backend {
   readonly isa: string;
   readonly isas: string[];
   threads(): number;
-  /** Resizes the thread pool (n validated: an integer from 1 to 256). Absent: one thread, always. */
-  setThreads?(n: number): void;
   readonly loadError: string | null;
 }
 
