@@ -119,6 +119,28 @@ describe('info()', () => {
   });
 });
 
+describe.each(instances)('parameters ($label instance)', ({ api }) => {
+  const x32 = Float32Array.from({ length: 4001 }, (_, i) => (i - 2000) / 97);
+  const withNumbers = unaryNames.filter((n) => unaryOps[n].params.some((p) => p.kind === 'number'));
+
+  it.each(withNumbers.map((n) => ({ name: n })))('$name: a float32 call uses each parameter converted to float32 (Math.fround)', ({ name }) => {
+    const def = unaryOps[name];
+    const exact: Record<string, unknown> = {};
+    const rounded: Record<string, unknown> = {};
+    for (const p of def.params) {
+      if (p.kind !== 'number') continue;
+      // A value near the default that float32 cannot hold exactly (1/3 of the way to the next float32).
+      let v = p.default === 0 ? 0.1 : p.default * (1 + 1 / 3 * 2 ** -23);
+      if (Math.fround(v) === v) v += 2 ** -30;
+      exact[p.name] = v;
+      rounded[p.name] = Math.fround(v);
+    }
+    const a = api[name](x32, exact);
+    const b = api[name](x32, rounded);
+    expect(Buffer.compare(Buffer.from(a.buffer), Buffer.from(b.buffer)), `${name} ${JSON.stringify(exact)}`).toBe(0);
+  });
+});
+
 describe.each(instances)('.async ($label instance)', ({ api }) => {
   const x64 = Float64Array.from({ length: 1001 }, (_, i) => (i - 500) / 25);
 

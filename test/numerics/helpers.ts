@@ -58,9 +58,10 @@ function numberCandidates(p: ParamDef & { kind: 'number' }, r: () => number): nu
   if (hi !== undefined) out.push(hi);
   const a = lo !== undefined ? lo : hi !== undefined ? hi - 4 : -3;
   const b = hi !== undefined ? hi : lo !== undefined ? lo + 4 : 3;
-  out.push(Math.fround(a + (b - a) * r()));
-  out.push(Math.fround(a + (b - a) * r()));
-  if (lo === undefined) out.push(0, Math.fround(-0.25 - 2 * r()));
+  // Plain doubles, mostly not float32 numbers: float32 calls must use Math.fround(value), as the reference does.
+  out.push(a + (b - a) * r());
+  out.push(a + (b - a) * r());
+  if (lo === undefined) out.push(0, -0.25 - 2 * r());
   return [...new Set(out)].filter((v) => inRange(p, v) && v !== p.default);
 }
 
@@ -68,7 +69,7 @@ function numberCandidates(p: ParamDef & { kind: 'number' }, r: () => number): nu
  * The parameter sets an op is tested with: the defaults, each parameter moved
  * alone through its candidates (each enum value), and one set with every
  * number parameter random. Sets that break the op's cross-parameter rule are
- * dropped. Values are float32 numbers, so the same set serves both dtypes.
+ * dropped. The same set serves both dtypes (converted per dtype by typedParams).
  */
 export function paramSets(def: UnaryOpDef, seed: number): Params[] {
   const r = rng(seed);
