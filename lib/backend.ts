@@ -76,6 +76,8 @@ export interface Backend {
   readonly isa: string;
   readonly isas: string[];
   threads(): number;
+  /** Resizes the thread pool (n validated: an integer from 1 to 256). Absent: one thread, always. */
+  setThreads?(n: number): void;
   readonly loadError: string | null;
 }
 
