@@ -13,6 +13,7 @@ const os = require('node:os');
 const path = require('node:path');
 const stats = require('./stats.cjs');
 const { allImpls, loadDist, naive, naiveBackward } = require('./impls.cjs');
+const shaped = require('./shaped.cjs');
 const report = require('./report.cjs');
 const plot = require('./plot.cjs');
 
@@ -22,10 +23,53 @@ const MODES = ['out', 'alloc'];
 const PASSES = ['forward', 'backward'];
 const DTYPES = { float32: Float32Array, float64: Float64Array };
 
-/** The registry, from the build: the only list of op names. */
+/** The registry, from the build: the only list of op names (element-wise, then shaped). */
 function registry() {
   const ops = loadDist('ops.js');
-  return { names: ops.unaryNames, defs: ops.unaryOps };
+  const shapedNames = ops.shapedNames ?? [];
+  return {
+    names: [...ops.unaryNames, ...shapedNames],
+    unary: ops.unaryNames,
+    shaped: shapedNames,
+    defs: { ...ops.unaryOps, ...(ops.shapedOps ?? {}) },
+  };
+}
+
+/**
+ * What one op on n elements means for every implementation: its parameters,
+ * the shape it is seen through, output and gradient lengths, and the public
+ * calls (bound to an API object once, so the timed loop does no lookups).
+ * Returns { skip } when the op cannot take n elements.
+ */
+function opSpec(reg, op, n, Ctor) {
+  const def = reg.defs[op];
+  if (reg.unary.includes(op)) {
+    return {
+      def,
+      family: familyOf(def, false),
+      params: defaultParams(def),
+      shape: null,
+      outLength: n,
+      forward: (api) => {
+        const f = api[op];
+        return (x, out) => (out ? f(x, { out }) : f(x));
+      },
+      backward: (api) => {
+        const g = api[op].backward;
+        return (dy, x, out) => (out ? g(dy, x, { out }) : g(dy, x));
+      },
+    };
+  }
+  const layout = shaped[op].layout(n, Ctor);
+  if (layout.skip) return layout;
+  const { forward, backward } = layout;
+  return {
+    ...layout,
+    def,
+    family: familyOf(def, true),
+    forward: (api) => (x, out) => forward(api, x, out),
+    backward: (api) => (dy, x, out) => backward(api, dy, x, out),
+  };
 }
 
 /**
@@ -36,7 +80,8 @@ function registry() {
 const QUICK_OPS = ['relu', 'sigmoid', 'gelu'];
 
 /** How ops are grouped into plots: by what bounds their speed, read from the registry. */
-function familyOf(def) {
+function familyOf(def, isShaped = false) {
+  if (isShaped) return 'shaped';
   return def.exact ? 'piecewise-linear' : 'transcendental';
 }
 
@@ -245,7 +290,7 @@ async function runBench(userConfig = {}, hooks = {}) {
   const log = hooks.log ?? (() => {});
   const progress = hooks.onProgress ?? (() => {});
   const reg = registry();
-  for (const [file, table] of [['naive.cjs', naive], ['naive-backward.cjs', naiveBackward]]) {
+  for (const [file, table] of [['naive.cjs', naive], ['naive-backward.cjs', naiveBackward], ['shaped.cjs', shaped]]) {
     for (const key of Object.keys(table)) {
       if (!reg.names.includes(key)) throw new Error(`bench/${file} has a loop for ${key}, which is not in the registry`);
     }
@@ -293,19 +338,26 @@ async function runBench(userConfig = {}, hooks = {}) {
       : null;
     const pass = config.pass;
     for (const op of config.ops) {
-      const def = reg.defs[op];
-      const params = defaultParams(def);
-      const ref = pass === 'backward' ? jsApi[op].backward(dys[0], xs[0]) : jsApi[op](xs[0]);
+      const spec = opSpec(reg, op, size, Ctor);
+      if (spec.skip) {
+        skipped.push({ impl: '*', op, dtype: config.dtype, size, reason: spec.skip });
+        done += config.modes.length * config.samples;
+        continue;
+      }
+      // The gradient has the forward output's length (maxout's is shorter).
+      const dyOp = dys && spec.outLength !== size ? dys.map((d) => d.subarray(0, spec.outLength)) : dys;
+      const ref = pass === 'backward' ? spec.backward(jsApi)(dyOp[0], xs[0], null) : spec.forward(jsApi)(xs[0], null);
+      const outLength = pass === 'backward' ? size : spec.outLength;
       for (const mode of config.modes) {
         const label = `${op}${pass === 'backward' ? '.backward' : ''} n=${size} ${mode}`;
         const runners = [];
         for (const impl of live) {
-          const why = impl.supports(op, config.dtype, pass);
+          const why = impl.supports(op, config.dtype, pass, spec);
           if (why) {
             if (!skipped.some((s) => s.impl === impl.id && s.op === op)) skipped.push({ impl: impl.id, op, dtype: config.dtype, reason: why });
             continue;
           }
-          const task = { op, params, dtype: config.dtype, n: size, pass, mode, xs, dys, mask, out: mode === 'out' ? new Ctor(size) : null };
+          const task = { op, spec, params: spec.params, dtype: config.dtype, n: size, pass, mode, xs, dys: dyOp, mask, out: mode === 'out' ? new Ctor(impl.kind === 'bound' ? size : outLength) : null };
           let runner;
           try {
             runner = await impl.prepare(task);
@@ -344,7 +396,12 @@ async function runBench(userConfig = {}, hooks = {}) {
           progress({ done, total, label });
         }
 
-        cells.push(summarizeCell({ op, family: familyOf(def), size, pass, mode, dtype: config.dtype, inputs: xs.length, runners, config }));
+        cells.push(summarizeCell({
+          op, family: spec.family, layout: spec.describe ?? null, size, pass, mode, dtype: config.dtype, inputs: xs.length,
+          // Arrays streamed, in elements: x in and y out; the backward pass reads dy and x and writes dx.
+          moved: pass === 'backward' ? spec.outLength + 2 * size : size + spec.outLength,
+          runners, config,
+        }));
       }
     }
   }
@@ -374,10 +431,10 @@ async function runBench(userConfig = {}, hooks = {}) {
 }
 
 /** Medians, intervals, throughput and the comparisons against the best peer and the JS twin. */
-function summarizeCell({ op, family, size, pass, mode, dtype, inputs, runners, config }) {
+function summarizeCell({ op, family, layout, size, pass, mode, dtype, inputs, moved, runners, config }) {
   const bytes = DTYPES[dtype].BYTES_PER_ELEMENT;
-  // Arrays streamed per element: x in, y out; the backward pass also reads dy. The copy moves two.
-  const streams = (r) => (r.kind === 'bound' || pass === 'forward' ? 2 : 3);
+  // Elements read and written per call: the op's streams, or the copy's two.
+  const traffic = (r) => (r.kind === 'bound' ? 2 * size : moved);
   const opt = { resamples: config.resamples, seed: config.seed };
   // The figures use the configured clock; both series are kept.
   const rows = runners.map((r) => {
@@ -397,12 +454,12 @@ function summarizeCell({ op, family, size, pass, mode, dtype, inputs, runners, c
   for (const r of rows) {
     const t = r.time;
     r.melemPerS = { median: (size / t.median) * 1e3, ci: [(size / t.ci[1]) * 1e3, (size / t.ci[0]) * 1e3] };
-    r.gbPerS = (size * bytes * streams(r)) / t.median;
+    r.gbPerS = (traffic(r) * bytes) / t.median;
     r.pctCopy = copy ? (100 * copy.time.median) / t.median : null;
     r.vsBestPeer = bestPeer && bestPeer !== r ? { peer: bestPeer.id, ...stats.compare(r.samplesNs, bestPeer.samplesNs, opt) } : null;
     r.vsJs = js && js !== r ? stats.compare(r.samplesNs, js.samplesNs, opt) : null;
   }
-  return { op, family, dtype, size, pass, mode, inputs, bestPeer: bestPeer ? bestPeer.id : null, rows };
+  return { op, family, layout, dtype, size, pass, mode, inputs, bestPeer: bestPeer ? bestPeer.id : null, rows };
 }
 
 function writeOutputs(results, config) {
@@ -419,4 +476,4 @@ function writeOutputs(results, config) {
   return files;
 }
 
-module.exports = { runBench, resolveConfig, familyOf, registry, deviation, makeInput, QUICK_OPS, DEFAULT_SIZES };
+module.exports = { runBench, resolveConfig, familyOf, registry, opSpec, deviation, makeInput, QUICK_OPS, DEFAULT_SIZES };

@@ -58,7 +58,7 @@ const copyImpl = {
  * batch, outside the timing: it restores this implementation's settings
  * (thread count) that another implementation's batch may have changed.
  */
-function apiImpl({ id, label, kind = 'ours', load, describe, before }) {
+function apiImpl({ id, label, kind = 'ours', load, describe, before, close }) {
   let api = null;
   return {
     id,
@@ -75,18 +75,18 @@ function apiImpl({ id, label, kind = 'ours', load, describe, before }) {
       return pass === 'backward' && typeof api[op].backward !== 'function' ? 'no backward pass in this build' : null;
     },
     async prepare(task) {
-      const f = api[task.op];
-      const { xs, dys, mask, out } = task;
-      // The call exactly as a user writes it (default parameters), options object included.
+      const { xs, dys, mask, out, spec } = task;
+      // The call exactly as a user writes it (default parameters), options object included (bench/harness.cjs opSpec).
       if (task.pass === 'backward') {
-        const g = f.backward;
-        if (task.mode === 'out') return { async: false, before, run: (k) => g(dys[k & mask], xs[k & mask], { out }) };
-        return { async: false, before, run: (k) => g(dys[k & mask], xs[k & mask]) };
+        const g = spec.backward(api);
+        return { async: false, before, run: (k) => g(dys[k & mask], xs[k & mask], out) };
       }
-      if (task.mode === 'out') return { async: false, before, run: (k) => f(xs[k & mask], { out }) };
-      return { async: false, before, run: (k) => f(xs[k & mask]) };
+      const f = spec.forward(api);
+      return { async: false, before, run: (k) => f(xs[k & mask], out) };
     },
-    async close() {},
+    async close() {
+      if (close) close();
+    },
   };
 }
 
@@ -149,7 +149,7 @@ function firstLine(e) {
  */
 function nativeHasKernel(state, level, op, dtype, pass) {
   const id = state.unaryNames.indexOf(op);
-  if (id < 0) return false;
+  if (id < 0) return nativeHasShapedKernel(state, level, op, dtype, pass);
   const Ctor = dtype === 'float64' ? Float64Array : Float32Array;
   const p = state.unaryOps[op].params.map((d) => (d.kind === 'enum' ? d.values.indexOf(d.default) : dtype === 'float32' ? Math.fround(d.default) : d.default));
   const a = p[0] ?? 0;
@@ -159,6 +159,27 @@ function nativeHasKernel(state, level, op, dtype, pass) {
     return typeof be.unaryBackward === 'function' && Boolean(be.unaryBackward(id, new Ctor(8), new Ctor(8), null, new Ctor(8), a, b));
   }
   return Boolean(state.backend.binding.unaryIsa(state.levels.indexOf(level), id, new Ctor(8), new Ctor(8), a, b));
+}
+
+/**
+ * Shaped ops reach the native side through backend.shaped(call), which
+ * returns false when it leaves the call to the twin: run the op once on a
+ * small layout through an API over a backend that records that answer.
+ */
+function nativeHasShapedKernel(state, level, op, dtype, pass) {
+  const base = level === state.backend.isa ? state.backend : state.backend.withIsa(level);
+  if (typeof base.shaped !== 'function') return false;
+  const { opSpec, registry } = require('./harness.cjs');
+  const Ctor = dtype === 'float64' ? Float64Array : Float32Array;
+  const spec = opSpec(registry(), op, 64, Ctor);
+  if (spec.skip) return false;
+  let handled = false;
+  const probe = { ...base, shaped: (call) => { const ok = base.shaped(call); handled = handled || Boolean(ok); return ok; } };
+  const api = state.createApi(probe);
+  const x = Ctor.from({ length: 64 }, (_, i) => (i % 7) - 3);
+  if (pass === 'backward') spec.backward(api)(new Ctor(spec.outLength).fill(0.5), x, null);
+  else spec.forward(api)(x, null);
+  return handled;
 }
 
 /**
@@ -190,6 +211,10 @@ function nativeDefaultImpl() {
       return `activation-kernels default entry: native addon, ISA ${i.isa}, ${i.threads} thread(s)`;
     },
     before: () => {
+      if (setThreads) setThreads(threads);
+    },
+    // The pool is process-wide: leave it as the run found it.
+    close: () => {
       if (setThreads) setThreads(threads);
     },
   });
@@ -225,6 +250,7 @@ function nativeIsaImpls() {
         load: async () => ({ api: st.createApi(st.backend.withIsa(level)) }),
         describe: () => `native addon pinned to ISA ${level} (withIsa)${setThreads ? ', pool set to 1 thread' : ''}`,
         before: setThreads ? () => setThreads(1) : undefined,
+        close: setThreads ? () => setThreads(defaultThreads) : undefined,
       });
       const supportsApi = impl.supports;
       impl.supports = (op, dtype, pass) => supportsApi(op, dtype, pass)
@@ -252,8 +278,9 @@ const naiveImpl = {
       return { async: false, run: (k) => { const dx = new Ctor(n); grad(dys[k & mask], xs[k & mask], dx); return dx; } };
     }
     const kernel = naive[task.op](task.params);
+    const m = task.spec.outLength;
     if (task.mode === 'out') return { async: false, run: (k) => { kernel(xs[k & mask], out); return out; } };
-    return { async: false, run: (k) => { const y = new Ctor(n); kernel(xs[k & mask], y); return y; } };
+    return { async: false, run: (k) => { const y = new Ctor(m); kernel(xs[k & mask], y); return y; } };
   },
   async close() {},
 };

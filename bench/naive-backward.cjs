@@ -100,4 +100,63 @@ module.exports = {
       dx[i] = -2 * gamma * d * dy[i] * Math.exp(-gamma * d * d);
     }
   },
+  prelu: ({ channels, inner, alpha }) => (dy, x, dx) => {
+    // dalpha too, as the package computes both.
+    const dalpha = new Float64Array(channels);
+    for (let c = 0; c < channels; c++) {
+      const a = alpha[c];
+      let da = 0;
+      for (let i = c * inner, end = i + inner; i < end; i++) {
+        if (x[i] > 0) {
+          dx[i] = dy[i];
+        } else {
+          dx[i] = a * dy[i];
+          da += x[i] * dy[i];
+        }
+      }
+      dalpha[c] = da;
+    }
+    return dalpha;
+  },
+  maxout: ({ groups, pieces }) => (dy, x, dx) => {
+    for (let g = 0; g < groups; g++) {
+      let arg = 0;
+      for (let k = 1; k < pieces; k++) if (x[g * pieces + k] > x[g * pieces + arg]) arg = k;
+      for (let k = 0; k < pieces; k++) dx[g * pieces + k] = k === arg ? dy[g] : 0;
+    }
+  },
+  // The softmax backward needs y: hand-written code recomputes it from x.
+  softmax: ({ rows, cols }) => (dy, x, dx) => {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let m = -Infinity;
+      for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]);
+      let s = 0;
+      for (let j = 0; j < cols; j++) {
+        const e = Math.exp(x[o + j] - m);
+        dx[o + j] = e;
+        s += e;
+      }
+      let dot = 0;
+      for (let j = 0; j < cols; j++) {
+        dx[o + j] /= s;
+        dot += dy[o + j] * dx[o + j];
+      }
+      for (let j = 0; j < cols; j++) dx[o + j] *= dy[o + j] - dot;
+    }
+  },
+  logSoftmax: ({ rows, cols }) => (dy, x, dx) => {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let m = -Infinity;
+      for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]);
+      let s = 0;
+      let sdy = 0;
+      for (let j = 0; j < cols; j++) {
+        s += Math.exp(x[o + j] - m);
+        sdy += dy[o + j];
+      }
+      for (let j = 0; j < cols; j++) dx[o + j] = dy[o + j] - (Math.exp(x[o + j] - m) / s) * sdy;
+    }
+  },
 };

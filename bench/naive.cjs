@@ -8,8 +8,9 @@
  * Keyed by the registry's op names (bench/harness checks every key against
  * lib/ops.ts); an op without an entry here is simply not benchmarked for this
  * implementation. Each entry takes the op's parameters (the registry's
- * defaults, resolved by the harness) and returns the kernel (x, y) => void, so
- * the constants are closed over once and the loop itself does no lookups.
+ * defaults, resolved by the harness; for the shaped ops, the layout of
+ * bench/shaped.cjs) and returns the kernel (x, y) => void, so the constants
+ * are closed over once and the loop itself does no lookups.
  *
  * Not every loop computes exactly the package's formula: JS has no Math.erf,
  * so the hand-written gelu is the tanh approximation everyone copies, and
@@ -78,5 +79,43 @@ module.exports = {
   },
   rbf: ({ gamma, center }) => (x, y) => {
     for (let i = 0; i < x.length; i++) y[i] = Math.exp(-gamma * (x[i] - center) ** 2);
+  },
+  prelu: ({ channels, inner, alpha }) => (x, y) => {
+    for (let c = 0; c < channels; c++) {
+      const a = alpha[c];
+      for (let i = c * inner, end = i + inner; i < end; i++) y[i] = x[i] > 0 ? x[i] : a * x[i];
+    }
+  },
+  maxout: ({ groups, pieces }) => (x, y) => {
+    for (let g = 0; g < groups; g++) {
+      let m = x[g * pieces];
+      for (let k = 1; k < pieces; k++) m = Math.max(m, x[g * pieces + k]);
+      y[g] = m;
+    }
+  },
+  softmax: ({ rows, cols }) => (x, y) => {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let m = -Infinity;
+      for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]);
+      let s = 0;
+      for (let j = 0; j < cols; j++) {
+        const e = Math.exp(x[o + j] - m);
+        y[o + j] = e;
+        s += e;
+      }
+      for (let j = 0; j < cols; j++) y[o + j] /= s;
+    }
+  },
+  logSoftmax: ({ rows, cols }) => (x, y) => {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let m = -Infinity;
+      for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]);
+      let s = 0;
+      for (let j = 0; j < cols; j++) s += Math.exp(x[o + j] - m);
+      const ls = Math.log(s);
+      for (let j = 0; j < cols; j++) y[o + j] = x[o + j] - m - ls;
+    }
   },
 };

@@ -58,7 +58,8 @@ function plotSpecs(results) {
         dtype: results.config.dtype,
         title: `${family} ops${pass === 'backward' ? ', backward pass' : ''}, ${results.config.dtype}, ${mode === 'out' ? 'into a preallocated out' : 'allocating'}`,
         subtitle: `${results.machine.cpu} (${results.machine.logicalCpus} CPUs), Node ${results.machine.node}, ${results.startedAt.slice(0, 10)}; medians of ${results.config.samples} samples`,
-        impls: ids.map((id) => ({ id, label: labels.get(id).label, kind: labels.get(id).kind })),
+        // The colour index is the implementation's place in the whole run, so one implementation has one colour in every file.
+        impls: ids.map((id) => ({ id, label: labels.get(id).label, kind: labels.get(id).kind, index: order.filter((o) => labels.get(o).kind !== 'bound').indexOf(id) })),
         sizes: [...new Set(cells.map((c) => c.size))].sort((a, b) => a - b),
         panels,
       });
@@ -92,12 +93,11 @@ function renderPlot(spec) {
   const cols = Math.min(COLS_MAX, n);
   const rows = Math.ceil(n / cols);
   const styles = new Map();
-  let k = 0;
-  for (const impl of spec.impls) {
+  spec.impls.forEach((impl, k) => {
     styles.set(impl.id, impl.kind === 'bound'
       ? { color: BOUND_COLOR, dash: '6 4' }
-      : { color: PALETTE[k++ % PALETTE.length], dash: null });
-  }
+      : { color: PALETTE[(impl.index ?? k) % PALETTE.length], dash: null });
+  });
 
   const legendRowH = 18;
   const legendPerRow = Math.max(1, Math.floor(Math.max(cols * PANEL_W, 760) / 190));

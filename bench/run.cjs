@@ -13,14 +13,14 @@ const report = require('./report.cjs');
 const HELP = `usage: npm run bench -- [options]
 
   --quick               a few ops (relu, sigmoid, gelu), sizes 4K and 1M, out mode, 10 samples: about a minute
-  --ops a,b,...         ops to run (registry names; default: all unary ops)
+  --ops a,b,...         ops to run (registry names; default: every op, element-wise and shaped)
   --sizes 4096,64K,1M   element counts (K = 1024, M = 1048576; default 4K,64K,1M,16M)
   --dtype float32|float64
   --backward            time the backward pass dx = dy·f'(x) instead of the forward op
   --clock wall|cpu      figures from wall-clock time (default: what a caller waits) or process
                         CPU time (all threads: a threaded library's CPU cost; steadier on a busy machine)
   --modes out,alloc     into a preallocated out, and/or allocating (default: both)
-  --impls a,b,...       implementations: copy, native, js, naive, ort, tfjs (default: all available)
+  --impls a,b,...       implementations: copy, native, native-<isa>, js, naive, ort, tfjs (default: all available)
   --samples N           samples per figure (default 12; 10 with --quick)
   --min-sample-ms MS    shortest sample; short calls are batched to reach it (default 10)
   --warmup-ms MS        warm-up per implementation and figure (default 60; 30 with --quick)

@@ -72,7 +72,7 @@ describe('bench tables are keyed by the registry', () => {
   it('every naive loop computes its op (within the naive formulas\' slack) on a few inputs', () => {
     const { defs } = harness.registry();
     const x = Float64Array.from([-7.5, -2, -0.5, 0, 0.25, 1.5, 6.5]);
-    for (const op of Object.keys(naive)) {
+    for (const op of Object.keys(naive).filter((k) => harness.registry().unary.includes(k))) {
       const p: Record<string, unknown> = {};
       for (const d of defs[op].params) p[d.name] = d.default;
       const y = new Float64Array(x.length);
@@ -87,7 +87,7 @@ describe('bench tables are keyed by the registry', () => {
     const { defs } = harness.registry();
     const x = Float64Array.from([-7.5, -2, -0.5, 0.25, 1.5, 6.5]);
     const dy = Float64Array.from([0.5, -1, 0.75, 1, -0.25, 2]);
-    for (const op of Object.keys(naiveBackward)) {
+    for (const op of Object.keys(naiveBackward).filter((k) => harness.registry().unary.includes(k))) {
       const p: Record<string, unknown> = {};
       for (const d of defs[op].params) p[d.name] = d.default;
       const dx = new Float64Array(x.length);
@@ -221,6 +221,21 @@ describe('harness on a tiny configuration', () => {
     for (const cell of r.cells as Cell[]) {
       expect(cell.rows.map((row) => row.id).sort()).toEqual([...impls].sort());
       for (const row of cell.rows) expect(row.deviation).toBeLessThan(1e-3);
+    }
+  });
+
+  it('runs the shaped ops through their layouts, forward and backward, every implementation computing the op', async () => {
+    const shaped: string[] = harness.registry().shaped;
+    expect(shaped.length).toBeGreaterThan(0);
+    for (const pass of ['forward', 'backward']) {
+      const r = await harness.runBench({ ops: shaped, sizes: [64, 4096], samples: 2, impls, pass, minSampleMs: 0.5, warmupMs: 0, write: false });
+      expect(r.cells).toHaveLength(shaped.length * 2 * 2);
+      for (const cell of r.cells as (Cell & { layout: string })[]) {
+        expect(cell.family).toBe('shaped');
+        expect(cell.layout).toMatch(/\d/);
+        expect(cell.rows.map((row) => row.id).sort()).toEqual([...impls].sort());
+        for (const row of cell.rows) expect(row.deviation, `${pass} ${cell.op} ${row.id}`).toBeLessThan(1e-3);
+      }
     }
   });
 

@@ -99,19 +99,26 @@ function valueInfo(name, dtype, dims) {
   return new Message().string(1, name).message(2, new Message().message(1, tensorType));
 }
 
-/** A constant scalar (rank 0) of the graph's dtype, for inputs such as Clip's min and max. */
-function scalarInitializer(name, dtype, value) {
-  const raw = Buffer.alloc(dtype === 'float64' ? 8 : 4);
-  if (dtype === 'float64') raw.writeDoubleLE(value);
-  else raw.writeFloatLE(value);
-  return new Message().int(2, ELEM_TYPE[dtype]).string(8, name).bytes(9, raw);
+/**
+ * A constant of the graph's dtype: a number is a scalar (rank 0, as Clip's
+ * min and max), { dims, data } a tensor (as PRelu's slopes).
+ */
+function initializer(name, dtype, value) {
+  const dims = typeof value === 'number' ? [] : value.dims;
+  const data = typeof value === 'number' ? [value] : Array.from(value.data);
+  const width = dtype === 'float64' ? 8 : 4;
+  const raw = Buffer.alloc(width * data.length);
+  data.forEach((v, i) => (dtype === 'float64' ? raw.writeDoubleLE(v, i * width) : raw.writeFloatLE(v, i * width)));
+  const t = new Message();
+  for (const d of dims) t.int(1, d);
+  return t.int(2, ELEM_TYPE[dtype]).string(8, name).bytes(9, raw);
 }
 
 /**
  * Serializes a model.
  *   spec.nodes: [{ op, inputs, outputs, attrs? }] where attrs values are
  *     numbers (FLOAT), bigints (INT) or strings (STRING);
- *   spec.constants: { name: number } scalar initializers;
+ *   spec.constants: { name: number | { dims, data } } initializers;
  *   spec.input / spec.output: tensor names (default 'x' / 'y');
  *   dims: the input and output shape, symbolic names allowed.
  */
@@ -126,7 +133,7 @@ function buildModel(spec, dtype, dims = ['N'], opset = 20) {
     graph.message(1, node);
   });
   graph.string(2, 'activation');
-  for (const [name, value] of Object.entries(spec.constants ?? {})) graph.message(5, scalarInitializer(name, dtype, value));
+  for (const [name, value] of Object.entries(spec.constants ?? {})) graph.message(5, initializer(name, dtype, value));
   graph.message(11, valueInfo(spec.input ?? 'x', dtype, dims));
   graph.message(12, valueInfo(spec.output ?? 'y', dtype, dims));
   // IR version 9 is the one that goes with opset 20.

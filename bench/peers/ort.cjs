@@ -43,6 +43,14 @@ const graphs = {
   hardSigmoid: (p) => node('HardSigmoid', { alpha: p.alpha, beta: p.beta }),
   hardSwish: () => node('HardSwish'),
   softsign: () => node('Softsign'),
+  // Shaped ops: `p` is the layout of bench/shaped.cjs.
+  prelu: (p) => ({
+    nodes: [{ op: 'PRelu', inputs: ['x', 'slope'], outputs: ['y'] }],
+    // Shape [C, 1] broadcasts over the [1, C, L] input: one slope per channel.
+    constants: { slope: { dims: [p.channels, 1], data: p.alpha } },
+  }),
+  softmax: () => node('Softmax', { axis: -1n }),
+  logSoftmax: () => node('LogSoftmax', { axis: -1n }),
 };
 
 function createOrtImpl() {
@@ -82,21 +90,25 @@ function createOrtImpl() {
     async prepare(task) {
       const spec = graphs[task.op](task.params);
       if (!spec) return { skip: 'ONNX has no operator with these parameters' };
-      const key = `${task.op}/${task.dtype}`;
+      const shape = task.spec.shape ?? [task.n];
+      // Symbolic dims of the input's rank: one session serves every size.
+      const dims = shape.map((_, i) => `d${i}`);
+      const key = `${task.op}/${task.dtype}/${shape.length}`;
       let session = sessions.get(key);
       if (session === undefined) {
         try {
-          session = await ort.InferenceSession.create(buildModel(spec, task.dtype), sessionOptions);
+          session = await ort.InferenceSession.create(buildModel(spec, task.dtype, dims), sessionOptions);
         } catch (e) {
           session = { error: firstLine(e) };
         }
         sessions.set(key, session);
       }
       if (session.error) return { skip: `onnxruntime cannot run this model: ${session.error}` };
-      const feeds = task.xs.map((x) => ({ x: new ort.Tensor(task.dtype, x, [task.n]) }));
+      const feeds = task.xs.map((x) => ({ x: new ort.Tensor(task.dtype, x, shape) }));
       const mask = task.mask;
       if (task.mode === 'out') {
-        const fetches = { y: new ort.Tensor(task.dtype, task.out, [task.n]) };
+        // Every op here keeps the input's shape.
+        const fetches = { y: new ort.Tensor(task.dtype, task.out, shape) };
         return { async: true, run: async (k) => (await session.run(feeds[k & mask], fetches)).y.data };
       }
       return { async: true, run: async (k) => (await session.run(feeds[k & mask])).y.data };

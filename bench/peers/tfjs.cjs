@@ -28,6 +28,13 @@ const calls = {
   // No fused SiLU in tfjs: users write x·sigmoid(βx).
   swish: (tf, p) => (t) => tf.mul(t, tf.sigmoid(p.beta === 1 ? t : tf.mul(t, p.beta))),
   silu: (tf) => (t) => tf.mul(t, tf.sigmoid(t)),
+  // Shaped ops: `p` is the layout of bench/shaped.cjs; tensors get its shape.
+  prelu: (tf, p) => {
+    const alpha = tf.keep(tf.tensor(Float32Array.from(p.alpha), [p.channels, 1], 'float32'));
+    return (t) => tf.prelu(t, alpha);
+  },
+  softmax: (tf) => (t) => tf.softmax(t),
+  logSoftmax: (tf) => (t) => tf.logSoftmax(t),
 };
 
 function createTfjsImpl() {
@@ -80,9 +87,10 @@ function createTfjsImpl() {
           return { skip: `tf.grad failed: ${firstLine(e)}` };
         }
       }
+      const shape = task.spec.shape ?? [task.n];
       const apply = grad
-        ? (k) => grad(tf.tensor1d(xs[k & mask], 'float32'), tf.tensor1d(dys[k & mask], 'float32'))
-        : (k) => f(tf.tensor1d(xs[k & mask], 'float32'));
+        ? (k) => grad(tf.tensor(xs[k & mask], shape, 'float32'), tf.tensor(dys[k & mask], shape, 'float32'))
+        : (k) => f(tf.tensor(xs[k & mask], shape, 'float32'));
       const once = (k) => {
         const y = tf.tidy(() => apply(k));
         const data = y.dataSync();

@@ -1,0 +1,77 @@
+'use strict';
+/**
+ * How the benchmark runs each shaped op of the registry (lib/ops.ts
+ * shapedOps) on n elements: the shape it sees them through, and the public
+ * calls, forward and backward, written once here so every implementation over
+ * the package's API makes the same call. Keyed by the registry's names
+ * (checked by the harness); each entry's `layout(n)` returns the workload or
+ * { skip } when n does not fit it.
+ *
+ * The layouts are the common cases: softmax over rows of 1024 (a
+ * classifier's or an attention row), prelu over 64 channels in NCHW, maxout
+ * with 2 pieces over 64 features.
+ */
+
+const SOFTMAX_COLS = 1024;
+const PRELU_CHANNELS = 64;
+const MAXOUT_FEATURES = 64;
+const MAXOUT_PIECES = 2;
+
+function softmaxLike(name) {
+  return {
+    layout(n) {
+      const cols = Math.min(SOFTMAX_COLS, n);
+      if (n % cols) return { skip: `${n} elements are not whole rows of ${cols}` };
+      const rows = n / cols;
+      const shape = [rows, cols];
+      return {
+        describe: `${rows}×${cols}, axis -1`,
+        params: { rows, cols },
+        shape,
+        outLength: n,
+        forward: (api, x, out) => api[name](x, out ? { shape, axis: -1, out } : { shape, axis: -1 }),
+        backward: (api, dy, x, out) => api[name].backward(dy, x, out ? { shape, axis: -1, out } : { shape, axis: -1 }),
+      };
+    },
+  };
+}
+
+module.exports = {
+  prelu: {
+    layout(n, Ctor) {
+      if (n % PRELU_CHANNELS) return { skip: `${n} elements are not a multiple of ${PRELU_CHANNELS} channels` };
+      const inner = n / PRELU_CHANNELS;
+      const shape = [1, PRELU_CHANNELS, inner];
+      // Learned slopes spread around PyTorch's 0.25 initial value.
+      const alpha = Ctor.from({ length: PRELU_CHANNELS }, (_, c) => 0.05 + (0.4 * c) / PRELU_CHANNELS);
+      const opts = { shape, channelAxis: 1 };
+      return {
+        describe: `1×${PRELU_CHANNELS}×${inner} (NCHW), α per channel`,
+        params: { channels: PRELU_CHANNELS, inner, alpha },
+        shape,
+        outLength: n,
+        forward: (api, x, out) => api.prelu(x, alpha, out ? { ...opts, out } : opts),
+        // The result is { dx, dalpha }; dx is what the bench checks.
+        backward: (api, dy, x, out) => api.prelu.backward(dy, x, alpha, out ? { ...opts, out } : opts).dx,
+      };
+    },
+  },
+  maxout: {
+    layout(n) {
+      if (n % MAXOUT_FEATURES) return { skip: `${n} elements are not a multiple of ${MAXOUT_FEATURES} features` };
+      const rows = n / MAXOUT_FEATURES;
+      const shape = [rows, MAXOUT_FEATURES];
+      const opts = { shape, axis: 1, pieces: MAXOUT_PIECES };
+      return {
+        describe: `${rows}×${MAXOUT_FEATURES}, axis 1, ${MAXOUT_PIECES} pieces`,
+        params: { groups: n / MAXOUT_PIECES, pieces: MAXOUT_PIECES },
+        shape,
+        outLength: n / MAXOUT_PIECES,
+        forward: (api, x, out) => api.maxout(x, out ? { ...opts, out } : opts),
+        backward: (api, dy, x, out) => api.maxout.backward(dy, x, out ? { ...opts, out } : opts),
+      };
+    },
+  },
+  softmax: softmaxLike('softmax'),
+  logSoftmax: softmaxLike('logSoftmax'),
+};
