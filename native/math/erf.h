@@ -32,9 +32,15 @@ AK_INLINE V lanewise(V x, F f) {
   return load(buf);
 }
 
-// erfc(a) for a = |x| >= 0 (float), and the R0 helper a*E1(a^2) through e1 (valid for
-// a < 0.75; R0 lanes of the return value are NOT erfc).
-AK_INLINE Vf erfc_tail_f(Vf a, Vf* ae1, Mf* r0) {
+// Pieces of erf/erfc for a float argument given as an exact two-term sum b + bl (|bl| <=
+// ulp(b)/2, and |b| <= 16 unless bl == 0), a = |b|, al = bl with the sign flipped like b's:
+//   r0:  a < 0.75;   be1 = b * E1(b^2)  so erf(b + bl) = b + (bl + be1)  (R0 lanes)
+//   outside R0:      erfc(a + al) = 2^k * (nh + nl) / (a + al)            (R1/R2 lanes)
+struct ErfPartsF {
+  Mf r0;
+  Vf be1, nh, nl, k;
+};
+AK_INLINE ErfPartsF erf_parts_f(Vf b, Vf bl) {
   static constexpr float e1c[] = {0x1.06eba8p-3f, -0x1.81274p-2f, 0x1.ce2d2ap-4f, -0x1.b7f032p-6f,
                                   0x1.52e6bcp-8f, -0x1.8f930cp-11f, 0x1.a596e6p-15f};
   static constexpr float h1[] = {0x1.edf488p-2f, 0x1.37ea2ep-4f, -0x1.94a6bap-5f, 0x1.b6563ep-6f,
@@ -43,28 +49,35 @@ AK_INLINE Vf erfc_tail_f(Vf a, Vf* ae1, Mf* r0) {
   static constexpr float h2[] = {0x1.20dd74p-1f, -0x1.20dbcap-2f, 0x1.b0c8cap-2f, -0x1.09abd8p+0f,
                                  0x1.9dba8ap+1f, -0x1.33941ep+3f, 0x1.212104p+4f, 0x1.60794p+2f,
                                  -0x1.c8383ep+6f, 0x1.647938p+7f};
-  a = minFast(set1f(10.1f), a);  // erfc(10.1) < denorm_min/2; NaN passes (2nd operand)
+  ErfPartsF o;
+  Vf sgn = bitand_(b, splat_bits<Vf>(0x80000000u));
+  Vf a = minFast(set1f(10.1f), bitxor_(b, sgn));  // erfc(10.1) < denorm_min/2; NaN passes
+  Vf al = bitxor_(bl, sgn);  // callers keep |b| <= 16 where bl != 0
   Vf a2 = a * a;
-  *r0 = lt(a, set1f(0.75f));
-  *ae1 = a * horner(a2, e1c);
-  // e^{-a^2} = 2^k (ph + pl)
-  Vf a2l = two_prod_err(a, a, a2);
-  Vf k = round_nearest(a2 * -log2e<Vf>());
-  Vf r = fnma(k, ln2_hi<Vf>(), -a2);
-  r = fnma(k, ln2_lo<Vf>(), r) - a2l;
+  o.r0 = lt(a, set1f(0.75f));
+  o.be1 = b * horner(a2, e1c);
+  // e^{-(a + al)^2} = 2^k (ph + pl): (a + al)^2 = a2 + a2l to ~2^-48 relative
+  Vf a2l = fma(a + a, al, two_prod_err(a, a, a2));
+  o.k = round_nearest(a2 * -log2e<Vf>());
+  Vf r = fnma(o.k, ln2_hi<Vf>(), -a2);
+  r = fnma(o.k, ln2_lo<Vf>(), r) - a2l;
   Vf q = expm1_reduced(r);
   Vf ph = q + set1f(1.0f);
   Vf pl = q - (ph - set1f(1.0f));
-  // H(v)
+  // H(v): R1 v = a - 1.5, R2 v = 1/a^2 (al is below H's sensitivity)
   Mf m1 = lt(a, set1f(2.25f));
   Vf v = select(m1, a - set1f(1.5f), div_fast(set1f(1.0f), a2));
   Vf h = splat<Vf>(0.0f);
   for (size_t i = sizeof(h1) / sizeof(h1[0]); i-- > 0;)
     h = fma(h, v, select(m1, set1f(h1[i]), set1f(h2[i])));
-  // (ph + pl) * h / a with one final rounding
-  Vf nh = ph * h;
-  Vf nl = fma(pl, h, two_prod_err(ph, h, nh));
-  return ldexp_int(div_dd2(nh, nl, a, zero<Vf>()), k);
+  o.nh = ph * h;
+  o.nl = fma(pl, h, two_prod_err(ph, h, o.nh));
+  return o;
+}
+
+// erfc(a) for a >= 0 outside R0 (from the parts; a + al the exact argument).
+AK_INLINE Vf erfc_from_parts_f(const ErfPartsF& p, Vf a, Vf al) {
+  return ldexp_int(div_dd2(p.nh, p.nl, minFast(set1f(10.1f), a), al), p.k);
 }
 
 }  // namespace mathd
@@ -77,10 +90,10 @@ template <class V>
 AK_INLINE V erf_(V x) {
   using namespace mathd;
   if constexpr (kIsF32<V>) {
-    Vf a = abs(x), ae1;
-    Mf r0;
-    Vf t = erfc_tail_f(a, &ae1, &r0);
-    Vf y = select(r0, a + ae1, set1f(1.0f) - t);
+    Vf a = abs(x);
+    ErfPartsF p = erf_parts_f(a, zero<Vf>());
+    Vf t = erfc_from_parts_f(p, a, zero<Vf>());
+    Vf y = select(p.r0, a + p.be1, set1f(1.0f) - t);
     return copysign(y, x);
   } else {
     return lanewise(x, [](double v) { return static_cast<double>(std::erf(static_cast<long double>(v))); });
@@ -96,16 +109,52 @@ template <class V>
 AK_INLINE V erfc_(V x) {
   using namespace mathd;
   if constexpr (kIsF32<V>) {
-    Vf a = abs(x), ae1;
-    Mf r0;
-    Vf t = erfc_tail_f(a, &ae1, &r0);
+    Vf a = abs(x);
+    ErfPartsF p = erf_parts_f(a, zero<Vf>());
+    Vf t = erfc_from_parts_f(p, a, zero<Vf>());
     // R0: 1 - a rounds for a < 1/2; Fast2Sum keeps its error (1 >= a).
     Vf s = set1f(1.0f) - a;
     Vf err = (set1f(1.0f) - s) - a;
-    Vf e = select(r0, s - (ae1 - err), t);
+    Vf e = select(p.r0, s - (p.be1 - err), t);
     return select(lt(x, zero<Vf>()), set1f(2.0f) - e, e);
   } else {
     return lanewise(x, [](double v) { return static_cast<double>(std::erfc(static_cast<long double>(v))); });
+  }
+}
+
+/// gelu_(x) = 0.5 x (1 + erf(x / sqrt 2)) = 0.5 x erfc(-x / sqrt 2), the exact-erf GELU.
+/// Accurate in relative terms in the negative tail (where it is ~ -phi(x)): float
+/// computes v = x/sqrt2 as an exact two-term sum (the rounding of x/sqrt2 would otherwise
+/// be amplified ~x^2 times by erfc), and outside |v| < 0.75 uses
+///   x*erfc(|v|)/2 = (1/sqrt2) e^{-v^2} H(|v|)  (no division),
+///   gelu = -that (x < 0) or x - that (x > 0, no cancellation: that <= 0.15x).
+/// gelu(-Inf) = -0 / +0, gelu(+Inf) = +Inf, gelu(±0) = ±0, NaN -> NaN. Subnormal results
+/// (x < -13.2 or so) within the SPEC's FLT_MIN rule. double: lane-wise long double.
+/// Max error (stated bound 2 ulp): see README.md.
+template <class V>
+AK_INLINE V gelu_(V x) {
+  using namespace mathd;
+  if constexpr (kIsF32<V>) {
+    const Vf ch = set1f(0x1.6a09e6p-1f), cl = set1f(0x1.9fcef4p-27f);  // 1/sqrt2 = ch + cl
+    // x/sqrt2 = vh + vl to ~2^-48; x clamped to ±16 (|v| > 10.1 saturates erfc anyway).
+    Vf xc = minFast(set1f(16.0f), maxFast(set1f(-16.0f), x));  // NaN passes
+    Vf vh = xc * ch;
+    Vf vl = fma(xc, cl, two_prod_err(xc, ch, vh));
+    ErfPartsF p = erf_parts_f(vh, vl);
+    // R0: gelu = (x/2) * (1 + erf(v)), 1 + v as an exact sum (|v| < 0.75 < 1).
+    Vf s = set1f(1.0f) + vh;
+    Vf e = vh - (s - set1f(1.0f));
+    Vf g0 = (x * set1f(0.5f)) * (s + (e + (vl + p.be1)));
+    // outside R0: T = (1/sqrt2) 2^k (nh + nl)
+    Vf t = ldexp_int(fma(p.nh, ch, fma(p.nl, ch, p.nh * cl)), p.k);
+    Vf gt_ = select(gt(x, zero<Vf>()), x, zero<Vf>()) - t;
+    return select(p.r0, g0, gt_);
+  } else {
+    return lanewise(x, [](double v) {
+      if (std::isinf(v)) return v > 0 ? v : -0.0;
+      long double lv = v;
+      return static_cast<double>(0.5L * lv * std::erfc(-lv * 0.707106781186547524400844362104849039L));
+    });
   }
 }
 

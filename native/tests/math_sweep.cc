@@ -40,6 +40,7 @@ using akt::IsaTable;
 // double reference for float sweeps, long double for double tests.
 template <class R> R softplus_ref(R x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
 template <class R> R sigmoid_ref(R x) { return R(1) / (R(1) + std::exp(-x)); }
+template <class R> R gelu_ref(R x) { return R(0.5) * x * std::erfc(-x * R(0.707106781186547524400844362104849039L)); }
 template <class R> R mish_ref(R x) { return std::isinf(x) && x < 0 ? -R(0) : x * std::tanh(softplus_ref(x)); }
 
 template <class R>
@@ -55,6 +56,7 @@ R reference(int fn, R x) {
     case akt::k_erfc: return std::erfc(x);
     case akt::k_mish: return mish_ref(x);
     case akt::k_log: return std::log(x);
+    case akt::k_gelu: return std::isinf(x) && x < 0 ? -R(0) : gelu_ref(x);
   }
   return R(0);
 }
@@ -195,6 +197,7 @@ void range_f64(int fn, double* lo, double* hi) {
     case akt::k_log1p: *lo = -1; *hi = 10; break;
     case akt::k_log: *lo = 0; *hi = 10; break;
     case akt::k_erf: case akt::k_erfc: *lo = -7; *hi = 28; break;
+    case akt::k_gelu: *lo = -40; *hi = 10; break;
     default: *lo = -60; *hi = 60; break;
   }
 }
