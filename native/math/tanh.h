@@ -26,7 +26,7 @@ AK_INLINE V tanh_(V x) {
     V dh = mm + two;
     V dl = minFast(mm, two) - (dh - maxFast(mm, two));  // Fast2Sum error of m + 2
     return copysign(div_dd(mm, dh, dl), x);
-  }
+  } else {
   // float: u = -2|x| in [-18.2, 0] (float; [-38.2, 0] double): tanh(|x|) = -m / (2 + m) with
   // m = expm1(u) in (-1, 0]. For u <= 0 expm1 is simple: 2^n (1 + p) - 1 =
   // fma(2^n, p, 2^n - 1), p = expm1(r), with 2^n - 1 exact (n >= -27 / -56: for n < -24
@@ -52,6 +52,7 @@ AK_INLINE V tanh_(V x) {
   }
   V t = fma(res, rc, q);
   return copysign(t, x);
+  }
 }
 
 }  // namespace AK_ISA_NS

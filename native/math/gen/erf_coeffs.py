@@ -8,11 +8,14 @@
   R2  2.25 <= a <= 10.06: same H, as a polynomial in v = 1/a^2 (relative fit; H tends to
                         1/sqrt(pi) like the asymptotic series, smooth in 1/a^2).
 R1 and R2 share the degree (9) so the kernel evaluates one Horner chain with per-lane
-selected coefficients. Coefficients are rounded to float one at a time with re-fits
-(remez_rounded), which matters here: plain rounding costs ~0.4 x 2^-24.
+selected coefficients. R0 and R2 coefficients are rounded to float one at a time with
+re-fits (remez_rounded; plain rounding costs R2 ~0.4 x 2^-24). R1 is centred (its
+interval contains v = 0, where the re-fit basis v, v^2, .. is not a Haar system), so it
+is fitted once and rounded (0.44 x 2^-24; an uncentred v = a - 0.74 re-fit reaches
+0.22 x 2^-24 but its alternating Horner sum loses more than that in evaluation).
 Run: python3 native/math/gen/erf_coeffs.py   (about a minute)"""
 import mpmath as mp
-from remez import remez_rounded, max_err, hexf
+from remez import remez, remez_rounded, rounded, max_err, hexf
 
 mp.mp.dps = 40
 T0, S, XMAX = mp.mpf('0.75'), mp.mpf('2.25'), mp.mpf('10.06')
@@ -30,7 +33,7 @@ H = lambda a: a * mp.exp(a * a) * mp.erfc(a)
 deg = 9
 basis = [(lambda k: (lambda v: v**k))(k) for k in range(deg + 1)]
 f1 = lambda v: H(v + C1)
-cr = remez_rounded(f1, basis, T0 - C1 - mp.mpf('0.002'), S - C1 + mp.mpf('0.002'), lambda v: 1 / f1(v), kind='f', grid=1001)
+cr = rounded(remez(f1, basis, T0 - C1 - mp.mpf('0.002'), S - C1 + mp.mpf('0.002'), lambda v: 1 / f1(v)), 'f')
 e = max_err(f1, basis, lambda v: 1 / f1(v), cr, T0 - C1, S - C1, 3000)
 print('R1 H(a), v = a - %s, deg' % mp.nstr(C1, 4), deg, 'rel err', mp.nstr(e, 4), '=', mp.nstr(e * 2**24, 3), 'x 2^-24')
 print('   ', ', '.join(hexf(x) for x in cr))
