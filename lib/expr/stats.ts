@@ -257,6 +257,7 @@ function describeRegions(r: Regions): { dead: string | null; saturated: string |
 
 export function createStats(_backend: Backend, compile: CompileFn): StatsFn {
   const regionCache = new Map<string, Regions>();
+  const actRegions = new WeakMap<CompiledActivation, Regions>();
   const fn = 'stats';
 
   /** The compiled form of a registry op with its parameters, as an expression of this package's language. */
@@ -310,7 +311,12 @@ export function createStats(_backend: Backend, compile: CompileFn): StatsFn {
     } else {
       throw new TypeError(`${fn}: ${expected(`an op name (${unaryNames.join(', ')}, prelu), an expression or a compiled activation`, 'options.op', op)}`);
     }
-    return { label, regions: deriveRegions(act.backwardProgram), selu };
+    let r = actRegions.get(act);
+    if (r === undefined) {
+      r = deriveRegions(act.backwardProgram);
+      actRegions.set(act, r);
+    }
+    return { label, regions: r, selu };
   }
 
   function checkShape(x: FloatArray, shape: unknown, axis: unknown): { outer: number; C: number; inner: number } {
