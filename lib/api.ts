@@ -3,6 +3,7 @@
  * a call can get wrong is checked here, once, before the backend is touched.
  */
 import type { Backend } from './backend';
+import { makeSetThreads } from './threads';
 import { createExprApi, type ExprApi } from './expr';
 import { unaryOps, unaryNames, shapedOps, type ParamDef, type ShapedOpDef, type UnaryName, type UnaryOpDef, type UnaryParams } from './ops';
 import type {
@@ -103,6 +104,8 @@ export interface ShapedApi {
 
 export interface Api extends ShapedApi, UnaryApi, ExprApi {
   info(): Info;
+  /** Resizes the process-wide thread pool (1 to 256; native backend; the JS twin computes on the calling thread). */
+  setThreads(n: number): void;
 }
 
 export const VERSION: string = (() => {
@@ -545,6 +548,7 @@ export function createApi(backend: Backend): Api {
     version: VERSION,
     loadError: backend.loadError,
   });
+  api.setThreads = makeSetThreads(backend);
   Object.assign(api, createExprApi(backend));
   return api as unknown as Api;
 }

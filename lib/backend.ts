@@ -72,6 +72,15 @@ export interface Backend {
    * the JS thread).
    */
   runProgramAsync?(code: Int32Array, consts: Float64Array, inputs: readonly FloatArray[], out: FloatArray, signal?: AbortSignal): Promise<void> | false;
+  /**
+   * The scan of stats() (lib/expr/stats.ts) over x seen as outer × C × inner
+   * (no channel axis: hasShape false, 1 × 1 × n): writes into out (8·(C + 1)
+   * numbers) per channel, then for the whole array, n (non-NaN), nanCount,
+   * min, max, mean, m2 (centred sum of squares), dead (x ≤ deadMax) and
+   * saturated (x ≤ lo or x ≥ hi) counts; NaN thresholds never match. false:
+   * not handled (the JS scan runs).
+   */
+  stats?(x: FloatArray, outer: number, C: number, inner: number, hasShape: boolean, deadMax: number, lo: number, hi: number, out: Float64Array): boolean;
   /** Facts for info(). */
   readonly isa: string;
   readonly isas: string[];

@@ -50,6 +50,13 @@ export interface UnaryOpDef {
   readonly backwardUsesY: boolean;
   /** The pure-JS forward kernel. */
   readonly js: UnaryKernel;
+  /**
+   * Elements from which the native backend splits a call over the thread pool
+   * (below: one thread, the caller's). Measured per op by
+   * `node bench/threads-quick.cjs --thresholds` (where two threads first beat
+   * one by 10%); cheap ops need far more elements than costly ones.
+   */
+  readonly parallelMin: number;
   /** The backward pass dx = dy·f'(x). */
   readonly backward: BackwardDef;
 }
@@ -115,6 +122,7 @@ function exactRoot(alpha: number, beta: number, target: number): number | null {
  */
 export const unaryOps = {
   relu: {
+    parallelMin: 4194304,
     formula: 'max(x, 0)', params: [], ...EXACT, backwardUsesY: false, js: fwd.relu,
     backward: {
       derivative: 'x > 0 ? 1 : 0', kink: "f'(0) = 0 (PyTorch's threshold_backward)", kinks: () => [[0, 0]],
@@ -122,6 +130,7 @@ export const unaryOps = {
     },
   },
   leakyRelu: {
+    parallelMin: 4194304,
     formula: 'x ≥ 0 ? x : αx',
     params: [num('alpha', 0.01, 'slope for x < 0')],
     ...EXACT, backwardUsesY: false, js: fwd.leakyRelu,
@@ -131,6 +140,7 @@ export const unaryOps = {
     },
   },
   relu6: {
+    parallelMin: 4194304,
     formula: 'min(max(x, 0), 6)', params: [], ...EXACT, backwardUsesY: false, js: fwd.relu6,
     backward: {
       derivative: '0 < x < 6 ? 1 : 0', kink: "f'(0) = f'(6) = 0 (PyTorch's relu6 is hardtanh(0, 6))", kinks: () => [[0, 0], [6, 0]],
@@ -138,6 +148,7 @@ export const unaryOps = {
     },
   },
   hardTanh: {
+    parallelMin: 4194304,
     formula: 'min(max(x, min), max)',
     params: [num('min', -1, 'lower clamp'), num('max', 1, 'upper clamp')],
     check: (p: readonly number[]) => (p[0] > p[1] ? ['min', `min (${p[0]}) must not exceed max (${p[1]})`] as const : null),
@@ -148,6 +159,7 @@ export const unaryOps = {
     },
   },
   elu: {
+    parallelMin: 65536,
     formula: 'x > 0 ? x : α·expm1(x)',
     params: [num('alpha', 1, 'saturation value -α for x → -∞', { min: 0 })],
     ...SMOOTH, backwardUsesY: true, js: fwd.elu,
@@ -157,6 +169,7 @@ export const unaryOps = {
     },
   },
   selu: {
+    parallelMin: 65536,
     formula: 'λ·(x > 0 ? x : α·expm1(x)), α = 1.6732632423543772848, λ = 1.0507009873554804934',
     params: [], ...SMOOTH, backwardUsesY: true, js: fwd.selu,
     backward: {
@@ -166,20 +179,24 @@ export const unaryOps = {
     },
   },
   celu: {
+    parallelMin: 32768,
     formula: 'max(0, x) + min(0, α·expm1(x/α))',
     params: [num('alpha', 1, 'scale, > 0', { min: 0, minExclusive: true })],
     ...SMOOTH, backwardUsesY: false, js: fwd.celu,
     backward: { derivative: 'x > 0 ? 1 : e^(x/α)', kink: "f'(0) = 1 (both sides agree)", kinks: () => [[0, 1]], ...SMOOTH, js: bwd.celu },
   },
   sigmoid: {
+    parallelMin: 32768,
     formula: '1 / (1 + e^-x)', params: [], ...SMOOTH, backwardUsesY: true, js: fwd.sigmoid,
     backward: { derivative: 'σ(x)(1 − σ(x)); from y: y(1 − y)', ...NO_KINK, ...SMOOTH, js: bwd.sigmoid, jsFromY: bwd.sigmoidFromY },
   },
   tanh: {
+    parallelMin: 32768,
     formula: 'tanh(x)', params: [], ...SMOOTH, backwardUsesY: true, js: fwd.tanh,
     backward: { derivative: '1 − tanh²(x); from y: (1 − y)(1 + y)', ...NO_KINK, ...SMOOTH, js: bwd.tanh, jsFromY: bwd.tanhFromY },
   },
   softplus: {
+    parallelMin: 16384,
     formula: 'βx > threshold ? x : log1p(e^(βx)) / β',
     params: [
       num('beta', 1, 'sharpness, > 0', { min: 0, minExclusive: true }),
@@ -193,6 +210,7 @@ export const unaryOps = {
     },
   },
   swish: {
+    parallelMin: 32768,
     formula: 'x·sigmoid(βx)',
     params: [num('beta', 1, 'β = 1 is SiLU')],
     ...SMOOTH, backwardUsesY: false, js: fwd.swish,
@@ -203,12 +221,14 @@ export const unaryOps = {
     },
   },
   silu: {
+    parallelMin: 16384,
     formula: 'x·sigmoid(x)', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.silu,
     backward: {
       derivative: 's(1 + x(1 − s)), s = σ(x)', ...NO_KINK, ...SMOOTH, cancels: () => [-3.3, -0.4], absEps: 4, js: bwd.silu,
     },
   },
   gelu: {
+    parallelMin: 8192,
     formula: "0.5x(1 + erf(x/√2)); 'tanh': 0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))",
     params: [{ kind: 'enum', name: 'approximate', default: 'none', values: ['none', 'tanh'], doc: "'none' (erf form) or 'tanh'" }],
     ...SMOOTH, backwardUsesY: false, js: fwd.gelu,
@@ -218,6 +238,7 @@ export const unaryOps = {
     },
   },
   mish: {
+    parallelMin: 8192,
     formula: 'x·tanh(softplus(x))', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.mish,
     backward: {
       derivative: 'tanh(sp(x)) + x·σ(x)·sech²(sp(x)), sp = softplus', ...NO_KINK, ...SMOOTH,
@@ -225,6 +246,7 @@ export const unaryOps = {
     },
   },
   hardSigmoid: {
+    parallelMin: 16384,
     formula: 'max(0, min(1, αx + β))',
     params: [num('alpha', 1 / 6, 'slope'), num('beta', 0.5, 'offset')],
     ...EXACT, backwardUsesY: false, js: fwd.hardSigmoid,
@@ -236,6 +258,7 @@ export const unaryOps = {
     },
   },
   hardSwish: {
+    parallelMin: 16384,
     formula: 'x·min(max(x + 3, 0), 6) / 6', params: [], ...EXACT, backwardUsesY: false, js: fwd.hardSwish,
     backward: {
       derivative: 'x < −3 ? 0 : x ≤ 3 ? (2x + 3)/6 : 1',
@@ -245,10 +268,12 @@ export const unaryOps = {
     },
   },
   softsign: {
+    parallelMin: 4194304,
     formula: 'x / (1 + |x|)', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.softsign,
     backward: { derivative: '1 / (1 + |x|)²', ...NO_KINK, ...SMOOTH, js: bwd.softsign },
   },
   rbf: {
+    parallelMin: 65536,
     formula: 'exp(-γ(x - c)²)',
     params: [num('gamma', 1, 'width γ ≥ 0', { min: 0 }), num('center', 0, 'center c')],
     ...SMOOTH, backwardUsesY: false, js: fwd.rbf,

@@ -10,7 +10,7 @@ const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 const { unaryNames, shapedNames } = require(path.join(root, 'dist', 'ops.js'));
-const extra = ['info', 'compile', 'stats'];
+const extra = ['info', 'compile', 'stats', 'setThreads'];
 
 function render(instance) {
   const names = [...unaryNames, ...shapedNames, ...extra];

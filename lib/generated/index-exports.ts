@@ -26,3 +26,4 @@ export const logSoftmax = api.logSoftmax;
 export const info = api.info;
 export const compile = api.compile;
 export const stats = api.stats;
+export const setThreads = api.setThreads;
