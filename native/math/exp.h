@@ -71,6 +71,42 @@ AK_INLINE V exp_(V x) {
   return ldexp_int(p, n);
 }
 
+/// exp_dd_(hi, lo) = e^(hi + lo) for an argument given as an unevaluated sum with
+/// |lo| <= ~ulp(hi) (e.g. from two_prod_err): lo is folded into the reduced argument, so
+/// the rounding of an argument like -g*(x-c)^2 (which exp amplifies |arg| times) is not
+/// lost. Same ranges, specials and error as exp_ (hi decides over/underflow).
+template <class V>
+AK_INLINE V exp_dd_(V hi, V lo) {
+  using namespace mathd;
+  // Clamp with a margin of 2 beyond the over/underflow points, and lo to ±1: where hi is
+  // clamped, lo (~ulp(hi)) could be huge; elsewhere |lo| < 2^-17 is untouched.
+  V h = minFast(C<V>(91.0f, 712.0), maxFast(C<V>(-106.0f, -748.0), hi));  // NaN passes
+  V l = minFast(maxFast(lo, K<V>(-1)), K<V>(1));  // a NaN lo (overflowed products) -> -1
+  V n;
+  V r = reduce_ln2(h, n) + l;
+  V p = exp_reduced(r);
+  return ldexp_int(p, n);
+}
+
+/// rbf_(x, gamma, center) = exp(-gamma * (x - center)^2), the Gaussian radial basis, with
+/// the argument carried exactly enough (two-sum for x - c, exact products) that only
+/// exp's own error remains (~1 ulp) even where gamma*(x-c)^2 ~ 100. gamma >= 0 finite.
+/// rbf(±Inf) = +0, NaN -> NaN.
+template <class V>
+AK_INLINE V rbf_(V x, V gamma, V center) {
+  using namespace mathd;
+  V dh = x - center;  // TwoSum: x - c = dh + dl exactly
+  V xv = dh + center;
+  V dl = (x - xv) + (-center - (dh - xv));
+  V sh = dh * dh;
+  V sl = fma(dh + dh, dl, two_prod_err(dh, dh, sh));  // (x-c)^2 = sh + sl
+  V ng = -gamma;
+  V ah = ng * sh;
+  V al = fma(ng, sl, two_prod_err(ng, sh, ah));
+  // |x - c| huge: al may be NaN (Inf - Inf); exp_dd_ ignores a NaN lo.
+  return exp_dd_(ah, al);
+}
+
 /// expm1_(x) = e^x - 1, accurate in relative terms near 0.
 /// Valid for all inputs. expm1(±0) = ±0, expm1(+Inf) = +Inf, expm1(-Inf) = -1, NaN -> NaN,
 /// subnormal x -> x. Overflow to +Inf where exp overflows; -1 for x < -17.4 (float) /
