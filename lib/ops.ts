@@ -196,7 +196,7 @@ export const unaryOps = {
     backward: { derivative: '1 − tanh²(x); from y: (1 − y)(1 + y)', ...NO_KINK, ...SMOOTH, js: bwd.tanh, jsFromY: bwd.tanhFromY },
   },
   softplus: {
-    parallelMin: 16384,
+    parallelMin: 8192,
     formula: 'βx > threshold ? x : log1p(e^(βx)) / β',
     params: [
       num('beta', 1, 'sharpness, > 0', { min: 0, minExclusive: true }),
@@ -221,7 +221,7 @@ export const unaryOps = {
     },
   },
   silu: {
-    parallelMin: 16384,
+    parallelMin: 65536,
     formula: 'x·sigmoid(x)', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.silu,
     backward: {
       derivative: 's(1 + x(1 − s)), s = σ(x)', ...NO_KINK, ...SMOOTH, cancels: () => [-3.3, -0.4], absEps: 4, js: bwd.silu,
@@ -268,12 +268,12 @@ export const unaryOps = {
     },
   },
   softsign: {
-    parallelMin: 4194304,
+    parallelMin: 262144,
     formula: 'x / (1 + |x|)', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.softsign,
     backward: { derivative: '1 / (1 + |x|)²', ...NO_KINK, ...SMOOTH, js: bwd.softsign },
   },
   rbf: {
-    parallelMin: 65536,
+    parallelMin: 16384,
     formula: 'exp(-γ(x - c)²)',
     params: [num('gamma', 1, 'width γ ≥ 0', { min: 0 }), num('center', 0, 'center c')],
     ...SMOOTH, backwardUsesY: false, js: fwd.rbf,
