@@ -186,10 +186,10 @@ async function speedTable() {
   }
 }
 
-// The smallest size from which a 2-thread split beats one thread by >= 10% at that size
-// and at every larger size of the ladder (8K to 16M elements). Each size is measured in
-// several rounds and the best round counts: on a shared machine a round in which the
-// second core was taken by someone else says nothing about what threading buys.
+// Where a 2-thread split starts to beat one thread (rule below), from a ladder of 8K to
+// 16M elements. Each size is measured in several rounds and the best round counts: on a
+// shared machine a round in which the second core was taken by someone else says
+// nothing about what threading buys.
 function thresholds() {
   const names = opt('--ops') ? opt('--ops').split(',') : unaryNames;
   const rounds = Number(opt('--rounds') ?? (quick ? 1 : 4));
@@ -223,19 +223,18 @@ function thresholds() {
         if (inline !== null && split !== null) best[i] = Math.max(best[i], inline / split);
       });
     }
-    // Sizes with no clean pair of batches (best 0) say nothing and are skipped.
-    const from = (ok, floor) => {
-      let k = ladder.length;
-      while (k > 0 && (best[k - 1] === 0 || ok(best[k - 1]))) k--;
-      while (k < ladder.length && best[k] === 0) k++;
-      return k < ladder.length && ladder[k] >= floor && ladder.slice(k).some((_, i) => best[k + i] > 0) ? ladder[k] : Infinity;
-    };
-    // Where two threads gain 10% from that size on; failing that (memory-bound ops on a
-    // machine where one core already saturates memory), where they cost nothing from
-    // there on beyond the caches (>= 1M elements), since machines with more memory
-    // channels than one core can drive gain there.
-    found[name] = from((r) => r >= 1.1, 0);
-    if (found[name] === Infinity) found[name] = from((r) => r >= 0.97, 1 << 20);
+    // The rule, over sizes up to 1M elements (8 MB of input and output: cache-resident
+    // on common parts, so the op's cost decides): the smallest size that shows >= 1.1x
+    // and from which no size up to 1M shows a loss (< 1.0x). Sizes without a clean pair
+    // of batches (best 0) say nothing. Beyond that, DRAM bandwidth bounds every op alike and the answer is the
+    // machine's, not the op's: ops that gain nothing below 1M (memory-bound ones) get
+    // kDramMin, where two threads cost nothing measurable on this machine and gain on
+    // those where one core cannot saturate memory.
+    const kDramMin = 1 << 22;
+    let k = ladder.indexOf(1 << 20) + 1;
+    while (k > 0 && (best[k - 1] === 0 || best[k - 1] >= 1.0)) k--;
+    while (k < ladder.length && best[k] < 1.1) k++;
+    found[name] = ladder[k] <= 1 << 20 ? ladder[k] : kDramMin;
     const size = (n) => (n >= 1 << 20 ? `${n >> 20}M` : `${n >> 10}K`);
     console.log(`${name.padEnd(12)} ${String(found[name]).padStart(8)}   best speedup by size: ${ladder.map((n, i) => `${size(n)}:${best[i].toFixed(2)}`).join(' ')}`);
   }

@@ -1,7 +1,7 @@
 # native/tests/pool.cmake -- the thread pool's stress test (owner: threads/async).
 # Include from the top-level CMakeLists.txt:   include(native/tests/pool.cmake)
 # Gives pool_stress (optimised) and pool_stress_tsan (ThreadSanitizer), each a ctest
-# running the quick variant; `./pool_stress` without --quick runs five times longer.
+# running the quick variant; `./pool_stress` without --quick runs ten times longer.
 set(AK_POOL_DIR ${CMAKE_CURRENT_LIST_DIR}/..)
 find_package(Threads REQUIRED)
 

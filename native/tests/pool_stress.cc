@@ -211,7 +211,7 @@ double cpu_seconds() {
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
-  const int scale = quick ? 1 : 5;
+  const int scale = quick ? 1 : 10;
   const unsigned initial = ak::pool::threads();
   std::printf("pool_stress: threads() = %u at start\n", initial);
 
@@ -219,7 +219,7 @@ int main(int argc, char** argv) {
     ak::pool::set_threads(limit);
     g_max_running = 0;
     watchdog(120, "sync callers");
-    sync_callers(6, 30 * scale, 2, true);
+    sync_callers(6, 15 * scale, 2, true);
     std::printf("  limit %u: sync callers ok, at most %d threads in tiles at once\n", limit, g_max_running.load());
     CHECK(g_max_running.load() <= static_cast<int>(limit), "%d threads ran tiles with a limit of %u",
           g_max_running.load(), limit);
@@ -228,8 +228,8 @@ int main(int argc, char** argv) {
   for (unsigned limit : {1u, 3u}) {
     ak::pool::set_threads(limit);
     watchdog(120, "async mix");
-    std::thread sync([&] { sync_callers(2, 40 * scale, 1, false); });
-    async_mix(3, 150 * scale);
+    std::thread sync([&] { sync_callers(2, 20 * scale, 1, false); });
+    async_mix(3, 75 * scale);
     sync.join();
   }
 
@@ -244,8 +244,8 @@ int main(int argc, char** argv) {
         std::this_thread::sleep_for(std::chrono::microseconds(300));
       }
     });
-    std::thread sync([&] { sync_callers(4, 40 * scale, 1, false); });
-    async_mix(2, 100 * scale);
+    std::thread sync([&] { sync_callers(4, 20 * scale, 1, false); });
+    async_mix(2, 50 * scale);
     sync.join();
     stop = true;
     resizer.join();
