@@ -100,21 +100,18 @@ module.exports = {
       dx[i] = -2 * gamma * d * dy[i] * Math.exp(-gamma * d * d);
     }
   },
-  prelu: ({ channels, inner, alpha }) => (dy, x, dx) => {
+  prelu: ({ channels, rows, alpha }) => (dy, x, dx) => {
     // dalpha too, as the package computes both.
     const dalpha = new Float64Array(channels);
-    for (let c = 0; c < channels; c++) {
-      const a = alpha[c];
-      let da = 0;
-      for (let i = c * inner, end = i + inner; i < end; i++) {
+    for (let r = 0, i = 0; r < rows; r++) {
+      for (let c = 0; c < channels; c++, i++) {
         if (x[i] > 0) {
           dx[i] = dy[i];
         } else {
-          dx[i] = a * dy[i];
-          da += x[i] * dy[i];
+          dx[i] = alpha[c] * dy[i];
+          dalpha[c] += x[i] * dy[i];
         }
       }
-      dalpha[c] = da;
     }
     return dalpha;
   },

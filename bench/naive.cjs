@@ -80,10 +80,9 @@ module.exports = {
   rbf: ({ gamma, center }) => (x, y) => {
     for (let i = 0; i < x.length; i++) y[i] = Math.exp(-gamma * (x[i] - center) ** 2);
   },
-  prelu: ({ channels, inner, alpha }) => (x, y) => {
-    for (let c = 0; c < channels; c++) {
-      const a = alpha[c];
-      for (let i = c * inner, end = i + inner; i < end; i++) y[i] = x[i] > 0 ? x[i] : a * x[i];
+  prelu: ({ channels, rows, alpha }) => (x, y) => {
+    for (let r = 0, i = 0; r < rows; r++) {
+      for (let c = 0; c < channels; c++, i++) y[i] = x[i] > 0 ? x[i] : alpha[c] * x[i];
     }
   },
   maxout: ({ groups, pieces }) => (x, y) => {

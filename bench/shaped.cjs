@@ -8,8 +8,8 @@
  * { skip } when n does not fit it.
  *
  * The layouts are the common cases: softmax over rows of 1024 (a
- * classifier's or an attention row), prelu over 64 channels in NCHW, maxout
- * with 2 pieces over 64 features.
+ * classifier's or an attention row), prelu over 64 channels (channels last),
+ * maxout with 2 pieces over 64 features.
  */
 
 const SOFTMAX_COLS = 1024;
@@ -40,14 +40,17 @@ module.exports = {
   prelu: {
     layout(n, Ctor) {
       if (n % PRELU_CHANNELS) return { skip: `${n} elements are not a multiple of ${PRELU_CHANNELS} channels` };
-      const inner = n / PRELU_CHANNELS;
-      const shape = [1, PRELU_CHANNELS, inner];
+      const rows = n / PRELU_CHANNELS;
+      // Channels last (NHWC, TensorFlow's layout): tfjs-backend-wasm's prelu
+      // applies α by flat index modulo its length, so only this layout gives
+      // every library the same function to compute.
+      const shape = [rows, PRELU_CHANNELS];
       // Learned slopes spread around PyTorch's 0.25 initial value.
       const alpha = Ctor.from({ length: PRELU_CHANNELS }, (_, c) => 0.05 + (0.4 * c) / PRELU_CHANNELS);
-      const opts = { shape, channelAxis: 1 };
+      const opts = { shape, channelAxis: -1 };
       return {
-        describe: `1×${PRELU_CHANNELS}×${inner} (NCHW), α per channel`,
-        params: { channels: PRELU_CHANNELS, inner, alpha },
+        describe: `${rows}×${PRELU_CHANNELS} (channels last), α per channel`,
+        params: { channels: PRELU_CHANNELS, rows, alpha },
         shape,
         outLength: n,
         forward: (api, x, out) => api.prelu(x, alpha, out ? { ...opts, out } : opts),

@@ -46,8 +46,8 @@ const graphs = {
   // Shaped ops: `p` is the layout of bench/shaped.cjs.
   prelu: (p) => ({
     nodes: [{ op: 'PRelu', inputs: ['x', 'slope'], outputs: ['y'] }],
-    // Shape [C, 1] broadcasts over the [1, C, L] input: one slope per channel.
-    constants: { slope: { dims: [p.channels, 1], data: p.alpha } },
+    // Shape [C] broadcasts over the channels-last [rows, C] input: one slope per channel.
+    constants: { slope: { dims: [p.channels], data: p.alpha } },
   }),
   softmax: () => node('Softmax', { axis: -1n }),
   logSoftmax: () => node('LogSoftmax', { axis: -1n }),

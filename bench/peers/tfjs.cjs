@@ -30,7 +30,7 @@ const calls = {
   silu: (tf) => (t) => tf.mul(t, tf.sigmoid(t)),
   // Shaped ops: `p` is the layout of bench/shaped.cjs; tensors get its shape.
   prelu: (tf, p) => {
-    const alpha = tf.keep(tf.tensor(Float32Array.from(p.alpha), [p.channels, 1], 'float32'));
+    const alpha = tf.keep(tf.tensor(Float32Array.from(p.alpha), [p.channels], 'float32'));
     return (t) => tf.prelu(t, alpha);
   },
   softmax: (tf) => (t) => tf.softmax(t),
