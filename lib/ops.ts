@@ -254,7 +254,7 @@ export const unaryOps = {
       derivative: '0 < αx + β < 1 ? α : 0',
       kink: "f' = 0 at both kinks, α strictly between (PyTorch's hardsigmoid_backward: 1/6 on the open interval (−3, 3)). " +
         'The kinks are where the exact αx + β, with α and β in the array\'s type, reaches 0 and 1: float32 puts them at ±3 ' +
-        '(f\'(±3) = 0 as in PyTorch), float64\'s 1/6 < 1/6 puts them just outside, so f\'(±3) = α as the forward\'s slope there',
+        '(f\'(±3) = 0 as in PyTorch), float64 rounds 1/6 below 1/6, which puts them just outside, so f\'(±3) = α as the forward\'s slope there',
       kinks: (a, b) => [exactRoot(a, b, 0), exactRoot(a, b, 1)].filter((x): x is number => x !== null).map((x) => [x, 0] as const),
       ...EXACT, js: bwd.hardSigmoid,
     },
