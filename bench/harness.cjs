@@ -184,6 +184,19 @@ function cpuFlags() {
   }
 }
 
+/** The checkout's commit, and whether files differed from it: which code a result file measured. */
+function gitState() {
+  const { execFileSync } = require('node:child_process');
+  const opts = { cwd: path.join(__dirname, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 };
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], opts).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], opts).trim() !== '';
+    return { commit, dirty };
+  } catch {
+    return null;
+  }
+}
+
 function describeMachine() {
   const cpus = os.cpus();
   let pkg = null;
@@ -204,6 +217,7 @@ function describeMachine() {
     node: process.version,
     v8: process.versions.v8,
     package: pkg,
+    git: gitState(),
     isa: pkg && pkg.isa,
     threads: pkg && pkg.threads,
   };

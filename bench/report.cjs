@@ -81,7 +81,7 @@ function header(results) {
   const m = results.machine;
   const lines = [
     `activation-kernels benchmark, ${results.startedAt.slice(0, 10)}: ${m.cpu} (${m.logicalCpus} logical CPUs${m.cpuFlags ? `; ${m.cpuFlags.join(' ')}` : ''}), Node ${m.node}, ${results.config.dtype}`,
-    `package backend: ${m.package && m.package.backend ? `${m.package.backend} (ISA ${m.package.isa}, ${m.package.threads} thread(s))` : 'unavailable'}; load average at start ${m.loadavg.start.map((v) => v.toFixed(2)).join(' ')}, at end ${m.loadavg.end.map((v) => v.toFixed(2)).join(' ')}`,
+    `package backend: ${m.package && m.package.backend ? `${m.package.backend} (ISA ${m.package.isa}, ${m.package.threads} thread(s))` : 'unavailable'}${m.git ? `, commit ${m.git.commit}${m.git.dirty ? ' + local changes' : ''}` : ''}; load average at start ${m.loadavg.start.map((v) => v.toFixed(2)).join(' ')}, at end ${m.loadavg.end.map((v) => v.toFixed(2)).join(' ')}`,
     `${results.config.samples} samples of ≥ ${results.config.minSampleMs} ms per figure, implementations alternated; ${results.config.clock === 'cpu' ? 'process CPU time (all threads)' : 'wall-clock time'}; medians with 95% bootstrap CIs; ratios are speedups (>1: faster), "n.s." = not significant at p < 0.01 (Mann-Whitney U); cpu/wall: CPU time over wall time (below 1: waited for a core)`,
     `noise: a typical figure's samples spread over ${fmtNum(noise(results))}% of its median (max − min over samples, median over figures)`,
   ];
