@@ -51,7 +51,7 @@ AK_INLINE ErfPartsF erf_parts_f(Vf b, Vf bl) {
                                  -0x1.c8383ep+6f, 0x1.647938p+7f};
   ErfPartsF o;
   Vf sgn = bitand_(b, splat_bits<Vf>(0x80000000u));
-  Vf a = minFast(set1f(10.1f), bitxor_(b, sgn));  // erfc(10.1) < denorm_min/2; NaN passes
+  Vf a = minFast(set1f(10.5f), bitxor_(b, sgn));  // a e^{-a^2} < denorm_min/2 beyond (R2 fit to 10.06: tiny extrapolation); NaN passes
   Vf al = bitxor_(bl, sgn);  // callers keep |b| <= 16 where bl != 0
   Vf a2 = a * a;
   o.r0 = lt(a, set1f(0.75f));
@@ -77,7 +77,7 @@ AK_INLINE ErfPartsF erf_parts_f(Vf b, Vf bl) {
 
 // erfc(a) for a >= 0 outside R0 (from the parts; a + al the exact argument).
 AK_INLINE Vf erfc_from_parts_f(const ErfPartsF& p, Vf a, Vf al) {
-  return ldexp_int(div_dd2(p.nh, p.nl, minFast(set1f(10.1f), a), al), p.k);
+  return ldexp_int(div_dd2(p.nh, p.nl, minFast(set1f(10.5f), a), al), p.k);
 }
 
 }  // namespace mathd

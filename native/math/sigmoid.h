@@ -24,22 +24,24 @@ AK_INLINE V sigmoid_(V x) {
   V n;
   V r = reduce_ln2(z, n);
   V e = ldexp_int(exp_reduced(r), n);  // e^-|x| in [0, 1]
-  // s = num / (1 + e), num = 1 (x > 0) or e (x <= 0): q = num * rcp(1 + e), then one
-  // correction with the exact residual num - q(1 + e) = (num - q) - q*e, where num - q is
-  // exact (Sterbenz: q is within a factor 2 of num). This removes the rounding of 1 + e
-  // and of the quotient: only exp's error (damped by e/(1+e) for x > 0) and one final
-  // rounding remain. rcp is rcp14 (+ Newton for double) or a true 1/x (see div_fast).
+  // s = num / (1 + e), num = 1 (x > 0) or e (x <= 0): q = num * rcp(d), d = 1 + e, then
+  // one correction with the residual num - q*d - q*dl, where dl = e - (d - 1) is the
+  // exact rounding error of d (Fast2Sum, 1 >= e) and num - q*d is exact to 2^-24 of a
+  // 2^-14-small quantity (fma). This removes the rounding of 1 + e and of the quotient:
+  // only exp's error (damped by e/(1+e) for x > 0) and one final rounding remain.
+  // rcp is rcp14 (+ Newton for double) or a true 1/x (see div_fast). ~22 ops (float).
   V num = select(gt(x, zero<V>()), K<V>(1), e);
   V d = e + K<V>(1);
+  V dl = e - (d - K<V>(1));
   V rc = rcp_approx(d);
   if constexpr (!kIsF32<V> && !kRcpIsDiv) rc = fma(rc, fnma(d, rc, K<V>(1)), rc);
   V q = num * rc;
   V res;
   if constexpr (kHasFma) {
-    res = fnma(q, e, num - q);
+    res = fnma(q, dl, fnma(q, d, num));
   } else {
-    V p = q * e;
-    res = ((num - q) - p) - two_prod_err(q, e, p);
+    V p = q * d;
+    res = (((num - p) - two_prod_err(q, d, p)) - q * dl);
   }
   return fma(res, rc, q);
 }

@@ -59,7 +59,8 @@ AK_INLINE V mish_(V x) {
   // Tail x < -20 (-40): tanh(softplus(x)) = w to working precision, and w itself may be
   // subnormal while x*w is not (x ~ -90): scale x*p instead, 2^k applied last.
   V tail = ldexp_int(fma(xe, ph, xe * pl), k);
-  return select(lt(x, C<V>(-20.0f, -40.0)), tail, y);
+  y = select(lt(x, C<V>(-20.0f, -40.0)), tail, y);
+  return bitor_(y, bitand_(x, splat_bits<V>(FP<V>::kSignMask)));  // mish has x's sign (-0)
 }
 
 }  // namespace AK_ISA_NS

@@ -37,18 +37,19 @@ AK_INLINE V tanh_(V x) {
   V p = expm1_reduced(r);
   V s = pow2i(n);
   V m = fma(s, p, s - K<V>(1));
-  // t = m / (2 + m) (<= 0): q = m * rcp(2 + m), corrected by the exact residual
-  // m - q(2 + m) = (m - 2q) - q*m (m - 2q exact by Sterbenz); sign fixed by copysign.
+  // t = m / (2 + m) (<= 0): q = m * rcp(d), d = 2 + m, dl = m - (d - 2) its exact
+  // rounding error (Fast2Sum, 2 >= |m|), corrected once by the residual m - q*d - q*dl
+  // (fma-exact to 2^-24 of a 2^-14-small quantity); sign fixed by copysign.
   V d = m + K<V>(2);
+  V dl = m - (d - K<V>(2));
   V rc = rcp_approx(d);
-  if constexpr (!kIsF32<V> && !kRcpIsDiv) rc = fma(rc, fnma(d, rc, K<V>(1)), rc);
   V q = m * rc;
   V res;
   if constexpr (kHasFma) {
-    res = fnma(q, m, fnma(K<V>(2), q, m));
+    res = fnma(q, dl, fnma(q, d, m));
   } else {
-    V pm = q * m;
-    res = ((m - (q + q)) - pm) - two_prod_err(q, m, pm);
+    V pm = q * d;
+    res = ((m - pm) - two_prod_err(q, d, pm)) - q * dl;
   }
   V t = fma(res, rc, q);
   return copysign(t, x);

@@ -13,6 +13,8 @@ re-fits (remez_rounded; plain rounding costs R2 ~0.4 x 2^-24). R1 is centred (it
 interval contains v = 0, where the re-fit basis v, v^2, .. is not a Haar system), so it
 is fitted once and rounded (0.44 x 2^-24; an uncentred v = a - 0.74 re-fit reaches
 0.22 x 2^-24 but its alternating Horner sum loses more than that in evaluation).
+(Tried and rejected: one polynomial for R1+R2 in t = (a-3)/(a+3), degree 9, fits to
+0.21 x 2^-24 but measures 2.5 ulp near a = 0.8 in the sweep: evaluation error at t ~ -0.6.)
 Run: python3 native/math/gen/erf_coeffs.py   (about a minute)"""
 import mpmath as mp
 from remez import remez, remez_rounded, rounded, max_err, hexf
