@@ -109,7 +109,7 @@ if (args.includes('--native')) {
   };
   const objs = [cc('expr.cc', []), cc('expr_bench.cc', []), cc('expr_scalar.cc', [])];
   if (process.arch === 'x64') {
-    objs.push(cc('expr_avx2.cc', ['-mavx2', '-mfma']), cc('expr_avx512.cc', ['-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl']));
+    objs.push(cc('expr_avx2.cc', ['-mavx2', '-mfma']), cc('expr_avx512.cc', ['-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl', '-Wno-uninitialized']));
   }
   const libs = ['ak_core.a', ...(process.arch === 'x64' ? ['ak_isa_avx2.a', 'ak_isa_avx512.a'] : [])].map((l) => path.join(rel, l));
   const exe = path.join(dir, 'expr_bench');
@@ -138,10 +138,16 @@ if (args.includes('--native')) {
   const out = execFileSync(exe, [file, opArg('swish'), units.map(opArg).join(',')], { encoding: 'utf8' });
   console.log('\n4. native interpreter, one thread (Melem/s)');
   console.log('   level    x*sigmoid(x)   swish kernel  ratio |  4 units fused  4 kernels chained  ratio');
-  for (const line of out.trim().split('\n')) {
+  const lines = out.trim().split('\n');
+  for (const line of lines.filter((l) => !l.startsWith('stats '))) {
     const [isa, p, k, f, c] = line.split(' ');
     const r1 = Number(k) > 0 ? (Number(p) / Number(k)).toFixed(2) : 'n/a';
     const r2 = Number(c) > 0 ? (Number(f) / Number(c)).toFixed(2) : 'n/a';
     console.log(`   ${isa.padEnd(8)} ${p.padStart(12)} ${k.padStart(14)} ${r1.padStart(6)} | ${f.padStart(14)} ${c.padStart(18)} ${r2.padStart(6)}`);
+  }
+  console.log('\n   stats() scan at 16M float32, one thread (Melem/s)');
+  for (const line of lines.filter((l) => l.startsWith('stats '))) {
+    const [, isa, st, cp] = line.split(' ');
+    console.log(`   ${isa.padEnd(8)} scan ${st.padStart(8)}   memcpy ${cp.padStart(8)}   = ${((Number(st) / Number(cp)) * 100).toFixed(0)}% of the copy bound`);
   }
 }

@@ -21,6 +21,7 @@ import { ulpError } from './ulp.cjs';
 import { generate, paramsFor, rng } from './expr-gen';
 import { createJsBackend, type Backend } from '../lib/backend';
 import { createCompile } from '../lib/expr/compile';
+import { createStats } from '../lib/expr/stats';
 import { exprBackend, type ExprBinding } from '../lib/expr/native-glue';
 
 const root = join(__dirname, '..');
@@ -53,7 +54,7 @@ beforeAll(async () => {
     ...(X86
       ? ([
         ['expr_avx2.cc', ['-mavx2', '-mfma']],
-        ['expr_avx512.cc', ['-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl', '-Wno-maybe-uninitialized']],
+        ['expr_avx512.cc', ['-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl', '-Wno-maybe-uninitialized', '-Wno-uninitialized']],
       ] as [string, string[]][])
       : []),
   ];
@@ -281,6 +282,7 @@ describe('native expression entry points (Node-API)', () => {
         return ran;
       },
       runProgramAsync: glue.runProgramAsync,
+      stats: glue.stats,
     };
   }
 
@@ -346,6 +348,47 @@ describe('native expression entry points (Node-API)', () => {
     const ac = new AbortController();
     ac.abort();
     await expect(act.async(x, { signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('scans stats natively with the JS scan\'s results, per channel and whole, on every level', () => {
+    const backend = nativeBackend();
+    let nativeScans = 0;
+    const counting: Backend = { ...backend, stats: (...a) => { const r = backend.stats!(...a); if (r) nativeScans++; return r; } };
+    const stats = createStats(counting, createCompile(counting));
+    const r = rng(8);
+    const data = (n: number, f32: boolean) => {
+      const a = f32 ? new Float32Array(n) : new Float64Array(n);
+      for (let i = 0; i < n; i++) a[i] = i % 97 === 5 ? NaN : i % 89 === 3 ? 0 : 12 * (r() - 0.5) + (i % 7);
+      return a;
+    };
+    const close = (a: number, b: number, what: string) => {
+      if (!(Object.is(a, b) || Math.abs(a - b) <= 1e-12 * Math.abs(b) || (Number.isNaN(a) && Number.isNaN(b)))) expect.fail(`${what}: native ${a}, JS ${b}`);
+    };
+    const same = (m: Record<string, unknown>, j: Record<string, unknown>, what: string) => {
+      for (const k of ['count', 'nanCount', 'min', 'max', 'dead', 'saturated']) expect(m[k], `${what} ${k}`).toBe(j[k]);
+      close(m.mean as number, j.mean as number, `${what} mean`);
+      close(m.variance as number, j.variance as number, `${what} variance`);
+    };
+    for (let level = 0; level < LEVELS.length; level++) {
+      if (!binding.useIsa(level)) continue;
+      for (const f32 of [true, false]) {
+        for (const [shape, axis] of [[null, 0], [[4, 6, 5, 7], 1], [[2, 3, 40, 40], 1], [[3, 5, 4, 6], -1]] as const) {
+          const n = shape ? shape.reduce((a, b) => a * b, 1) : 50_001;
+          const x = data(n, f32);
+          for (const op of ['relu', 'sigmoid', 'hardTanh']) {
+            const opts = shape ? { op, shape: [...shape], channelAxis: axis } : { op };
+            const m = stats(x, opts);
+            const j = api.stats(x, opts);
+            const what = `${LEVELS[level]} ${f32 ? 'f32' : 'f64'} ${shape ?? 'flat'} ${op}`;
+            same(m as unknown as Record<string, unknown>, j as unknown as Record<string, unknown>, what);
+            m.channels?.forEach((c, k) => same(c as unknown as Record<string, unknown>, j.channels![k] as unknown as Record<string, unknown>, `${what} channel ${k}`));
+            expect(m.deadChannels).toEqual(j.deadChannels);
+          }
+        }
+      }
+    }
+    expect(nativeScans).toBeGreaterThan(20);
+    binding.useIsa(2) || binding.useIsa(1) || binding.useIsa(0);
   });
 
   it('refuses a malformed program with a TypeError, and bad arguments', () => {

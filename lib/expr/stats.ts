@@ -255,7 +255,7 @@ function describeRegions(r: Regions): { dead: string | null; saturated: string |
   return { dead, saturated: parts.length ? parts.join(' or ') : null };
 }
 
-export function createStats(_backend: Backend, compile: CompileFn): StatsFn {
+export function createStats(backend: Backend, compile: CompileFn): StatsFn {
   const regionCache = new Map<string, Regions>();
   const actRegions = new WeakMap<CompiledActivation, Regions>();
   const fn = 'stats';
@@ -391,7 +391,18 @@ export function createStats(_backend: Backend, compile: CompileFn): StatsFn {
       }
     };
 
-    if (!hasShape || inner >= SEGMENT / 4) {
+    // The native scan when the backend has one (SELU's outputs need the kernel too: JS does both).
+    const native = selu === null && backend.stats !== undefined ? new Float64Array(8 * (C + 1)) : null;
+    if (native !== null && backend.stats!(xa, outer, C, inner, hasShape, dM, sL, sH, native)) {
+      const fill = (a: Acc, k: number): void => {
+        const o = 8 * k;
+        [a.n, a.nan, a.min, a.max, a.mean, a.m2, a.dead, a.sat] = native.subarray(o, o + 8);
+      };
+      if (chans) chans.forEach((a, c) => fill(a, c));
+      const t = new Acc();
+      fill(t, C);
+      whole.add(t);
+    } else if (!hasShape || inner >= SEGMENT / 4) {
       // Contiguous runs: a channel's inner block (or the whole array) in chunks of SEGMENT.
       for (let o = 0; o < outer; o++) {
         for (let c = 0; c < C; c++) {

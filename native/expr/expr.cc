@@ -12,6 +12,8 @@ namespace ak {
   namespace exprk {                                                                                  \
   bool run_f32(const expr::Program&, const float* const*, float*, size_t, const KernelTable&);       \
   bool run_f64(const expr::Program&, const double* const*, double*, size_t, const KernelTable&);     \
+  void stats_f32(const float*, size_t, size_t, size_t, bool, double, double, double, expr::Moments*);  \
+  void stats_f64(const double*, size_t, size_t, size_t, bool, double, double, double, expr::Moments*); \
   }                                                                                                  \
   }
 AK_EXPR_DECLARE(scalar)
@@ -99,6 +101,34 @@ bool run_f64(Isa isa, const Program& p, const double* const* in, double* out, si
 #if defined(__x86_64__) || defined(_M_X64)
     case Isa::kAvx2: return avx2::exprk::run_f64(p, in, out, n, *t);
     case Isa::kAvx512: return avx512::exprk::run_f64(p, in, out, n, *t);
+#endif
+    default: return false;
+  }
+}
+
+bool stats_f32(Isa isa, const float* x, size_t outer, size_t C, size_t inner, bool has_shape, double dead_max,
+               double lo, double hi, Moments* out) {
+  if (kernel_table(isa) == nullptr) return false;
+  FpEnvGuard guard;
+  switch (isa) {
+    case Isa::kScalar: scalar::exprk::stats_f32(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
+#if defined(__x86_64__) || defined(_M_X64)
+    case Isa::kAvx2: avx2::exprk::stats_f32(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
+    case Isa::kAvx512: avx512::exprk::stats_f32(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
+#endif
+    default: return false;
+  }
+}
+
+bool stats_f64(Isa isa, const double* x, size_t outer, size_t C, size_t inner, bool has_shape, double dead_max,
+               double lo, double hi, Moments* out) {
+  if (kernel_table(isa) == nullptr) return false;
+  FpEnvGuard guard;
+  switch (isa) {
+    case Isa::kScalar: scalar::exprk::stats_f64(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
+#if defined(__x86_64__) || defined(_M_X64)
+    case Isa::kAvx2: avx2::exprk::stats_f64(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
+    case Isa::kAvx512: avx512::exprk::stats_f64(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
 #endif
     default: return false;
   }

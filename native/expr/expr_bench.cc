@@ -6,8 +6,11 @@
 // cases.bin is expr_check's format with two float32 cases: the program of
 // x * sigmoid(x), then a program equal to the registry ops id1, id2, ... applied in
 // turn (a, b: each op's parameters). Prints, on each level this CPU runs, Melem/s of: the first program, the
-// built-in swish kernel, the second program, and the chain of built-in kernels.
+// built-in swish kernel, the second program, and the chain of built-in kernels;
+// then, per level, the stats() scan of 16M float32 (sigmoid's saturation
+// thresholds) against memcpy of the same array: "stats <level> <scan> <copy>".
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -126,6 +129,20 @@ int main(int argc, char** argv) {
     }) : 0;
     const auto rate = [&](double s) { return s > 0 ? n / s / 1e6 : 0.0; };
     std::printf("%s %.1f %.1f %.1f %.1f\n", ak::isa_name(isa), rate(tp), rate(ts), rate(tf), rate(tc));
+  }
+  // stats at 16M float32 against the copy bound.
+  const size_t m = size_t(16) << 20;
+  std::vector<float> big(m), dst(m);
+  for (size_t i = 0; i < m; ++i) big[i] = static_cast<float>((i * 2654435761u % 1000) / 100.0 - 5);
+  const double tcopy = median_seconds([&] { std::memcpy(dst.data(), big.data(), m * sizeof(float)); });
+  std::vector<ak::expr::Moments> mo(2);
+  for (int level = 0; level < ak::kNumIsas; ++level) {
+    const ak::Isa isa = static_cast<ak::Isa>(level);
+    if (!ak::isa_supported(isa)) continue;
+    const double tstat = median_seconds([&] {
+      ak::expr::stats_f32(isa, big.data(), 1, 1, m, false, NAN, -6.905752272297920, 6.905752272297920, mo.data());
+    });
+    std::printf("stats %s %.1f %.1f\n", ak::isa_name(isa), m / tstat / 1e6, m / tcopy / 1e6);
   }
   return 0;
 }

@@ -10,6 +10,10 @@
 //   runProgramAsync(code, consts, inputs, out, done) -> ticket | null
 //       the same on pool workers (see start_async: cancelAsync(ticket) withdraws it
 //       before it starts); null when not handled, as unaryAsync.
+//   stats(x, outer, C, inner, hasShape, deadMax, lo, hi, out) -> boolean
+//       stats() of lib/expr/stats.ts on the active level (synchronous, one thread):
+//       out, a Float64Array of 8 * (C + 1), receives per channel then for the whole
+//       array: n, nanCount, min, max, mean, m2, dead, saturated.
 // code: Int32Array, consts: Float64Array (lib/expr/codegen.ts), inputs: an Array of
 // one (x) or two (x, dy) views of out's type and length. The JS layer validated the
 // arrays; the program is checked here (expr::check) once per call, then copied, so a
@@ -185,6 +189,38 @@ napi_value RunProgramAsync(napi_env env, napi_callback_info info) {
   return start_async(env, std::move(call), keep, nkeep, done);
 }
 
+napi_value Stats(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  EnvData* data;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, reinterpret_cast<void**>(&data));
+  View x, out;
+  double d[6];  // outer, C, inner, deadMax, lo, hi
+  bool has_shape = false;
+  bool ok = argc == 9 && get_view(env, argv[0], &x) && get_view(env, argv[8], &out) && out.type == napi_float64_array &&
+            napi_get_value_bool(env, argv[4], &has_shape) == napi_ok;
+  static const int kArg[6] = {1, 2, 3, 5, 6, 7};
+  for (int i = 0; ok && i < 6; ++i) ok = napi_get_value_double(env, argv[kArg[i]], &d[i]) == napi_ok;
+  if (!ok) return throw_type(env, "stats: expected (x, outer, C, inner, hasShape, deadMax, lo, hi, out)");
+  const size_t outer = static_cast<size_t>(d[0]), C = static_cast<size_t>(d[1]), inner = static_cast<size_t>(d[2]);
+  if (outer * C * inner != x.length || out.length != 8 * (C + 1)) return throw_type(env, "stats: shape or out length mismatch");
+  if (x.type != napi_float32_array && x.type != napi_float64_array) return boolean(env, false);
+  const KernelTable* t = *data->active;
+  if (t == nullptr) return boolean(env, false);
+  std::vector<Moments> m(C + 1);
+  const bool ran = x.type == napi_float32_array
+      ? stats_f32(t->isa, static_cast<const float*>(x.data), outer, C, inner, has_shape, d[3], d[4], d[5], m.data())
+      : stats_f64(t->isa, static_cast<const double*>(x.data), outer, C, inner, has_shape, d[3], d[4], d[5], m.data());
+  if (!ran) return boolean(env, false);
+  double* o = static_cast<double*>(out.data);
+  for (size_t c = 0; c <= C; ++c) {
+    const Moments& k = m[c];
+    const double v[8] = {k.n, k.nan, k.min, k.max, k.mean, k.m2, k.dead, k.sat};
+    std::memcpy(o + 8 * c, v, sizeof v);
+  }
+  return boolean(env, true);
+}
+
 }  // namespace
 
 void init_expr(napi_env env, napi_value exports, const KernelTable* const* active) {
@@ -195,6 +231,8 @@ void init_expr(napi_env env, napi_value exports, const KernelTable* const* activ
   napi_set_named_property(env, exports, "runProgram", fn);
   napi_create_function(env, "runProgramAsync", NAPI_AUTO_LENGTH, RunProgramAsync, data, &fn);
   napi_set_named_property(env, exports, "runProgramAsync", fn);
+  napi_create_function(env, "stats", NAPI_AUTO_LENGTH, Stats, data, &fn);
+  napi_set_named_property(env, exports, "stats", fn);
 }
 
 }  // namespace expr

@@ -5,6 +5,7 @@
 #ifndef AK_EXPR_PROGRAM_H_
 #define AK_EXPR_PROGRAM_H_
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 
@@ -47,6 +48,50 @@ inline bool runnable(const KernelTable& t, const Program& p) {
   }
   return true;
 }
+
+// ---- stats() (lib/expr/stats.ts): moments of a group of elements.
+constexpr size_t kSegment = 4096;  // elements per segment, as the JS twin
+
+struct Moments {
+  double n = 0;  // non-NaN elements
+  double nan = 0;
+  double min = INFINITY;
+  double max = -INFINITY;
+  double mean = 0;
+  double m2 = 0;  // centred sum of squares
+  double dead = 0;
+  double sat = 0;
+};
+
+// Chan et al.: a += b, exact in exact arithmetic.
+inline void merge(Moments* a, const Moments& b) {
+  a->nan += b.nan;
+  a->dead += b.dead;
+  a->sat += b.sat;
+  if (b.min < a->min) a->min = b.min;
+  if (b.max > a->max) a->max = b.max;
+  if (b.n == 0) return;
+  if (a->n == 0) {
+    a->n = b.n;
+    a->mean = b.mean;
+    a->m2 = b.m2;
+    return;
+  }
+  const double n = a->n + b.n;
+  const double d = b.mean - a->mean;
+  a->mean += d * (b.n / n);
+  a->m2 += b.m2 + d * d * ((a->n / n) * b.n);
+  a->n = n;
+}
+
+// x seen as outer x C x inner (no channel axis: has_shape false, 1 x 1 x n). Fills
+// out[0..C) per channel and out[C] for the whole array; dead: x <= dead_max,
+// saturated: x <= lo or x >= hi (NaN thresholds never match). False when the level
+// is not runnable here.
+bool stats_f32(Isa isa, const float* x, size_t outer, size_t C, size_t inner, bool has_shape, double dead_max,
+               double lo, double hi, Moments* out);
+bool stats_f64(Isa isa, const double* x, size_t outer, size_t C, size_t inner, bool has_shape, double dead_max,
+               double lo, double hi, Moments* out);
 
 // Runs p over n elements: inputs[k] for k < p.n_inputs, out of the same type (out may be
 // one of the inputs itself). Returns false, having written nothing, when this build's
