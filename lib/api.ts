@@ -27,8 +27,11 @@ export interface UnaryBackward<P, UsesY extends boolean> {
    * y) have one type and one length. NaN in dy or x gives NaN.
    */
   <A extends FloatArray>(dy: A, x: A, options?: UnaryBackwardOptions<A, P, UsesY>): A;
+  /** From the forward output alone (ops that accept y): x may be null when options.y is given. */
+  <A extends FloatArray>(dy: A, x: UsesY extends true ? null : never, options: UnaryBackwardOptions<A, P, UsesY> & { y: A }): A;
   /** The same work off the event loop; resolves to dx. */
   async<A extends FloatArray>(dy: A, x: A, options?: UnaryBackwardOptions<A, P, UsesY> & AsyncOptions): Promise<A>;
+  async<A extends FloatArray>(dy: A, x: UsesY extends true ? null : never, options: UnaryBackwardOptions<A, P, UsesY> & AsyncOptions & { y: A }): Promise<A>;
 }
 
 export interface UnaryActivation<P, UsesY extends boolean = boolean> {
@@ -279,34 +282,36 @@ function makeUnaryBackward(name: UnaryName, id: number, def: UnaryOpDef, backend
   const asyncSet = new Set(asyncKeys);
 
   /** Validates a backward call; returns [dy, x, y | null, dx] with P holding the parameters. */
-  function prepare(fn: string, dy: unknown, x: unknown, options: unknown, keys: ReadonlySet<string>, list: readonly string[]): [FloatArray, FloatArray, FloatArray | null, FloatArray] {
+  function prepare(fn: string, dy: unknown, x: unknown, options: unknown, keys: ReadonlySet<string>, list: readonly string[]): [FloatArray, FloatArray | null, FloatArray | null, FloatArray] {
     const dya = checkFloatArray(fn, dy, 'dy');
-    const xa = checkLike(fn, x, 'x', dya, 'dy');
     const opts = checkOptionsObject(fn, options, 'options');
     if (opts !== undefined) checkKeys(fn, opts, keys, list);
     const ya = opts?.y === undefined ? null : checkLike(fn, opts.y, 'options.y', dya, 'dy');
-    const inputs: [FloatArray, string][] = [[dya, 'dy'], [xa, 'x']];
+    // With y the derivative is computed from y alone, so x may be left out (null).
+    const xa = x === null && ya !== null ? null : checkLike(fn, x, ya === null ? 'x' : 'x (or null with options.y)', dya, 'dy');
+    const inputs: [FloatArray, string][] = [[dya, 'dy']];
+    if (xa) inputs.push([xa, 'x']);
     if (ya) inputs.push([ya, 'options.y']);
     const out = takeOut(fn, opts?.out, dya, 'dy', inputs);
     resolveParams(fn, def, opts, dtypeOf(dya) === 'float32');
     return [dya, xa, ya, out];
   }
 
-  function run(dy: FloatArray, x: FloatArray, y: FloatArray | null, dx: FloatArray, a: number, b: number): void {
+  function run(dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number): void {
     if (backend.unaryBackward?.(id, dy, x, y, dx, a, b)) return;
     if (y) bw.jsFromY!(dy, y, dx, a, b);
-    else bw.js(dy, x, dx, a, b);
+    else bw.js(dy, x!, dx, a, b);
   }
 
   const fn = `${name}.backward`;
-  const f = function (dy: FloatArray, x: FloatArray, options?: object): FloatArray {
+  const f = function (dy: FloatArray, x: FloatArray | null, options?: object): FloatArray {
     const [dya, xa, ya, out] = prepare(fn, dy, x, options, syncSet, syncKeys);
     run(dya, xa, ya, out, P[0], P[1]);
     return out;
   } as unknown as UnaryBackward<object, boolean>;
 
   const fnAsync = `${name}.backward.async`;
-  const asyncFn = async function (dy: FloatArray, x: FloatArray, options?: object): Promise<FloatArray> {
+  const asyncFn = async function (dy: FloatArray, x: FloatArray | null, options?: object): Promise<FloatArray> {
     const [dya, xa, ya, out] = prepare(fnAsync, dy, x, options, asyncSet, asyncKeys);
     const a = P[0], b = P[1];
     const signal = takeSignal(fnAsync, options);

@@ -26,7 +26,7 @@ export interface Backend {
    * dx[i] = dy[i] · f'(x[i]) for unary op `id` (registry order), or, when y is
    * not null, dy[i] · g(y[i]) with the derivative written in terms of
    * y = f(x) (only for ops whose `backwardUsesY` is true; x must then not be
-   * read). a, b: the op's parameters as for `unary`.
+   * read, and may be null). a, b: the op's parameters as for `unary`.
    * Validated before the call: dy, x, y, dx are Float32Array/Float64Array
    * views of one type and one length on live buffers; dx is either one of the
    * inputs itself (the same view: in place) or shares no byte with any of
@@ -36,13 +36,13 @@ export interface Backend {
    * `backward.kinks`, error within `backward.ulp`/`ulp64` (or the absolute
    * bound inside `backward.cancels`).
    */
-  unaryBackward?(id: number, dy: FloatArray, x: FloatArray, y: FloatArray | null, dx: FloatArray, a: number, b: number): boolean;
+  unaryBackward?(id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number): boolean;
   /**
    * unaryBackward off the event loop; resolves when dx is written (the caller
    * keeps the arrays referenced until then). `signal`, when given, may cancel
    * work that has not started: reject with an AbortError and write nothing.
    */
-  unaryBackwardAsync?(id: number, dy: FloatArray, x: FloatArray, y: FloatArray | null, dx: FloatArray, a: number, b: number, signal?: AbortSignal): Promise<void> | false;
+  unaryBackwardAsync?(id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number, signal?: AbortSignal): Promise<void> | false;
 
   /**
    * One shaped-op call (prelu, maxout, softmax, logSoftmax, forward or

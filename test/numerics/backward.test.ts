@@ -151,6 +151,8 @@ describe('unary backward from y = f(x)', () => {
           const xa = Ctor.from(x), dya = Ctor.from(dy);
           const y = api[name](xa, set);
           const dx = api[name].backward(dya, xa, { ...set, y });
+          // From y alone (x left out) it is the same computation.
+          expect(Array.from(api[name].backward(dya, null as unknown as typeof xa, { ...set, y }))).toEqual(Array.from(dx));
           const bound = dtype === 'float32' ? def.backward.ulp : def.backward.ulp64;
           for (let i = 0; i < x.length; i++) {
             const ref = R.dxRef(dya[i], R.fromY[name](y[i], p));
@@ -309,6 +311,8 @@ describe('unary backward semantics', () => {
       [() => api.relu.backward(dy, x, { out, y: x }), TypeError, /Unknown option "y"/],
       [() => api.sigmoid.backward(dy, x, { out, y: new Float32Array(2) }), RangeError, /options\.y/],
       [() => api.leakyRelu.backward(dy, x, { out, alpha: NaN }), RangeError, /options\.alpha/],
+      [() => api.sigmoid.backward(dy, null as unknown as Float32Array, { out }), TypeError, /for x but received null/],
+      [() => api.relu.backward(dy, null as unknown as Float32Array, { out }), TypeError, /for x but received null/],
     ];
     const buf = new Float32Array(8);
     bad.push([() => api[name].backward(buf.subarray(0, 4), x, { out: buf.subarray(2, 6) }), RangeError, /overlaps it partially/]);
