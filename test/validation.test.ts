@@ -9,6 +9,7 @@ import ak from '../lib/index';
 import akjs from '../lib/js';
 import { unaryOps, unaryNames, type ParamDef } from '../lib/ops';
 import type { FloatArray } from '../lib/types';
+import { viewOn } from './numerics/helpers';
 
 type Call = (x: unknown, options?: unknown) => FloatArray;
 const instances = [
@@ -28,7 +29,8 @@ function bytes(a: ArrayBufferView): Uint8Array {
 
 /** x and out with recognisable contents, and a check that neither changed. */
 function arrays(Ctor: Float32ArrayConstructor | Float64ArrayConstructor, n = 9) {
-  const x = Ctor.from({ length: n }, (_, i) => i - 4.25);
+  const x = new Ctor(n);
+  for (let i = 0; i < n; i++) x[i] = i - 4.25;
   const out = new Ctor(n).fill(-777.5);
   const x0 = bytes(x), out0 = bytes(out);
   return {
@@ -123,12 +125,12 @@ describe.each(instances)('validation ($label instance)', ({ api }) => {
         for (const shared of [false, true]) {
           const B = Ctor.BYTES_PER_ELEMENT;
           const buf = new (shared ? SharedArrayBuffer : ArrayBuffer)(24 * B);
-          const all = new Ctor(buf);
+          const all = viewOn(Ctor, buf, 0, 24);
           for (let i = 0; i < all.length; i++) all[i] = i + 0.5;
           const before = bytes(all);
           for (const [xo, oo] of [[0, 4], [4, 0], [0, 1], [3, 2], [2, 9]]) {
-            const x = new Ctor(buf, xo * B, 10);
-            const out = new Ctor(buf, oo * B, 10);
+            const x = viewOn(Ctor, buf, xo * B, 10);
+            const out = viewOn(Ctor, buf, oo * B, 10);
             expectError(() => f(x, { ...opts, out }), RangeError, name, 'options.out');
             expect(bytes(all)).toEqual(before);
           }

@@ -16,6 +16,11 @@ export const DTYPES: readonly { dtype: Dtype; Ctor: Ctor; round: (v: number) => 
   { dtype: 'float64', Ctor: Float64Array, round: (v: number) => v },
 ];
 
+/** A view of Ctor's type on any buffer (the constructors' overloads do not accept the ArrayBuffer | SharedArrayBuffer union). */
+export function viewOn(Ctor: Ctor, buf: ArrayBufferLike, byteOffset: number, length: number): Float32Array | Float64Array {
+  return Ctor === Float32Array ? new Float32Array(buf, byteOffset, length) : new Float64Array(buf, byteOffset, length);
+}
+
 /** Seed of every random input; NUMERICS_SEED=n reproduces a failure reported with seed n. */
 export const SEED = Number(process.env.NUMERICS_SEED ?? 0x5eed1) >>> 0;
 

@@ -12,11 +12,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import ak from '../../lib/index';
-import { unaryOps, unaryNames } from '../../lib/ops';
+import { unaryOps, unaryNames, type UnaryName } from '../../lib/ops';
 import type { FloatArray } from '../../lib/types';
 import {
   DTYPES, SEED, boundOf, describeWorst, grid, paramSets, randomBits, randomValues, referenceOf, rng,
-  saturationPoints, specials, typedParams, worstError, type Ctor, type Dtype, type Params,
+  saturationPoints, specials, typedParams, viewOn, worstError, type Ctor, type Dtype, type Params,
 } from './helpers';
 import { ulpError as ulpErr } from '../ulp.cjs';
 import { JS_TWIN_DEVIATIONS, type Deviation } from './known-deviations';
@@ -94,7 +94,7 @@ describe.each(unaryNames.map((name, id) => ({ name, id })))('$name', ({ name, id
  * vector body and tail sees many kinds of value, and checks each element
  * against the pool's reference.
  */
-function layoutChecks(name: string, f: Call, Ctor: Ctor, dtype: Dtype, bound: number): void {
+function layoutChecks(name: UnaryName, f: Call, Ctor: Ctor, dtype: Dtype, bound: number): void {
   const def = unaryOps[name];
   const set: Params = {};
   for (const p of def.params) set[p.name] = p.default;
@@ -165,12 +165,12 @@ function layoutChecks(name: string, f: Call, Ctor: Ctor, dtype: Dtype, bound: nu
         const tag = `length ${n}, offset ${off}${shared ? ', SharedArrayBuffer' : ''}`;
         // Input and output on views at element offsets off and off+1 of their buffers, canaries around the output.
         const xb = new Buf((n + 8) * BPE);
-        const xv = new Ctor(xb, off * BPE, n);
+        const xv = viewOn(Ctor, xb, off * BPE, n);
         fill(xv, s + off);
         const xAll = new Uint8Array(xb).slice();
         const ob = new Buf((n + 8) * BPE);
         new Uint8Array(ob).fill(0xa5);
-        const ov = new Ctor(ob, (off + 1) * BPE, n);
+        const ov = viewOn(Ctor, ob, (off + 1) * BPE, n);
         expect(f(xv, { ...set, out: ov })).toBe(ov);
         check(tag, ov, s + off);
         expect(sameBytes(new Uint8Array(xb), xAll), `${tag}: x's buffer changed`).toBe(true);
@@ -180,7 +180,7 @@ function layoutChecks(name: string, f: Call, Ctor: Ctor, dtype: Dtype, bound: nu
         // In place on a view, its neighbours untouched.
         const ib = new Buf((n + 8) * BPE);
         new Uint8Array(ib).fill(0x5a);
-        const iv = new Ctor(ib, off * BPE, n);
+        const iv = viewOn(Ctor, ib, off * BPE, n);
         fill(iv, s + off);
         expect(f(iv, { ...set, out: iv })).toBe(iv);
         check(`${tag}, in place`, iv, s + off);
@@ -188,7 +188,7 @@ function layoutChecks(name: string, f: Call, Ctor: Ctor, dtype: Dtype, bound: nu
         const ok = ib8.subarray(0, off * BPE).every((b) => b === 0x5a) && ib8.subarray((off + n) * BPE).every((b) => b === 0x5a);
         expect(ok, `${tag}, in place: wrote outside x`).toBe(true);
         // A subarray() of a larger array (the common way to get a view).
-        const big = new Ctor(new Buf((n + 8) * BPE));
+        const big = viewOn(Ctor, new Buf((n + 8) * BPE), 0, n + 8);
         const sv = big.subarray(off, off + n);
         fill(sv, s);
         const y2 = f(sv, set);
