@@ -91,6 +91,35 @@ describe('expression parser', () => {
     expect(typeof e.expected).toBe('string');
   });
 
+  it('bounds the size and nesting of an expression with SyntaxErrors, not stack overflows', () => {
+    const deep = errorOf(() => compile('sin('.repeat(5000) + 'x' + ')'.repeat(5000))) as ExpressionError;
+    expect(deep).toBeInstanceOf(SyntaxError);
+    expect(deep.message).toMatch(/at most 200 levels of nesting/);
+    const long = errorOf(() => compile(Array.from({ length: 3000 }, () => 'x').join(' + '))) as ExpressionError;
+    expect(long).toBeInstanceOf(SyntaxError);
+    expect(long.message).toMatch(/at most 2000 operations/);
+    // Just inside both limits, everything works (and its derivative too).
+    const a = compile(Array.from({ length: 2000 }, () => 'x').join(' + '));
+    expect(a(new Float64Array([0.5]))[0]).toBe(1000);
+    expect(a.backward(new Float64Array([1]), new Float64Array([0.5]))[0]).toBe(2000);
+    const b = compile('sin('.repeat(150) + 'x' + ')'.repeat(150));
+    expect(b.backward(new Float64Array([1]), new Float64Array([0]))[0]).toBe(1);
+  });
+
+  it('keeps right-nested chains at a few registers (Sethi-Ullman order)', () => {
+    const wide = Array.from({ length: 60 }, (_, i) => `sin(${i} * x)`).reduceRight((acc, t) => `(${t} * (${acc}))`, 'x');
+    const act = compile(wide);
+    expect(act.program.nRegs).toBeLessThanOrEqual(4);
+    expect(act.backwardProgram.nRegs).toBeLessThanOrEqual(10);
+    const x = new Float64Array([0.3, -1.2]);
+    const y = act(x);
+    x.forEach((v, i) => {
+      let want = v;
+      for (let k = 59; k >= 0; k--) want = Math.sin(k * v) * want;
+      expect(y[i]).toBe(want);
+    });
+  });
+
   it('shows a caret under the column', () => {
     const e = errorOf(() => compile('x * sigmoid(x')) as ExpressionError;
     const lines = e.message.split('\n');

@@ -1,6 +1,7 @@
 /**
  * DAG → register bytecode (format in ./opcodes). Nodes are scheduled in
- * depth-first post-order from the result; a register is recycled as soon as
+ * depth-first post-order from the result, the operand needing more registers
+ * first (Sethi–Ullman); a register is recycled as soon as
  * the last instruction reading it has been emitted, so a program needs about
  * as many tile registers as the expression's widest point. Constants ride in
  * the constant operand of the rk forms where one exists; only select's value
@@ -50,6 +51,22 @@ export function generate(_g: Graph, root: Node, inputs: readonly Node[]): Progra
     return i;
   };
 
+  // Registers a subtree needs (Sethi–Ullman, the DAG read as a tree): evaluating the
+  // hungrier operand first keeps a(b(c(...))) chains at a few registers, not one per level.
+  const needs = new Map<Node, number>();
+  const need = (n: Node): number => {
+    let r = needs.get(n);
+    if (r !== undefined) return r;
+    if (n.op === 'IN' || n.op === 'CONST') {
+      r = 0;
+    } else {
+      const k = n.args.map(need).sort((a, b) => b - a);
+      r = Math.max(1, ...k.map((v, i) => v + i));
+    }
+    needs.set(n, r);
+    return r;
+  };
+
   // Schedule: post-order, each node once; constants in a constant-operand slot are not scheduled.
   const order: Node[] = [];
   const seen = new Set<Node>();
@@ -60,9 +77,10 @@ export function generate(_g: Graph, root: Node, inputs: readonly Node[]): Progra
     if (n.op !== 'IN' && n.op !== 'CONST') {
       const f = selectForm(n);
       forms.set(n, f);
-      n.args.forEach((a, i) => {
-        if (i !== f.kIndex) visit(a);
-      });
+      n.args
+        .filter((_, i) => i !== f.kIndex)
+        .sort((a, b) => need(b) - need(a))
+        .forEach(visit);
     }
     order.push(n);
   };

@@ -115,10 +115,25 @@ function tokenize(src: string): Token[] {
   return toks;
 }
 
+/**
+ * Limits that keep every later pass (lowering, differentiation, code
+ * generation: all recursive) far from the JS stack's end. An activation is a
+ * handful of units; these are two orders of magnitude above that.
+ */
+export const MAX_OPERATIONS = 2000;
+export const MAX_NESTING = 200;
+
 /** Parses `src` into an AST; throws ExpressionError (a SyntaxError) on bad input. */
 export function parse(src: string): Ast {
   const toks = tokenize(src);
   let p = 0;
+  let operations = 0;
+  let depth = 0;
+  const count = (t: Token): void => {
+    if (++operations > MAX_OPERATIONS) {
+      throw new ExpressionError(src, t.col, `an expression of at most ${MAX_OPERATIONS} operations`, 'more');
+    }
+  };
   const peek = (): Token => toks[p];
   const isOp = (t: Token, s: string): boolean => t.kind === 'op' && t.text === s;
   const fail = (t: Token, expected: string): never => {
@@ -137,6 +152,7 @@ export function parse(src: string): Ast {
       const t = peek();
       if (isOp(t, '+') || isOp(t, '-')) {
         p++;
+        count(t);
         left = { kind: 'bin', op: t.text as '+' | '-', left, right: term(), col: t.col };
       } else {
         return left;
@@ -150,6 +166,7 @@ export function parse(src: string): Ast {
       const t = peek();
       if (isOp(t, '*') || isOp(t, '/')) {
         p++;
+        count(t);
         left = { kind: 'bin', op: t.text as '*' | '/', left, right: unary(), col: t.col };
       } else {
         return left;
@@ -159,15 +176,21 @@ export function parse(src: string): Ast {
 
   function unary(): Ast {
     const t = peek();
-    if (isOp(t, '-')) {
-      p++;
-      return { kind: 'neg', arg: unary(), col: t.col };
+    if (++depth > MAX_NESTING) throw new ExpressionError(src, t.col, `at most ${MAX_NESTING} levels of nesting`, 'more');
+    try {
+      if (isOp(t, '-')) {
+        p++;
+        count(t);
+        return { kind: 'neg', arg: unary(), col: t.col };
+      }
+      if (isOp(t, '+')) {
+        p++;
+        return unary();
+      }
+      return power();
+    } finally {
+      depth--;
     }
-    if (isOp(t, '+')) {
-      p++;
-      return unary();
-    }
-    return power();
   }
 
   function exponent(): number {
@@ -194,6 +217,7 @@ export function parse(src: string): Ast {
     const t = peek();
     if (!isOp(t, '^')) return base;
     p++;
+    count(t);
     const e = exponent();
     const after = peek();
     if (isOp(after, '^')) fail(after, "parentheses around the power, as (a^b)^c: a^b^c is ambiguous");
@@ -214,6 +238,7 @@ export function parse(src: string): Ast {
       p++;
       if (isOp(peek(), '(')) {
         p++;
+        count(t);
         const args: CallArg[] = [];
         if (isOp(peek(), ')')) fail(peek(), `an argument of ${t.text}`);
         for (;;) {

@@ -138,6 +138,9 @@ std::unique_ptr<TiledCall> prepare(napi_env env, napi_callback_info info, bool a
   if (out.type != napi_float32_array && out.type != napi_float64_array) return nullptr;
   Program p;
   const int32_t* cw = static_cast<const int32_t*>(code.data);
+  // A valid program wider than this interpreter's register file is not an error: the
+  // JS interpreter, which has no such limit, runs it.
+  if (code.length >= 4 && cw[1] > kMaxRegs) return nullptr;
   const double* cd = static_cast<const double*>(consts.data);
   if (const char* err = check(cw, code.length, cd, consts.length, static_cast<int>(n_in), &p)) {
     *threw = true;
