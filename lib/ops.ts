@@ -186,7 +186,7 @@ export const unaryOps = {
     backward: { derivative: 'x > 0 ? 1 : e^(x/α)', kink: "f'(0) = 1 (both sides agree)", kinks: () => [[0, 1]], ...SMOOTH, js: bwd.celu },
   },
   sigmoid: {
-    parallelMin: 32768,
+    parallelMin: 131072,
     formula: '1 / (1 + e^-x)', params: [], ...SMOOTH, backwardUsesY: true, js: fwd.sigmoid,
     backward: { derivative: 'σ(x)(1 − σ(x)); from y: y(1 − y)', ...NO_KINK, ...SMOOTH, js: bwd.sigmoid, jsFromY: bwd.sigmoidFromY },
   },
