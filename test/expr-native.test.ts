@@ -399,5 +399,11 @@ describe('native expression entry points (Node-API)', () => {
     expect(() => binding.runProgram(p.code, p.consts, [new Float32Array(4)], new Float64Array(4))).toThrow(TypeError);
     expect(() => binding.runProgram(p.code, p.consts, [], new Float64Array(4))).toThrow(TypeError);
     expect(binding.runProgram(p.code, p.consts, [new Float64Array([1, 2])], new Float64Array(2))).toBe(true);
+    // Valid but wider than the native register file: not handled, so the JS interpreter runs it.
+    const wide = p.code.slice();
+    wide[1] = 100;
+    const out = new Float64Array(2);
+    expect(binding.runProgram(wide, p.consts, [new Float64Array([1, 2])], out)).toBe(false);
+    expect(Array.from(out)).toEqual([0, 0]);
   });
 });
