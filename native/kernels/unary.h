@@ -13,11 +13,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "../math/exp.h"
-#include "../math/log.h"
-#include "../math/sigmoid.h"
-#include "../math/softplus.h"
-#include "../math/tanh.h"
+#include "../math/all.h"
 #include "../params.h"
 #include "driver.h"
 #include "widen.h"
@@ -48,11 +44,16 @@ struct relu : OpBase<4> {
 };
 
 // x >= 0 ? x : αx. One product, one rounding. NaN fails the compare and NaN·α = NaN.
+// α = 0: αx is -0 for every negative x, -Inf included (the limit; 0·-Inf is NaN).
 struct leakyRelu : OpBase<4> {
   template <class V> struct K {
     V alpha;
-    explicit K(const Params& p) : alpha(splat<V>(T_<V>(p.a))) {}
-    AK_INLINE V operator()(V x) const { return select(ge(x, zero<V>()), x, x * alpha); }
+    bool alpha_zero;
+    explicit K(const Params& p) : alpha(splat<V>(T_<V>(p.a))), alpha_zero(T_<V>(p.a) == T_<V>(0)) {}
+    AK_INLINE V operator()(V x) const {
+      const V neg = alpha_zero ? select(isnan(x), x, splat<V>(T_<V>(-0.0))) : x * alpha;
+      return select(ge(x, zero<V>()), x, neg);
+    }
   };
 };
 
@@ -82,6 +83,8 @@ AK_INLINE V clamp01(V t, V interior) {
 // max(0, min(1, αx + β)) rounded once. float64: a correctly rounded fma. float32: in
 // float64, αx is exact (24 x 24 bits) and αx + β is carried as s + e, rounded to
 // float32 through round-to-odd (kx::round_to_odd), so no double rounding.
+// α = 0 gives the constant β for every non-NaN x, ±Inf included (0·Inf would be NaN):
+// αx + β is NaN with x not NaN only in that case.
 struct hardSigmoid : OpBase<2> {
   template <class V> struct K {
     T_<V> alpha, beta;
@@ -91,11 +94,13 @@ struct hardSigmoid : OpBase<2> {
         const Vd a = splat<Vd>(alpha), b = splat<Vd>(beta);
         return kx::via_f64(x, [&](Vd xd) {
           const Vd prod = a * xd;
-          const Vd s = prod + b;
+          Vd s = prod + b;
+          s = select(mand(isnan(s), mnot(isnan(xd))), b, s);
           return clamp01(s, kx::round_to_odd(s, two_sum_err(prod, b, s)));
         });
       } else {
-        const V t = kx::fma_exact(splat<V>(alpha), x, splat<V>(beta));
+        V t = kx::fma_exact(splat<V>(alpha), x, splat<V>(beta));
+        t = select(mand(isnan(t), mnot(isnan(x))), splat<V>(beta), t);
         return clamp01(t, t);
       }
     }
@@ -208,9 +213,11 @@ AK_INLINE V x_sigmoid(V x, V t, V tl) {
     const V q = mathd::expm1_reduced(mathd::reduce_ln2(tc, n));
     const V ph = q + one;
     const V pl = q - (ph - one);  // 1 + q == ph + pl exactly (Fast2Sum, |q| < 1)
-    const V w = fma(x, ph, x * pl);
+    // x scaled by 2^-32 first (exact) so x·(1 + q) cannot overflow near FLT_MAX.
+    const V xs32 = x * CC<V>(0x1p-32f, 0x1p-32);
+    const V w = fma(xs32, ph, xs32 * pl);
     const V tl_eff = select(lt(t, floor_t), zero<V>(), tl);
-    const V v = ldexp_int(fma(w, tl_eff, w), n) * exp_(t - tc);  // exp_(0) == 1
+    const V v = ldexp_int(fma(w, tl_eff, w), n + CC<V>(32.0f, 32.0)) * exp_(t - tc);  // exp_(0) == 1
     r = select(tail, v, r);
   }
   return r;
@@ -401,48 +408,74 @@ AK_INLINE V gelu_tanh(V x) {
   const V z = p + q;
   const V zl = two_sum_err(p, q, z) + (pl + ql);
   const V r = x_sigmoid(x, z, zl);
-  return select(isinf(x), select(gt(x, zero<V>()), x, splat<V>(T_<V>(-0.0))), r);
+  // Past the clamp z was computed for ±lim, not x: the value there is x or -0 (±Inf too).
+  return select(gt(x, lim), x, select(lt(x, -lim), splat<V>(T_<V>(-0.0)), r));
 }
 
-#if __has_include("../math/erf.h")
-#define AK_KERNELS_HAVE_ERF 1
 // gelu, approximate 'none' (Params::a == 0): 0.5x(1 + erf(x/√2)) for x >= 0, and
 // 0.5x·erfc(-x/√2) for x < 0, free of the cancellation of 1 + erf (which loses
 // everything below x = -4). -x/√2 = u + ul exactly enough; erfc(u + ul) =
 // erfc(u)(1 + ul·ρ(u)), ρ = erfc'/erfc = -2/(√π erfcx(u)) ≈ -(u + √(u² + 4/π))
 // (exact at 0, within 0.13 beyond: the term is at most ~2^-24 relative already).
+// Tail u > 9 (float) / 26 (double), where erfc(u) is subnormal but 0.5x·erfc(u) need
+// not be: 0.5x·erfcx(u)·e^(-u²), erfcx by its asymptotic series (first omitted term
+// < 2^-27 / 2^-62 relative there) and e^(-u²) applied as (1 + expm1(r))·2^n last.
+template <class V>
+AK_INLINE V gelu_erfc_tail(V u, V ul) {
+  using T = T_<V>;
+  const V one = splat<V>(T(1));
+  const V w = one / (u * u * splat<V>(T(2)));  // 1/(2u²)
+  // u√π·erfcx(u) = 1 - w + 3w² - 15w³ + ... ((2k-1)!! (-w)^k)
+  V s;
+  if constexpr (kIsF32<V>) {
+    static constexpr T c[] = {1.0f, -1.0f, 3.0f, -15.0f, 105.0f, -945.0f};
+    s = mathd::horner(w, c);
+  } else {
+    static constexpr T c[] = {1.0, -1.0, 3.0, -15.0, 105.0, -945.0, 10395.0, -135135.0, 2027025.0};
+    s = mathd::horner(w, c);
+  }
+  // 0.5x·erfcx(u + ul) = -s/√(2π) to first order: x = -√2(u + ul) and erfcx's own
+  // slope (-1/u relative) cancel the ul terms; 1/√(2π) as hi + lo.
+  const V ch = CC<V>(0x1.988454p-2f, 0x1.9884533d43651p-2);
+  const V cl = CC<V>(-0x1.857936p-27f, -0x1.cbc0d30ebfd15p-56);
+  const V a = -fma(s, ch, s * cl);
+  // u² + 2u·ul = zh + zl
+  const V zh = u * u;
+  const V zl = fma(u + u, ul, two_prod_err(u, u, zh));
+  V n;
+  const V q = mathd::expm1_reduced(mathd::reduce_ln2(-zh, n));
+  const V p = fma(a, q, a);  // a·(1 + q)
+  return ldexp_int(fnma(p, zl, p), n);
+}
+
 template <class V>
 AK_INLINE V gelu_erf(V x) {
-  const V half = splat<V>(T_<V>(0.5)), one = splat<V>(T_<V>(1));
+  const V half = splat<V>(T_<V>(0.5));
   const V ch = CC<V>(0x1.6a09e6p-1f, 0x1.6a09e667f3bcdp-1);    // 1/√2
   const V cl = CC<V>(0x1.9fcef4p-27f, -0x1.bdd3413b26456p-55);
-  const V u = -(x * ch);
-  const V ul = -fma(x, cl, two_prod_err(x, ch, -u));
+  // Below -lim the value is -0 (0.5x·erfc underflows); clamping keeps u² finite.
+  const V lim = CC<V>(20.0f, 40.0);
+  const V xc = maxFast(-lim, x);  // NaN passes (second operand)
+  const V u = -(xc * ch);
+  const V ul = -fma(xc, cl, two_prod_err(xc, ch, -u));
   const V rho = -(u + sqrt(fma(u, u, CC<V>(0x1.45f306p+0f, 0x1.45f306dc9c883p+0))));  // 4/π
   const V c = erfc_(u);
-  const V neg = (half * x) * fma(c * ul, rho, c);
-  const V pos = (half * x) * (one + erf_(-u));
-  return select(lt(x, zero<V>()), neg, pos);  // NaN: pos (NaN); +Inf: Inf·2 = Inf
+  const V hx = half * x;  // exact
+  // One rounding for 0.5x·c·(1 + ul·ρ): the correction enters the fma's addend.
+  V neg = kx::fma_exact(hx, c, (hx * c) * (ul * rho));
+  const auto tail = gt(u, CC<V>(9.0f, 26.0));
+  if (any(tail)) neg = select(tail, gelu_erfc_tail(u, ul), neg);
+  const V pos = kx::fma_exact(hx, erf_(-u), hx);  // 0.5x + 0.5x·erf, one rounding
+  // NaN: pos (NaN); +Inf: Inf·2 = Inf; below -lim: -0.
+  return select(lt(x, -lim), splat<V>(T_<V>(-0.0)), select(lt(x, zero<V>()), neg, pos));
 }
-#endif
 
 struct gelu : OpBase<2> {
   template <class V> struct K {
     bool tanh_form;
     explicit K(const Params& p) : tanh_form(p.a != 0) {}
-    AK_INLINE V operator()(V x) const {
-#if defined(AK_KERNELS_HAVE_ERF)
-      return tanh_form ? gelu_tanh(x) : gelu_erf(x);
-#else
-      return gelu_tanh(x);  // unreachable for 'none': kImplemented below keeps it off the table
-#endif
-    }
+    AK_INLINE V operator()(V x) const { return tanh_form ? gelu_tanh(x) : gelu_erf(x); }
   };
-#if !defined(AK_KERNELS_HAVE_ERF)
-  // Without erf the op cannot serve approximate 'none', so the whole op stays on the JS
-  // twin (the table has one entry per op).
-  static constexpr bool kImplemented = false;
-#endif
 };
 
 }  // namespace kern
