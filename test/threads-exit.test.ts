@@ -7,13 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 
 const entry = join(__dirname, '..', 'dist', 'index.js');
 
 /** Runs `code` in a fresh node; a hang (a pool thread keeping the process) fails the test. */
-function node(code: string, args: string[] = []): { status: number | null; stdout: string; stderr: string } {
+function node(code: string, args: string[] = [], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [...args, '-e', code], {
-    env: { ...process.env, AK_ENTRY: entry },
+    env: { ...process.env, AK_ENTRY: entry, ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -84,5 +85,15 @@ describe('process lifetime', () => {
     );
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('ok');
+  });
+
+  it('ACTIVATION_KERNELS_THREADS sizes the pool at load; an unusable value is reported and ignored', () => {
+    const show = `const ak = require(process.env.AK_ENTRY); console.log(ak.info().threads);`;
+    const three = node(show, [], { ACTIVATION_KERNELS_THREADS: '3' });
+    expect(three.stderr).toBe('');
+    expect(three.stdout.trim()).toBe('3');
+    const bad = node(show, [], { ACTIVATION_KERNELS_THREADS: 'four' });
+    expect(bad.stderr).toMatch(/ACTIVATION_KERNELS_THREADS="four" is not a positive integer; using the available parallelism/);
+    expect(bad.stdout.trim()).toBe(String(availableParallelism()));
   });
 });

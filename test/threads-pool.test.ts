@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api as ak } from '../lib/instance';
+import { createApi } from '../lib/api';
+import { createJsBackend } from '../lib/backend';
 import { loadNative } from '../lib/native';
 import { unaryNames, unaryOps, type UnaryName } from '../lib/ops';
 import { MAX_THREADS } from '../lib/threads';
@@ -69,6 +71,15 @@ describe('setThreads and info().threads', () => {
     expect(() => ak.setThreads(NaN)).toThrow(RangeError);
     expect(() => ak.setThreads('4' as unknown as number)).toThrow(TypeError);
     expect(ak.info().threads).toBe(1); // unchanged by the refused calls
+  });
+});
+
+describe('setThreads on the pure-JS backend', () => {
+  it('validates the same way and leaves the twin at its one thread', () => {
+    const js = createApi(createJsBackend(null));
+    js.setThreads(4);
+    expect(js.info().threads).toBe(1);
+    expect(() => js.setThreads(0)).toThrow(RangeError);
   });
 });
 
