@@ -57,7 +57,7 @@ function plotSpecs(results) {
         pass,
         dtype: results.config.dtype,
         title: `${family} ops${pass === 'backward' ? ', backward pass' : ''}, ${results.config.dtype}, ${mode === 'out' ? 'into a preallocated out' : 'allocating'}`,
-        subtitle: `${results.machine.cpu} (${results.machine.logicalCpus} CPUs), Node ${results.machine.node}, ${results.startedAt.slice(0, 10)}; medians of ${results.config.samples} samples`,
+        subtitle: `${results.machine.cpu} (${results.machine.logicalCpus} CPUs), Node ${results.machine.node}, ${results.startedAt.slice(0, 10)}; medians of ${results.config.samples} samples${results.config.clock === 'cpu' ? ' of process CPU time' : ''}`,
         // The colour index is the implementation's place in the whole run, so one implementation has one colour in every file.
         impls: ids.map((id) => ({ id, label: labels.get(id).label, kind: labels.get(id).kind, index: order.filter((o) => labels.get(o).kind !== 'bound').indexOf(id) })),
         sizes: [...new Set(cells.map((c) => c.size))].sort((a, b) => a - b),
