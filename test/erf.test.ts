@@ -98,14 +98,16 @@ describe('erf / erfc against the mpmath table', () => {
     expect(xs.length).toBeGreaterThan(2000);
   });
 
-  // Measured (see report): both <= 1 ULP against the correctly rounded value
-  // and < 1 ULP against the exact value; the asserted bound is the contract, 2.
+  // The contract is 2 ULP against the correctly rounded value (asserted). The
+  // implementation does much better: measured max ~0.56 ULP against the exact
+  // value (so at most 1 against the rounded one); 0.75 guards against regressions.
+  const MAX_EXACT = 0.75;
   it('erf max ULP error <= 2', () => {
     const r = measure(erf, erfRef, erfRes);
     report('erf', r);
     expect(r.bad).toEqual([]);
     expect(r.max).toBeLessThanOrEqual(MAX_ULP);
-    expect(r.maxExact).toBeLessThanOrEqual(1);
+    expect(r.maxExact).toBeLessThanOrEqual(MAX_EXACT);
   });
 
   it('erfc max ULP error <= 2 (relative, into the subnormal tail)', () => {
@@ -113,7 +115,7 @@ describe('erf / erfc against the mpmath table', () => {
     report('erfc', r);
     expect(r.bad).toEqual([]);
     expect(r.max).toBeLessThanOrEqual(MAX_ULP);
-    expect(r.maxExact).toBeLessThanOrEqual(1);
+    expect(r.maxExact).toBeLessThanOrEqual(MAX_EXACT);
   });
 
   it('erfcx max ULP error <= 2 (relative; large x, overflow for x < -26.63)', () => {
@@ -121,7 +123,7 @@ describe('erf / erfc against the mpmath table', () => {
     report('erfcx', r);
     expect(r.bad).toEqual([]);
     expect(r.max).toBeLessThanOrEqual(MAX_ULP);
-    expect(r.maxExact).toBeLessThanOrEqual(1);
+    expect(r.maxExact).toBeLessThanOrEqual(MAX_EXACT);
   });
 });
 

@@ -38,7 +38,7 @@ import mpmath as mp
 
 mp.mp.prec = 256
 
-K_PER_BINADE = 8      # intervals per binade for erfcx
+K_PER_BINADE = 16      # intervals per binade for erfcx
 E_LO, E_HI = -2, 4    # binades 2^-2 .. 2^4 (x in [0.25, 32))
 ZMAX = mp.mpf(1) / 4  # erf polynomial for |x| < 0.5
 TARGET_REL = mp.mpf(2) ** -62  # approximation error before rounding the coefficients
