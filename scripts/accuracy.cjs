@@ -130,7 +130,9 @@ function f32OfBits(b) {
 }
 function fmtTime(ms) {
   const s = ms / 1000;
-  return s < 120 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  if (s < 120) return `${s.toFixed(1)} s`;
+  const r = Math.round(s);
+  return `${Math.floor(r / 60)} min ${r % 60} s`;
 }
 
 async function main() {
