@@ -2,10 +2,11 @@
 /**
  * The implementations the benchmark times. Each one is
  *   { id, label, kind, init(ctx) → { available, reason?, version?, notes? },
- *     supports(op, dtype) → null | why not, prepare(task) → runner | { skip },
+ *     supports(op, dtype, pass) → null | why not, prepare(task) → runner | { skip },
  *     close() }
- * where a runner is { async, run(k) → output (or a promise of it) }, and a task
- * is { op, params, dtype, n, pass, mode, xs, dys, mask, out }: call k reads
+ * where a runner is { async, before?, run(k) → output (or a promise of it) },
+ * and a task is { op, spec, params, dtype, n, pass, mode, xs, dys, mask, out }
+ * (spec: the op's layout and public calls, harness.cjs opSpec): call k reads
  * the input xs[k & mask] (a pool of distinct inputs, see harness.cjs) and,
  * for pass 'backward', the incoming gradient dys[k & mask] (dx = dy · f'(x));
  * `mode` 'out' writes into the preallocated `out`, 'alloc' returns a new
