@@ -13,7 +13,8 @@
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
-const PEERS = ['onnxruntime-node@1.30.0', '@tensorflow/tfjs-core@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0'];
+// @tensorflow/tfjs brings the gradients tf.grad needs for the backward-pass comparison.
+const PEERS = ['onnxruntime-node@1.30.0', '@tensorflow/tfjs-core@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0', '@tensorflow/tfjs@4.22.0'];
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const args = ['install', '--no-save', '--no-audit', '--no-fund', ...PEERS];

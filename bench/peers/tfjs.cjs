@@ -8,8 +8,8 @@
  * in "out" mode the result is copied into `out`, as a caller would have to.
  * The backward pass is tf.grad of the same call, given dy: what training code
  * on tfjs runs (it evaluates the forward op too, as autodiff does). It needs
- * the gradients that the full @tensorflow/tfjs bundle registers; with
- * tfjs-core alone it is reported as not measured.
+ * the gradients that the full @tensorflow/tfjs bundle registers (installed by
+ * npm run bench:peers); with tfjs-core alone it is reported as not measured.
  */
 const { firstLine, requireVersion } = require('./ort.cjs');
 
@@ -39,6 +39,7 @@ const calls = {
 
 function createTfjsImpl() {
   let tf = null;
+  let gradients = false;
   return {
     id: 'tfjs',
     label: 'tfjs-backend-wasm',
@@ -56,6 +57,14 @@ function createTfjsImpl() {
       console.log = () => {};
       let ok;
       try {
+        // The full @tensorflow/tfjs bundle registers the gradients tf.grad needs
+        // (tfjs-core alone has none); without it the backward pass is not measured.
+        try {
+          require('@tensorflow/tfjs');
+          gradients = true;
+        } catch {
+          gradients = false;
+        }
         ok = await tf.setBackend('wasm');
         await tf.ready();
       } catch (e) {
@@ -67,7 +76,7 @@ function createTfjsImpl() {
       return {
         available: true,
         version: requireVersion('@tensorflow/tfjs-backend-wasm'),
-        notes: `float32 only; wasm SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'on' : 'off'}, threads ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'on' : 'off'}; timed as tensor1d(x) → op → dataSync() → dispose`,
+        notes: `float32 only; wasm SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'on' : 'off'}, threads ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'on' : 'off'}; timed as tensor(x) → op → dataSync() → dispose; backward: tf.grad ${gradients ? '(gradients from @tensorflow/tfjs)' : 'unavailable (@tensorflow/tfjs not installed)'}`,
       };
     },
     supports(op, dtype) {
@@ -79,18 +88,18 @@ function createTfjsImpl() {
       if (!f) return { skip: 'tfjs has no function with these parameters' };
       const { xs, dys, mask } = task;
       const grad = task.pass === 'backward' ? tf.grad(f) : null;
-      if (grad) {
-        // Gradients are registered by the @tensorflow/tfjs bundle, not by tfjs-core alone.
-        try {
-          tf.tidy(() => grad(tf.tensor1d([0.5, -0.5]), tf.tensor1d([1, 1])).dataSync());
-        } catch (e) {
-          return { skip: `tf.grad failed: ${firstLine(e)}` };
-        }
-      }
       const shape = task.spec.shape ?? [task.n];
       const apply = grad
         ? (k) => grad(tf.tensor(xs[k & mask], shape, 'float32'), tf.tensor(dys[k & mask], shape, 'float32'))
         : (k) => f(tf.tensor(xs[k & mask], shape, 'float32'));
+      if (grad) {
+        // Gradients are registered by the @tensorflow/tfjs bundle, not by tfjs-core alone.
+        try {
+          tf.tidy(() => apply(0).dataSync());
+        } catch (e) {
+          return { skip: `tf.grad failed: ${firstLine(e)}` };
+        }
+      }
       const once = (k) => {
         const y = tf.tidy(() => apply(k));
         const data = y.dataSync();
