@@ -7,7 +7,7 @@
  * the constant operand of the rk forms where one exists; only select's value
  * operands and a constant result need a CONST broadcast.
  */
-import type { Graph, Node } from './graph';
+import type { Node } from './graph';
 import { FORMAT_VERSION, HEADER_WORDS, INSTR_WORDS, OP, opcodeTable } from './opcodes';
 
 export interface Program {
@@ -37,7 +37,7 @@ function selectForm(n: Node): { op: number; kIndex: -1 | 0 | 1 } {
 }
 
 /** Generates the program computing `root` from `inputs` (input k lives in register k). */
-export function generate(_g: Graph, root: Node, inputs: readonly Node[]): Program {
+export function generate(root: Node, inputs: readonly Node[]): Program {
   const consts: number[] = [];
   const constIndex = new Map<string, number>();
   const constOf = (vals: readonly number[]): number => {

@@ -61,11 +61,11 @@ function build(src: string, ast: Ast, values: Readonly<Record<string, number>>):
     src,
     param: (name) => (Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined),
   });
-  const forward = generate(g, root, [x]);
+  const forward = generate(root, [x]);
   const dy = g.input(1);
   const d: Node | null = differentiate(g, root, x);
   // A constant expression still multiplies dy by its zero derivative, so NaN and ±Inf in dy stay visible.
-  const backward = generate(g, g.mul(dy, d ?? g.k(0)), [x, dy]);
+  const backward = generate(g.mul(dy, d ?? g.k(0)), [x, dy]);
   return { forward, backward };
 }
 
