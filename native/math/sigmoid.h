@@ -46,6 +46,99 @@ AK_INLINE V sigmoid_(V x) {
   return fma(res, rc, q);
 }
 
+namespace mathd {
+// sigmoid(hi + lo) and, for the tail, e^{-|hi+lo|} = 2^n * p: callers that multiply the
+// result by x scale x*p by 2^n themselves (s is subnormal there while x*s may not be).
+template <class V>
+struct SigmoidParts { V s, p, n, zu; };
+template <class V>
+AK_INLINE SigmoidParts<V> sigmoid_dd_parts(V hi, V lo) {
+  SigmoidParts<V> o;
+  o.zu = bitor_(hi, splat_bits<V>(FP<V>::kSignMask));  // -|hi|
+  // clamp below the underflow point with margin for zl (|zl| <= 1 after its clamp)
+  V z = maxFast(C<V>(-110.0f, -750.0), o.zu);  // NaN passes (2nd operand)
+  V zl = select(gt(hi, zero<V>()), -lo, lo);
+  zl = minFast(maxFast(zl, K<V>(-1)), K<V>(1));  // NaN -> -1; |zl| << 1 unless z clamped
+  V r = reduce_ln2(z, o.n) + zl;
+  o.p = exp_reduced(r);
+  V e = ldexp_int(o.p, o.n);
+  V num = select(gt(hi, zero<V>()), K<V>(1), e);
+  V d = e + K<V>(1);
+  V dl = e - (d - K<V>(1));
+  V rc = rcp_approx(d);
+  if constexpr (!kIsF32<V> && !kRcpIsDiv) rc = fma(rc, fnma(d, rc, K<V>(1)), rc);
+  V q = num * rc;
+  V res;
+  if constexpr (kHasFma) {
+    res = fnma(q, dl, fnma(q, d, num));
+  } else {
+    V pp = q * d;
+    res = (((num - pp) - two_prod_err(q, d, pp)) - q * dl);
+  }
+  o.s = fma(res, rc, q);
+  return o;
+}
+// x * sigmoid(hi + lo) with the tail (hi < -20 / -40, where sigmoid = e^hi to working
+// precision) done as (x * p) * 2^n so that a subnormal sigmoid does not cost accuracy.
+template <class V>
+AK_INLINE V x_times_sigmoid_dd(V x, V hi, V lo) {
+  SigmoidParts<V> o = sigmoid_dd_parts(hi, lo);
+  V y = x * o.s;
+  V tail = ldexp_int(x * o.p, o.n);
+  y = select(lt(hi, C<V>(-20.0f, -40.0)), tail, y);
+  // beyond the clamp the result is 0 (also -Inf * 0)
+  return select(lt(hi, C<V>(-109.0f, -749.0)), zero<V>(), y);
+}
+}  // namespace mathd
+
+/// sigmoid_dd_(hi, lo) = sigmoid(hi + lo) for an argument carried as an unevaluated sum
+/// (|lo| <~ ulp(hi)), e.g. beta*x from exact products: in the negative tail sigmoid's
+/// condition number is ~|x|, so rounding beta*x first would cost up to ~|beta x|/2 ulp.
+/// Same method, specials and error as sigmoid_. A NaN lo (overflowed products) is ignored.
+template <class V>
+AK_INLINE V sigmoid_dd_(V hi, V lo) { return mathd::sigmoid_dd_parts(hi, lo).s; }
+
+/// swish_(x, beta_hi, beta_lo) = x * sigmoid(beta * x), beta = beta_hi + beta_lo (split a
+/// double parameter as hi = (T)beta, lo = (T)(beta - hi); for beta == 1 prefer
+/// x * sigmoid_(x), same accuracy, cheaper). beta*x is formed exactly (two_prod_err) and
+/// the tail is scaled after the product with x (see x_times_sigmoid_dd), so the negative
+/// tail keeps ~2 ulp (rounding beta*x first costs ~|beta x|/2 ulp there). beta >= 0.
+/// swish(-Inf) = 0 (beta > 0), swish(+Inf) = +Inf, NaN -> NaN.
+/// Max error (stated bound 2.5 ulp, measured with beta = 1.7): see README.md.
+template <class V>
+AK_INLINE V swish_(V x, V beta_hi, V beta_lo) {
+  using namespace mathd;
+  V ah = x * beta_hi;
+  V al = fma(x, beta_lo, two_prod_err(x, beta_hi, ah));
+  return x_times_sigmoid_dd(x, ah, al);
+}
+
+/// gelu_tanh_(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) (GELU approximate='tanh'),
+/// computed as x * sigmoid(2u) (no cancellation for x < 0) with 2u = x (k1 + k3 x^2),
+/// k1 = 2 sqrt(2/pi), k3 = 0.044715 k1, carried as a two-term sum (every product via
+/// two_prod_err, the sum by TwoSum): sigmoid's ~|2u| condition number in the negative tail
+/// would otherwise turn the argument's roundings into tens of ulp.
+/// gelu_tanh(-Inf) = 0, gelu_tanh(+Inf) = +Inf, NaN -> NaN.
+/// Max error (stated bound 2.5 ulp: sigmoid's + the product with x): see README.md.
+template <class V>
+AK_INLINE V gelu_tanh_(V x) {
+  using namespace mathd;
+  const V k1h = C<V>(0x1.988454p+0f, 0x1.9884533d43651p+0), k1l = C<V>(-0x1.857936p-25f, -0x1.cbc0d30ebfd15p-54);
+  const V k3h = C<V>(0x1.2444f2p-4f, 0x1.2444f2a4d8b4bp-4), k3l = C<V>(0x1.49b16ap-29f, -0x1.6c843a29d1c70p-61);
+  V xc = minFast(C<V>(1e4f, 1e100), maxFast(C<V>(-1e4f, -1e100), x));  // NaN passes; saturated beyond
+  V x2h = xc * xc;
+  V x2l = two_prod_err(xc, xc, x2h);
+  V sh = k3h * x2h;
+  V sl = fma(k3h, x2l, fma(k3l, x2h, two_prod_err(k3h, x2h, sh)));
+  V th = k1h + sh;  // TwoSum
+  V tv = th - sh;
+  V tl = ((k1h - tv) + (sh - (th - tv))) + (k1l + sl);
+  V ah = xc * th;
+  V al = fma(xc, tl, two_prod_err(xc, th, ah));
+  V y = x_times_sigmoid_dd(xc, ah, al);
+  return select(gt(x, C<V>(1e4f, 1e100)), x, y);  // +Inf (and huge x): x
+}
+
 }  // namespace AK_ISA_NS
 }  // namespace ak
 

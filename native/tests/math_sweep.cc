@@ -56,6 +56,12 @@ R reference(int fn, R x) {
     case akt::k_erfc: return std::erfc(x);
     case akt::k_mish: return mish_ref(x);
     case akt::k_log: return std::log(x);
+    case akt::k_swish: return std::isinf(x) && x < 0 ? R(0) : x / (R(1) + std::exp(-R(1.7) * x));
+    case akt::k_gelutanh: {
+      if (std::isinf(x)) return x < 0 ? R(0) : x;
+      R u2 = R(2) * std::sqrt(R(2) / R(3.14159265358979323846264338327950288L)) * (x + R(0.044715L) * x * x * x);
+      return x / (R(1) + std::exp(-u2));
+    }
     case akt::k_rbf: { R d = x - R(0.375); return std::exp(-R(0.75) * d * d); }
     case akt::k_gelu: return std::isinf(x) && x < 0 ? -R(0) : gelu_ref(x);
   }
@@ -73,6 +79,7 @@ double bound_f32(int fn) {
   switch (fn) {
     case akt::k_exp: return 1.5;
     case akt::k_mish: return 2.5;
+    case akt::k_swish: case akt::k_gelutanh: return 2.5;
     default: return 2.0;
   }
 }
@@ -80,6 +87,7 @@ double bound_f64(int fn) {
   switch (fn) {
     case akt::k_exp: return 1.5;
     case akt::k_mish: return 3.0;
+    case akt::k_swish: case akt::k_gelutanh: return 2.5;
     default: return 2.0;
   }
 }
