@@ -339,6 +339,9 @@ class Pool {
       if (j->participants >= j->max_threads) continue;
       const size_t next = j->next.load(std::memory_order_relaxed);
       if (next >= j->ntiles) continue;  // exhausted: its participants are about to leave
+      // Nobody on it and nothing handed out: nothing can beat it, stop scanning (with
+      // thousands of small async calls queued, the scan would otherwise be quadratic).
+      if (j->participants == 0 && next == 0) return j;
       if (!best || j->participants < best->participants ||
           (j->participants == best->participants && next < best_next)) {
         best = j;
