@@ -47,6 +47,23 @@ AK_INLINE V sigmoid_(V x) {
 }
 
 namespace mathd {
+// 2^k e / (1 + e)^2 for e = e^z, z <= 0 (exact divisor square as a two-term sum,
+// div_dd2); the 2^k is applied to the numerator before it can go subnormal.
+template <class V, int kScale = 0>
+AK_INLINE V logistic_density(V z) {
+  z = maxFast(C<V>(-104.0f, -746.0), z);  // NaN passes
+  V n;
+  V r = reduce_ln2(z, n);
+  V e = ldexp_int(exp_reduced(r), n);
+  V dh = e + K<V>(1);
+  V dl = e - (dh - K<V>(1));
+  V sh = dh * dh;
+  V sl = fma(dh + dh, dl, two_prod_err(dh, dh, sh));
+  V num = e;
+  if constexpr (kScale != 0) num = ldexp_int(exp_reduced(r), n + K<V>(kScale));
+  return div_dd2(num, zero<V>(), sh, sl);
+}
+
 // sigmoid(hi + lo) and, for the tail, e^{-|hi+lo|} = 2^n * p: callers that multiply the
 // result by x scale x*p by 2^n themselves (s is subnormal there while x*s may not be).
 template <class V>
@@ -90,6 +107,15 @@ AK_INLINE V x_times_sigmoid_dd(V x, V hi, V lo) {
   return select(lt(hi, C<V>(-109.0f, -749.0)), zero<V>(), y);
 }
 }  // namespace mathd
+
+/// sigmoid_grad_(x) = sigmoid'(x) = sigmoid(x) (1 - sigmoid(x)) = e / (1 + e)^2, e = e^-|x|,
+/// computed from x (relative-accurate in both tails; forming y(1 - y) from a rounded y
+/// loses everything for x > 17). sigmoid_grad(±Inf) = 0, NaN -> NaN.
+/// Max error (stated bound 2 ulp): see README.md.
+template <class V>
+AK_INLINE V sigmoid_grad_(V x) {
+  return mathd::logistic_density(bitor_(x, splat_bits<V>(FP<V>::kSignMask)));
+}
 
 /// sigmoid_dd_(hi, lo) = sigmoid(hi + lo) for an argument carried as an unevaluated sum
 /// (|lo| <~ ulp(hi)), e.g. beta*x from exact products: in the negative tail sigmoid's

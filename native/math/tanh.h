@@ -3,6 +3,7 @@
 #define AK_MATH_TANH_H_
 
 #include "exp.h"
+#include "sigmoid.h"
 
 namespace ak {
 namespace AK_ISA_NS {
@@ -54,6 +55,17 @@ AK_INLINE V tanh_(V x) {
   V t = fma(res, rc, q);
   return copysign(t, x);
   }
+}
+
+/// tanh_grad_(x) = tanh'(x) = 1 - tanh(x)^2 = sech(x)^2 = 4 e / (1 + e)^2, e = e^{-2|x|},
+/// computed from x (1 - y^2 from a rounded y = tanh(x) is inaccurate once |x| > ~1 and
+/// useless beyond ~9). tanh_grad(±Inf) = 0, NaN -> NaN.
+/// Max error (stated bound 2 ulp): see README.md.
+template <class V>
+AK_INLINE V tanh_grad_(V x) {
+  using namespace mathd;
+  V z = bitor_(x + x, splat_bits<V>(FP<V>::kSignMask));  // -2|x| (exact)
+  return logistic_density<V, 2>(z);  // 4 e / (1 + e)^2
 }
 
 }  // namespace AK_ISA_NS

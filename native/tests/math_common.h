@@ -7,7 +7,7 @@
 // X(name): every math function under test. Adding a function: one line here, one line
 // in math_isa.inc (the call), one reference + bound in math_sweep.cc.
 #define AK_MATH_FUNCS(X) \
-  X(exp) X(expm1) X(sigmoid) X(tanh) X(gelu) X(erf) X(erfc) X(log1p) X(softplus) X(mish) X(log) X(rbf) X(swish) X(gelutanh)
+  X(exp) X(expm1) X(sigmoid) X(tanh) X(gelu) X(erf) X(erfc) X(log1p) X(softplus) X(mish) X(log) X(rbf) X(swish) X(gelutanh) X(sigmoidgrad) X(tanhgrad)
 
 namespace akt {
 enum Fn {

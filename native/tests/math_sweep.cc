@@ -62,6 +62,8 @@ R reference(int fn, R x) {
       R u2 = R(2) * std::sqrt(R(2) / R(3.14159265358979323846264338327950288L)) * (x + R(0.044715L) * x * x * x);
       return x / (R(1) + std::exp(-u2));
     }
+    case akt::k_sigmoidgrad: { R e = std::exp(-std::fabs(x)); return e / ((R(1) + e) * (R(1) + e)); }
+    case akt::k_tanhgrad: { R e = std::exp(-R(2) * std::fabs(x)); return R(4) * e / ((R(1) + e) * (R(1) + e)); }
     case akt::k_rbf: { R d = x - R(0.375); return std::exp(-R(0.75) * d * d); }
     case akt::k_gelu: return std::isinf(x) && x < 0 ? -R(0) : gelu_ref(x);
   }
