@@ -219,6 +219,21 @@ async function runAsync(fn: string, signal: AbortSignal | undefined, native: (()
   sync();
 }
 
+/**
+ * Option getters (and shape entries) are user code that runs after the arrays
+ * were accepted: one can detach or shrink a buffer already checked. Checked
+ * again once every option has been read, right before the backend runs, so
+ * such a call throws instead of computing on an emptied view.
+ */
+function checkStillLive(fn: string, arrays: readonly (readonly [FloatArray | null, string, number])[]): void {
+  for (const [a, name] of arrays) if (a !== null) checkFloatArray(fn, a, name);
+  for (const [a, name, n] of arrays) {
+    if (a !== null && a.length !== n) {
+      throw new RangeError(`${fn}: Expected length ${n} for ${name} but received ${describe(a)} (its buffer was resized while the options were read)`);
+    }
+  }
+}
+
 function newLike(a: FloatArray): FloatArray {
   return dtypeOf(a) === 'float64' ? new Float64Array(a.length) : new Float32Array(a.length);
 }
@@ -242,10 +257,12 @@ function makeUnary(name: UnaryName, id: number, backend: Backend): UnaryActivati
   /** Validates a forward call; returns [x, out] with P holding the parameters. */
   function prepare(fn: string, x: unknown, options: unknown, keys: ReadonlySet<string>, list: readonly string[]): [FloatArray, FloatArray] {
     const xa = checkFloatArray(fn, x, 'x');
+    const n = xa.length;
     const opts = checkOptionsObject(fn, options, 'options');
     if (opts !== undefined) checkKeys(fn, opts, keys, list);
     const out = takeOut(fn, opts?.out, xa, 'x', [[xa, 'x']]);
     resolveParams(fn, def, opts, dtypeOf(xa) === 'float32');
+    checkStillLive(fn, [[xa, 'x', n], [out, 'options.out', n]]);
     return [xa, out];
   }
 
@@ -260,6 +277,7 @@ function makeUnary(name: UnaryName, id: number, backend: Backend): UnaryActivati
     const [xa, out] = prepare(fnAsync, x, options, asyncSet, asyncKeys);
     const a = P[0], b = P[1];
     const signal = takeSignal(fnAsync, options);
+    checkStillLive(fnAsync, [[xa, 'x', out.length], [out, 'options.out', xa.length]]); // options.signal's getter ran last
     await runAsync(fnAsync, signal, backend.unaryAsync && (() => backend.unaryAsync!(id, xa, out, a, b, signal)), () => backend.unary(id, xa, out, a, b));
     return out as A;
   };
@@ -284,6 +302,7 @@ function makeUnaryBackward(name: UnaryName, id: number, def: UnaryOpDef, backend
   /** Validates a backward call; returns [dy, x, y | null, dx] with P holding the parameters. */
   function prepare(fn: string, dy: unknown, x: unknown, options: unknown, keys: ReadonlySet<string>, list: readonly string[]): [FloatArray, FloatArray | null, FloatArray | null, FloatArray] {
     const dya = checkFloatArray(fn, dy, 'dy');
+    const n = dya.length;
     const opts = checkOptionsObject(fn, options, 'options');
     if (opts !== undefined) checkKeys(fn, opts, keys, list);
     const ya = opts?.y === undefined ? null : checkLike(fn, opts.y, 'options.y', dya, 'dy');
@@ -294,6 +313,7 @@ function makeUnaryBackward(name: UnaryName, id: number, def: UnaryOpDef, backend
     if (ya) inputs.push([ya, 'options.y']);
     const out = takeOut(fn, opts?.out, dya, 'dy', inputs);
     resolveParams(fn, def, opts, dtypeOf(dya) === 'float32');
+    checkStillLive(fn, [[dya, 'dy', n], [xa, 'x', n], [ya, 'options.y', n], [out, 'options.out', n]]);
     return [dya, xa, ya, out];
   }
 
@@ -315,6 +335,7 @@ function makeUnaryBackward(name: UnaryName, id: number, def: UnaryOpDef, backend
     const [dya, xa, ya, out] = prepare(fnAsync, dy, x, options, asyncSet, asyncKeys);
     const a = P[0], b = P[1];
     const signal = takeSignal(fnAsync, options);
+    checkStillLive(fnAsync, [[dya, 'dy', out.length], [xa, 'x', out.length], [ya, 'options.y', out.length], [out, 'options.out', dya.length]]);
     const native = backend.unaryBackwardAsync && (() => backend.unaryBackwardAsync!(id, dya, xa, ya, out, a, b, signal));
     await runAsync(fnAsync, signal, native, () => run(dya, xa, ya, out, a, b));
     return out;
@@ -350,6 +371,22 @@ function shapedRunner(backend: Backend) {
 
 type Run = ReturnType<typeof shapedRunner>;
 
+/** checkStillLive for a shaped call: every array against the lengths its split implies. */
+function checkShapedLive(fn: string, c: ShapedCall): ShapedCall {
+  const total = c.outer * c.len * c.inner;
+  const grouped = c.op === 'maxout' || c.op === 'maxoutBackward' ? total / c.pieces : total;
+  const backward = c.op.endsWith('Backward');
+  const fields: [FloatArray | null, string, number][] = [];
+  const a = c as unknown as Record<string, FloatArray | null | undefined>;
+  if (a.x) fields.push([a.x, 'x', total]);
+  if (a.dy) fields.push([a.dy, 'dy', c.op === 'maxoutBackward' ? grouped : total]);
+  if (a.alpha) fields.push([a.alpha, 'alpha', c.len]);
+  if (a.y) fields.push([a.y, backward ? 'options.y' : 'options.out', c.op === 'maxout' ? grouped : total]);
+  if (a.dx) fields.push([a.dx, 'options.out', total]);
+  checkStillLive(fn, fields);
+  return c;
+}
+
 /**
  * Wires a shaped op: `prepare` validates one call (throwing before any
  * write) and returns the ShapedCall plus the value to return.
@@ -368,25 +405,27 @@ function wireShaped<R>(
   };
   const f = function (...args: unknown[]): unknown {
     const [c, result] = forward(name, args, sets.f, keys);
-    run.sync(c);
+    run.sync(checkShapedLive(name, c));
     return result();
   };
   const fa = async function (...args: unknown[]): Promise<unknown> {
     const fn = `${name}.async`;
     const [c, result] = forward(fn, args, sets.fa, [...keys, 'signal']);
-    await run.later(fn, c, takeSignal(fn, args[arity - 1]));
+    const signal = takeSignal(fn, args[arity - 1]);
+    await run.later(fn, checkShapedLive(fn, c), signal);
     return result();
   };
   const b = function (...args: unknown[]): unknown {
     const fn = `${name}.backward`;
     const [c, result] = backward(fn, args, sets.b, bkeys);
-    run.sync(c);
+    run.sync(checkShapedLive(fn, c));
     return result();
   };
   const ba = async function (...args: unknown[]): Promise<unknown> {
     const fn = `${name}.backward.async`;
     const [c, result] = backward(fn, args, sets.ba, [...bkeys, 'signal']);
-    await run.later(fn, c, takeSignal(fn, args[arity]));
+    const signal = takeSignal(fn, args[arity]);
+    await run.later(fn, checkShapedLive(fn, c), signal);
     return result();
   };
   Object.defineProperties(b, { async: { value: ba, enumerable: true }, name: { value: 'backward' } });
