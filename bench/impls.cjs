@@ -145,19 +145,20 @@ function firstLine(e) {
 }
 
 /**
- * Whether the binary runs `op` in `dtype` at ISA `level` itself: its entry
- * points return false, writing nothing, when they would leave it to the twin.
+ * Whether `backend` (the very backend object the implementation's API runs
+ * on: withIsa backends need not offer every entry point the default one
+ * does) computes `op` in `dtype` at ISA `level` natively: its entry points
+ * return false, writing nothing, when they would leave it to the twin.
  */
-function nativeHasKernel(state, level, op, dtype, pass) {
+function nativeHasKernel(state, backend, level, op, dtype, pass) {
   const id = state.unaryNames.indexOf(op);
-  if (id < 0) return nativeHasShapedKernel(state, level, op, dtype, pass);
+  if (id < 0) return nativeHasShapedKernel(state, backend, op, dtype, pass);
   const Ctor = dtype === 'float64' ? Float64Array : Float32Array;
   const p = state.unaryOps[op].params.map((d) => (d.kind === 'enum' ? d.values.indexOf(d.default) : dtype === 'float32' ? Math.fround(d.default) : d.default));
   const a = p[0] ?? 0;
   const b = p[1] ?? 0;
   if (pass === 'backward') {
-    const be = level === state.backend.isa ? state.backend : state.backend.withIsa(level);
-    return typeof be.unaryBackward === 'function' && Boolean(be.unaryBackward(id, new Ctor(8), new Ctor(8), null, new Ctor(8), a, b));
+    return typeof backend.unaryBackward === 'function' && Boolean(backend.unaryBackward(id, new Ctor(8), new Ctor(8), null, new Ctor(8), a, b));
   }
   return Boolean(state.backend.binding.unaryIsa(state.levels.indexOf(level), id, new Ctor(8), new Ctor(8), a, b));
 }
@@ -167,8 +168,7 @@ function nativeHasKernel(state, level, op, dtype, pass) {
  * returns false when it leaves the call to the twin: run the op once on a
  * small layout through an API over a backend that records that answer.
  */
-function nativeHasShapedKernel(state, level, op, dtype, pass) {
-  const base = level === state.backend.isa ? state.backend : state.backend.withIsa(level);
+function nativeHasShapedKernel(state, base, op, dtype, pass) {
   if (typeof base.shaped !== 'function') return false;
   const { opSpec, registry } = require('./harness.cjs');
   const Ctor = dtype === 'float64' ? Float64Array : Float32Array;
@@ -221,7 +221,7 @@ function nativeDefaultImpl() {
   });
   const supportsApi = impl.supports;
   impl.supports = (op, dtype, pass) => supportsApi(op, dtype, pass)
-    ?? (nativeHasKernel(loadNativeState(), isa, op, dtype, pass) ? null : `no native ${dtype} ${pass} kernel at ${isa} in this build`);
+    ?? (nativeHasKernel(loadNativeState(), loadNativeState().backend, isa, op, dtype, pass) ? null : `no native ${dtype} ${pass} kernel at ${isa} in this build`);
   return impl;
 }
 
@@ -245,17 +245,18 @@ function nativeIsaImpls() {
   return info.isas
     .filter((level) => !(level === st.backend.isa && defaultThreads === 1))
     .map((level) => {
+      const backend = st.backend.withIsa(level);
       const impl = apiImpl({
         id: `native-${level}`,
         label: `native ${level}${setThreads ? ', 1 thr' : ''}`,
-        load: async () => ({ api: st.createApi(st.backend.withIsa(level)) }),
+        load: async () => ({ api: st.createApi(backend) }),
         describe: () => `native addon pinned to ISA ${level} (withIsa)${setThreads ? ', pool set to 1 thread' : ''}`,
         before: setThreads ? () => setThreads(1) : undefined,
         close: setThreads ? () => setThreads(defaultThreads) : undefined,
       });
       const supportsApi = impl.supports;
       impl.supports = (op, dtype, pass) => supportsApi(op, dtype, pass)
-        ?? (nativeHasKernel(st, level, op, dtype, pass) ? null : `no native ${dtype} ${pass} kernel at ${level} in this build`);
+        ?? (nativeHasKernel(st, backend, level, op, dtype, pass) ? null : `no native ${dtype} ${pass} kernel at ${level} in this build`);
       return impl;
     });
 }
