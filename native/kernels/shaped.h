@@ -1,0 +1,270 @@
+// native/kernels/shaped.h -- softmax / logSoftmax (forward and backward), prelu and
+// maxout kernels, templates over the vector type. Semantics: lib/fallback/shaped.ts.
+//
+// Arrays are outer × len × inner around the axis (see native/shaped.h). Two layouts:
+//  - contiguous rows (inner == 1): each row is vectorized along the axis, its max and
+//    sums reduced across lanes;
+//  - strided rows (inner > 1): vectors run across `cols` adjacent columns (one row per
+//    lane), stepping along the axis by `inner`; no horizontal reduction.
+// Both go through the same pass functions, parametrized by a Walk (how a row is cut
+// into vectors) so the arithmetic is written once.
+//
+// Softmax of a row: m = max (NaN if any NaN), e_k = e^(x_k − m) with x_k − m carried
+// exactly (two-sum; e^(d + dl) = e^d(1 + dl)), t = Σ e_k − 1 accumulated in float64
+// without the max's own term (ties: each further max adds exactly 1), so logSoftmax can
+// take log1p(t) (accurate when one element dominates). A row with +Inf, or of −Inf
+// only, has t = NaN (as the twin: its e^(Inf − Inf)). softmax = e/(1 + t),
+// logSoftmax = ((x − m) − log1p(t)) + dl.
+#ifndef AK_KERNELS_SHAPED_H_
+#define AK_KERNELS_SHAPED_H_
+
+#include <limits>
+
+#include "unary.h"
+
+namespace ak {
+namespace AK_ISA_NS {
+namespace shp {
+
+using kern::two_sum_err;
+template <class V> using T_ = typename V::T;
+
+template <class V>
+AK_INLINE V inf_v() { return splat<V>(std::numeric_limits<T_<V>>::infinity()); }
+template <class V>
+AK_INLINE V nan_v() { return splat<V>(std::numeric_limits<T_<V>>::quiet_NaN()); }
+
+// Lanes [0, r) set: compares a lane-index vector against r.
+template <class V>
+AK_INLINE typename V::M lanes_below(size_t r) {
+  alignas(64) static constexpr T_<V> kIota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+  static_assert(V::N <= 16, "kIota too short");
+  return lt(load(kIota), splat<V>(T_<V>(r)));
+}
+
+template <class V>
+AK_INLINE V load_n(const T_<V>* p, size_t r) { return r == V::N ? load(p) : loadPartial(p, r); }
+template <class V>
+AK_INLINE void store_n(T_<V>* p, V v, size_t r) {
+  if (r == V::N) store(p, v); else storePartial(p, v, r);
+}
+// Lanes past r (contiguous rows only) read as −Inf: neutral for the max, e^−Inf = 0 in
+// the sums, and never equal to a finite max.
+template <class V>
+AK_INLINE V load_row(const T_<V>* p, size_t r) {
+  return r == V::N ? load(p) : select(lanes_below<V>(r), loadPartial(p, r), -inf_v<V>());
+}
+
+// Per-lane float64 sums of lanes of V. float32: exact products/terms summed in float64
+// (error ~len·2^-53, far below float32's); float64: compensated (Neumaier by two-sum).
+template <class V> struct Acc;
+template <> struct Acc<Vf> {
+  Vd s[kx::kParts];
+  Acc() { for (auto& v : s) v = zero<Vd>(); }
+  AK_INLINE void add(Vf e) {
+    Vd w[kx::kParts];
+    kx::widen(e, w);
+    for (int i = 0; i < kx::kParts; ++i) s[i] = s[i] + w[i];
+  }
+  AK_INLINE void add_prod(Vf a, Vf b) {
+    Vd wa[kx::kParts], wb[kx::kParts];
+    kx::widen(a, wa);
+    kx::widen(b, wb);
+    for (int i = 0; i < kx::kParts; ++i) s[i] = fma(wa[i], wb[i], s[i]);
+  }
+  AK_INLINE void all_lanes_total() {
+    double t = 0;
+    for (int i = 0; i < kx::kParts; ++i) t += hsum(s[i]);
+    for (auto& v : s) v = splat<Vd>(t);
+  }
+  AK_INLINE void lanes(Vd* out) const { for (int i = 0; i < kx::kParts; ++i) out[i] = s[i]; }
+  static constexpr int kParts = kx::kParts;
+};
+template <> struct Acc<Vd> {
+  Vd s = zero<Vd>(), c = zero<Vd>();
+  AK_INLINE void add(Vd e) {
+    const Vd u = s + e;
+    c = c + two_sum_err(s, e, u);
+    s = u;
+  }
+  AK_INLINE void add_prod(Vd a, Vd b) { add(a * b); }
+  AK_INLINE void all_lanes_total() {
+    const double hi = hsum(s), lo = hsum(c);
+    s = splat<Vd>(hi);
+    c = splat<Vd>(lo);
+  }
+  // An infinite or NaN sum has a NaN compensation: the sum is the answer then.
+  AK_INLINE void lanes(Vd* out) const {
+    out[0] = select(lt(abs(s), inf_v<Vd>()), s + c, s);
+  }
+  static constexpr int kParts = 1;
+};
+
+// Float64 lanes of V -> V, and back.
+AK_INLINE void to_d(Vf v, Vd* out) { kx::widen(v, out); }
+AK_INLINE void to_d(Vd v, Vd* out) { out[0] = v; }
+template <class V> AK_INLINE V from_d(const Vd* in);
+template <> AK_INLINE Vf from_d<Vf>(const Vd* in) { return kx::narrow(in); }
+template <> AK_INLINE Vd from_d<Vd>(const Vd* in) { return in[0]; }
+
+// How a row is cut into vectors. Contig: along the axis, N elements at a time, the row's
+// statistics reduced across lanes. Strided: one step of `inner` per axis position, `cols`
+// (<= N) adjacent rows in the lanes.
+template <class V>
+struct Contig {
+  size_t len;
+  template <class F>
+  AK_INLINE void each(F&& f) const {
+    size_t k = 0;
+    for (; k + V::N <= len; k += V::N) f(k, V::N);
+    if (k < len) f(k, len - k);
+  }
+  AK_INLINE V load_x(const T_<V>* p, size_t r) const { return load_row<V>(p, r); }
+  AK_INLINE V reduce_max(V m) const { return splat<V>(hmax(m)); }
+  AK_INLINE V reduce_sum(V m) const { return splat<V>(hsum(m)); }
+  static constexpr bool kReduce = true;
+};
+template <class V>
+struct Strided {
+  size_t len, inner, cols;
+  template <class F>
+  AK_INLINE void each(F&& f) const {
+    for (size_t k = 0; k < len; ++k) f(k * inner, cols);
+  }
+  AK_INLINE V load_x(const T_<V>* p, size_t r) const { return load_n<V>(p, r); }
+  AK_INLINE V reduce_max(V m) const { return m; }
+  AK_INLINE V reduce_sum(V m) const { return m; }
+  static constexpr bool kReduce = false;
+};
+
+// e^(v − m) with v − m = d + dl exactly (dl = 0 where d is infinite).
+template <class V>
+AK_INLINE V exp_diff(V v, V m, V* d_out, V* dl_out) {
+  const V d = v - m;
+  V dl = two_sum_err(v, -m, d);
+  dl = select(lt(abs(d), inf_v<V>()), dl, zero<V>());
+  *d_out = d;
+  *dl_out = dl;
+  const V e = exp_(d);
+  return fma(e, dl, e);
+}
+
+// The row statistics: m (per lane, reduced for Contig), and per lane in float64 either
+// S = 1 + t (want_log false) or log1p(t), converted to V. `e_out`: where to store e_k
+// (softmax forward), or null.
+template <class V, class W>
+AK_INLINE void row_stats(const W& w, const T_<V>* x, T_<V>* e_out, bool log, V* m_out, V* st_out) {
+  V m = -inf_v<V>();
+  w.each([&](size_t off, size_t r) { m = max(m, w.load_x(x + off, r)); });
+  m = w.reduce_max(m);
+  Acc<V> acc;
+  V cnt = zero<V>();
+  const V one = splat<V>(T_<V>(1));
+  w.each([&](size_t off, size_t r) {
+    const V v = w.load_x(x + off, r);
+    V d, dl;
+    const V e = exp_diff(v, m, &d, &dl);
+    if (e_out) store_n(e_out + off, e, r);
+    const auto tie = eq(v, m);
+    acc.add(select(tie, zero<V>(), e));
+    cnt = cnt + select(tie, one, zero<V>());
+  });
+  if (W::kReduce) {
+    acc.all_lanes_total();
+    cnt = w.reduce_sum(cnt);
+  }
+  Vd s[Acc<V>::kParts], c[Acc<V>::kParts], md[Acc<V>::kParts], r[Acc<V>::kParts];
+  acc.lanes(s);
+  to_d(cnt, c);
+  to_d(m, md);
+  for (int i = 0; i < Acc<V>::kParts; ++i) {
+    Vd t = s[i] + (c[i] - splat<Vd>(1.0));
+    t = select(lt(abs(md[i]), inf_v<Vd>()), t, nan_v<Vd>());  // ±Inf max: NaN row
+    r[i] = log ? log1p_(t) : t + splat<Vd>(1.0);
+  }
+  *m_out = m;
+  *st_out = from_d<V>(r);
+}
+
+template <class V, class W>
+AK_INLINE void softmax_row(const W& w, const T_<V>* x, T_<V>* y, bool log) {
+  V m, st;
+  row_stats<V>(w, x, log ? nullptr : y, log, &m, &st);
+  if (log) {
+    w.each([&](size_t off, size_t r) {
+      const V v = load_n<V>(x + off, r);
+      const V d = v - m;
+      V dl = two_sum_err(v, -m, d);
+      dl = select(lt(abs(d), inf_v<V>()), dl, zero<V>());
+      store_n(y + off, (d - st) + dl, r);
+    });
+  } else {
+    w.each([&](size_t off, size_t r) { store_n(y + off, load_n<V>(y + off, r) / st, r); });
+  }
+}
+
+// Runs `row(walk, offset)` over the tile: contiguous rows (inner == 1) one by one,
+// strided blocks in column chunks of N.
+template <class V, class F>
+AK_INLINE void for_rows(size_t rows, size_t len, size_t inner, size_t cols, F&& row) {
+  if (inner == 1) {
+    const Contig<V> w{len};
+    for (size_t o = 0; o < rows; ++o) row(w, o * len);
+  } else {
+    for (size_t o = 0; o < rows; ++o) {
+      for (size_t c = 0; c < cols; c += V::N) {
+        const Strided<V> w{len, inner, cols - c < V::N ? cols - c : V::N};
+        row(w, o * len * inner + c);
+      }
+    }
+  }
+}
+
+template <class V>
+void softmax_rows(const T_<V>* x, T_<V>* y, size_t rows, size_t len, size_t inner, size_t cols, bool log) {
+  for_rows<V>(rows, len, inner, cols, [&](const auto& w, size_t base) { softmax_row<V>(w, x + base, y + base, log); });
+}
+
+// Backward. From y: softmax dx = y(dy − Σdy·y), logSoftmax dx = dy − e^y·Σdy. From x:
+// the probabilities p = e/(1 + t) recomputed from the row statistics on every pass.
+template <class V, class W>
+AK_INLINE void softmax_bwd_row(const W& w, const T_<V>* dy, const T_<V>* y, const T_<V>* x, T_<V>* dx, bool log) {
+  V m = zero<V>(), st = zero<V>();
+  if (y == nullptr) row_stats<V>(w, x, nullptr, false, &m, &st);
+  auto prob = [&](size_t off, size_t r) -> V {
+    if (y == nullptr) {
+      V d, dl;
+      return exp_diff(w.load_x(x + off, r), m, &d, &dl) / st;
+    }
+    const V v = load_n<V>(y + off, r);
+    return log ? exp_(v) : v;
+  };
+  Acc<V> acc;
+  w.each([&](size_t off, size_t r) {
+    const V g = load_n<V>(dy + off, r);
+    if (log) acc.add(g); else acc.add_prod(g, prob(off, r));
+  });
+  if (W::kReduce) acc.all_lanes_total();
+  Vd sd[Acc<V>::kParts];
+  acc.lanes(sd);
+  const V s = from_d<V>(sd);
+  w.each([&](size_t off, size_t r) {
+    const V p = prob(off, r);
+    const V g = load_n<V>(dy + off, r);
+    store_n(dx + off, log ? fnma(p, s, g) : p * (g - s), r);
+  });
+}
+
+template <class V>
+void softmax_bwd_rows(const T_<V>* dy, const T_<V>* y, const T_<V>* x, T_<V>* dx, size_t rows, size_t len,
+                      size_t inner, size_t cols, bool log) {
+  for_rows<V>(rows, len, inner, cols, [&](const auto& w, size_t base) {
+    softmax_bwd_row<V>(w, dy + base, y ? y + base : nullptr, x ? x + base : nullptr, dx + base, log);
+  });
+}
+
+}  // namespace shp
+}  // namespace AK_ISA_NS
+}  // namespace ak
+
+#endif  // AK_KERNELS_SHAPED_H_

@@ -1,0 +1,63 @@
+// native/shaped.h -- the kernel tables of the backward passes and the shaped ops
+// (softmax, logSoftmax, prelu, maxout, forward and backward), and their Node-API entry
+// points. ISA-independent: included by shaped.cc (no ISA flags) and by every
+// isa/<level>.cc through kernels/shaped_table.inc, which fills the table.
+#ifndef AK_SHAPED_H_
+#define AK_SHAPED_H_
+
+#include <cstddef>
+
+#include "cpu.h"
+#include "dispatch.h"
+#include "params.h"
+
+#ifdef NAPI_VERSION
+#include <node_api.h>
+#endif
+
+namespace ak {
+
+// dx[i] = dy[i]·f'(in[i]) (in = x), or dy[i]·g(in[i]) from the forward output (in = y),
+// for i in [0, n). dx may be dy or in itself; range-local and stateless like UnaryKernel.
+template <class T>
+using BwdKernel = void (*)(const T* dy, const T* in, T* dx, size_t n, const Params& p);
+
+// The shaped kernels see their arrays as outer × len × inner (element (o, k, i) at
+// (o·len + k)·inner + i) and run on `rows` consecutive outer blocks and `cols`
+// consecutive inner columns starting at the pointers they are given (the caller offsets
+// them to the tile's first block and column), so a tile is any rectangle of (o, i).
+
+// Softmax (log = false) or logSoftmax along len.
+template <class T>
+using SoftmaxKernel = void (*)(const T* x, T* y, size_t rows, size_t len, size_t inner, size_t cols, bool log);
+// Backward from y (x null) or from x (y null, the probabilities recomputed).
+template <class T>
+using SoftmaxBwdKernel = void (*)(const T* dy, const T* y, const T* x, T* dx, size_t rows, size_t len, size_t inner,
+                                  size_t cols, bool log);
+
+template <class T>
+struct ShapedKernels {
+  BwdKernel<T> bwd_x[kNumUnaryOps];
+  BwdKernel<T> bwd_y[kNumUnaryOps];  // null: the op has no from-y form
+  SoftmaxKernel<T> softmax;
+  SoftmaxBwdKernel<T> softmax_bwd;
+};
+
+struct ShapedTable {
+  Isa isa;
+  ShapedKernels<float> f32;
+  ShapedKernels<double> f64;
+};
+
+// The table of `isa`, or null when that level is not in this build or not runnable here.
+const ShapedTable* shaped_table(Isa isa);
+
+#ifdef NAPI_VERSION  // the addon's translation units (the kernel libraries have no node headers)
+// Adds unaryBackward, unaryBackwardAsync, shaped, shapedAsync to `exports`; `active` is
+// where the environment keeps its active kernel table (its ISA picks the shaped table).
+void init_shaped(napi_env env, napi_value exports, const KernelTable* const* active);
+#endif
+
+}  // namespace ak
+
+#endif  // AK_SHAPED_H_
