@@ -33,7 +33,7 @@
     },
     {
       'target_name': 'activation_kernels',
-      'sources': ['native/addon.cc', 'native/async.cc', 'native/pool/pool.cc'],
+      'sources': ['native/addon.cc', 'native/async.cc', 'native/pool/pool.cc', 'native/shaped.cc'],
       'include_dirs': ["<!(node -p \"require('node-addon-api').include_dir\")"],
       'dependencies': ['ak_core'],
       'conditions': [
