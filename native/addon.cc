@@ -25,6 +25,7 @@
 #include "cpu.h"
 #include "dispatch.h"
 #include "params.h"
+#include "shaped.h"
 
 namespace ak {
 namespace {
@@ -218,6 +219,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info, "info", s));
   exports.Set("ops", Napi::Function::New(env, Ops, "ops"));
   init_threads(env, exports, &s->active);  // async.cc: unaryAsync, setThreads, ...
+  init_shaped(env, exports, &s->active);   // shaped.cc: unaryBackward, shaped and their async forms
   return exports;
 }
 
