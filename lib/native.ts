@@ -15,8 +15,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createJsBackend, type Backend } from './backend';
 import { unaryOps, unaryNames } from './ops';
-import { poolBackend, type PoolBinding } from './threads';
-import type { FloatArray } from './types';
+import { nativeAsync, poolBackend, type PoolBinding } from './threads';
+import type { FloatArray, ShapedCall } from './types';
 
 /** ISA levels in the addon's index order (native/cpu.h `Isa`). */
 export const ISA_LEVELS = ['scalar', 'avx2', 'avx512'] as const;
@@ -42,6 +42,71 @@ export interface Binding extends PoolBinding {
   configure(isaRequest: string, cap?: number): NativeInfo;
   info(): NativeInfo;
   ops(): { name: string; params: string[] }[];
+  /** dx = dy·f'(x), or from y when y is not null; false (nothing written): no native kernel. */
+  unaryBackward?(id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number): boolean;
+  unaryBackwardAsync?(id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number, done: (status: number) => void): number | null;
+  /** One shaped call, positionally (native/shaped.cc): op code, shape, param, arrays. */
+  shaped?(op: number, outer: number, len: number, inner: number, param: number, ...arrays: (FloatArray | null)[]): boolean;
+  shapedAsync?(op: number, outer: number, len: number, inner: number, param: number, a0: FloatArray | null, a1: FloatArray | null, a2: FloatArray | null, a3: FloatArray | null, a4: FloatArray | null, done: (status: number) => void): number | null;
+}
+
+/** native/shaped.cc's op codes, in its order. */
+const SHAPED_OPS: readonly ShapedCall['op'][] = [
+  'softmax', 'logSoftmax', 'softmaxBackward', 'logSoftmaxBackward', 'prelu', 'preluBackward', 'maxout', 'maxoutBackward',
+];
+
+/** A shaped call as native/shaped.cc takes it: op code, param and the arrays in its order. */
+function shapedArgs(c: ShapedCall): [number, number, (FloatArray | null)[]] {
+  const op = SHAPED_OPS.indexOf(c.op);
+  switch (c.op) {
+    case 'softmax':
+    case 'logSoftmax':
+      return [op, 0, [c.x, c.y]];
+    case 'softmaxBackward':
+    case 'logSoftmaxBackward':
+      return [op, 0, [c.dy, c.y, c.x, c.dx]];
+    case 'prelu':
+      return [op, c.alphaScalar, [c.x, c.y, c.alpha]];
+    case 'preluBackward':
+      return [op, c.alphaScalar, [c.dy, c.x, c.alpha, c.dx, c.dalpha]];
+    case 'maxout':
+      return [op, c.pieces, [c.x, c.y]];
+    case 'maxoutBackward':
+      return [op, c.pieces, [c.dy, c.x, c.dx]];
+  }
+}
+
+/** The backward and shaped entry points of a binding (absent on a binary built before them). */
+function shapedBackend(binding: Binding): Pick<Backend, 'unaryBackward' | 'unaryBackwardAsync' | 'shaped' | 'shapedAsync'> {
+  const out: Pick<Backend, 'unaryBackward' | 'unaryBackwardAsync' | 'shaped' | 'shapedAsync'> = {};
+  const cancel = (t: number): boolean => binding.cancelAsync(t);
+  const { unaryBackward, unaryBackwardAsync, shaped, shapedAsync } = binding;
+  if (unaryBackward) out.unaryBackward = (id, dy, x, y, dx, a, b) => unaryBackward.call(binding, id, dy, x, y, dx, a, b);
+  if (unaryBackwardAsync) {
+    out.unaryBackwardAsync = (id, dy, x, y, dx, a, b, signal) =>
+      nativeAsync(`${unaryNames[id]}.backward.async`, (done) => unaryBackwardAsync.call(binding, id, dy, x, y, dx, a, b, done), cancel, signal);
+  }
+  if (shaped) {
+    out.shaped = (c) => {
+      const [op, param, arrays] = shapedArgs(c);
+      return shaped.call(binding, op, c.outer, c.len, c.inner, param, ...arrays);
+    };
+  }
+  if (shapedAsync) {
+    out.shapedAsync = (c, signal) => {
+      const [op, param, a] = shapedArgs(c);
+      const p = nativeAsync(
+        `${c.op}.async`,
+        (done) => shapedAsync.call(binding, op, c.outer, c.len, c.inner, param, a[0] ?? null, a[1] ?? null, a[2] ?? null, a[3] ?? null, a[4] ?? null, done),
+        cancel,
+        signal,
+      );
+      // The addon keeps four arrays alive during the call; this closure keeps the call
+      // (and so a fifth, prelu's dalpha) referenced until it settles.
+      return p === false ? false : p.finally(() => void c);
+    };
+  }
+  return out;
 }
 
 export interface NativeBackend extends Backend {
@@ -217,6 +282,9 @@ export function wrapBinding(binding: Binding, file: string, info: NativeInfo, le
     // Pool size and async calls (lib/threads.ts); a pinned level has no async entry
     // (the pool runs the active level), so its .async runs on the JS thread.
     ...(level === null ? poolBackend(binding) : { ...poolBackend(binding), unaryAsync: undefined }),
+    // Backward passes and shaped ops run the active level only; a pinned level leaves
+    // them to the JS twin.
+    ...(level === null ? shapedBackend(binding) : {}),
     loadError: level === null ? info.isaError : null,
     binding,
     file,
