@@ -15,7 +15,8 @@ namespace AK_ISA_NS {
 /// sigmoid(±0) = 1/2, sigmoid(-Inf) = +0, sigmoid(+Inf) = 1, NaN -> NaN. Results below
 /// the smallest normal (x < -87.3 / -708.4) are subnormal, rounded once (within the
 /// SPEC's FLT_MIN rule); +0 below -103.97 / -745.13. Subnormal x gives 1/2.
-/// Max error (stated bound 2 ulp): see README.md (float sweep, double random+specials).
+/// Max error (stated bound 2 ulp): float 1.49 ulp avx2/avx512, 1.65 scalar-without-FMA
+/// (all 2^32 inputs), double 1.5 ulp (random+specials).
 template <class V>
 AK_INLINE V sigmoid_(V x) {
   using namespace mathd;

@@ -14,7 +14,8 @@ namespace AK_ISA_NS {
 /// AVX2-float), sign restored by copysign (tanh(-0) = -0). |x| is clamped at 9.1 (float) /
 /// 19.1 (double) where tanh already rounds to 1.
 /// tanh(±Inf) = ±1, NaN -> NaN, subnormal x -> x.
-/// Max error (stated bound 2 ulp): see README.md (float sweep, double random+specials).
+/// Max error (stated bound 2 ulp): float 1.93 ulp avx2/avx512, 1.95 scalar (all 2^32
+/// inputs; peak near |x| = 0.52), double 1.73 ulp (random+specials).
 template <class V>
 AK_INLINE V tanh_(V x) {
   using namespace mathd;
