@@ -260,6 +260,7 @@ function makeFuzzer(ak, akjs, registry, options = {}) {
     if (c.op === 'prelu') {
       const channelAxis = call.opts.channelAxis;
       const len = channelAxis === undefined && geom.shape.length < 2 ? 1 : splitOf(geom.shape, channelAxis === undefined ? 1 : channelAxis).len;
+      call.channels = len;
       if (r() < 0.4) call.alpha = (r() * 2 - 1) * 3;
       else {
         call.alpha = mk(len, 1);
@@ -490,8 +491,7 @@ function makeFuzzer(ak, akjs, registry, options = {}) {
         if (what === 'nan') call.alpha = [NaN, Infinity, -Infinity, call.f32 ? 1e39 : -Infinity][c.pick % 4]; // 1e39: Infinity in float32
         else if (what === 'dtype') call.alpha = new Other(typeof call.alpha === 'number' ? 1 : call.alpha.length);
         else {
-          if (typeof call.alpha === 'number') call.alpha = new Ctor(2 + (c.pick % 3));
-          else call.alpha = new Ctor(call.alpha.length + 1);
+          call.alpha = new Ctor(call.channels + 1 + (c.pick % 3));
         }
         return true;
       }
