@@ -199,12 +199,13 @@ AK_INLINE V finite_or_zero(V lo) {
 // subnormal range of e^t. Below t = -170 (float) / -1500 (double) x·e^t cannot be a
 // normal number for any finite x; e^(t + 170) then scales the value down to its
 // (subnormal or zero) size, and the first-order term (tl may be >= 1 there) is dropped.
-template <class V>
+// kLow = false: t is exact (tl == 0), and the first-order term is skipped.
+template <bool kLow = true, class V>
 AK_INLINE V x_sigmoid(V x, V t, V tl) {
   const V one = splat<V>(T_<V>(1));
   const V s = sigmoid_(t);
   const V xs = x * s;
-  V r = fma(xs, tl * (one - s), xs);
+  V r = kLow ? fma(xs, tl * (one - s), xs) : xs;
   const auto tail = lt(t, CC<V>(-80.0f, -700.0));
   if (any(tail)) {
     const V floor_t = CC<V>(-170.0f, -1500.0);  // inside reduce_ln2's range
@@ -238,6 +239,14 @@ struct selu : OpBase<2> {
   template <class V> struct K {
     explicit K(const Params&) {}
     AK_INLINE V operator()(V x) const {
+      if constexpr (kIsF32<V>) {
+        // Not speed-critical: float64 makes it ~0.5 ULP instead of ~2.
+        return kx::via_f64(x, [](Vd xd) { return K<Vd>::eval(xd); });
+      } else {
+        return eval(x);
+      }
+    }
+    static AK_INLINE V eval(V x) {
       // λ = 1.0507009873554804934, λα = 1.7580993408473768599 (split by mpmath).
       const V lh = CC<V>(0x1.0cfabep+0f, 0x1.0cfabd6a91132p+0);
       const V ll = CC<V>(-0x1.2adddap-25f, 0x1.6f9a2b2ae3d88p-55);
@@ -257,12 +266,22 @@ struct celu : OpBase<2> {
     V alpha;
     explicit K(const Params& p) : alpha(splat<V>(T_<V>(p.a))) {}
     AK_INLINE V operator()(V x) const {
-      const V q = x / alpha;
-      const V pr = q * alpha;
-      const V ql = finite_or_zero(((x - pr) - two_prod_err(q, alpha, pr)) / alpha);
-      const V m = expm1_(q);
-      const V m2 = fma(ql, m + splat<V>(T_<V>(1)), m);
-      return select(gt(x, zero<V>()), x, alpha * m2);
+      if constexpr (kIsF32<V>) {
+        // Not speed-critical: in float64 (α exact there) it is ~0.5 ULP instead of ~2.
+        const Vd a = splat<Vd>(static_cast<double>(lane0(alpha)));
+        return kx::via_f64(x, [&](Vd xd) { return eval(xd, a); });
+      } else {
+        return eval(x, alpha);
+      }
+    }
+    template <class W>
+    static AK_INLINE W eval(W x, W alpha) {
+      const W q = x / alpha;
+      const W pr = q * alpha;
+      const W ql = finite_or_zero(((x - pr) - two_prod_err(q, alpha, pr)) / alpha);
+      const W m = expm1_(q);
+      const W m2 = fma(ql, m + splat<W>(T_<W>(1)), m);
+      return select(gt(x, zero<W>()), x, alpha * m2);
     }
   };
 };
@@ -314,10 +333,15 @@ struct softplus : OpBase<2> {
 struct swish : OpBase<2> {
   template <class V> struct K {
     V beta;
-    bool beta_zero;
-    explicit K(const Params& p) : beta(splat<V>(T_<V>(p.a))), beta_zero(T_<V>(p.a) == T_<V>(0)) {}
+    bool beta_zero, beta_one;
+    explicit K(const Params& p)
+        : beta(splat<V>(T_<V>(p.a))), beta_zero(T_<V>(p.a) == T_<V>(0)), beta_one(T_<V>(p.a) == T_<V>(1)) {}
     AK_INLINE V operator()(V x) const {
       if (beta_zero) return x * splat<V>(T_<V>(0.5));
+      if (beta_one) {  // SiLU, the default: βx is exact
+        const V r = x_sigmoid<false>(x, x, zero<V>());
+        return select(isinf(x), select(gt(x, zero<V>()), x, copysign(zero<V>(), x)), r);
+      }
       const V t = beta * x;
       const V r = x_sigmoid(x, t, finite_or_zero(two_prod_err(beta, x, t)));
       return select(isinf(x), select(gt(t, zero<V>()), x, copysign(zero<V>(), x)), r);
@@ -329,7 +353,7 @@ struct silu : OpBase<2> {
   template <class V> struct K {
     explicit K(const Params&) {}
     AK_INLINE V operator()(V x) const {
-      const V r = x_sigmoid(x, x, zero<V>());
+      const V r = x_sigmoid<false>(x, x, zero<V>());
       return select(isinf(x), select(gt(x, zero<V>()), x, copysign(zero<V>(), x)), r);
     }
   };
@@ -412,69 +436,14 @@ AK_INLINE V gelu_tanh(V x) {
   return select(gt(x, lim), x, select(lt(x, -lim), splat<V>(T_<V>(-0.0)), r));
 }
 
-// gelu, approximate 'none' (Params::a == 0): 0.5x(1 + erf(x/√2)) for x >= 0, and
-// 0.5x·erfc(-x/√2) for x < 0, free of the cancellation of 1 + erf (which loses
-// everything below x = -4). -x/√2 = u + ul exactly enough; erfc(u + ul) =
-// erfc(u)(1 + ul·ρ(u)), ρ = erfc'/erfc = -2/(√π erfcx(u)) ≈ -(u + √(u² + 4/π))
-// (exact at 0, within 0.13 beyond: the term is at most ~2^-24 relative already).
-// Tail u > 9 (float) / 26 (double), where erfc(u) is subnormal but 0.5x·erfc(u) need
-// not be: 0.5x·erfcx(u)·e^(-u²), erfcx by its asymptotic series (first omitted term
-// < 2^-27 / 2^-62 relative there) and e^(-u²) applied as (1 + expm1(r))·2^n last.
-template <class V>
-AK_INLINE V gelu_erfc_tail(V u, V ul) {
-  using T = T_<V>;
-  const V one = splat<V>(T(1));
-  const V w = one / (u * u * splat<V>(T(2)));  // 1/(2u²)
-  // u√π·erfcx(u) = 1 - w + 3w² - 15w³ + ... ((2k-1)!! (-w)^k)
-  V s;
-  if constexpr (kIsF32<V>) {
-    static constexpr T c[] = {1.0f, -1.0f, 3.0f, -15.0f, 105.0f, -945.0f};
-    s = mathd::horner(w, c);
-  } else {
-    static constexpr T c[] = {1.0, -1.0, 3.0, -15.0, 105.0, -945.0, 10395.0, -135135.0, 2027025.0};
-    s = mathd::horner(w, c);
-  }
-  // 0.5x·erfcx(u + ul) = -s/√(2π) to first order: x = -√2(u + ul) and erfcx's own
-  // slope (-1/u relative) cancel the ul terms; 1/√(2π) as hi + lo.
-  const V ch = CC<V>(0x1.988454p-2f, 0x1.9884533d43651p-2);
-  const V cl = CC<V>(-0x1.857936p-27f, -0x1.cbc0d30ebfd15p-56);
-  const V a = -fma(s, ch, s * cl);
-  // u² + 2u·ul = zh + zl
-  const V zh = u * u;
-  const V zl = fma(u + u, ul, two_prod_err(u, u, zh));
-  V n;
-  const V q = mathd::expm1_reduced(mathd::reduce_ln2(-zh, n));
-  const V p = fma(a, q, a);  // a·(1 + q)
-  return ldexp_int(fnma(p, zl, p), n);
-}
-
-template <class V>
-AK_INLINE V gelu_erf(V x) {
-  const V half = splat<V>(T_<V>(0.5));
-  const V ch = CC<V>(0x1.6a09e6p-1f, 0x1.6a09e667f3bcdp-1);    // 1/√2
-  const V cl = CC<V>(0x1.9fcef4p-27f, -0x1.bdd3413b26456p-55);
-  // Below -lim the value is -0 (0.5x·erfc underflows); clamping keeps u² finite.
-  const V lim = CC<V>(20.0f, 40.0);
-  const V xc = maxFast(-lim, x);  // NaN passes (second operand)
-  const V u = -(xc * ch);
-  const V ul = -fma(xc, cl, two_prod_err(xc, ch, -u));
-  const V rho = -(u + sqrt(fma(u, u, CC<V>(0x1.45f306p+0f, 0x1.45f306dc9c883p+0))));  // 4/π
-  const V c = erfc_(u);
-  const V hx = half * x;  // exact
-  // One rounding for 0.5x·c·(1 + ul·ρ): the correction enters the fma's addend.
-  V neg = kx::fma_exact(hx, c, (hx * c) * (ul * rho));
-  const auto tail = gt(u, CC<V>(9.0f, 26.0));
-  if (any(tail)) neg = select(tail, gelu_erfc_tail(u, ul), neg);
-  const V pos = kx::fma_exact(hx, erf_(-u), hx);  // 0.5x + 0.5x·erf, one rounding
-  // NaN: pos (NaN); +Inf: Inf·2 = Inf; below -lim: -0.
-  return select(lt(x, -lim), splat<V>(T_<V>(-0.0)), select(lt(x, zero<V>()), neg, pos));
-}
+// gelu, approximate 'none' (Params::a == 0): gelu_ of native/math (0.5x·erfc(-x/√2)
+// with x/√2 as a double-word argument, relative-accurate tail, no 1 + erf cancellation).
 
 struct gelu : OpBase<2> {
   template <class V> struct K {
     bool tanh_form;
     explicit K(const Params& p) : tanh_form(p.a != 0) {}
-    AK_INLINE V operator()(V x) const { return tanh_form ? gelu_tanh(x) : gelu_erf(x); }
+    AK_INLINE V operator()(V x) const { return tanh_form ? gelu_tanh(x) : gelu_(x); }
   };
 };
 
