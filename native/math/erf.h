@@ -68,10 +68,14 @@ AK_INLINE ErfPartsF erf_parts_f(Vf b, Vf bl) {
   Mf m1 = lt(a, set1f(2.25f));
   Vf v = select(m1, a - set1f(1.5f), div_fast(set1f(1.0f), a2));
   Vf h = splat<Vf>(0.0f);
-  for (size_t i = sizeof(h1) / sizeof(h1[0]); i-- > 0;)
+  for (size_t i = sizeof(h1) / sizeof(h1[0]); i-- > 1;)
     h = fma(h, v, select(m1, set1f(h1[i]), set1f(h2[i])));
-  o.nh = ph * h;
-  o.nl = fma(pl, h, two_prod_err(ph, h, o.nh));
+  // last Horner step error-free: H = th + tl (c0 - th is exact: |v h| <= 0.15 c0)
+  Vf c0 = select(m1, set1f(h1[0]), set1f(h2[0]));
+  Vf th = fma(h, v, c0);
+  Vf tl = fma(h, v, c0 - th);
+  o.nh = ph * th;
+  o.nl = fma(pl, th, fma(ph, tl, two_prod_err(ph, th, o.nh)));
   return o;
 }
 
