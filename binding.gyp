@@ -29,11 +29,13 @@
         'native/cpu.cc',
         'native/dispatch.cc',
         'native/isa/scalar.cc',
+        'native/expr/expr.cc',
+        'native/expr/expr_scalar.cc',
       ],
     },
     {
       'target_name': 'activation_kernels',
-      'sources': ['native/addon.cc', 'native/async.cc', 'native/pool/pool.cc', 'native/shaped.cc'],
+      'sources': ['native/addon.cc', 'native/async.cc', 'native/pool/pool.cc', 'native/shaped.cc', 'native/expr/napi.cc'],
       'include_dirs': ["<!(node -p \"require('node-addon-api').include_dir\")"],
       'dependencies': ['ak_core'],
       'conditions': [
@@ -58,7 +60,7 @@
         {
           'target_name': 'ak_isa_avx2',
           'type': 'static_library',
-          'sources': ['native/isa/avx2.cc'],
+          'sources': ['native/isa/avx2.cc', 'native/expr/expr_avx2.cc'],
           'cflags_cc': ['-mavx2', '-mfma'],
           'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-ffp-contract=off', '-mavx2', '-mfma']},
           'msvs_settings': {'VCCLCompilerTool': {'AdditionalOptions': ['/arch:AVX2']}},
@@ -66,9 +68,10 @@
         {
           'target_name': 'ak_isa_avx512',
           'type': 'static_library',
-          'sources': ['native/isa/avx512.cc'],
-          # -Wno-maybe-uninitialized: GCC 12 warns on its own _mm512_undefined_*().
-          'cflags_cc': ['-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl', '-Wno-maybe-uninitialized'],
+          'sources': ['native/isa/avx512.cc', 'native/expr/expr_avx512.cc'],
+          # -Wno-(maybe-)uninitialized: GCC 12 warns inside its own _mm512_undefined_*()
+          # and _mm512_extractf64x4_pd.
+          'cflags_cc': ['-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl', '-Wno-maybe-uninitialized', '-Wno-uninitialized'],
           'xcode_settings': {
             'OTHER_CPLUSPLUSFLAGS': ['-ffp-contract=off', '-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl'],
           },

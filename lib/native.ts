@@ -16,6 +16,7 @@ import * as path from 'path';
 import { createJsBackend, type Backend } from './backend';
 import { unaryOps, unaryNames } from './ops';
 import { nativeAsync, poolBackend, type PoolBinding } from './threads';
+import { exprBackend, type ExprBinding } from './expr/native-glue';
 import type { FloatArray, ShapedCall } from './types';
 
 /** ISA levels in the addon's index order (native/cpu.h `Isa`). */
@@ -285,6 +286,8 @@ export function wrapBinding(binding: Binding, file: string, info: NativeInfo, le
     // Backward passes and shaped ops run the active level only; a pinned level leaves
     // them to the JS twin.
     ...(level === null ? shapedBackend(binding) : {}),
+    // Compiled expressions and stats() run the active level too.
+    ...(level === null ? exprBackend(binding as unknown as ExprBinding, nativeAsync) : {}),
     loadError: level === null ? info.isaError : null,
     binding,
     file,

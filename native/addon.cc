@@ -26,6 +26,7 @@
 #include "dispatch.h"
 #include "params.h"
 #include "shaped.h"
+#include "expr/napi.h"
 
 namespace ak {
 namespace {
@@ -220,6 +221,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("ops", Napi::Function::New(env, Ops, "ops"));
   init_threads(env, exports, &s->active);  // async.cc: unaryAsync, setThreads, ...
   init_shaped(env, exports, &s->active);   // shaped.cc: unaryBackward, shaped and their async forms
+  expr::init_expr(env, exports, &s->active);  // expr/napi.cc: runProgram(Async), stats
   return exports;
 }
 

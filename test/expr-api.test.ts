@@ -81,8 +81,15 @@ describe('compile: the interface of a built-in activation', () => {
     const out = new Float32Array(3);
     const p = act.async(x, { out, signal: ac2.signal });
     ac2.abort();
-    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
-    expect(Array.from(out)).toEqual([0, 0, 0]);
+    // An abort wins only while the work is still queued: on the native pool a
+    // 3-element job may already have run. Either way the outcome is whole:
+    // AbortError with nothing written, or the full result.
+    const settled = await p.then(() => 'resolved', (e: Error) => e.name);
+    if (settled === 'resolved') expect(Array.from(out)).toEqual(Array.from(act(x)));
+    else {
+      expect(settled).toBe('AbortError');
+      expect(Array.from(out)).toEqual([0, 0, 0]);
+    }
     await expect(act.async(x, { signal: 'no' as unknown as AbortSignal })).rejects.toThrow(TypeError);
   });
 
