@@ -25,11 +25,22 @@ function esc(s) {
 }
 
 function table() {
-  const rows = ['| op | formula | parameters (default; range) | float32 bound | float64 bound |', '|---|---|---|---|---|'];
+  const rows = [
+    '| op | formula | parameters (default; range) | float32 bound | float64 bound | derivative (backward) | at kinks |',
+    '|---|---|---|---|---|---|---|',
+  ];
   for (const name of reg.unaryNames) {
     const op = reg.unaryOps[name];
     const bound = (u) => (op.exact ? 'exact' : `${u} ULP`);
-    rows.push(`| \`${name}\` | ${esc(op.formula)} | ${op.params.map(fmtParam).join('<br>') || '—'} | ${bound(op.ulp)} | ${bound(op.ulp64)} |`);
+    const bw = op.backward || {};
+    rows.push(`| \`${name}\` | ${esc(op.formula)} | ${op.params.map(fmtParam).join('<br>') || '—'} | ${bound(op.ulp)} | ${bound(op.ulp64)} | ${esc(bw.derivative || '')} | ${esc(bw.kink || '')} |`);
+  }
+  if (reg.shapedOps) {
+    rows.push('', 'With a shape and an axis:', '', '| op | what | call | bound | backward | at kinks |', '|---|---|---|---|---|---|');
+    for (const [name, op] of Object.entries(reg.shapedOps)) {
+      const bound = op.exact ? 'exact' : `${op.ulp} ULP (float32), ${op.ulp64} ULP (float64)`;
+      rows.push(`| \`${name}\` | ${esc(op.formula)} | \`${esc(op.usage)}\` | ${bound} | ${esc(op.derivative || '')} | ${esc(op.kink || '')} |`);
+    }
   }
   return rows.join('\n');
 }
