@@ -36,7 +36,9 @@ fi
 start=$(date +%s)
 echo "== build (AK_SANITIZE=ON) into $out/cmake"
 cmake -S "$root" -B "$out/cmake" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAK_SANITIZE=ON >/dev/null
-cmake --build "$out/cmake" -j "$jobs" --target activation_kernels ak_native_test
+# The addon and every native test executable the suite runs from build/Release (ak_*_test).
+tests=$(cmake --build "$out/cmake" --target help | sed -n 's/^\.\.\. \(ak_[a-z_]*test\)$/\1/p' | tr '\n' ' ')
+cmake --build "$out/cmake" -j "$jobs" --target activation_kernels $tests
 
 echo "== package copy in $out/pkg"
 rm -rf "$out/pkg"
@@ -44,7 +46,8 @@ mkdir -p "$out/pkg/build/Release"
 tar -C "$root" --exclude=./build --exclude='./build-*' --exclude=./node_modules --exclude=./.git \
   --exclude=./prebuilds -cf - . | tar -C "$out/pkg" -xf -
 ln -s "$root/node_modules" "$out/pkg/node_modules"
-cp "$out/cmake/activation_kernels.node" "$out/cmake/ak_native_test" "$out/pkg/build/Release/"
+cp "$out/cmake/activation_kernels.node" "$out/pkg/build/Release/"
+for t in $tests; do cp "$out/cmake/$t" "$out/pkg/build/Release/"; done
 (cd "$out/pkg" && npx tsc -p tsconfig.json && node scripts/gen-exports.cjs --check >/dev/null)
 
 logs="$out/logs"
