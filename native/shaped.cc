@@ -18,7 +18,9 @@
 // TypeError instead of an out-of-bounds access.
 #include "shaped.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <memory>
 #include <vector>
 
@@ -126,10 +128,6 @@ napi_value null_value(napi_env env) {
   napi_get_null(env, &r);
   return r;
 }
-
-template <class T> const ShapedKernels<T>& kernels_of(const ShapedTable& t);
-template <> const ShapedKernels<float>& kernels_of<float>(const ShapedTable& t) { return t.f32; }
-template <> const ShapedKernels<double>& kernels_of<double>(const ShapedTable& t) { return t.f64; }
 
 // ---------------------------------------------------------------- unary backward
 
@@ -322,6 +320,175 @@ class SoftmaxBwdCall final : public TiledCall {
   bool log_;
 };
 
+
+// prelu tiles: boxes of channels × outer blocks × inner positions whose layout depends
+// only on the shape. Channel-major when channels are strided (inner > 1: whole
+// channels per tile while there are enough of them), all channels of a run of outer
+// blocks when they are contiguous (inner == 1). dα partial sums per (tile, channel) are
+// merged in tile order by whichever thread finishes the last tile.
+struct PreluTiling {
+  size_t outer, len, inner;
+  size_t cc = 1, ctiles = 0, otiles = 1, itiles = 1;
+  static constexpr size_t kTarget = 32 * 1024;
+  PreluTiling(size_t o, size_t l, size_t i) : outer(o), len(l), inner(i) {
+    const size_t n = outer * len * inner;
+    if (n == 0) return;
+    const size_t want = (n + kTarget - 1) / kTarget;
+    if (inner == 1) {
+      cc = len <= 4096 ? len : 4096;
+      ctiles = (len + cc - 1) / cc;
+      if (ctiles < 16) otiles = std::min(outer, (want + ctiles - 1) / ctiles);
+    } else {
+      const size_t per_channel = outer * inner;
+      cc = per_channel >= kTarget ? 1 : std::min(len, kTarget / per_channel);
+      ctiles = (len + cc - 1) / cc;
+      if (ctiles < 16 && want > ctiles) {
+        const size_t per = (want + ctiles - 1) / ctiles;
+        otiles = std::min(outer, per);
+        const size_t rest = (per + otiles - 1) / otiles;
+        itiles = std::max<size_t>(1, std::min(rest, inner / 1024));
+      }
+    }
+  }
+  size_t tiles() const { return ctiles * otiles * itiles; }
+  Box box(size_t t) const {
+    const size_t ii = t % itiles, oi = (t / itiles) % otiles, ci = t / (itiles * otiles);
+    Box b;
+    b.c0 = ci * cc;
+    b.c1 = std::min(len, b.c0 + cc);
+    b.o0 = oi * outer / otiles;
+    b.o1 = (oi + 1) * outer / otiles;
+    // Inner splits on multiples of 64 elements: full vectors at every level.
+    b.i0 = ii == 0 ? 0 : (ii * inner / itiles) & ~size_t{63};
+    b.i1 = ii + 1 == itiles ? inner : ((ii + 1) * inner / itiles) & ~size_t{63};
+    return b;
+  }
+};
+
+template <class T>
+class PreluCall final : public TiledCall {
+ public:
+  PreluCall(PreluKernel<T> k, const T* x, T* y, const T* alpha, double scalar, size_t outer, size_t len, size_t inner)
+      : k_(k), x_(x), y_(y), alpha_(alpha), scalar_(static_cast<T>(scalar)), tl_(outer, len, inner) {}
+  size_t tiles() const override { return tl_.tiles(); }
+  void run(size_t t) const override {
+    FpEnvGuard fp;
+    k_(x_, y_, alpha_, scalar_, tl_.len, tl_.inner, tl_.box(t));
+  }
+
+ private:
+  PreluKernel<T> k_;
+  const T* x_;
+  T* y_;
+  const T* alpha_;
+  T scalar_;
+  PreluTiling tl_;
+};
+
+template <class T>
+class PreluBwdCall final : public TiledCall {
+ public:
+  PreluBwdCall(PreluBwdKernel<T> k, const T* dy, const T* x, const T* alpha, double scalar, T* dx, double* dalpha,
+               size_t outer, size_t len, size_t inner)
+      : k_(k), dy_(dy), x_(x), alpha_(alpha), scalar_(static_cast<T>(scalar)), dx_(dx), dalpha_(dalpha),
+        tl_(outer, len, inner), partial_(2 * tl_.cc * tl_.tiles()) {}
+  size_t tiles() const override { return tl_.tiles(); }
+  void run(size_t t) const override {
+    FpEnvGuard fp;
+    k_(dy_, x_, alpha_, scalar_, dx_, tl_.len, tl_.inner, tl_.box(t), partial_.data() + 2 * tl_.cc * t);
+    // The thread that completes the last tile sees every other tile's partials (the
+    // acq_rel count orders them) and merges them.
+    if (done_.fetch_add(1, std::memory_order_acq_rel) + 1 == tiles()) merge();
+  }
+
+ private:
+  // dα_c += Σ over the tiles of channel c, in tile order (Neumaier), whatever thread ran them.
+  void merge() const {
+    const size_t per = tl_.otiles * tl_.itiles;
+    for (size_t ci = 0; ci < tl_.ctiles; ++ci) {
+      const size_t c0 = ci * tl_.cc;
+      const size_t nc = std::min(tl_.len, c0 + tl_.cc) - c0;
+      for (size_t j = 0; j < nc; ++j) {
+        double s = 0, comp = 0;
+        for (size_t k = 0; k < per; ++k) {
+          const double* p = partial_.data() + 2 * tl_.cc * (ci * per + k);
+          const double v = p[j];
+          const double u = s + v;
+          comp += (std::abs(s) >= std::abs(v) ? (s - u) + v : (v - u) + s) + p[nc + j];
+          s = u;
+        }
+        // An infinite or NaN sum has a NaN compensation: the sum is the answer then.
+        dalpha_[c0 + j] += std::isfinite(s) ? s + comp : s;
+      }
+    }
+  }
+
+  PreluBwdKernel<T> k_;
+  const T* dy_;
+  const T* x_;
+  const T* alpha_;
+  T scalar_;
+  T* dx_;
+  double* dalpha_;
+  PreluTiling tl_;
+  mutable std::vector<double> partial_;
+  mutable std::atomic<size_t> done_{0};
+};
+
+// maxout tiles: runs of (outer block, group) rows, ~kTileElems input elements each.
+struct MaxoutTiling {
+  size_t rows, inner, pieces, per_tile;
+  MaxoutTiling(size_t outer, size_t len, size_t in, size_t p)
+      : rows(outer * (len / p)), inner(in), pieces(p), per_tile(std::max<size_t>(1, kTileElems / std::max<size_t>(1, p * in))) {}
+  size_t tiles() const { return inner == 0 ? 0 : (rows + per_tile - 1) / per_tile; }
+  void range(size_t t, size_t* r0, size_t* r1) const {
+    *r0 = t * per_tile;
+    *r1 = std::min(rows, *r0 + per_tile);
+  }
+};
+
+template <class T>
+class MaxoutCall final : public TiledCall {
+ public:
+  MaxoutCall(MaxoutKernel<T> k, const T* x, T* y, size_t outer, size_t len, size_t inner, size_t pieces)
+      : k_(k), x_(x), y_(y), tl_(outer, len, inner, pieces) {}
+  size_t tiles() const override { return tl_.tiles(); }
+  void run(size_t t) const override {
+    size_t r0, r1;
+    tl_.range(t, &r0, &r1);
+    FpEnvGuard fp;
+    k_(x_, y_, tl_.inner, tl_.pieces, r0, r1);
+  }
+
+ private:
+  MaxoutKernel<T> k_;
+  const T* x_;
+  T* y_;
+  MaxoutTiling tl_;
+};
+
+template <class T>
+class MaxoutBwdCall final : public TiledCall {
+ public:
+  MaxoutBwdCall(MaxoutBwdKernel<T> k, const T* dy, const T* x, T* dx, size_t outer, size_t len, size_t inner,
+                size_t pieces)
+      : k_(k), dy_(dy), x_(x), dx_(dx), tl_(outer, len, inner, pieces) {}
+  size_t tiles() const override { return tl_.tiles(); }
+  void run(size_t t) const override {
+    size_t r0, r1;
+    tl_.range(t, &r0, &r1);
+    FpEnvGuard fp;
+    k_(dy_, x_, dx_, tl_.inner, tl_.pieces, r0, r1);
+  }
+
+ private:
+  MaxoutBwdKernel<T> k_;
+  const T* dy_;
+  const T* x_;
+  T* dx_;
+  MaxoutTiling tl_;
+};
+
 template <class T>
 const T* cptr(const View& v) { return v.present ? static_cast<const T*>(v.data) : nullptr; }
 template <class T>
@@ -330,7 +497,7 @@ T* mptr(const View& v) { return v.present ? static_cast<T*>(v.data) : nullptr; }
 // Builds the call for one dtype; null when this op has no native kernel yet.
 template <class T>
 std::unique_ptr<TiledCall> make_shaped(const ShapedKernels<T>& k, uint32_t op, size_t outer, size_t len, size_t inner,
-                                       double /*param*/, const View* a) {
+                                       double param, const View* a) {
   switch (op) {
     case kSoftmax:
     case kLogSoftmax:
@@ -343,6 +510,23 @@ std::unique_ptr<TiledCall> make_shaped(const ShapedKernels<T>& k, uint32_t op, s
       return std::unique_ptr<TiledCall>(new SoftmaxBwdCall<T>(k.softmax_bwd, cptr<T>(a[0]), cptr<T>(a[1]),
                                                               a[1].present ? nullptr : cptr<T>(a[2]), mptr<T>(a[3]),
                                                               outer, len, inner, op == kLogSoftmaxBackward));
+    case kPrelu:
+      if (!k.prelu) return nullptr;
+      return std::unique_ptr<TiledCall>(
+          new PreluCall<T>(k.prelu, cptr<T>(a[0]), mptr<T>(a[1]), cptr<T>(a[2]), param, outer, len, inner));
+    case kPreluBackward:
+      if (!k.prelu_bwd) return nullptr;
+      return std::unique_ptr<TiledCall>(new PreluBwdCall<T>(k.prelu_bwd, cptr<T>(a[0]), cptr<T>(a[1]), cptr<T>(a[2]),
+                                                            param, mptr<T>(a[3]), static_cast<double*>(a[4].data),
+                                                            outer, len, inner));
+    case kMaxout:
+      if (!k.maxout) return nullptr;
+      return std::unique_ptr<TiledCall>(new MaxoutCall<T>(k.maxout, cptr<T>(a[0]), mptr<T>(a[1]), outer, len, inner,
+                                                          static_cast<size_t>(param)));
+    case kMaxoutBackward:
+      if (!k.maxout_bwd) return nullptr;
+      return std::unique_ptr<TiledCall>(new MaxoutBwdCall<T>(k.maxout_bwd, cptr<T>(a[0]), cptr<T>(a[1]), mptr<T>(a[2]),
+                                                             outer, len, inner, static_cast<size_t>(param)));
     default:
       return nullptr;
   }

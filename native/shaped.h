@@ -35,12 +35,33 @@ template <class T>
 using SoftmaxBwdKernel = void (*)(const T* dy, const T* y, const T* x, T* dx, size_t rows, size_t len, size_t inner,
                                   size_t cols, bool log);
 
+// A prelu tile: channels [c0, c1) of outer blocks [o0, o1), inner positions [i0, i1).
+struct Box {
+  size_t c0, c1, o0, o1, i0, i1;
+};
+template <class T>
+using PreluKernel = void (*)(const T* x, T* y, const T* alpha, T scalar, size_t len, size_t inner, const Box& b);
+// partial: 2·(c1 − c0) doubles, overwritten with the box's per-channel sums of dα (then
+// their compensations), merged by the caller in a fixed tile order.
+template <class T>
+using PreluBwdKernel = void (*)(const T* dy, const T* x, const T* alpha, T scalar, T* dx, size_t len, size_t inner,
+                                const Box& b, double* partial);
+// Maxout over rows r in [r0, r1) of (outer block, group) pairs.
+template <class T>
+using MaxoutKernel = void (*)(const T* x, T* y, size_t inner, size_t pieces, size_t r0, size_t r1);
+template <class T>
+using MaxoutBwdKernel = void (*)(const T* dy, const T* x, T* dx, size_t inner, size_t pieces, size_t r0, size_t r1);
+
 template <class T>
 struct ShapedKernels {
   BwdKernel<T> bwd_x[kNumUnaryOps];
   BwdKernel<T> bwd_y[kNumUnaryOps];  // null: the op has no from-y form
   SoftmaxKernel<T> softmax;
   SoftmaxBwdKernel<T> softmax_bwd;
+  PreluKernel<T> prelu;
+  PreluBwdKernel<T> prelu_bwd;
+  MaxoutKernel<T> maxout;
+  MaxoutBwdKernel<T> maxout_bwd;
 };
 
 struct ShapedTable {

@@ -19,7 +19,9 @@
 #define AK_KERNELS_SHAPED_H_
 
 #include <limits>
+#include <type_traits>
 
+#include "../shaped.h"
 #include "unary.h"
 
 namespace ak {
@@ -55,6 +57,27 @@ AK_INLINE V load_row(const T_<V>* p, size_t r) {
   return r == V::N ? load(p) : select(lanes_below<V>(r), loadPartial(p, r), -inf_v<V>());
 }
 
+// The max of the lanes, NaN if any is NaN (once per row: through memory, which also
+// keeps GCC 12's -Wuninitialized noise about its own AVX-512 shuffle intrinsics away).
+template <class V>
+AK_INLINE T_<V> lanes_max(V v) {
+  alignas(64) T_<V> b[V::N];
+  store(b, v);
+  T_<V> m = b[0];
+  for (size_t i = 1; i < V::N; ++i) m = (b[i] > m || b[i] != b[i]) && m == m ? b[i] : m;
+  return m;
+}
+
+// The sum of the lanes, in lane order (through memory, as lanes_max).
+template <class V>
+AK_INLINE T_<V> lanes_sum(V v) {
+  alignas(64) T_<V> b[V::N];
+  store(b, v);
+  T_<V> s = b[0];
+  for (size_t i = 1; i < V::N; ++i) s += b[i];
+  return s;
+}
+
 // Per-lane float64 sums of lanes of V. float32: exact products/terms summed in float64
 // (error ~len·2^-53, far below float32's); float64: compensated (Neumaier by two-sum).
 template <class V> struct Acc;
@@ -74,7 +97,7 @@ template <> struct Acc<Vf> {
   }
   AK_INLINE void all_lanes_total() {
     double t = 0;
-    for (int i = 0; i < kx::kParts; ++i) t += hsum(s[i]);
+    for (int i = 0; i < kx::kParts; ++i) t += lanes_sum(s[i]);
     for (auto& v : s) v = splat<Vd>(t);
   }
   AK_INLINE void lanes(Vd* out) const { for (int i = 0; i < kx::kParts; ++i) out[i] = s[i]; }
@@ -89,7 +112,7 @@ template <> struct Acc<Vd> {
   }
   AK_INLINE void add_prod(Vd a, Vd b) { add(a * b); }
   AK_INLINE void all_lanes_total() {
-    const double hi = hsum(s), lo = hsum(c);
+    const double hi = lanes_sum(s), lo = lanes_sum(c);
     s = splat<Vd>(hi);
     c = splat<Vd>(lo);
   }
@@ -120,8 +143,8 @@ struct Contig {
     if (k < len) f(k, len - k);
   }
   AK_INLINE V load_x(const T_<V>* p, size_t r) const { return load_row<V>(p, r); }
-  AK_INLINE V reduce_max(V m) const { return splat<V>(hmax(m)); }
-  AK_INLINE V reduce_sum(V m) const { return splat<V>(hsum(m)); }
+  AK_INLINE V reduce_max(V m) const { return splat<V>(lanes_max(m)); }
+  AK_INLINE V reduce_sum(V m) const { return splat<V>(lanes_sum(m)); }
   static constexpr bool kReduce = true;
 };
 template <class V>
@@ -261,6 +284,202 @@ void softmax_bwd_rows(const T_<V>* dy, const T_<V>* y, const T_<V>* x, T_<V>* dx
   for_rows<V>(rows, len, inner, cols, [&](const auto& w, size_t base) {
     softmax_bwd_row<V>(w, dy + base, y ? y + base : nullptr, x ? x + base : nullptr, dx + base, log);
   });
+}
+
+// ---------------------------------------------------------------- prelu
+
+// y = x > 0 ? x : α_c·x (NaN: NaN·α). One product: exact.
+template <class V>
+AK_INLINE V prelu_v(V v, V a) { return select(gt(v, zero<V>()), v, v * a); }
+
+// α vector for channels [c, c + r) (inner == 1 layout) or the scalar.
+template <class V>
+AK_INLINE V alpha_at(const T_<V>* alpha, T_<V> scalar, size_t c, size_t r) {
+  return alpha ? load_n<V>(alpha + c, r) : splat<V>(scalar);
+}
+
+template <class V>
+void prelu_box(const T_<V>* x, T_<V>* y, const T_<V>* alpha, T_<V> scalar, size_t len, size_t inner, const Box& b) {
+  constexpr size_t N = V::N;
+  for (size_t o = b.o0; o < b.o1; ++o) {
+    if (inner == 1) {
+      const size_t base = o * len;
+      for (size_t c = b.c0; c < b.c1; c += N) {
+        const size_t r = b.c1 - c < N ? b.c1 - c : N;
+        store_n(y + base + c, prelu_v(load_n<V>(x + base + c, r), alpha_at<V>(alpha, scalar, c, r)), r);
+      }
+      continue;
+    }
+    for (size_t c = b.c0; c < b.c1; ++c) {
+      const V a = splat<V>(alpha ? alpha[c] : scalar);
+      const size_t base = (o * len + c) * inner;
+      size_t i = b.i0;
+      for (; i + 2 * N <= b.i1; i += 2 * N) {
+        const V v0 = load(x + base + i), v1 = load(x + base + i + N);
+        store(y + base + i, prelu_v(v0, a));
+        store(y + base + i + N, prelu_v(v1, a));
+      }
+      for (; i < b.i1; i += N) {
+        const size_t r = b.i1 - i < N ? b.i1 - i : N;
+        store_n(y + base + i, prelu_v(load_n<V>(x + base + i, r), a), r);
+      }
+    }
+  }
+}
+
+// dx = x > 0 ? dy : dy·α_c (NaN where x is NaN); the term of dα_c is x·dy where x is not
+// > 0 (a NaN x gives a NaN term, as the twin). partial[c - c0] (sum) and
+// partial[(c1 - c0) + c - c0] (compensation) receive the box's float64 sums per channel.
+template <class V>
+AK_INLINE V prelu_dx(V g, V v, V a) {
+  const auto pos = gt(v, zero<V>());
+  return select(pos, g, select(isnan(v), v, g * a));
+}
+
+// slots[j] += v_j·g_j for lanes j < r, compensated per slot (Neumaier; sums in ps, their
+// compensations in pc). float32: the product is exact in float64; float64: its rounding
+// error joins the compensation.
+AK_INLINE void add_slots_d(double* ps, double* pc, Vd p, Vd pe, size_t r) {
+  const Vd s = load_n<Vd>(ps, r);
+  const Vd u = s + p;
+  store_n(pc, load_n<Vd>(pc, r) + (two_sum_err(s, p, u) + pe), r);
+  store_n(ps, u, r);
+}
+AK_INLINE void add_slots(double* ps, double* pc, Vf v, Vf g, size_t r) {
+  Vd wv[kx::kParts], wg[kx::kParts];
+  kx::widen(v, wv);
+  kx::widen(g, wg);
+  for (int k = 0; k < kx::kParts; ++k) {
+    const size_t off = static_cast<size_t>(k) * Vd::N;
+    if (off >= r) break;
+    add_slots_d(ps + off, pc + off, wv[k] * wg[k], zero<Vd>(), r - off < Vd::N ? r - off : Vd::N);
+  }
+}
+AK_INLINE void add_slots(double* ps, double* pc, Vd v, Vd g, size_t r) {
+  const Vd p = v * g;
+  add_slots_d(ps, pc, p, kern::finite_or_zero(two_prod_err(v, g, p)), r);
+}
+
+template <class V>
+void prelu_bwd_box(const T_<V>* dy, const T_<V>* x, const T_<V>* alpha, T_<V> scalar, T_<V>* dx, size_t len,
+                   size_t inner, const Box& b, double* partial) {
+  constexpr size_t N = V::N;
+  const size_t nc = b.c1 - b.c0;
+  double* ps = partial;
+  double* pc = partial + nc;
+  for (size_t j = 0; j < 2 * nc; ++j) partial[j] = 0;
+  auto add_scalar = [&](size_t j, double hi, double lo) {  // Neumaier, in channel order
+    const double s = ps[j] + hi;
+    const double bb = s - ps[j];
+    pc[j] += ((ps[j] - (s - bb)) + (hi - bb)) + lo;
+    ps[j] = s;
+  };
+  for (size_t o = b.o0; o < b.o1; ++o) {
+    if (inner == 1) {
+      // One channel per lane: the terms go to per-channel float64 slots, in o order.
+      const size_t base = o * len;
+      for (size_t c = b.c0; c < b.c1; c += N) {
+        const size_t r = b.c1 - c < N ? b.c1 - c : N;
+        const V g = load_n<V>(dy + base + c, r), v = load_n<V>(x + base + c, r);
+        store_n(dx + base + c, prelu_dx(g, v, alpha_at<V>(alpha, scalar, c, r)), r);
+        const auto neg = mnot(gt(v, zero<V>()));
+        add_slots(ps + (c - b.c0), pc + (c - b.c0), select(neg, v, zero<V>()), select(neg, g, zero<V>()), r);
+      }
+      continue;
+    }
+    for (size_t c = b.c0; c < b.c1; ++c) {
+      const V a = splat<V>(alpha ? alpha[c] : scalar);
+      const size_t base = (o * len + c) * inner;
+      Acc<V> acc;
+      for (size_t i = b.i0; i < b.i1; i += N) {
+        const size_t r = b.i1 - i < N ? b.i1 - i : N;
+        const V g = load_n<V>(dy + base + i, r), v = load_n<V>(x + base + i, r);
+        store_n(dx + base + i, prelu_dx(g, v, a), r);
+        // Lanes past r were loaded as 0: 0 > 0 fails, and their term 0·0 = 0.
+        const auto neg = mnot(gt(v, zero<V>()));
+        acc.add_prod(select(neg, v, zero<V>()), select(neg, g, zero<V>()));
+      }
+      Vd lanes[Acc<V>::kParts];
+      acc.lanes(lanes);
+      double hi = 0;
+      for (int k = 0; k < Acc<V>::kParts; ++k) hi += lanes_sum(lanes[k]);
+      add_scalar(c - b.c0, hi, 0.0);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- maxout
+
+// Rows r in [r0, r1) are (o, group) pairs in order: input at r·pieces·inner (pieces rows
+// of inner), output at r·inner. Vectors run across inner (one group per lane).
+template <class V>
+void maxout_rows(const T_<V>* x, T_<V>* y, size_t inner, size_t pieces, size_t r0, size_t r1) {
+  constexpr size_t N = V::N;
+  for (size_t r = r0; r < r1; ++r) {
+    const T_<V>* src = x + r * pieces * inner;
+    T_<V>* dst = y + r * inner;
+    if (inner == 1) {
+      // One group per output element: a scalar scan (the first of equal maxima wins,
+      // which decides the sign of a zero maximum exactly as the twin).
+      T_<V> m = src[0];
+      for (size_t j = 1; j < pieces && m == m; ++j) {
+        const T_<V> v = src[j];
+        if (v > m || v != v) m = v;
+      }
+      *dst = m;
+      continue;
+    }
+    for (size_t i = 0; i < inner; i += N) {
+      const size_t n = inner - i < N ? inner - i : N;
+      V m = load_n<V>(src + i, n);
+      for (size_t j = 1; j < pieces; ++j) {
+        const V v = load_n<V>(src + j * inner + i, n);
+        m = select(mand(mor(gt(v, m), isnan(v)), mnot(isnan(m))), v, m);  // first maximum, NaN sticks
+      }
+      store_n(dst + i, m, n);
+    }
+  }
+}
+
+// dx = dy routed to each group's first maximum (a NaN counts as the maximum and ends
+// the search), +0 elsewhere. Each group is read whole before any of it is written.
+template <class V>
+void maxout_bwd_rows(const T_<V>* dy, const T_<V>* x, T_<V>* dx, size_t inner, size_t pieces, size_t r0, size_t r1) {
+  constexpr size_t N = V::N;
+  for (size_t r = r0; r < r1; ++r) {
+    const T_<V>* src = x + r * pieces * inner;
+    T_<V>* dst = dx + r * pieces * inner;
+    const T_<V>* g = dy + r * inner;
+    if (inner == 1) {
+      T_<V> m = src[0];
+      size_t arg = 0;
+      for (size_t j = 1; j < pieces && m == m; ++j) {
+        const T_<V> v = src[j];
+        if (v > m || v != v) {
+          m = v;
+          arg = j;
+        }
+      }
+      const T_<V> grad = *g;
+      for (size_t j = 0; j < pieces; ++j) dst[j] = j == arg ? grad : T_<V>(0);
+      continue;
+    }
+    for (size_t i = 0; i < inner; i += N) {
+      const size_t n = inner - i < N ? inner - i : N;
+      V m = load_n<V>(src + i, n);
+      V arg = zero<V>();
+      for (size_t j = 1; j < pieces; ++j) {
+        const V v = load_n<V>(src + j * inner + i, n);
+        const auto take = mand(mor(gt(v, m), isnan(v)), mnot(isnan(m)));
+        m = select(take, v, m);
+        arg = select(take, splat<V>(T_<V>(j)), arg);
+      }
+      const V gv = load_n<V>(g + i, n);
+      for (size_t j = 0; j < pieces; ++j) {
+        store_n(dst + j * inner + i, select(eq(arg, splat<V>(T_<V>(j))), gv, zero<V>()), n);
+      }
+    }
+  }
 }
 
 }  // namespace shp
