@@ -53,6 +53,17 @@
         ['target_arch=="x64"', {'dependencies': ['ak_isa_avx2', 'ak_isa_avx512']}],
       ],
     },
+    {
+      # Native test of the backward and shaped kernels against guard pages. Run by
+      # test/native-backward-guard.test.ts.
+      'target_name': 'ak_shaped_test',
+      'type': 'executable',
+      'sources': ['native/tests/shaped_guard_test.cc'],
+      'dependencies': ['ak_core'],
+      'conditions': [
+        ['target_arch=="x64"', {'dependencies': ['ak_isa_avx2', 'ak_isa_avx512']}],
+      ],
+    },
   ],
   'conditions': [
     ['target_arch=="x64"', {
