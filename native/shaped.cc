@@ -351,6 +351,20 @@ struct PreluTiling {
     }
   }
   size_t tiles() const { return ctiles * otiles * itiles; }
+  // The forward needs no per-channel ownership: its tiles follow memory order (per
+  // outer block, runs of whole channels), which the hardware prefetcher streams.
+  size_t fwd_tiles() const { return inner == 1 ? tiles() : outer * ctiles; }
+  Box fwd_box(size_t t) const {
+    if (inner == 1) return box(t);
+    Box b;
+    b.o0 = t / ctiles;
+    b.o1 = b.o0 + 1;
+    b.c0 = (t % ctiles) * cc;
+    b.c1 = std::min(len, b.c0 + cc);
+    b.i0 = 0;
+    b.i1 = inner;
+    return b;
+  }
   Box box(size_t t) const {
     const size_t ii = t % itiles, oi = (t / itiles) % otiles, ci = t / (itiles * otiles);
     Box b;
@@ -370,10 +384,10 @@ class PreluCall final : public TiledCall {
  public:
   PreluCall(PreluKernel<T> k, const T* x, T* y, const T* alpha, double scalar, size_t outer, size_t len, size_t inner)
       : k_(k), x_(x), y_(y), alpha_(alpha), scalar_(static_cast<T>(scalar)), tl_(outer, len, inner) {}
-  size_t tiles() const override { return tl_.tiles(); }
+  size_t tiles() const override { return tl_.fwd_tiles(); }
   void run(size_t t) const override {
     FpEnvGuard fp;
-    k_(x_, y_, alpha_, scalar_, tl_.len, tl_.inner, tl_.box(t));
+    k_(x_, y_, alpha_, scalar_, tl_.len, tl_.inner, tl_.fwd_box(t));
   }
 
  private:

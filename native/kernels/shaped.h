@@ -183,15 +183,26 @@ AK_INLINE void row_stats(const W& w, const T_<V>* x, T_<V>* e_out, bool log, V* 
   Acc<V> acc;
   V cnt = zero<V>();
   const V one = splat<V>(T_<V>(1));
-  w.each([&](size_t off, size_t r) {
-    const V v = w.load_x(x + off, r);
-    V d, dl;
-    const V e = exp_diff(v, m, &d, &dl);
-    if (e_out) store_n(e_out + off, e, r);
-    const auto tie = eq(v, m);
-    acc.add(select(tie, zero<V>(), e));
-    cnt = cnt + select(tie, one, zero<V>());
-  });
+  if (log) {
+    w.each([&](size_t off, size_t r) {
+      const V v = w.load_x(x + off, r);
+      V d, dl;
+      const V e = exp_diff(v, m, &d, &dl);
+      const auto tie = eq(v, m);
+      acc.add(select(tie, zero<V>(), e));
+      cnt = cnt + select(tie, one, zero<V>());
+    });
+  } else {
+    // softmax needs S = 1 + t only to its relative precision: Σe straight (the max's
+    // term is 1), and the NaN rows come out by themselves (e^(Inf − Inf) is NaN).
+    w.each([&](size_t off, size_t r) {
+      V d, dl;
+      const V e = exp_diff(w.load_x(x + off, r), m, &d, &dl);
+      if (e_out) store_n(e_out + off, e, r);
+      acc.add(e);
+    });
+    cnt = zero<V>();  // t = S − 1 below, S = t + 1 again (exact for S in [1, 2])
+  }
   if (W::kReduce) {
     acc.all_lanes_total();
     cnt = w.reduce_sum(cnt);
@@ -209,10 +220,25 @@ AK_INLINE void row_stats(const W& w, const T_<V>* x, T_<V>* e_out, bool log, V* 
   *st_out = from_d<V>(r);
 }
 
+// e / S: by the reciprocal rs = 1/S and one correction with the exact residual
+// e − q·S (FMA), which gives the quotient to within a hair of correct rounding at
+// three FMA-port operations instead of a division. Without FMA: the division.
+template <class V>
+AK_INLINE V div_by(V e, V S, V rs) {
+  if constexpr (kHasFma) {
+    const V q = e * rs;
+    return fma(fnma(q, S, e), rs, q);
+  } else {
+    (void)rs;
+    return e / S;
+  }
+}
+
 template <class V, class W>
 AK_INLINE void softmax_row(const W& w, const T_<V>* x, T_<V>* y, bool log) {
   V m, st;
   row_stats<V>(w, x, log ? nullptr : y, log, &m, &st);
+  const V rs = splat<V>(T_<V>(1)) / st;
   if (log) {
     w.each([&](size_t off, size_t r) {
       const V v = load_n<V>(x + off, r);
@@ -222,7 +248,7 @@ AK_INLINE void softmax_row(const W& w, const T_<V>* x, T_<V>* y, bool log) {
       store_n(y + off, (d - st) + dl, r);
     });
   } else {
-    w.each([&](size_t off, size_t r) { store_n(y + off, load_n<V>(y + off, r) / st, r); });
+    w.each([&](size_t off, size_t r) { store_n(y + off, div_by(load_n<V>(y + off, r), st, rs), r); });
   }
 }
 
