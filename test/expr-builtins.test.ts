@@ -28,29 +28,35 @@ function worst(y: ArrayLike<number>, ref: ArrayLike<number>, dtype: 'float32' | 
 }
 
 describe('expressions equal to a built-in op', () => {
-  // [expression, built-in name, its options, ULP bound in float64 / float32 (two roundings apart at most)]
-  const cases: [string, string, Record<string, number>, Record<string, number>, number, number][] = [
-    ['x * sigmoid(x)', 'silu', {}, {}, 4, 1],
-    ['x * sigmoid(beta * x)', 'swish', { beta: 1.5 }, { beta: 1.5 }, 4, 1],
-    ['max(x, 0)', 'relu', {}, {}, 0, 0],
-    ['min(max(x, 0), 6)', 'relu6', {}, {}, 0, 0],
-    ['sigmoid(x)', 'sigmoid', {}, {}, 4, 1],
-    ['tanh(x)', 'tanh', {}, {}, 4, 1],
-    ['x / (1 + abs(x))', 'softsign', {}, {}, 4, 1],
-    ['x * tanh(softplus(x))', 'mish', {}, {}, 8, 1],
-    // exp amplifies the rounding of its argument z = g(x − c)² by |z| ≤ 35 on this range; the built-in carries z exactly.
-    ['exp(-g * (x - c)^2)', 'rbf', { g: 0.5, c: 0.25 }, { gamma: 0.5, center: 0.25 }, 40, 1],
+  // [expression, built-in name, its options, ULP bound in float64, float32 for the twin (two roundings
+  // apart at most), float32 for the native interpreter (float32 lanes, each unit within 4 ULP of its
+  // float64 value: 4 per unit, times what the later units magnify)]
+  const cases: [string, string, Record<string, number>, Record<string, number>, number, number, number][] = [
+    ['x * sigmoid(x)', 'silu', {}, {}, 4, 1, 8],
+    // sigmoid magnifies the rounding of z = βx by |z|(1 − σ(z)) ≤ 12 on this range.
+    ['x * sigmoid(beta * x)', 'swish', { beta: 1.5 }, { beta: 1.5 }, 4, 1, 16],
+    ['max(x, 0)', 'relu', {}, {}, 0, 0, 0],
+    ['min(max(x, 0), 6)', 'relu6', {}, {}, 0, 0, 0],
+    ['sigmoid(x)', 'sigmoid', {}, {}, 4, 1, 4],
+    ['tanh(x)', 'tanh', {}, {}, 4, 1, 4],
+    ['x / (1 + abs(x))', 'softsign', {}, {}, 4, 1, 12],
+    ['x * tanh(softplus(x))', 'mish', {}, {}, 8, 1, 12],
+    // exp amplifies the rounding of its argument z = g(x − c)² by |z| ≤ 35 on this range; the built-in carries z exactly
+    // (float32 lanes: z carries ~2.5 ULP of rounding, so up to ~90 ULP after exp).
+    ['exp(-g * (x - c)^2)', 'rbf', { g: 0.5, c: 0.25 }, { gamma: 0.5, center: 0.25 }, 40, 1, 96],
   ];
 
-  it.each(cases)('%s equals %s forward', (src, name, params, opts, ulp64, ulp32) => {
+  it.each(cases)('%s equals %s forward', (src, name, params, opts, ulp64, ulp32, ulp32native) => {
     const x = sample(4000, -8, 8, src.length);
     const act = ak.compile(src, { params });
     const op = (ak as unknown as Record<string, (x: Float64Array | Float32Array, o?: object) => Float64Array | Float32Array>)[name];
     expect(worst(act(x), op(x, opts), 'float64')).toBeLessThanOrEqual(ulp64);
     // float32: against the built-in's float64 values on the same inputs (the float32 built-ins, native
-    // ones included, have their own registry bound; ours is one rounding of a float64 result).
+    // ones included, have their own registry bound).
     const x32 = Float32Array.from(x);
-    expect(worst(act(x32), op(Float64Array.from(x32), opts), 'float32')).toBeLessThanOrEqual(ulp32);
+    const bound32 = ak.info().backend === 'js' ? ulp32 : ulp32native;
+    expect(worst(act(x32), op(Float64Array.from(x32), opts), 'float32')).toBeLessThanOrEqual(bound32);
+    expect(worst(api.compile(src, { params })(x32), op(Float64Array.from(x32), opts), 'float32')).toBeLessThanOrEqual(ulp32);
   });
 });
 
@@ -100,7 +106,18 @@ describe('derivatives of the registry ops', () => {
     const a32 = act.backward(dy32, x32);
     const ref = ak.silu.backward(Float64Array.from(dy32), Float64Array.from(x32));
     let w = 0;
-    for (let i = 0; i < x.length; i++) if (Math.abs(ref[i]) > 1e-30) w = Math.max(w, ulpError(a32[i], ref[i], 'float32'));
+    const twin = ak.info().backend === 'js';
+    for (let i = 0; i < x.length; i++) {
+      if (twin) {
+        if (Math.abs(ref[i]) > 1e-30) w = Math.max(w, ulpError(a32[i], ref[i], 'float32'));
+      } else {
+        // float32 lanes: relative where silu' is well conditioned, absolute (a few ε·|dy|) where it crosses zero.
+        const eps32 = 2 ** -23;
+        if (!(Math.abs(a32[i] - ref[i]) <= 16 * Math.abs(ref[i]) * eps32 + 8 * eps32 * Math.abs(dy32[i]))) expect.fail(`float32 x = ${x32[i]}: ${a32[i]} vs ${ref[i]}`);
+      }
+    }
+    const j32 = api.compile('x * sigmoid(x)').backward(dy32, x32);
+    for (let i = 0; i < x.length; i++) if (Math.abs(ref[i]) > 1e-30) w = Math.max(w, ulpError(j32[i], ref[i], 'float32'));
     expect(w).toBeLessThanOrEqual(1);
   });
 

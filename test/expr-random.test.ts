@@ -22,7 +22,10 @@ describe('random expressions over the grammar', () => {
       const params = paramsFor(src);
       const ast = parse(src);
       const x = inputs(r, 200);
-      for (const compile of [api.compile, ak.compile]) {
+      // The native interpreter keeps its own contract (4 ULP per unit in the array's type: float32
+      // programs run in float32 lanes), checked on random expressions in test/expr-native.test.ts;
+      // bit for bit and rounded once are the twin's, so the public API joins here when it is the twin.
+      for (const compile of ak.info().backend === 'js' ? [api.compile, ak.compile] : [api.compile]) {
         const act = compile(src, { params });
         const y = act(x);
         const y32 = act(Float32Array.from(x));

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,6 +24,8 @@ let work: string;
 let tarNative: string;
 let tarJs: string;
 let bareBin: string;
+/** The package's runtime dependencies packed from node_modules, installed beside it: no registry needed. */
+let depTars: string[] = [];
 
 function sh(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }) {
   return spawnSync(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, encoding: 'utf8', timeout: 240_000 });
@@ -34,13 +36,16 @@ function bareNpm(args: string[], cwd: string) {
   const env: NodeJS.ProcessEnv = {
     PATH: bareBin,
     HOME: process.env.HOME,
-    npm_config_cache: process.env.npm_config_cache ?? join(process.env.HOME ?? tmpdir(), '.npm'),
+    // An empty cache of its own: a fresh CI machine's cache holds the lockfile's tarballs but no
+    // registry documents, so nothing may be resolved from it; the dependencies come as tarballs.
+    npm_config_cache: join(work, 'npm-cache'),
     npm_config_offline: 'true',
     npm_config_audit: 'false',
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
   };
-  return sh(process.execPath, [npmCli, ...args], { cwd, env });
+  const withDeps = args[0] === 'install' ? [...args, ...depTars] : args;
+  return sh(process.execPath, [npmCli, ...withDeps], { cwd, env });
 }
 
 function repack(staging: string, withPrebuild: boolean, dest: string): string {
@@ -102,6 +107,15 @@ beforeAll(() => {
   mkdirSync(join(work, 'js'));
   tarNative = repack(staging, true, join(work, 'native'));
   tarJs = repack(staging, false, join(work, 'js'));
+  mkdirSync(join(work, 'deps'));
+  const deps = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies ?? {});
+  depTars = deps.map((d) => {
+    const out = execFileSync(process.execPath, [npmCli, 'pack', '--ignore-scripts', '--json', '--pack-destination', join(work, 'deps'), join(root, 'node_modules', d)], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    return join(work, 'deps', JSON.parse(out)[0].filename as string);
+  });
 }, 240_000);
 
 afterAll(() => {
