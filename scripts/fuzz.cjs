@@ -29,6 +29,7 @@ const { ulpError } = require('../test/ulp.cjs');
 
 const EPS = { float32: 2 ** -23, float64: 2 ** -52 };
 const TINY = { float32: 2 ** -110, float64: 2 ** -1006 };
+const MIN_NORMAL64 = 2 ** -1022;
 const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40, 5e-324, 1e30, -1e30, 3e38, -3e38, 88.72, -103.9, 710, -745, 1, -1, 0.5, 6, 20];
 
 /** mulberry32: the case's data from one 32-bit seed, so shrinking keeps data stable. */
@@ -183,7 +184,8 @@ function copyOf(a) {
 }
 
 /**
- * got vs want element-wise. tol(i, w) gives the allowed [ulps, absolute] at i;
+ * got vs want element-wise. tol(i, w) gives the allowed [ulps, absolute] at i (and
+ * whether a non-finite result is accepted in its row, and |dy| for a backward);
  * NaN must match NaN, infinities exactly.
  */
 function compare(what, got, want, dtype, tol) {
@@ -191,7 +193,7 @@ function compare(what, got, want, dtype, tol) {
   for (let i = 0; i < got.length; i++) {
     const g = got[i], w = want[i];
     if (Object.is(g, w)) continue;
-    const [ulps, abs, overflowRow] = tol(i, w);
+    const [ulps, abs, overflowRow, fscale] = tol(i, w);
     if (overflowRow && !(Number.isFinite(g) && Number.isFinite(w))) continue;
     if (w !== w || g !== g) fail(`${what}[${i}]: ${g}, twin ${w}`);
     if (ulps === 0 && abs === 0) {
@@ -199,12 +201,16 @@ function compare(what, got, want, dtype, tol) {
       fail(`${what}[${i}]: ${g}, twin ${w} (exact op)`);
     }
     if (Math.abs(g - w) <= abs) continue;
-    // Known defect (reported in issue 8, owner: numerics): results within 2^16 ULPs of the
-    // subnormal range come from an intermediate e^x that is already subnormal, and both the
-    // native kernels and the twin lose digits there (mish.backward float64 at x = -713.636:
-    // ~179 ULP off the exact derivative on both sides). Held to 1e-6 relative in that band
-    // only, so the soak and the fuzzer keep testing memory safety and agreement elsewhere.
-    if (Math.abs(w) < TINY[dtype] && Math.abs(g - w) <= 1e-6 * Math.abs(w)) continue;
+    // Known defect (issue 8, docs/hardening.md): where an intermediate e^z is subnormal while
+    // the value is not, both the native kernels and the twin lose digits (measured against
+    // mpmath: elu with α = 100 48 ULP, gelu 'none' near x = -37.7 23 ULP, rbf near
+    // γ(x − c)² = 710 ~50 ULP; swish/silu/mish were up to 540 ULP until tailSlope fixed
+    // them). Held to 1e-6 relative in that band only, so the soak and the fuzzer keep testing
+    // memory safety and agreement elsewhere. For a backward the band is on f' = dx/dy (the
+    // float64 value the kernels multiply dy by; fscale = |dy|): a large dy lifts dx out of
+    // the band without making f' any more precise.
+    const mag = fscale ? Math.abs(w) / fscale : Math.abs(w);
+    if (mag < TINY[fscale ? 'float64' : dtype] && Math.abs(g - w) <= 1e-6 * Math.abs(w)) continue;
     const e = ulpError(g, w, dtype);
     if (!(e <= ulps)) fail(`${what}[${i}]: ${g}, twin ${w} (${e} ulp > ${ulps}, |diff| ${Math.abs(g - w)} > ${abs})`);
   }
@@ -544,10 +550,15 @@ function makeFuzzer(ak, akjs, registry, options = {}) {
       const p = def.params.map((q) => call.opts[q.name] ?? q.default);
       const pa = def.params.map((q, i) => (q.kind === 'enum' ? q.values.indexOf(p[i]) : dtype === 'float32' ? Math.fround(p[i]) : p[i]));
       const iv = bw.cancels ? bw.cancels(pa[0] ?? 0, pa[1] ?? 0) : null;
-      return (i) => {
+      return (i, w) => {
         const xi = pre.x && !call.xNull ? pre.x[i] : NaN;
-        const abs = iv && xi >= iv[0] && xi <= iv[1] ? 2 * (bw.absEps ?? 4) * eps * Math.abs(pre.dy[i]) : 0;
-        return [2 * (dtype === 'float32' ? bw.ulp : bw.ulp64) + 1, abs];
+        const dyi = Math.abs(pre.dy[i]);
+        let abs = iv && xi >= iv[0] && xi <= iv[1] ? 2 * (bw.absEps ?? 4) * eps * dyi : 0;
+        // f' is evaluated in float64 (the registry's contract) and SPEC lets a value below the
+        // smallest normal be off by up to that normal (or flushed): for a subnormal f' both
+        // sides may be 2^-1022 off before the product with dy.
+        if (Math.abs(w) < MIN_NORMAL64 * dyi) abs += 2 * MIN_NORMAL64 * dyi;
+        return [2 * (dtype === 'float32' ? bw.ulp : bw.ulp64) + 1, abs, false, dyi];
       };
     }
     if (def.exact && !c.backward) return () => [0, 0];

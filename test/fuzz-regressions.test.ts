@@ -2,9 +2,15 @@
  * Regression tests of the defects the API fuzzer (scripts/fuzz.cjs) found,
  * through both instances (default and activation-kernels/js).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import ak from '../lib/index';
 import akjs from '../lib/js';
+import { unaryOps } from '../lib/ops';
+import { ulpError } from './ulp.cjs';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const R = require('./reference-backward.cjs') as { dxRef: (dy: number, d: [number, number]) => number };
 
 const instances = [
   ['default', ak],
@@ -56,6 +62,28 @@ describe.each(instances)('%s: an option getter that detaches an accepted buffer'
       const x5 = new Float32Array(n).fill(-1);
       const dy5 = new Float32Array(n).fill(1);
       await expect(api.softmax.backward.async(dy5, x5, { get signal() { detach(dy5.buffer); return undefined; } })).rejects.toThrow(/softmax\.backward\.async: .*dy/);
+    });
+  }
+});
+
+describe.each(instances)('%s: float64 mish/silu/swish backward where e^x is subnormal but dy·f\'(x) is not', (_label, api) => {
+  // The fuzzer's counterexample (2026-12-04, seed chunk 20691204, run 9815: mish.backward
+  // float64, n = 29572, case seed 12), element 22955: the native kernel and the twin were
+  // each ~8 ULP off the exact value, on opposite sides (an intermediate e^x with 50 bits;
+  // up to ~540 ULP elsewhere in the band). Exact values: test/fixtures/backward-tail-mpmath.json.
+  const rows = (JSON.parse(readFileSync(join(__dirname, 'fixtures', 'backward-tail-mpmath.json'), 'utf8')) as {
+    rows: [string, Record<string, number>, string, string, string][];
+  }).rows;
+  const X = -710.7353382110596, DY = -23254.25128173828;
+  for (const op of ['mish', 'silu', 'swish'] as const) {
+    it(`${op}'(${X}) times dy = ${DY}, sync and async, within the registry bound`, async () => {
+      const row = rows.find((r) => r[0] === op && Number(r[2]) === X && (op !== 'swish' || r[1].beta === 1));
+      expect(row, `fixture row for ${op}`).toBeDefined();
+      const want = R.dxRef(DY, [Number(row![3]), Number(row![4])]);
+      const x = Float64Array.of(X, X, X), dy = Float64Array.of(DY, DY, DY);
+      const opts = op === 'swish' ? { beta: 1 } : {};
+      const got = [...api[op].backward(dy, x, opts), ...(await api[op].backward.async(dy, x, opts))];
+      for (const g of got) expect(ulpError(g, want, 'float64')).toBeLessThanOrEqual(unaryOps[op].backward.ulp64);
     });
   }
 });

@@ -297,9 +297,33 @@ function sigmoidSlope(th: number, tl: number, w: number): number {
   return th >= 0 ? ((s + w * u) + sl) * inv : (u * ((1 + w) + u)) * inv;
 }
 
+/** 128·ln 2 as a double-double, and the t below which tailSlope takes over. */
+const SHIFT_HI = 88.722839111673;
+const SHIFT_LO = 2.9683799217232634e-15;
+const TWO_M128 = 2 ** -128;
+const TAIL_T = -600;
+
 /**
- * d/dx x·σ(βx) = s·(1 + t·(1 − s)), s = σ(t), t = βx (see sigmoidSlope).
- * β = 0 makes it 1/2 everywhere; at x = ±∞ it is the limit 1 or 0.
+ * e^t·(1 + t) for t = th + tl < TAIL_T: what swish' (u(1 + u + t)/(1 + u)²,
+ * u = e^t) and mish' (e·N/D², N = 4(1 + x) + O(e), D = 2 + O(e)) are there,
+ * to a relative 2^-860. Written as e^(t + 128 ln 2)·(1 + t)·2^-128 so that
+ * the exponential keeps its 53 bits where e^t itself would be subnormal
+ * (t < −708.4) while the derivative, |1 + t| times larger, is still normal
+ * (down to t ≈ −716.4): the direct forms lose up to ~500 ULP there. The
+ * scaling is exact wherever the result is normal. 1 + th is exact (th is
+ * below −600, a multiple of 1's ULP), tl is applied to first order.
+ */
+function tailSlope(th: number, tl: number): number {
+  const r = th + SHIFT_HI;
+  const rl = twoSumErr(th, SHIFT_HI, r) + (SHIFT_LO + tl);
+  const e = Math.exp(r);
+  return (e + e * rl) * ((1 + th) + tl) * TWO_M128;
+}
+
+/**
+ * d/dx x·σ(βx) = s·(1 + t·(1 − s)), s = σ(t), t = βx (see sigmoidSlope;
+ * tailSlope below t = −600). β = 0 makes it 1/2 everywhere; at x = ±∞ it is
+ * the limit 1 or 0.
  */
 function swishLoop(dy: FloatArray, x: FloatArray, dx: FloatArray, beta: number): void {
   for (let i = 0, n = x.length; i < n; i++) {
@@ -312,6 +336,7 @@ function swishLoop(dy: FloatArray, x: FloatArray, dx: FloatArray, beta: number):
       if (t !== t) t = 0; // β = 0 and x = ±Inf: the function is x/2
       if (t === Infinity) d = 1;
       else if (t === -Infinity) d = 0;
+      else if (t < TAIL_T) d = tailSlope(t, prodErr(beta, v, t));
       else d = sigmoidSlope(t, prodErr(beta, v, t), t);
     }
     dx[i] = dy[i] * d;
@@ -399,7 +424,9 @@ export function gelu(dy: FloatArray, x: FloatArray, dx: FloatArray, approximate:
  * that the first suffers for x < −1: N now cancels only near the zero of
  * mish' at x ≈ −1.1924. For x ≥ 0 the sum 1 − 2/D + 4x·e(1 + e)/D² (tanh(sp)
  * plus a positive term) has its rounding errors scaled down by the smaller
- * terms instead. Past x = 40 the derivative is 1 to within 2^-100.
+ * terms instead. Past x = 40 the derivative is 1 to within 2^-100; below
+ * x = −600 it is e^x(1 + x) (tailSlope, which keeps e^x normal); below −800
+ * it underflows to 0.
  */
 export function mish(dy: FloatArray, x: FloatArray, dx: FloatArray): void {
   for (let i = 0, n = x.length; i < n; i++) {
@@ -409,6 +436,8 @@ export function mish(dy: FloatArray, x: FloatArray, dx: FloatArray): void {
       d = 1;
     } else if (v < -800) {
       d = 0; // e^x·(1 + x) underflows (and 4(1 + x) may be -Inf)
+    } else if (v < TAIL_T) {
+      d = tailSlope(v, 0);
     } else {
       const e = Math.exp(v);
       const m = e * (2 + e);

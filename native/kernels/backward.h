@@ -294,11 +294,26 @@ AK_INLINE Vd sigmoid_slope(Vd th, Vd tl, Vd w) {
   return select(ge(th, zero<Vd>()), ((s + w * u) + sl) * inv, (u * ((one + w) + u)) * inv);
 }
 
+// e^t·(1 + t) for t = th + tl below kTailT, which swish' and mish' are there (to a
+// relative 2^-860), as e^(t + 128 ln 2)·(1 + t)·2^-128: e^t itself is subnormal below
+// −708.4 while the derivative is normal down to −716.4 (the twin's tailSlope).
+constexpr double kTailT = -600;
+AK_INLINE Vd tail_slope(Vd th, Vd tl) {
+  const Vd shi = dconst(88.722839111673), slo = dconst(2.9683799217232634e-15);
+  const Vd r = th + shi;
+  const Vd rl = two_sum_err(th, shi, r) + (slo + tl);
+  const Vd e = exp_(r);
+  return (e + e * rl) * ((dconst(1) + th) + tl) * dconst(0x1p-128);
+}
+
 AK_INLINE Vd swish_slope(Vd v, Vd beta) {
   const Vd inf = dconst(std::numeric_limits<double>::infinity());
   Vd t = beta * v;
   t = select(isnan(t), zero<Vd>(), t);  // β = 0, x = ±Inf: the function is x/2
-  Vd d = sigmoid_slope(t, prod_err(beta, v, t), t);
+  const Vd tl = prod_err(beta, v, t);
+  Vd d = sigmoid_slope(t, tl, t);
+  const auto tail = lt(t, dconst(kTailT));
+  if (any(tail)) d = select(tail, tail_slope(t, tl), d);
   d = select(eq(t, inf), dconst(1), select(eq(t, -inf), zero<Vd>(), d));
   return select(isnan(v), v, d);
 }
@@ -426,7 +441,7 @@ struct gelu : BwdBase<2, true, true> {
 };
 
 // mish' = e·N/D², D = 2 + e(2 + e), N = 4(1 + x) + e((6 + 4x) + e(4 + e)) for x < 0;
-// (1 − 2/D) + 4x·e(1 + e)/D² for x >= 0; 1 past 40, 0 below −800.
+// (1 − 2/D) + 4x·e(1 + e)/D² for x >= 0; 1 past 40, tail_slope below −600, 0 below −800.
 struct mish : BwdBase<2, true> {
   template <class V> struct K {
     explicit K(const Params&) {}
@@ -441,6 +456,8 @@ struct mish : BwdBase<2, true> {
       const Vd N = four * (one + vc) + e * ((dconst(6) + four * vc) + e * (four + e));
       const Vd negv = e * N * inv;
       Vd d = select(ge(vc, zero<Vd>()), pos, negv);
+      const auto tail = lt(vc, dconst(kTailT));
+      if (any(tail)) d = select(tail, tail_slope(vc, zero<Vd>()), d);
       d = select(gt(v, dconst(40)), one, select(lt(v, dconst(-800)), zero<Vd>(), d));
       return dy * select(isnan(v), v, d);
     }
