@@ -18,6 +18,7 @@
 #ifndef AK_KERNELS_SHAPED_H_
 #define AK_KERNELS_SHAPED_H_
 
+#include <cmath>
 #include <limits>
 #include <type_traits>
 
@@ -195,9 +196,15 @@ AK_INLINE void row_stats(const W& w, const T_<V>* x, T_<V>* e_out, bool log, V* 
   } else {
     // softmax needs S = 1 + t only to its relative precision: Σe straight (the max's
     // term is 1), and the NaN rows come out by themselves (e^(Inf − Inf) is NaN).
+    // e^(d + dl) with dl folded into the reduced argument, as softmax_row_fast computes it:
+    // a row gives the same bits on either path, whatever tiling (which groups of strided
+    // columns go which way) a call was cut into.
     w.each([&](size_t off, size_t r) {
-      V d, dl;
-      const V e = exp_diff(w.load_x(x + off, r), m, &d, &dl);
+      const V v = w.load_x(x + off, r);
+      const V d = v - m;
+      V dl = two_sum_err(v, -m, d);
+      dl = select(lt(abs(d), inf_v<V>()), dl, zero<V>());
+      const V e = exp_dd_(d, dl);
       if (e_out) store_n(e_out + off, e, r);
       acc.add(e);
     });
@@ -234,8 +241,102 @@ AK_INLINE V div_by(V e, V S, V rs) {
   }
 }
 
+// Softmax forward on the common row: every max finite and |m| < 2^20 (float) / 2^40
+// (double). Each v is first raised to at least m − 128 (float) / m − 760 (double), whose
+// e^(v − m) rounds to 0 as the true value does, so d = v − m is finite and small and
+// e^(d + dl) needs none of exp_'s clamps or the infinite-d guard; |m| bounded keeps
+// m − 128 within ulp(m) of its value. exp_dd_ computes the same e in row_stats for d
+// down to its clamp, below which both give 0. Returns false, having written nothing,
+// for the other rows (row_stats' path).
+template <class V, class W>
+AK_INLINE bool softmax_row_fast(const W& w, const T_<V>* x, T_<V>* y) {
+  using namespace mathd;
+  V m = -inf_v<V>();
+  // The NaN-propagating max, as row_stats: a NaN row always takes row_stats' path.
+  w.each([&](size_t off, size_t r) { m = max(m, w.load_x(x + off, r)); });
+  m = w.reduce_max(m);
+  if (!(lanes_max(abs(m)) < (kIsF32<V> ? T_<V>(0x1p20) : T_<V>(0x1p40)))) return false;
+  const V floor = m - C<V>(128.0f, 760.0);
+  Acc<V> acc;
+  w.each([&](size_t off, size_t r) {
+    const V v = maxFast(floor, w.load_x(x + off, r));
+    const V d = v - m;
+    const V dl = two_sum_err(v, -m, d);
+    V n;
+    const V rr = reduce_ln2(d, n) + dl;  // sets n: sequenced before n is read
+    const V e = ldexp_int(exp_reduced(rr), n);
+    store_n(y + off, e, r);
+    acc.add(e);
+  });
+  if (W::kReduce) acc.all_lanes_total();
+  Vd s[Acc<V>::kParts];
+  acc.lanes(s);
+  const V st = from_d<V>(s);
+  const V rs = splat<V>(T_<V>(1)) / st;
+  w.each([&](size_t off, size_t r) { store_n(y + off, div_by(load_n<V>(y + off, r), st, rs), r); });
+  return true;
+}
+
+// Softmax forward (float32) on a contiguous row with |m| <= 40, the usual
+// logits: e_k = e^(x_k) · 2^j, j = −⌊m·log2e⌋, with 2^j folded into exp's own final
+// scaling, so no argument x − m is ever rounded (nor carried as d + dl) and the largest
+// term lies in [1, 2). Each x_k is first raised to at least m − 128 / m − 760 (its term
+// is 0 there either way), which keeps the reduction within its exact range. A row is one
+// tile's, so which path a row takes never depends on the tiling.
+template <class V>
+AK_INLINE bool softmax_row_scaled(const Contig<V>& w, const T_<V>* x, T_<V>* y) {
+  using namespace mathd;
+  using T = T_<V>;
+  V mv = -inf_v<V>();
+  w.each([&](size_t off, size_t r) { mv = max(mv, w.load_x(x + off, r)); });
+  const T m = lanes_max(mv);
+  if (!(m >= -(kIsF32<V> ? T(40) : T(0x1p20)) && m <= (kIsF32<V> ? T(40) : T(0x1p20)))) return false;
+  const V j = splat<V>(-std::floor(m * (kIsF32<V> ? T(0x1.715476p+0f) : T(0x1.71547652b82fep+0))));
+  const V floor = splat<V>(m - (kIsF32<V> ? T(128) : T(760)));
+  Acc<V> acc;
+  w.each([&](size_t off, size_t r) {
+    const V v = maxFast(floor, w.load_x(x + off, r));
+    V n;
+    const V rr = reduce_ln2(v, n);  // sets n: sequenced before n is read
+    const V e = ldexp_int(expm1_reduced(rr) + K<V>(1), n + j);
+    store_n(y + off, e, r);
+    acc.add(e);
+  });
+  acc.all_lanes_total();
+  Vd s[Acc<V>::kParts], sh[Acc<V>::kParts];
+  acc.lanes(s);
+  // S as hi + lo in V: its float64 value (not a float rounding of it) divides, so rows of
+  // equal entries give exactly 1/len and every quotient is within a hair of correct rounding.
+  const V st = from_d<V>(s);
+  to_d(st, sh);
+  for (int i = 0; i < Acc<V>::kParts; ++i) sh[i] = s[i] - sh[i];
+  const V st_lo = from_d<V>(sh);
+  const V rs = splat<V>(T(1)) / st;
+  w.each([&](size_t off, size_t r) {
+    const V e = load_n<V>(y + off, r);
+    V q;
+    if constexpr (kHasFma) {
+      q = e * rs;
+      q = fma(fnma(q, st_lo, fnma(q, st, e)), rs, q);
+    } else {  // no FMA (the portable scalar build): divide in float64, round once
+      Vd wq[Acc<V>::kParts];
+      to_d(e, wq);
+      for (int i = 0; i < Acc<V>::kParts; ++i) wq[i] = wq[i] / s[i];
+      q = from_d<V>(wq);
+    }
+    store_n(y + off, q, r);
+  });
+  return true;
+}
+
 template <class V, class W>
 AK_INLINE void softmax_row(const W& w, const T_<V>* x, T_<V>* y, bool log) {
+  if constexpr (W::kReduce) {
+    // float32 only: in float64 the scaled form measured no better than row_stats' (both
+    // reach ~4 ULP on wide rows centred far from 0 at avx512).
+    if (mathd::kIsF32<V> && !log && softmax_row_scaled<V>(w, x, y)) return;
+  }
+  if (!log && softmax_row_fast<V>(w, x, y)) return;
   V m, st;
   row_stats<V>(w, x, log ? nullptr : y, log, &m, &st);
   const V rs = splat<V>(T_<V>(1)) / st;
