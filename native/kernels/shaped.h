@@ -287,8 +287,10 @@ template <class V>
 AK_INLINE bool softmax_row_scaled(const Contig<V>& w, const T_<V>* x, T_<V>* y) {
   using namespace mathd;
   using T = T_<V>;
+  // maxFast may drop a NaN: then the NaN entry's e, the sum and so the whole row are NaN,
+  // as they must be (a row is never split, so no other path sees it).
   V mv = -inf_v<V>();
-  w.each([&](size_t off, size_t r) { mv = max(mv, w.load_x(x + off, r)); });
+  w.each([&](size_t off, size_t r) { mv = maxFast(mv, w.load_x(x + off, r)); });
   const T m = lanes_max(mv);
   if (!(m >= -(kIsF32<V> ? T(40) : T(0x1p20)) && m <= (kIsF32<V> ? T(40) : T(0x1p20)))) return false;
   const V j = splat<V>(-std::floor(m * (kIsF32<V> ? T(0x1.715476p+0f) : T(0x1.71547652b82fep+0))));
