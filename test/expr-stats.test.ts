@@ -109,6 +109,38 @@ describe('stats', () => {
     expect(Math.abs(sq / n - (sum / n) ** 2 - ref.variance)).toBeGreaterThan(1e-6);
   });
 
+  it('gives the same bits on 1, 2 and 3 threads (large arrays run their segments on the pool), whole and per channel, as the twin', () => {
+    const r = rng(11);
+    const n = 1 << 21;
+    const x32 = new Float32Array(n);
+    for (let i = 0; i < n; i++) x32[i] = i % 977 === 0 ? NaN : 3 * normal(r) - 0.5;
+    const x64 = Float64Array.from(x32);
+    const before = ak.info().threads;
+    try {
+      for (const x of [x32, x64]) {
+        for (const opts of [{ op: 'relu' }, { op: 'sigmoid', shape: [8, 64, 64, 64], channelAxis: 1 }, { op: 'tanh', shape: [2048, 1024], channelAxis: 1 }] as const) {
+          const runs = [1, 2, 3].map((t) => {
+            ak.setThreads(t);
+            return JSON.stringify(ak.stats(x, opts));
+          });
+          expect(runs[1], `${x.constructor.name} ${opts.op} 2 threads`).toBe(runs[0]);
+          expect(runs[2], `${x.constructor.name} ${opts.op} 3 threads`).toBe(runs[0]);
+          // The twin's scan: same segmentation and merge order, so the same figures.
+          const twin = api.stats(x, opts);
+          const mine = JSON.parse(runs[0]);
+          expect(mine.count).toBe(twin.count);
+          expect(mine.nanCount).toBe(twin.nanCount);
+          expect(mine.min).toBe(twin.min);
+          expect(mine.max).toBe(twin.max);
+          close(mine.mean, twin.mean, 1e-14, 'mean');
+          close(mine.variance, twin.variance, 1e-12, 'variance');
+        }
+      }
+    } finally {
+      ak.setThreads(before);
+    }
+  });
+
   it.each(unaryNames.map((n) => [n]))('%s: dead and saturated fractions agree with a per-element derivative', (name) => {
     // No exact zeros here: at a kink, finite differences straddle two slopes.
     const x = data(20_000, name.length, false, false);

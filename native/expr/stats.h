@@ -12,11 +12,14 @@
 #define AK_EXPR_STATS_H_
 
 #include <cmath>
+#include <algorithm>
 #include <cstddef>
 #include <limits>
 #include <type_traits>
 #include <vector>
 
+#include "../dispatch.h"
+#include "../pool/pool.h"
 #include "program.h"
 
 namespace ak {
@@ -203,11 +206,56 @@ void segment(const T* x, size_t base, size_t runs, size_t len, size_t stride, do
 
 // The whole array as outer x C x inner (C = inner = 1, outer = n: no channel axis).
 // out[c] for each channel, out[C] the total; the same segmentation as the JS twin.
+// Segments are independent: large arrays compute them on the pool (tiles of whole
+// segments, each written to its own slot), and the merges then run in segment order on
+// the calling thread, so the result is the same bits whatever the thread count.
+struct Seg {
+  size_t base, runs, len, stride, c;
+};
+
 template <class T>
 void stats(const T* x, size_t outer, size_t C, size_t inner, bool has_shape, double dead_max, double lo, double hi,
            expr::Moments* out) {
   using expr::Moments;
   for (size_t c = 0; c <= C; ++c) out[c] = Moments{};
+  std::vector<Seg> segs;
+  if (!has_shape || inner >= expr::kSegment / 4) {
+    for (size_t o = 0; o < outer; ++o) {
+      for (size_t c = 0; c < C; ++c) {
+        const size_t b = (o * C + c) * inner;
+        for (size_t j = 0; j < inner; j += expr::kSegment) {
+          const size_t len = inner - j < expr::kSegment ? inner - j : expr::kSegment;
+          segs.push_back(Seg{b + j, 1, len, 0, c});
+        }
+      }
+    }
+  } else {
+    const size_t row = C * inner;
+    size_t rows_per = expr::kSegment / row;
+    if (rows_per < 1) rows_per = 1;
+    for (size_t o0 = 0; o0 < outer; o0 += rows_per) {
+      const size_t rows = outer - o0 < rows_per ? outer - o0 : rows_per;
+      for (size_t c = 0; c < C; ++c) segs.push_back(Seg{o0 * row + c * inner, rows, inner, row, c});
+    }
+  }
+  std::vector<Moments> res(segs.size());
+  auto one = [&](size_t i) {
+    const Seg& g = segs[i];
+    segment(x, g.base, g.runs, g.len, g.stride, dead_max, lo, hi, &res[i]);
+  };
+  // ~64K elements per tile; one thread below ~4 tiles, where the pool would not pay.
+  const size_t n = outer * C * inner;
+  const size_t per_tile = segs.empty() ? 1 : std::max<size_t>(1, (size_t{1} << 16) * segs.size() / std::max<size_t>(n, 1));
+  const size_t tiles = (segs.size() + per_tile - 1) / per_tile;
+  if (n >= (size_t{1} << 18) && tiles > 1) {
+    pool::parallel_for(tiles, [&](size_t t) {
+      FpEnvGuard fp;  // pool threads start from their own environment
+      const size_t end = std::min(segs.size(), (t + 1) * per_tile);
+      for (size_t i = t * per_tile; i < end; ++i) one(i);
+    });
+  } else {
+    for (size_t i = 0; i < segs.size(); ++i) one(i);
+  }
   std::vector<Moments> levels;  // pairwise merging of the segments into the total
   std::vector<bool> used;
   auto add_total = [&](Moments m) {
@@ -226,31 +274,9 @@ void stats(const T* x, size_t outer, size_t C, size_t inner, bool has_shape, dou
       used[l] = false;
     }
   };
-  Moments seg;
-  if (!has_shape || inner >= expr::kSegment / 4) {
-    for (size_t o = 0; o < outer; ++o) {
-      for (size_t c = 0; c < C; ++c) {
-        const size_t b = (o * C + c) * inner;
-        for (size_t j = 0; j < inner; j += expr::kSegment) {
-          const size_t len = inner - j < expr::kSegment ? inner - j : expr::kSegment;
-          segment(x, b + j, 1, len, 0, dead_max, lo, hi, &seg);
-          expr::merge(&out[c], seg);
-          add_total(seg);
-        }
-      }
-    }
-  } else {
-    const size_t row = C * inner;
-    size_t rows_per = expr::kSegment / row;
-    if (rows_per < 1) rows_per = 1;
-    for (size_t o0 = 0; o0 < outer; o0 += rows_per) {
-      const size_t rows = outer - o0 < rows_per ? outer - o0 : rows_per;
-      for (size_t c = 0; c < C; ++c) {
-        segment(x, o0 * row + c * inner, rows, inner, row, dead_max, lo, hi, &seg);
-        expr::merge(&out[c], seg);
-        add_total(seg);
-      }
-    }
+  for (size_t i = 0; i < segs.size(); ++i) {
+    expr::merge(&out[segs[i].c], res[i]);
+    add_total(res[i]);
   }
   for (size_t l = 0; l < levels.size(); ++l) {
     if (used[l]) expr::merge(&out[C], levels[l]);
