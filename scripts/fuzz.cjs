@@ -202,10 +202,10 @@ function compare(what, got, want, dtype, tol) {
     }
     if (Math.abs(g - w) <= abs) continue;
     // Known defect (issue 8, docs/hardening.md): where an intermediate e^z is subnormal while
-    // the value is not, both the native kernels and the twin lose digits (measured against
-    // mpmath: elu with α = 100 48 ULP, gelu 'none' near x = -37.7 23 ULP, rbf near
-    // γ(x − c)² = 710 ~50 ULP; swish/silu/mish were up to 540 ULP until tailSlope fixed
-    // them). Held to 1e-6 relative in that band only, so the soak and the fuzzer keep testing
+    // the value is not, both the native kernels and the twin lose digits: gelu 'none'
+    // backward near x = -37.7 (φ(x) subnormal), 27 ULP against mpmath. (swish/silu/mish,
+    // gelu 'tanh', elu and rbf backward were up to ~1000 ULP off there until tailSlope.)
+    // Held to 1e-6 relative in that band only, so the soak and the fuzzer keep testing
     // memory safety and agreement elsewhere. For a backward the band is on f' = dx/dy (the
     // float64 value the kernels multiply dy by; fscale = |dy|): a large dy lifts dx out of
     // the band without making f' any more precise.

@@ -52,6 +52,31 @@ function prodErr(a: number, b: number, p: number): number {
   return Math.abs(a) < BIG && Math.abs(b) < BIG && Math.abs(p) < BIG ? twoProdErr(a, b, p) : 0;
 }
 
+/** 128·ln 2 as a double-double, and the t below which tailSlope takes over. */
+const SHIFT_HI = 88.722839111673;
+const SHIFT_LO = 2.9683799217232634e-15;
+const TWO_M128 = 2 ** -128;
+const TAIL_T = -600;
+
+/**
+ * e^t·m for t = th + tl < TAIL_T, as e^(t + 128 ln 2)·m·2^-128: the
+ * exponential keeps its 53 bits where e^t itself would be subnormal
+ * (t < −708.4) while the derivative, |m| times larger, is still normal. What
+ * the derivatives are there, to a relative 2^-860: swish' (u(1 + u + t)/(1 + u)²,
+ * u = e^t) and mish' (e·N/D², N = 4(1 + x) + O(e), D = 2 + O(e)) are
+ * e^t(1 + t); gelu 'tanh' (s(1 + w·σ(−z))) is e^z(1 + w); elu' is α·e^x;
+ * rbf' is −2γ(x − c)·e^(−γ(x − c)²). The direct forms lose up to ~1000 ULP
+ * there. The scaling is exact wherever the result is normal; tl is applied to
+ * first order; th below −1000 gives 0 (times m) without a NaN from −∞.
+ */
+function tailSlope(th: number, tl: number, m: number): number {
+  if (!(th > -1000)) return 0 * m;
+  const r = th + SHIFT_HI;
+  const rl = twoSumErr(th, SHIFT_HI, r) + (SHIFT_LO + tl);
+  const e = Math.exp(r);
+  return (e + e * rl) * m * TWO_M128;
+}
+
 // ---------------------------------------------------------------- piecewise-linear ops
 
 /** relu'(x) = x > 0 ? 1 : 0, so relu'(0) = 0 (PyTorch's threshold_backward). */
@@ -147,11 +172,11 @@ export function hardSwish(dy: FloatArray, x: FloatArray, dx: FloatArray): void {
 
 // ---------------------------------------------------------------- the ELU family
 
-/** elu'(x) = x > 0 ? 1 : α·e^x; PyTorch takes the exponential branch at 0, so elu'(0) = α. */
+/** elu'(x) = x > 0 ? 1 : α·e^x (tailSlope below −600); PyTorch takes the exponential branch at 0, so elu'(0) = α. */
 export function elu(dy: FloatArray, x: FloatArray, dx: FloatArray, alpha: number): void {
   for (let i = 0, n = x.length; i < n; i++) {
     const v = x[i];
-    dx[i] = dy[i] * (v > 0 ? 1 : alpha * Math.exp(v));
+    dx[i] = dy[i] * (v > 0 ? 1 : v < TAIL_T ? tailSlope(v, 0, alpha) : alpha * Math.exp(v));
   }
 }
 
@@ -297,29 +322,6 @@ function sigmoidSlope(th: number, tl: number, w: number): number {
   return th >= 0 ? ((s + w * u) + sl) * inv : (u * ((1 + w) + u)) * inv;
 }
 
-/** 128·ln 2 as a double-double, and the t below which tailSlope takes over. */
-const SHIFT_HI = 88.722839111673;
-const SHIFT_LO = 2.9683799217232634e-15;
-const TWO_M128 = 2 ** -128;
-const TAIL_T = -600;
-
-/**
- * e^t·(1 + t) for t = th + tl < TAIL_T: what swish' (u(1 + u + t)/(1 + u)²,
- * u = e^t) and mish' (e·N/D², N = 4(1 + x) + O(e), D = 2 + O(e)) are there,
- * to a relative 2^-860. Written as e^(t + 128 ln 2)·(1 + t)·2^-128 so that
- * the exponential keeps its 53 bits where e^t itself would be subnormal
- * (t < −708.4) while the derivative, |1 + t| times larger, is still normal
- * (down to t ≈ −716.4): the direct forms lose up to ~500 ULP there. The
- * scaling is exact wherever the result is normal. 1 + th is exact (th is
- * below −600, a multiple of 1's ULP), tl is applied to first order.
- */
-function tailSlope(th: number, tl: number): number {
-  const r = th + SHIFT_HI;
-  const rl = twoSumErr(th, SHIFT_HI, r) + (SHIFT_LO + tl);
-  const e = Math.exp(r);
-  return (e + e * rl) * ((1 + th) + tl) * TWO_M128;
-}
-
 /**
  * d/dx x·σ(βx) = s·(1 + t·(1 − s)), s = σ(t), t = βx (see sigmoidSlope;
  * tailSlope below t = −600). β = 0 makes it 1/2 everywhere; at x = ±∞ it is
@@ -336,7 +338,10 @@ function swishLoop(dy: FloatArray, x: FloatArray, dx: FloatArray, beta: number):
       if (t !== t) t = 0; // β = 0 and x = ±Inf: the function is x/2
       if (t === Infinity) d = 1;
       else if (t === -Infinity) d = 0;
-      else if (t < TAIL_T) d = tailSlope(t, prodErr(beta, v, t));
+      else if (t < TAIL_T) {
+        const tl = prodErr(beta, v, t);
+        d = tailSlope(t, tl, (1 + t) + tl); // 1 + t is exact: t is below −600, a multiple of 1's ULP
+      }
       else d = sigmoidSlope(t, prodErr(beta, v, t), t);
     }
     dx[i] = dy[i] * d;
@@ -383,7 +388,8 @@ export function gelu(dy: FloatArray, x: FloatArray, dx: FloatArray, approximate:
         const s0l = twoSumErr(v, c3, s0) + c3l;
         const z = K2_HI * s0;
         const zl = prodErr(K2_HI, s0, z) + (K2_LO * s0 + K2_HI * s0l);
-        d = sigmoidSlope(z, zl, K2_HI * v * (1 + 3 * GC_HI * x2));
+        const w = K2_HI * v * (1 + 3 * GC_HI * x2);
+        d = z < TAIL_T ? tailSlope(z, zl, 1 + w) : sigmoidSlope(z, zl, w);
       }
       dx[i] = dy[i] * d;
     }
@@ -437,7 +443,7 @@ export function mish(dy: FloatArray, x: FloatArray, dx: FloatArray): void {
     } else if (v < -800) {
       d = 0; // e^x·(1 + x) underflows (and 4(1 + x) may be -Inf)
     } else if (v < TAIL_T) {
-      d = tailSlope(v, 0);
+      d = tailSlope(v, 0, 1 + v);
     } else {
       const e = Math.exp(v);
       const m = e * (2 + e);
@@ -487,8 +493,12 @@ export function rbf(dy: FloatArray, x: FloatArray, dx: FloatArray, gamma: number
       const d2l = twoProdErr(dd, dd, d2) + 2 * dd * dl;
       const z = gamma * d2;
       const zl = prodErr(gamma, d2, z) + gamma * d2l;
-      const e = Math.exp(-z);
-      d = -2 * gamma * (dd + dl) * (e - e * zl);
+      if (-z < TAIL_T) {
+        d = tailSlope(-z, -zl, -2 * gamma * (dd + dl));
+      } else {
+        const e = Math.exp(-z);
+        d = -2 * gamma * (dd + dl) * (e - e * zl);
+      }
     }
     dx[i] = dy[i] * d;
   }

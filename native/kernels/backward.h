@@ -72,6 +72,21 @@ AK_INLINE Vd prod_err(Vd a, Vd b, Vd p) {
 AK_INLINE Vd nan_d() { return splat<Vd>(std::numeric_limits<double>::quiet_NaN()); }
 AK_INLINE Vd dconst(double v) { return splat<Vd>(v); }
 
+// e^t·m for t = th + tl below kTailT, as e^(t + 128 ln 2)·m·2^-128: e^t itself is
+// subnormal below −708.4 while the derivative, |m| times larger, is still normal (the
+// twin's tailSlope): m = 1 + t for swish' and mish', 1 + w for gelu 'tanh', α for elu',
+// −2γ(x − c) for rbf'. th below −1000 gives 0 (times m) without a NaN from −∞.
+constexpr double kTailT = -600;
+AK_INLINE Vd tail_slope(Vd th, Vd tl, Vd m) {
+  const Vd shi = dconst(88.722839111673), slo = dconst(2.9683799217232634e-15);
+  const auto gone = mnot(gt(th, dconst(-1000)));
+  const Vd t = select(gone, dconst(-1000), th);
+  const Vd r = t + shi;
+  const Vd rl = two_sum_err(t, shi, r) + (slo + select(gone, zero<Vd>(), tl));
+  const Vd e = select(gone, zero<Vd>(), exp_(r));
+  return (e + e * rl) * m * dconst(0x1p-128);
+}
+
 // ---------------------------------------------------------------- piecewise-linear
 
 // f' = x > 0 ? 1 : 0, NaN for NaN (relu'(0) = 0).
@@ -165,7 +180,12 @@ struct elu : BwdBase<2, true> {
   template <class V> struct K {
     Vd alpha;
     explicit K(const Params& p) : alpha(dconst(p.a)) {}
-    AK_INLINE Vd operator()(Vd dy, Vd x) const { return dy * select(gt(x, zero<Vd>()), dconst(1), alpha * exp_(x)); }
+    AK_INLINE Vd operator()(Vd dy, Vd x) const {
+      Vd d = select(gt(x, zero<Vd>()), dconst(1), alpha * exp_(x));
+      const auto tail = lt(x, dconst(kTailT));
+      if (any(tail)) d = select(tail, tail_slope(x, zero<Vd>(), alpha), d);
+      return dy * d;
+    }
   };
 };
 struct eluFromY : BwdBase<2, true> {
@@ -294,18 +314,6 @@ AK_INLINE Vd sigmoid_slope(Vd th, Vd tl, Vd w) {
   return select(ge(th, zero<Vd>()), ((s + w * u) + sl) * inv, (u * ((one + w) + u)) * inv);
 }
 
-// e^t·(1 + t) for t = th + tl below kTailT, which swish' and mish' are there (to a
-// relative 2^-860), as e^(t + 128 ln 2)·(1 + t)·2^-128: e^t itself is subnormal below
-// −708.4 while the derivative is normal down to −716.4 (the twin's tailSlope).
-constexpr double kTailT = -600;
-AK_INLINE Vd tail_slope(Vd th, Vd tl) {
-  const Vd shi = dconst(88.722839111673), slo = dconst(2.9683799217232634e-15);
-  const Vd r = th + shi;
-  const Vd rl = two_sum_err(th, shi, r) + (slo + tl);
-  const Vd e = exp_(r);
-  return (e + e * rl) * ((dconst(1) + th) + tl) * dconst(0x1p-128);
-}
-
 AK_INLINE Vd swish_slope(Vd v, Vd beta) {
   const Vd inf = dconst(std::numeric_limits<double>::infinity());
   Vd t = beta * v;
@@ -313,7 +321,7 @@ AK_INLINE Vd swish_slope(Vd v, Vd beta) {
   const Vd tl = prod_err(beta, v, t);
   Vd d = sigmoid_slope(t, tl, t);
   const auto tail = lt(t, dconst(kTailT));
-  if (any(tail)) d = select(tail, tail_slope(t, tl), d);
+  if (any(tail)) d = select(tail, tail_slope(t, tl, (dconst(1) + t) + tl), d);
   d = select(eq(t, inf), dconst(1), select(eq(t, -inf), zero<Vd>(), d));
   return select(isnan(v), v, d);
 }
@@ -355,7 +363,10 @@ AK_INLINE Vd gelu_tanh_slope(Vd v) {
   const Vd s0l = two_sum_err(vc, c3, s0) + c3l;
   const Vd z = k2h * s0;
   const Vd zl = prod_err(k2h, s0, z) + (k2l * s0 + k2h * s0l);
-  const Vd d = sigmoid_slope(z, zl, k2h * vc * (dconst(1) + dconst(3 * 0.044715) * x2));
+  const Vd w = k2h * vc * (dconst(1) + dconst(3 * 0.044715) * x2);
+  Vd d = sigmoid_slope(z, zl, w);
+  const auto deep = lt(z, dconst(kTailT));
+  if (any(deep)) d = select(deep, tail_slope(z, zl, dconst(1) + w), d);
   const Vd tail = select(gt(v, zero<Vd>()), dconst(1), zero<Vd>());
   return select(isnan(v), v, select(gt(abs(v), big), tail, d));
 }
@@ -457,7 +468,7 @@ struct mish : BwdBase<2, true> {
       const Vd negv = e * N * inv;
       Vd d = select(ge(vc, zero<Vd>()), pos, negv);
       const auto tail = lt(vc, dconst(kTailT));
-      if (any(tail)) d = select(tail, tail_slope(vc, zero<Vd>()), d);
+      if (any(tail)) d = select(tail, tail_slope(vc, zero<Vd>(), dconst(1) + vc), d);
       d = select(gt(v, dconst(40)), one, select(lt(v, dconst(-800)), zero<Vd>(), d));
       return dy * select(isnan(v), v, d);
     }
@@ -498,7 +509,9 @@ struct rbf : BwdBase<2, true> {
       const Vd z = gamma * d2;
       const Vd zl = prod_err(gamma, d2, z) + gamma * d2l;
       const Vd e = exp_(-z);
-      const Vd near = m2g * (dd + dl) * (e - e * zl);
+      Vd near = m2g * (dd + dl) * (e - e * zl);
+      const auto deep = gt(z, dconst(-kTailT));
+      if (any(deep)) near = select(deep, tail_slope(-z, -zl, m2g * (dd + dl)), near);
       Vd d = select(gt(ad, dconst(1e150)), far, near);
       if (gamma_zero) d = zero<Vd>();
       d = select(eq(ad, dconst(std::numeric_limits<double>::infinity())), zero<Vd>(), d);
