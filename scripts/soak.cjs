@@ -20,6 +20,10 @@ const { Worker, isMainThread, parentPort, workerData } = require('node:worker_th
 const path = require('node:path');
 
 const SHARED_N = 1 << 18;
+// AK_SOAK_RSS=off (set by scripts/test-asan.sh): RSS is not judged, because AddressSanitizer's
+// quarantine holds freed memory on purpose (RSS rose 71 MB in the 4.5 s short soak under it);
+// every result is still checked against the twin and every buffer outside the output.
+const RSS_JUDGED = process.env.AK_SOAK_RSS !== 'off';
 const WINDOW = 4096;
 
 function loadApi(entryDir) {
@@ -185,12 +189,12 @@ async function main() {
     workers: o.workers, callsPerWorker: o.calls, workerCalls: total, mainCalls: mainDone, seconds, ...sum,
     mainValid: mainCounts.valid, mainInvalid: mainCounts.invalid, mainShared: mainCounts.shared,
     rssSamples: samples.length, rssMinMB: rss.length ? +Math.min(...rss).toFixed(1) : null, rssMaxMB: rss.length ? +Math.max(...rss).toFixed(1) : null,
-    rssTrendMB: +trend.toFixed(2), ok: trend < 10,
+    rssTrendMB: +trend.toFixed(2), rssJudged: RSS_JUDGED, ok: !RSS_JUDGED || trend < 10,
   };
   if (o.json) console.log(JSON.stringify(result));
   else {
     log(`${total} worker calls + ${mainDone} main-thread calls in ${seconds.toFixed(1)} s: ${sum.valid} valid (equal to the twin), ${sum.invalid} invalid (refused, nothing written), ${sum.shared} on the common shared input`);
-    log(`RSS after warm-up: ${result.rssMinMB}..${result.rssMaxMB} MB over ${samples.length} samples, trend ${result.rssTrendMB} MB (limit 10)`);
+    log(`RSS after warm-up: ${result.rssMinMB}..${result.rssMaxMB} MB over ${samples.length} samples, trend ${result.rssTrendMB} MB (${RSS_JUDGED ? 'limit 10' : 'not judged: AK_SOAK_RSS=off'})`);
     log(result.ok ? 'soak: ok' : 'soak: FAILED');
   }
   process.exit(result.ok ? 0 : 1);
