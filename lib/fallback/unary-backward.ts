@@ -24,7 +24,7 @@
  * few float64 epsilons is possible.
  */
 import type { FloatArray } from '../types';
-import { erf, erfc } from './erf';
+import { erf, erfc, erfcx } from './erf';
 import { twoProdErr, twoSumErr } from './dd';
 import { SELU_ALPHA, SELU_LAMBDA } from './unary';
 
@@ -38,8 +38,11 @@ export const SELU_LA_HI = 1.7580993408473768;
 const SELU_LA_LO = 1.4103259771722635e-17;
 const SQRT1_2_HI = 0.7071067811865476;
 const SQRT1_2_LO = -4.833646656726457e-17;
-/** 1/√(2π), for φ(x). */
+/** 1/√(2π), for φ(x), and its low part. */
 const INV_SQRT_2PI = 0.3989422804014327;
+const INV_SQRT_2PI_LO = -2.49232720227773e-17;
+/** gelu 'none' backward below this x (x²/2 > 684.5, e^(−x²/2) < 2^-987) goes through tailSlope. */
+const GELU_TAIL_X = -37;
 /** 2√(2/π) and 0.044715 as double-doubles (the tanh form of gelu is x·σ(z), z = 2√(2/π)(x + 0.044715x³)). */
 const K2_HI = 1.5957691216057308;
 const K2_LO = -9.96930880911092e-17;
@@ -401,6 +404,16 @@ export function gelu(dy: FloatArray, x: FloatArray, dx: FloatArray, approximate:
     if (!(Math.abs(v) < 1e150)) {
       // Φ is 0 or 1 and x·φ(x) underflows long before; NaN stays NaN.
       d = v > 0 ? 1 : v < 0 ? 0 : NaN;
+    } else if (v < GELU_TAIL_X) {
+      // x²/2 > 684.5: Φ(x) = erfcx(t)·e^(−t²)/2 with t = −x/√2, t² = x²/2, so
+      // f' = e^(−x²/2)·(erfcx(t)/2 + x/√(2π)), whose e^(−x²/2) is subnormal from
+      // x = −37.6 while f' is normal down to −38.5: tailSlope scales it. erfcx(t)/2
+      // is ~1/x² of the bracket, so t's rounding there does not matter.
+      const x2 = v * v;
+      const x2l = twoProdErr(v, v, x2);
+      const p = v * INV_SQRT_2PI;
+      const m = p + (twoProdErr(v, INV_SQRT_2PI, p) + v * INV_SQRT_2PI_LO + 0.5 * erfcx(-v * SQRT1_2_HI));
+      d = tailSlope(-0.5 * x2, -0.5 * x2l, m);
     } else {
       const x2 = v * v;
       const x2l = twoProdErr(v, v, x2);

@@ -387,6 +387,17 @@ AK_INLINE Vd gelu_erf_tail(Vd v, Vd d) {
   return select(lt(abs(v), lim), d, tail);
 }
 
+// x < −37 (x²/2 > 684.5): e^(−x²/2) and erfc(−x/√2) are subnormal doubles from x = −37.6
+// while f' = Φ + xφ is normal down to −38.5, so those lanes are computed in long double,
+// whose exponent range keeps both normal, and rounded once (the twin: erfcx and tailSlope).
+// Rare lanes. Where long double is double (MSVC) this is no better than the double path.
+inline double gelu_erf_slope_ld(double v) {
+  const long double x = v;
+  const long double e = std::exp(-0.5L * x * x);
+  const long double c = std::erfc(-x * 0.707106781186547524400844362104849039L);
+  return static_cast<double>(0.5L * c + x * e * 0.398942280401432677939946059934381868L);
+}
+
 AK_INLINE Vd gelu_erf_slope(Vd v) {
   const Vd half = dconst(0.5);
   const Vd vc = minFast(dconst(1e150), maxFast(dconst(-1e150), v));
@@ -397,7 +408,10 @@ AK_INLINE Vd gelu_erf_slope(Vd v) {
   const Vd c = erfc_(th);
   const Vd neg = half * (c - c * dconst(2) * th * tl);
   const Vd cdf = select(ge(vc, zero<Vd>()), pos, neg);
-  return gelu_erf_tail(v, cdf + vc * phi);
+  Vd d = cdf + vc * phi;
+  const auto deep = lt(vc, dconst(-37));
+  if (any(deep)) d = select(deep, mathd::lanewise(vc, gelu_erf_slope_ld), d);
+  return gelu_erf_tail(v, d);
 }
 
 struct gelu : BwdBase<2, true, true> {

@@ -1,7 +1,7 @@
 /**
  * float64 backward passes whose derivative is M·e^t with e^t subnormal (t below
  * −708.4) while M·e^t is still a normal double: swish/silu/mish (M = 1 + t),
- * gelu 'tanh' (M = 1 + x·dz/dx), elu (M = α), rbf (M = −2γ(x − c)), on the
+ * gelu 'tanh' (M = 1 + x·dz/dx), gelu 'none' (t = −x²/2), elu (M = α), rbf (M = −2γ(x − c)), on the
  * backend this project runs (ACTIVATION_KERNELS_BACKEND). Both the native
  * kernels and the JS twin were up to ~1000 ULP off there (found by the fuzzer,
  * issue 8); the reference is an mpmath fixture
