@@ -4,6 +4,8 @@
 #ifndef AK_KERNELS_DRIVER_H_
 #define AK_KERNELS_DRIVER_H_
 
+#include <type_traits>
+
 #include "../params.h"
 
 namespace ak {
@@ -27,8 +29,20 @@ struct Missing {
 // y[i] = op(x[i]) for i in [0, n). Reads and writes only [0, n) of each array: the
 // tail goes through loadPartial/storePartial, which never touch (nor fault on) lanes
 // past n. x == y works because every vector is loaded before its store.
+// An op may name a cheaper op that computes it exactly for some parameters
+// (`using Special = ...; static bool special(T a, T b)`): the choice is made once per
+// call, not per vector, so each loop is the other op's own tight loop.
+template <class Op, class = void>
+struct HasSpecial : std::false_type {};
+template <class Op>
+struct HasSpecial<Op, std::void_t<typename Op::Special>> : std::true_type {};
+
 template <class Op, class V>
 void unary_map(const typename V::T* x, typename V::T* y, size_t n, const Params& p) {
+  if constexpr (HasSpecial<Op>::value) {
+    using T = typename V::T;
+    if (Op::special(static_cast<T>(p.a), static_cast<T>(p.b))) return unary_map<typename Op::Special, V>(x, y, n, p);
+  }
   using K = typename Op::template K<V>;
   const K k(p);  // per-call constants (splatted parameters) hoisted out of the loop
   constexpr size_t N = V::N;

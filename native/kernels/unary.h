@@ -330,18 +330,17 @@ struct softplus : OpBase<2> {
 
 // x·sigmoid(βx), βx = t + tl exactly. ±Inf: the limit (x where βx -> +Inf, a signed
 // zero where βx -> -Inf); β = 0: x/2 everywhere.
+struct silu;
 struct swish : OpBase<2> {
+  // β = 1, the default, is SiLU (βx exact): silu's own loop, chosen once per call.
+  using Special = silu;
+  template <class T> static bool special(T a, T) { return a == T(1); }
   template <class V> struct K {
     V beta;
-    bool beta_zero, beta_one;
-    explicit K(const Params& p)
-        : beta(splat<V>(T_<V>(p.a))), beta_zero(T_<V>(p.a) == T_<V>(0)), beta_one(T_<V>(p.a) == T_<V>(1)) {}
+    bool beta_zero;
+    explicit K(const Params& p) : beta(splat<V>(T_<V>(p.a))), beta_zero(T_<V>(p.a) == T_<V>(0)) {}
     AK_INLINE V operator()(V x) const {
       if (beta_zero) return x * splat<V>(T_<V>(0.5));
-      if (beta_one) {  // SiLU, the default: βx is exact
-        const V r = x_sigmoid<false>(x, x, zero<V>());
-        return select(isinf(x), select(gt(x, zero<V>()), x, copysign(zero<V>(), x)), r);
-      }
       const V t = beta * x;
       const V r = x_sigmoid(x, t, finite_or_zero(two_prod_err(beta, x, t)));
       return select(isinf(x), select(gt(t, zero<V>()), x, copysign(zero<V>(), x)), r);
