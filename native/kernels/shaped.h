@@ -555,20 +555,28 @@ void prelu_bwd_box(const T_<V>* dy, const T_<V>* x, const T_<V>* alpha, T_<V> sc
 template <class V>
 void maxout_rows(const T_<V>* x, T_<V>* y, size_t inner, size_t pieces, size_t r0, size_t r1) {
   constexpr size_t N = V::N;
+  if (inner == 1) {
+    // Groups of `pieces` consecutive elements (the features-last layout): N groups at a
+    // time, piece j of each gathered into lane order through a small buffer, then the
+    // same vector scan as below (first of equal maxima, NaN sticks), no branch per element.
+    alignas(64) T_<V> buf[V::N];
+    for (size_t r = r0; r < r1; r += N) {
+      const size_t n = r1 - r < N ? r1 - r : N;
+      const T_<V>* src = x + r * pieces;
+      for (size_t l = 0; l < n; ++l) buf[l] = src[l * pieces];
+      V m = load_n<V>(buf, n);
+      for (size_t j = 1; j < pieces; ++j) {
+        for (size_t l = 0; l < n; ++l) buf[l] = src[l * pieces + j];
+        const V v = load_n<V>(buf, n);
+        m = select(mand(mor(gt(v, m), isnan(v)), mnot(isnan(m))), v, m);
+      }
+      store_n(y + r, m, n);
+    }
+    return;
+  }
   for (size_t r = r0; r < r1; ++r) {
     const T_<V>* src = x + r * pieces * inner;
     T_<V>* dst = y + r * inner;
-    if (inner == 1) {
-      // One group per output element: a scalar scan (the first of equal maxima wins,
-      // which decides the sign of a zero maximum exactly as the twin).
-      T_<V> m = src[0];
-      for (size_t j = 1; j < pieces && m == m; ++j) {
-        const T_<V> v = src[j];
-        if (v > m || v != v) m = v;
-      }
-      *dst = m;
-      continue;
-    }
     for (size_t i = 0; i < inner; i += N) {
       const size_t n = inner - i < N ? inner - i : N;
       V m = load_n<V>(src + i, n);
@@ -586,24 +594,36 @@ void maxout_rows(const T_<V>* x, T_<V>* y, size_t inner, size_t pieces, size_t r
 template <class V>
 void maxout_bwd_rows(const T_<V>* dy, const T_<V>* x, T_<V>* dx, size_t inner, size_t pieces, size_t r0, size_t r1) {
   constexpr size_t N = V::N;
+  if (inner == 1) {
+    // As maxout_rows: N consecutive groups per step through a lane-order buffer; the
+    // whole block of x is read (into m/arg) before any of dx is written.
+    alignas(64) T_<V> buf[V::N];
+    for (size_t r = r0; r < r1; r += N) {
+      const size_t n = r1 - r < N ? r1 - r : N;
+      const T_<V>* src = x + r * pieces;
+      T_<V>* dst = dx + r * pieces;
+      for (size_t l = 0; l < n; ++l) buf[l] = src[l * pieces];
+      V m = load_n<V>(buf, n);
+      V arg = zero<V>();
+      for (size_t j = 1; j < pieces; ++j) {
+        for (size_t l = 0; l < n; ++l) buf[l] = src[l * pieces + j];
+        const V v = load_n<V>(buf, n);
+        const auto take = mand(mor(gt(v, m), isnan(v)), mnot(isnan(m)));
+        m = select(take, v, m);
+        arg = select(take, splat<V>(T_<V>(j)), arg);
+      }
+      const V gv = load_n<V>(dy + r, n);
+      for (size_t j = 0; j < pieces; ++j) {
+        store(buf, select(eq(arg, splat<V>(T_<V>(j))), gv, zero<V>()));
+        for (size_t l = 0; l < n; ++l) dst[l * pieces + j] = buf[l];
+      }
+    }
+    return;
+  }
   for (size_t r = r0; r < r1; ++r) {
     const T_<V>* src = x + r * pieces * inner;
     T_<V>* dst = dx + r * pieces * inner;
     const T_<V>* g = dy + r * inner;
-    if (inner == 1) {
-      T_<V> m = src[0];
-      size_t arg = 0;
-      for (size_t j = 1; j < pieces && m == m; ++j) {
-        const T_<V> v = src[j];
-        if (v > m || v != v) {
-          m = v;
-          arg = j;
-        }
-      }
-      const T_<V> grad = *g;
-      for (size_t j = 0; j < pieces; ++j) dst[j] = j == arg ? grad : T_<V>(0);
-      continue;
-    }
     for (size_t i = 0; i < inner; i += N) {
       const size_t n = inner - i < N ? inner - i : N;
       V m = load_n<V>(src + i, n);
