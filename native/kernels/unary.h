@@ -90,7 +90,9 @@ struct hardSigmoid : OpBase<2> {
     T_<V> alpha, beta;
     explicit K(const Params& p) : alpha(T_<V>(p.a)), beta(T_<V>(p.b)) {}
     AK_INLINE V operator()(V x) const {
-      if constexpr (kIsF32<V>) {
+      // With a fused multiply-add, αx + β is correctly rounded in the lane type itself
+      // (the same code as float64); without one, float32 goes through float64 lanes.
+      if constexpr (kIsF32<V> && !kHasFma) {
         const Vd a = splat<Vd>(alpha), b = splat<Vd>(beta);
         return kx::via_f64(x, [&](Vd xd) {
           const Vd prod = a * xd;
