@@ -27,9 +27,12 @@ using BwdKernel = void (*)(const T* dy, const T* in, T* dx, size_t n, const Para
 // consecutive inner columns starting at the pointers they are given (the caller offsets
 // them to the tile's first block and column), so a tile is any rectangle of (o, i).
 
-// Softmax (log = false) or logSoftmax along len.
+// Softmax or logSoftmax along len. flags: kSoftmaxLog (logSoftmax), kSoftmaxStream (the
+// whole output is large: contiguous float32 softmax rows may be written with non-temporal
+// stores, so the output is not read in before it is overwritten).
+constexpr unsigned kSoftmaxLog = 1, kSoftmaxStream = 2;
 template <class T>
-using SoftmaxKernel = void (*)(const T* x, T* y, size_t rows, size_t len, size_t inner, size_t cols, bool log);
+using SoftmaxKernel = void (*)(const T* x, T* y, size_t rows, size_t len, size_t inner, size_t cols, unsigned flags);
 // Backward from y (x null) or from x (y null, the probabilities recomputed).
 template <class T>
 using SoftmaxBwdKernel = void (*)(const T* dy, const T* y, const T* x, T* dx, size_t rows, size_t len, size_t inner,

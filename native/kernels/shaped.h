@@ -18,7 +18,9 @@
 #ifndef AK_KERNELS_SHAPED_H_
 #define AK_KERNELS_SHAPED_H_
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 
@@ -294,8 +296,11 @@ AK_INLINE bool softmax_row_fast(const W& w, const T_<V>* x, T_<V>* y) {
 // term lies in [1, 2). Each x_k is first raised to at least m − 128 / m − 760 (its term
 // is 0 there either way), which keeps the reduction within its exact range. A row is one
 // tile's, so which path a row takes never depends on the tiling.
+// Rows up to this long keep e in a per-thread scratch row when the output is streamed.
+constexpr size_t kScratchRow = 8192;
+
 template <class V>
-AK_INLINE bool softmax_row_scaled(const Contig<V>& w, const T_<V>* x, T_<V>* y) {
+AK_INLINE bool softmax_row_scaled(const Contig<V>& w, const T_<V>* x, T_<V>* y, bool streamed) {
   using namespace mathd;
   using T = T_<V>;
   // maxFast may drop a NaN: then the NaN entry's e, the sum and so the whole row are NaN,
@@ -306,13 +311,17 @@ AK_INLINE bool softmax_row_scaled(const Contig<V>& w, const T_<V>* x, T_<V>* y) 
   if (!(m >= -(kIsF32<V> ? T(40) : T(0x1p20)) && m <= (kIsF32<V> ? T(40) : T(0x1p20)))) return false;
   const V j = splat<V>(-std::floor(m * (kIsF32<V> ? T(0x1.715476p+0f) : T(0x1.71547652b82fep+0))));
   const V floor = splat<V>(m - (kIsF32<V> ? T(128) : T(760)));
+  // Streamed output: e goes to a scratch row (L1) and y is written once, non-temporally.
+  alignas(64) static thread_local T scratch[kScratchRow];
+  streamed = streamed && w.len <= kScratchRow;
+  T* const e_row = streamed ? scratch : y;
   Acc<V> acc;
   w.each([&](size_t off, size_t r) {
     const V v = maxFast(floor, w.load_x(x + off, r));
     V n;
     const V rr = reduce_ln2(v, n);  // sets n: sequenced before n is read
     const V e = ldexp_int(expm1_reduced(rr) + K<V>(1), n + j);
-    store_n(y + off, e, r);
+    store_n(e_row + off, e, r);
     acc.add(e);
   });
   acc.all_lanes_total();
@@ -325,8 +334,7 @@ AK_INLINE bool softmax_row_scaled(const Contig<V>& w, const T_<V>* x, T_<V>* y) 
   for (int i = 0; i < Acc<V>::kParts; ++i) sh[i] = s[i] - sh[i];
   const V st_lo = from_d<V>(sh);
   const V rs = splat<V>(T(1)) / st;
-  w.each([&](size_t off, size_t r) {
-    const V e = load_n<V>(y + off, r);
+  auto quotient = [&](V e) {
     V q;
     if constexpr (kHasFma) {
       q = e * rs;
@@ -337,17 +345,30 @@ AK_INLINE bool softmax_row_scaled(const Contig<V>& w, const T_<V>* x, T_<V>* y) 
       for (int i = 0; i < Acc<V>::kParts; ++i) wq[i] = wq[i] / s[i];
       q = from_d<V>(wq);
     }
-    store_n(y + off, q, r);
-  });
+    return q;
+  };
+  if (!streamed) {
+    w.each([&](size_t off, size_t r) { store_n(y + off, quotient(load_n<V>(y + off, r)), r); });
+    return true;
+  }
+  // y is aligned to its element size (a typed array's): plain stores up to the first
+  // vector-aligned element, whole vectors streamed, the tail plain again.
+  constexpr size_t N = V::N;
+  const size_t len = w.len;
+  const size_t mis = (reinterpret_cast<uintptr_t>(y) / sizeof(T)) % N;
+  size_t k = mis == 0 ? 0 : std::min(len, N - mis);
+  if (k > 0) store_n(y, quotient(load_n<V>(e_row, k)), k);
+  for (; k + N <= len; k += N) stream(y + k, quotient(load(e_row + k)));
+  if (k < len) store_n(y + k, quotient(load_n<V>(e_row + k, len - k)), len - k);
   return true;
 }
 
 template <class V, class W>
-AK_INLINE void softmax_row(const W& w, const T_<V>* x, T_<V>* y, bool log) {
+AK_INLINE void softmax_row(const W& w, const T_<V>* x, T_<V>* y, bool log, bool streamed) {
   if constexpr (W::kReduce) {
     // float32 only: in float64 the scaled form measured worse (2.74 against 2.14 ULP on
     // random rows centred up to ±500: e^x of large |x| carries its reduction's error).
-    if (mathd::kIsF32<V> && !log && softmax_row_scaled<V>(w, x, y)) return;
+    if (mathd::kIsF32<V> && !log && softmax_row_scaled<V>(w, x, y, streamed)) return;
   }
   if (!log && softmax_row_fast<V>(w, x, y)) return;
   V m, st;
@@ -384,8 +405,10 @@ AK_INLINE void for_rows(size_t rows, size_t len, size_t inner, size_t cols, F&& 
 }
 
 template <class V>
-void softmax_rows(const T_<V>* x, T_<V>* y, size_t rows, size_t len, size_t inner, size_t cols, bool log) {
-  for_rows<V>(rows, len, inner, cols, [&](const auto& w, size_t base) { softmax_row<V>(w, x + base, y + base, log); });
+void softmax_rows(const T_<V>* x, T_<V>* y, size_t rows, size_t len, size_t inner, size_t cols, unsigned flags) {
+  const bool log = (flags & kSoftmaxLog) != 0, streamed = (flags & kSoftmaxStream) != 0;
+  for_rows<V>(rows, len, inner, cols, [&](const auto& w, size_t base) { softmax_row<V>(w, x + base, y + base, log, streamed); });
+  if (streamed) stream_fence();
 }
 
 // Backward. From y: softmax dx = y(dy − Σdy·y), logSoftmax dx = dy − e^y·Σdy. From x:

@@ -231,6 +231,10 @@ void test_softmax(const ak::ShapedKernels<T>& k, const char* level, const char* 
           }
         }
         check(same_range(y2.p(), ref.data(), n), "tiles differ from the whole call");
+        // Streamed output (the flag large calls set): the same bits, stores within the array.
+        Arr<T> y3(std::vector<T>(n), at_end);
+        k.softmax(x.p(), y3.p(), s.outer, s.len, s.inner, s.inner, static_cast<unsigned>(log) | ak::kSoftmaxStream);
+        check(same_range(y3.p(), ref.data(), n), "streamed output differs from the whole call");
         k.softmax(x.p(), x.p(), s.outer, s.len, s.inner, s.inner, log);  // in place
         check(same_range(x.p(), ref.data(), n), "in place differs");
         // Backward from y and from x; in place into dy.

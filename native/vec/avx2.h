@@ -59,6 +59,10 @@ AK_INLINE Vf loadPartial(const float* p, size_t n) { return Vf{_mm256_maskload_p
 AK_INLINE Vd loadPartial(const double* p, size_t n) { return Vd{_mm256_maskload_pd(p, detail::first_n_64(n))}; }
 AK_INLINE void store(float* p, Vf v) { _mm256_storeu_ps(p, v.v); }
 AK_INLINE void store(double* p, Vd v) { _mm256_storeu_pd(p, v.v); }
+// Non-temporal store (p aligned to the vector's size); see avx512.h.
+AK_INLINE void stream(float* p, Vf v) { _mm256_stream_ps(p, v.v); }
+AK_INLINE void stream(double* p, Vd v) { _mm256_stream_pd(p, v.v); }
+AK_INLINE void stream_fence() { _mm_sfence(); }
 AK_INLINE void storePartial(float* p, Vf v, size_t n) { _mm256_maskstore_ps(p, detail::first_n_32(n), v.v); }
 AK_INLINE void storePartial(double* p, Vd v, size_t n) { _mm256_maskstore_pd(p, detail::first_n_64(n), v.v); }
 

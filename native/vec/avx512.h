@@ -55,6 +55,11 @@ AK_INLINE Vd loadPartial(const double* p, size_t n) {
 }
 AK_INLINE void store(float* p, Vf v) { _mm512_storeu_ps(p, v.v); }
 AK_INLINE void store(double* p, Vd v) { _mm512_storeu_pd(p, v.v); }
+// Non-temporal store (p aligned to the vector's size): the line is written without
+// being read first; stream_fence() orders such stores before the caller publishes.
+AK_INLINE void stream(float* p, Vf v) { _mm512_stream_ps(p, v.v); }
+AK_INLINE void stream(double* p, Vd v) { _mm512_stream_pd(p, v.v); }
+AK_INLINE void stream_fence() { _mm_sfence(); }
 AK_INLINE void storePartial(float* p, Vf v, size_t n) {
   _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << n) - 1u), v.v);
 }

@@ -52,6 +52,10 @@ AK_INLINE Vf loadPartial(const float* p, size_t n) { return Vf{n ? *p : 0.0f}; }
 AK_INLINE Vd loadPartial(const double* p, size_t n) { return Vd{n ? *p : 0.0}; }
 AK_INLINE void store(float* p, Vf v) { *p = v.v; }
 AK_INLINE void store(double* p, Vd v) { *p = v.v; }
+// The portable level has no non-temporal store: a plain one (nothing to fence).
+AK_INLINE void stream(float* p, Vf v) { *p = v.v; }
+AK_INLINE void stream(double* p, Vd v) { *p = v.v; }
+AK_INLINE void stream_fence() {}
 AK_INLINE void storePartial(float* p, Vf v, size_t n) { if (n) *p = v.v; }
 AK_INLINE void storePartial(double* p, Vd v, size_t n) { if (n) *p = v.v; }
 

@@ -126,6 +126,29 @@ describe('softmax and logSoftmax', () => {
       console.log(`softmax/logSoftmax ${dtype}: max ${worst.toFixed(3)} ULP`);
     });
 
+    // From 16 MiB of output the native softmax streams its stores (non-temporal, past the
+    // caches): the same bits as calls small enough not to, on a view at an odd offset.
+    it(`${dtype}: a large softmax (streamed output) equals the same rows computed in small calls`, () => {
+      const len = 1000, rows = Math.ceil((17 << 20) / (len * Ctor.BYTES_PER_ELEMENT));
+      const r = rng(0x5eed);
+      const buf = new Ctor(rows * len + 3);
+      for (let i = 0; i < buf.length; i++) buf[i] = (r() - 0.5) * 20;
+      const x = buf.subarray(1, 1 + rows * len);
+      const outBuf = new Ctor(rows * len + 5);
+      const y = outBuf.subarray(3, 3 + rows * len);
+      api.softmax(x, { shape: [rows, len], axis: 1, out: y });
+      const chunk = 64;  // 64 rows: 256 KiB of float32, far below the threshold
+      for (let o = 0; o < rows; o += chunk) {
+        const k = Math.min(chunk, rows - o);
+        const small = api.softmax(x.subarray(o * len, (o + k) * len), { shape: [k, len], axis: 1 });
+        for (let i = 0; i < small.length; i++) {
+          if (!Object.is(small[i], y[o * len + i])) expect.fail(`row ${o + Math.floor(i / len)}, element ${i % len}: ${y[o * len + i]} vs ${small[i]}`);
+        }
+      }
+      expect(outBuf[0]).toBe(0);
+      expect(outBuf[outBuf.length - 1]).toBe(0);
+    });
+
     // Rows centred far from 0 and a few vectors long: the row sum's lanes must be added with
     // compensation (a plain sum of avx512's 8 float64 lanes put softmax 3.97 ULP off here).
     it(`${dtype}: rows centred far from 0 with wide spreads stay well inside the bound`, () => {
