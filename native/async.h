@@ -46,7 +46,10 @@ void run_tiled(const TiledCall& call);
 template <class T>
 class UnaryCall final : public TiledCall {
  public:
-  UnaryCall(UnaryKernel<T> k, const T* x, T* y, size_t n, const Params& p) : k_(k), x_(x), y_(y), n_(n), p_(p) {}
+  UnaryCall(UnaryKernel<T> k, const T* x, T* y, size_t n, const Params& p) : k_(k), x_(x), y_(y), n_(n), p_(p) {
+    // From 16 MiB the output leaves the caches before anyone reads it again.
+    p_.stream = n * sizeof(T) >= (size_t{16} << 20);
+  }
   static constexpr size_t kTile = kTileBytes / sizeof(T);
   size_t tiles() const override { return (n_ + kTile - 1) / kTile; }
   void run(size_t t) const override {

@@ -4,6 +4,7 @@
 #ifndef AK_KERNELS_DRIVER_H_
 #define AK_KERNELS_DRIVER_H_
 
+#include <cstdint>
 #include <type_traits>
 
 #include "../params.h"
@@ -48,6 +49,29 @@ void unary_map(const typename V::T* x, typename V::T* y, size_t n, const Params&
   constexpr size_t N = V::N;
   constexpr size_t U = static_cast<size_t>(Op::kUnroll);
   size_t i = 0;
+  if (p.stream) {
+    // Plain stores up to the first vector-aligned element of y, whole vectors streamed
+    // (non-temporal), the tail plain; the fence orders them before the tile is reported done.
+    using T = typename V::T;
+    const size_t mis = (reinterpret_cast<uintptr_t>(y) / sizeof(T)) % N;
+    if (mis != 0) {
+      const size_t h = n < N - mis ? n : N - mis;
+      storePartial(y, k(loadPartial(x, h)), h);
+      i = h;
+    }
+    if (n - i >= U * N) {
+      for (; i <= n - U * N; i += U * N) {
+        V v[U];
+        for (size_t u = 0; u < U; ++u) v[u] = load(x + i + u * N);
+        for (size_t u = 0; u < U; ++u) v[u] = k(v[u]);
+        for (size_t u = 0; u < U; ++u) stream(y + i + u * N, v[u]);
+      }
+    }
+    for (; i + N <= n; i += N) stream(y + i, k(load(x + i)));
+    if (i < n) storePartial(y + i, k(loadPartial(x + i, n - i)), n - i);
+    stream_fence();
+    return;
+  }
   if (n >= U * N) {
     for (; i <= n - U * N; i += U * N) {
       V v[U];

@@ -174,14 +174,16 @@ void test_kernel(const ak::KernelTable& t, unsigned id, const ak::Params& p, Gua
   std::vector<T> ref(kMaxLen);
   {
     ak::FpEnvGuard fp;
-    k(in.data(), ref.data(), kMaxLen, p);
+    ak::Params plain = p;  // the streamed form must give the plain form's bits
+    plain.stream = false;
+    k(in.data(), ref.data(), kMaxLen, plain);
   }
   for (size_t n = 0; n <= kMaxLen; ++n) {
     for (int pos = 0; pos < 2; ++pos) {
       for (int inplace = 0; inplace < 2; ++inplace) {
-        std::snprintf(g_case, sizeof g_case, "isa=%s op=%s dtype=%s n=%zu a=%g b=%g %s %s",
+        std::snprintf(g_case, sizeof g_case, "isa=%s op=%s dtype=%s n=%zu a=%g b=%g%s %s %s",
                       ak::isa_name(t.isa), kOpNames[id], sizeof(T) == 4 ? "float32" : "float64", n, p.a, p.b,
-                      pos ? "ending at a guard page" : "starting after a guard page",
+                      p.stream ? " streamed" : "", pos ? "ending at a guard page" : "starting after a guard page",
                       inplace ? "in place" : "out of place");
         run_case<T>(k, p, in, ref, n, pos == 1, inplace == 1, gx, gy);
       }
@@ -248,7 +250,7 @@ int main() {
   std::signal(SIGBUS, on_fault);
 #endif
   GuardedPage gx, gy;
-  const ak::Params params[2] = {{1.0, 2.0, nullptr}, {0.25, 0.5, nullptr}};
+  const ak::Params params[3] = {{1.0, 2.0, nullptr, false}, {0.25, 0.5, nullptr, false}, {0.25, 0.5, nullptr, true}};
   int levels = 0;
   for (int l = 0; l < ak::kNumIsas; ++l) {
     const ak::KernelTable* t = ak::kernel_table(static_cast<ak::Isa>(l));

@@ -199,6 +199,34 @@ function layoutChecks(name: UnaryName, f: Call, Ctor: Ctor, dtype: Dtype, bound:
   expect(failures).toEqual([]);
 }
 
+// From 16 MiB of output the native driver streams its stores (non-temporal): the same bits
+// as calls small enough not to, on views at odd offsets, in place too.
+describe('large calls (streamed output)', () => {
+  it.each(['relu', 'sigmoid', 'gelu', 'leakyRelu'])('%s: a 17 MiB call equals the same elements in small calls', (name) => {
+    for (const Ctor of [Float32Array, Float64Array]) {
+      const n = Math.ceil((17 << 20) / Ctor.BYTES_PER_ELEMENT);
+      const buf = new Ctor(n + 3);
+      for (let i = 0; i < buf.length; i++) buf[i] = Math.sin(i * 0.618) * 12;
+      const x = buf.subarray(1, 1 + n);
+      const outBuf = new Ctor(n + 5);
+      const y = outBuf.subarray(3, 3 + n);
+      api[name](x, { out: y });
+      const chunk = 1 << 16;
+      for (let o = 0; o < n; o += chunk) {
+        const small = api[name](x.subarray(o, Math.min(n, o + chunk)));
+        for (let i = 0; i < small.length; i++) {
+          if (!Object.is(small[i], y[o + i])) expect.fail(`${name} ${Ctor.name} element ${o + i}: ${y[o + i]} vs ${small[i]}`);
+        }
+      }
+      expect(outBuf[0]).toBe(0);
+      expect(outBuf[outBuf.length - 1]).toBe(0);
+      const copy = Ctor.from(x);
+      api[name](copy, { out: copy });  // in place
+      for (let i = 0; i < n; i += 7919) expect(Object.is(copy[i], y[i]), `in place at ${i}`).toBe(true);
+    }
+  });
+});
+
 describe('known deviations of the JS twin', () => {
   it('name only registry ops and the two dtypes', () => {
     for (const d of JS_TWIN_DEVIATIONS) {
