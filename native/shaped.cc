@@ -135,12 +135,11 @@ template <class T>
 class BackwardCall final : public TiledCall {
  public:
   BackwardCall(BwdKernel<T> k, const T* dy, const T* in, T* dx, size_t n, const Params& p)
-      : k_(k), dy_(dy), in_(in), dx_(dx), n_(n), p_(p) {}
-  static constexpr size_t kTile = kTileBytes / sizeof(T);
-  size_t tiles() const override { return (n_ + kTile - 1) / kTile; }
+      : k_(k), dy_(dy), in_(in), dx_(dx), n_(n), p_(p), tile_(elementwise_tile<T>(n)) {}
+  size_t tiles() const override { return (n_ + tile_ - 1) / tile_; }
   void run(size_t t) const override {
-    const size_t b = t * kTile;
-    const size_t len = n_ - b < kTile ? n_ - b : kTile;
+    const size_t b = t * tile_;
+    const size_t len = n_ - b < tile_ ? n_ - b : tile_;
     FpEnvGuard fp;
     k_(dy_ + b, in_ + b, dx_ + b, len, p_);
   }
@@ -152,6 +151,7 @@ class BackwardCall final : public TiledCall {
   T* dx_;
   size_t n_;
   Params p_;
+  size_t tile_;
 };
 
 // Parses (id, dy, x, y, dx, a, b) into a call, or sets *error (a TypeError message);
