@@ -292,9 +292,6 @@ class SoftmaxCall final : public TiledCall {
   }
 
  private:
-  // From 16 MiB the output no longer stays in this machine's caches for whoever reads it
-  // next, and writing it without first reading it saves a third of the memory traffic.
-  static constexpr size_t kStreamBytes = size_t{16} << 20;
   SoftmaxKernel<T> k_;
   const T* x_;
   T* y_;

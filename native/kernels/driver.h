@@ -38,53 +38,51 @@ struct HasSpecial : std::false_type {};
 template <class Op>
 struct HasSpecial<Op, std::void_t<typename Op::Special>> : std::true_type {};
 
+// y[i] = k(x[i]) for i in [i0, n): the unrolled main loop, single vectors, then one
+// masked partial vector; whole vectors are written with store(), or non-temporally with
+// stream() (y + i0 then aligned to the vector size).
+template <bool kStream, size_t U, class V, class Kf>
+AK_INLINE void map_from(const Kf& k, const typename V::T* x, typename V::T* y, size_t i, size_t n) {
+  constexpr size_t N = V::N;
+  auto put = [](typename V::T* q, V v) {
+    if constexpr (kStream) stream(q, v); else store(q, v);
+  };
+  if (n - i >= U * N) {
+    for (; i <= n - U * N; i += U * N) {
+      V v[U];
+      for (size_t u = 0; u < U; ++u) v[u] = load(x + i + u * N);
+      for (size_t u = 0; u < U; ++u) v[u] = k(v[u]);
+      for (size_t u = 0; u < U; ++u) put(y + i + u * N, v[u]);
+    }
+  }
+  for (; i + N <= n; i += N) put(y + i, k(load(x + i)));
+  if (i < n) storePartial(y + i, k(loadPartial(x + i, n - i)), n - i);
+}
+
 template <class Op, class V>
 void unary_map(const typename V::T* x, typename V::T* y, size_t n, const Params& p) {
+  using T = typename V::T;
   if constexpr (HasSpecial<Op>::value) {
-    using T = typename V::T;
     if (Op::special(static_cast<T>(p.a), static_cast<T>(p.b))) return unary_map<typename Op::Special, V>(x, y, n, p);
   }
   using K = typename Op::template K<V>;
   const K k(p);  // per-call constants (splatted parameters) hoisted out of the loop
   constexpr size_t N = V::N;
   constexpr size_t U = static_cast<size_t>(Op::kUnroll);
-  size_t i = 0;
-  if (p.stream) {
-    // Plain stores up to the first vector-aligned element of y, whole vectors streamed
-    // (non-temporal), the tail plain; the fence orders them before the tile is reported done.
-    using T = typename V::T;
-    const size_t mis = (reinterpret_cast<uintptr_t>(y) / sizeof(T)) % N;
-    if (mis != 0) {
-      const size_t h = n < N - mis ? n : N - mis;
-      storePartial(y, k(loadPartial(x, h)), h);
-      i = h;
-    }
-    if (n - i >= U * N) {
-      for (; i <= n - U * N; i += U * N) {
-        V v[U];
-        for (size_t u = 0; u < U; ++u) v[u] = load(x + i + u * N);
-        for (size_t u = 0; u < U; ++u) v[u] = k(v[u]);
-        for (size_t u = 0; u < U; ++u) stream(y + i + u * N, v[u]);
-      }
-    }
-    for (; i + N <= n; i += N) stream(y + i, k(load(x + i)));
-    if (i < n) storePartial(y + i, k(loadPartial(x + i, n - i)), n - i);
-    stream_fence();
+  if (!p.stream) {
+    map_from<false, U, V>(k, x, y, 0, n);
     return;
   }
-  if (n >= U * N) {
-    for (; i <= n - U * N; i += U * N) {
-      V v[U];
-      for (size_t u = 0; u < U; ++u) v[u] = load(x + i + u * N);
-      for (size_t u = 0; u < U; ++u) v[u] = k(v[u]);
-      for (size_t u = 0; u < U; ++u) store(y + i + u * N, v[u]);
-    }
+  // Plain stores up to the first vector-aligned element of y, whole vectors streamed
+  // (non-temporal), the tail plain; the fence orders them before the tile is reported done.
+  size_t i = 0;
+  const size_t mis = (reinterpret_cast<uintptr_t>(y) / sizeof(T)) % N;
+  if (mis != 0) {
+    i = n < N - mis ? n : N - mis;
+    storePartial(y, k(loadPartial(x, i)), i);
   }
-  for (; i + N <= n; i += N) store(y + i, k(load(x + i)));
-  if (i < n) {
-    const size_t r = n - i;
-    storePartial(y + i, k(loadPartial(x + i, r)), r);
-  }
+  map_from<true, U, V>(k, x, y, i, n);
+  stream_fence();
 }
 
 // The table entry for an op: null when the op has no kernel in this build.
