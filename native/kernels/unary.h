@@ -194,20 +194,20 @@ AK_INLINE V finite_or_zero(V lo) {
   return select(lt(abs(lo), splat<V>(std::numeric_limits<T_<V>>::infinity())), lo, zero<V>());
 }
 
-// x·sigmoid(t + tl), |tl| <= ulp(t). sigmoid(t + tl) = s(1 + tl(1 - s)) to first order.
-// Where sigmoid(t) is subnormal (t < -80 float, -700 double) but x·sigmoid(t) need
-// not be (a large |x|, or a small β in swish), x·e^t (= x·sigmoid(t) to working
+// x·sigmoid(t + tl) = x / (1 + e^-(t + tl)), |tl| <= ulp(t): one division, with tl
+// folded into exp's reduced argument (mathd::one_plus_exp_neg). Where sigmoid(t) is
+// tiny (t < -80 float, -700 double) but x·sigmoid(t) need not be (a large |x|, or a
+// small β in swish), and where 1 + e^-t overflows, x·e^t (= x·sigmoid(t) to working
 // precision there) is formed as (x·(1 + expm1(r)))·2^n, so no bit is lost to the
 // subnormal range of e^t. Below t = -170 (float) / -1500 (double) x·e^t cannot be a
 // normal number for any finite x; e^(t + 170) then scales the value down to its
 // (subnormal or zero) size, and the first-order term (tl may be >= 1 there) is dropped.
-// kLow = false: t is exact (tl == 0), and the first-order term is skipped.
+// x = +Inf with t -> +Inf gives +Inf; x = -Inf with t -> -Inf gives -0 (the limit).
+// kLow = false: t is exact (tl == 0).
 template <bool kLow = true, class V>
 AK_INLINE V x_sigmoid(V x, V t, V tl) {
   const V one = splat<V>(T_<V>(1));
-  const V s = sigmoid_(t);
-  const V xs = x * s;
-  V r = kLow ? fma(xs, tl * (one - s), xs) : xs;
+  V r = x / mathd::one_plus_exp_neg<kLow>(t, tl);
   const auto tail = lt(t, CC<V>(-80.0f, -700.0));
   if (any(tail)) {
     const V floor_t = CC<V>(-170.0f, -1500.0);  // inside reduce_ln2's range
@@ -220,18 +220,24 @@ AK_INLINE V x_sigmoid(V x, V t, V tl) {
     const V xs32 = x * CC<V>(0x1p-32f, 0x1p-32);
     const V w = fma(xs32, ph, xs32 * pl);
     const V tl_eff = select(lt(t, floor_t), zero<V>(), tl);
-    const V v = ldexp_int(fma(w, tl_eff, w), n + CC<V>(32.0f, 32.0)) * exp_(t - tc);  // exp_(0) == 1
+    V v = ldexp_int(fma(w, tl_eff, w), n + CC<V>(32.0f, 32.0)) * exp_(t - tc);  // exp_(0) == 1
+    v = select(isinf(x), copysign(zero<V>(), x), v);
     r = select(tail, v, r);
   }
   return r;
 }
 
-// x > 0 ? x : α·expm1(x). float32 <= 1.24 + 0.5 ULP (expm1_ + the product).
+// x >= 0 ? x : α·expm1(x) (x = -0 selects x: elu(-0) = -0). expm1 only on the negative
+// side (mathd::expm1_nonpos, ~13 ops against expm1_'s ~25); the positive lanes compute
+// an unused value.
 struct elu : OpBase<2> {
   template <class V> struct K {
     V alpha;
     explicit K(const Params& p) : alpha(splat<V>(T_<V>(p.a))) {}
-    AK_INLINE V operator()(V x) const { return select(gt(x, zero<V>()), x, alpha * expm1_(x)); }
+    AK_INLINE V operator()(V x) const {
+      const V m = mathd::expm1_nonpos(maxFast(CC<V>(-18.0f, -38.0), x));  // NaN passes
+      return select(ge(x, zero<V>()), x, alpha * m);
+    }
   };
 };
 
@@ -344,8 +350,7 @@ struct swish : OpBase<2> {
     AK_INLINE V operator()(V x) const {
       if (beta_zero) return x * splat<V>(T_<V>(0.5));
       const V t = beta * x;
-      const V r = x_sigmoid(x, t, finite_or_zero(two_prod_err(beta, x, t)));
-      return select(isinf(x), select(gt(t, zero<V>()), x, copysign(zero<V>(), x)), r);
+      return x_sigmoid(x, t, finite_or_zero(two_prod_err(beta, x, t)));
     }
   };
 };
@@ -354,8 +359,7 @@ struct silu : OpBase<2> {
   template <class V> struct K {
     explicit K(const Params&) {}
     AK_INLINE V operator()(V x) const {
-      const V r = x_sigmoid<false>(x, x, zero<V>());
-      return select(isinf(x), select(gt(x, zero<V>()), x, copysign(zero<V>(), x)), r);
+      return x_sigmoid<false>(x, x, zero<V>());
     }
   };
 };

@@ -18,28 +18,34 @@ namespace AK_ISA_NS {
 namespace mathd {
 
 // Q(r) = (expm1(r) - r) / r^2 on |r| <= ln2/2 (a little beyond is fine).
+template <class T> struct ExpQ;
+template <> struct ExpQ<float> {
+  static constexpr float c[] = {0x1.fffffep-2f, 0x1.5554aep-3f, 0x1.555676p-5f, 0x1.122886p-7f, 0x1.6bebdep-10f};
+};
+template <> struct ExpQ<double> {
+  static constexpr double c[] = {0x1.0000000000005p-1, 0x1.5555555555539p-3, 0x1.55555555521f2p-5,
+                                 0x1.1111111119198p-7, 0x1.6c16c17f127a4p-10, 0x1.a01a017497933p-13,
+                                 0x1.a019a6bfd3b3ap-16, 0x1.71de889ca1b13p-19, 0x1.28a29788ed20ap-22,
+                                 0x1.ae6bb18229a5bp-26};
+};
 template <class V>
-AK_INLINE V expm1_q(V r) {
-  using T = typename V::T;
-  V q;
-  if constexpr (kIsF32<V>) {
-    static constexpr T c[] = {0x1.fffffep-2f, 0x1.5554aep-3f, 0x1.555676p-5f, 0x1.122886p-7f, 0x1.6bebdep-10f};
-    q = horner(r, c);
-  } else {
-    static constexpr T c[] = {0x1.0000000000005p-1, 0x1.5555555555539p-3, 0x1.55555555521f2p-5,
-                              0x1.1111111119198p-7, 0x1.6c16c17f127a4p-10, 0x1.a01a017497933p-13,
-                              0x1.a019a6bfd3b3ap-16, 0x1.71de889ca1b13p-19, 0x1.28a29788ed20ap-22,
-                              0x1.ae6bb18229a5bp-26};
-    q = horner(r, c);
-  }
-  return q;
-}
+AK_INLINE V expm1_q(V r) { return horner(r, ExpQ<typename V::T>::c); }
+// Q(-s), for callers that hold the reduced argument negated (no negation op: the odd
+// coefficients flip sign at compile time).
+template <class V>
+AK_INLINE V expm1_q_neg(V s) { return horner_scaled(s, ExpQ<typename V::T>::c, typename V::T(-1), typename V::T(1)); }
 template <class V>
 AK_INLINE V expm1_reduced(V r) { return fma(r * r, expm1_q(r), r); }
 // e^r on the reduced argument: 1 + r + r^2 Q(r) as one Horner chain (one op fewer).
 template <class V>
 AK_INLINE V exp_reduced(V r) {
   return fma(r, fma(r, expm1_q(r), K<V>(1)), K<V>(1));
+}
+
+// e^-s = 1 - s + s^2 Q(-s) on the negated reduced argument s = -r.
+template <class V>
+AK_INLINE V exp_reduced_neg(V s) {
+  return fma(s, fma(s, expm1_q_neg(s), K<V>(-1)), K<V>(1));
 }
 
 // n = round(x/ln2) and r = x - n*ln2; needs |x| < 2^8 (float) / 2^21 (double) * ln2.
@@ -106,6 +112,23 @@ AK_INLINE V rbf_(V x, V gamma, V center) {
   // |x - c| huge: al may be NaN (Inf - Inf); exp_dd_ ignores a NaN lo.
   return exp_dd_(ah, al);
 }
+
+namespace mathd {
+// expm1(u) for u in [-18.2, 0] (float) / [-38.2, 0] (double), the caller's clamp (at
+// the low end the value rounds to -1 anyway); u > 0 gives an unspecified value (no trap),
+// for callers that select it away. For u <= 0 expm1 is simple: 2^n (1 + p) - 1 =
+// fma(2^n, p, 2^n - 1), p = expm1(r), with 2^n - 1 exact (n >= -27 / -56: for n < -24
+// the -1 dominates anyway) and one rounding; n = 0 gives m = p (relative accuracy at 0).
+// expm1(-0) comes out +0. ~13 vector ops for float.
+template <class V>
+AK_INLINE V expm1_nonpos(V u) {
+  V n;
+  V r = reduce_ln2(u, n);
+  V p = expm1_reduced(r);
+  V s = scale_normal(K<V>(1), n);
+  return fma(s, p, s - K<V>(1));
+}
+}  // namespace mathd
 
 /// expm1_(x) = e^x - 1, accurate in relative terms near 0.
 /// Valid for all inputs. expm1(±0) = ±0, expm1(+Inf) = +Inf, expm1(-Inf) = -1, NaN -> NaN,

@@ -7,44 +7,45 @@
 namespace ak {
 namespace AK_ISA_NS {
 
+namespace mathd {
+// 1 + e^-(t + tl), the denominator of sigmoid(t + tl), for t + tl carried as an
+// unevaluated sum (|tl| <~ ulp(t); kLow = false: tl is ignored; a NaN tl counts as -1). e^-t = 2^n e^-s with
+// s = t + n ln2 (the argument's sign folded into the constants), tl added to s. t is
+// clamped to [-88.9, 87] (float) / [-710, 708] (double): beyond, 1/(1 + E) is already 1
+// or below the smallest normal, 2^n stays a normal power of two, and the low clamp gives
+// n = 128 / 1024, i.e. E = +Inf (so sigmoid(-Inf) = +0). NaN passes.
+template <bool kLow, class V>
+AK_INLINE V one_plus_exp_neg(V t, V tl) {
+  V tc = minFast(C<V>(87.0f, 708.0), maxFast(C<V>(-88.9f, -710.0), t));  // NaN passes
+  V n = round_nearest(tc * -log2e<V>());
+  V s = fma(n, ln2_hi<V>(), tc);  // exact
+  s = fma(n, ln2_lo<V>(), s);
+  // tl beyond ±1 only comes with a clamped t (|t| >= 87, where |tl| <= ulp(t)/2 may be
+  // huge in double): there ±1 cannot move the result, an unclamped tl would.
+  if constexpr (kLow) s = s + minFast(maxFast(tl, K<V>(-1)), K<V>(1));
+  return scale_normal(exp_reduced_neg(s), n) + K<V>(1);
+}
+}  // namespace mathd
+
 /// sigmoid_(x) = 1 / (1 + e^-x), accurate in RELATIVE terms everywhere, including the
 /// tail x -> -Inf where the value is ~e^x (no absolute-error-only rational).
-/// Method: e = e^-|x| in (0, 1] (exp_'s kernel), result e / (1 + e) for x <= 0 and
-/// 1 / (1 + e) for x > 0, each with one residual-corrected reciprocal (no divide on
-/// AVX-512/AVX2-float; ~21 vector ops for float).
+/// Method: E = e^-x = 2^n p (exp_'s reduction with the argument's sign folded into the
+/// constants), then one reciprocal of 1 + E. No select is needed: 1/(1 + E) is relative-
+/// accurate on both sides (for x < 0, E's own relative error passes through; for x > 0 it
+/// is damped by E/(1 + E)). x is clamped to [-88.9, 87] (float) / [-710, 708] (double),
+/// where the result is already 1 or below the smallest normal: 2^n is then a normal
+/// power of two, or +Inf at the low clamp (n = 128 / 1024), which gives sigmoid(-Inf) = +0.
+/// One division: on AVX-512 and AVX2 (Zen 4) it is faster than rcp + Newton (see
+/// native/math/README.md). ~14 vector ops for float.
 /// sigmoid(±0) = 1/2, sigmoid(-Inf) = +0, sigmoid(+Inf) = 1, NaN -> NaN. Results below
-/// the smallest normal (x < -87.3 / -708.4) are subnormal, rounded once (within the
-/// SPEC's FLT_MIN rule); +0 below -103.97 / -745.13. Subnormal x gives 1/2.
-/// Max error (stated bound 2 ulp): float 1.49 ulp avx2/avx512, 1.65 scalar-without-FMA
-/// (all 2^32 inputs), double 1.5 ulp (random+specials).
+/// the smallest normal (x < -87.3 / -708.4) may be flushed (SPEC's FLT_MIN rule).
+/// Subnormal x gives 1/2.
+/// Max error (stated bound 2.5 ulp): float 2.48 ulp on every ISA (all 2^32 inputs; the
+/// peak is at x ~ -16.6, where 1 is a half-ulp tie in 1 + E), double 2.39 ulp
+/// (random+specials). The residual-corrected form (1.49 ulp) cost ~23 ops against 14.
 template <class V>
 AK_INLINE V sigmoid_(V x) {
-  using namespace mathd;
-  // z = -|x| (one OR), clamped where e^z is 0 anyway; NaN passes (maxFast's 2nd operand).
-  V z = maxFast(C<V>(-104.0f, -746.0), bitor_(x, splat_bits<V>(FP<V>::kSignMask)));
-  V n;
-  V r = reduce_ln2(z, n);
-  V e = ldexp_int(exp_reduced(r), n);  // e^-|x| in [0, 1]
-  // s = num / (1 + e), num = 1 (x > 0) or e (x <= 0): q = num * rcp(d), d = 1 + e, then
-  // one correction with the residual num - q*d - q*dl, where dl = e - (d - 1) is the
-  // exact rounding error of d (Fast2Sum, 1 >= e) and num - q*d is exact to 2^-24 of a
-  // 2^-14-small quantity (fma). This removes the rounding of 1 + e and of the quotient:
-  // only exp's error (damped by e/(1+e) for x > 0) and one final rounding remain.
-  // rcp is rcp14 (+ Newton for double) or a true 1/x (see div_fast). ~22 ops (float).
-  V num = select(gt(x, zero<V>()), K<V>(1), e);
-  V d = e + K<V>(1);
-  V dl = e - (d - K<V>(1));
-  V rc = rcp_approx(d);
-  if constexpr (!kIsF32<V> && !kRcpIsDiv) rc = fma(rc, fnma(d, rc, K<V>(1)), rc);
-  V q = num * rc;
-  V res;
-  if constexpr (kHasFma) {
-    res = fnma(q, dl, fnma(q, d, num));
-  } else {
-    V p = q * d;
-    res = (((num - p) - two_prod_err(q, d, p)) - q * dl);
-  }
-  return fma(res, rc, q);
+  return mathd::recip_(mathd::one_plus_exp_neg<false>(x, x));
 }
 
 namespace mathd {
