@@ -10,6 +10,7 @@
 #ifndef AK_KERNELS_UNARY_H_
 #define AK_KERNELS_UNARY_H_
 
+#include <cmath>
 #include <limits>
 #include <type_traits>
 
@@ -310,14 +311,22 @@ struct tanh : OpBase<2> {
 
 // βx > threshold ? x : softplus(βx)/β, the branch decided on βx rounded to float64
 // as the JS twin and the reference do (exact for float32 data).
-// float32: all in float64 (βx exact there). float64: βx = t + tl, and
+// float32, β = 1 (the default): softplus_ in float lanes (1.45 ulp), 3-4x the float64
+// route; the threshold rounded down to a float decides exactly as x > threshold in
+// double does (the API passes float32 calls their parameters rounded to float32 already). Other β: all in float64 (βx exact there). float64: βx = t + tl, and
 // softplus(t + tl) = softplus(t) + tl·sigmoid(t) to first order.
 struct softplus : OpBase<2> {
   template <class V> struct K {
     T_<V> beta, threshold;
-    explicit K(const Params& p) : beta(T_<V>(p.a)), threshold(T_<V>(p.b)) {}
+    bool unit_beta;
+    float threshold_f;  // largest float <= threshold (float32, β = 1)
+    explicit K(const Params& p)
+        : beta(T_<V>(p.a)), threshold(T_<V>(p.b)), unit_beta(p.a == 1.0), threshold_f(static_cast<float>(p.b)) {
+      if (static_cast<double>(threshold_f) > p.b) threshold_f = std::nextafter(threshold_f, -INFINITY);
+    }
     AK_INLINE V operator()(V x) const {
       if constexpr (kIsF32<V>) {
+        if (unit_beta) return select(gt(x, splat<V>(threshold_f)), x, softplus_(x));
         const Vd b = splat<Vd>(beta), th = splat<Vd>(threshold);
         return kx::via_f64(x, [&](Vd xd) {
           const Vd t = b * xd;
@@ -364,17 +373,12 @@ struct silu : OpBase<2> {
   };
 };
 
-// x·tanh(softplus(x)) by mish_ (<= 2.5 ULP float, 3 double); float32 through float64.
+// x·tanh(softplus(x)) by mish_ in the array's type (float 2.46 ulp over all 2^32 inputs,
+// double <= 3).
 struct mish : OpBase<2> {
   template <class V> struct K {
     explicit K(const Params&) {}
-    AK_INLINE V operator()(V x) const {
-      if constexpr (kIsF32<V>) {
-        return kx::via_f64(x, [](Vd xd) { return mish_(xd); });
-      } else {
-        return mish_(x);
-      }
-    }
+    AK_INLINE V operator()(V x) const { return mish_(x); }
   };
 };
 

@@ -236,3 +236,32 @@ describe('known deviations of the JS twin', () => {
     }
   });
 });
+
+describe('softplus threshold', () => {
+  // float32 with β = 1 decides βx > threshold in float lanes (native/kernels/unary.h).
+  // Parameters reach a float32 call rounded to float32 (as the twin computes), and the
+  // branch must then be exactly x > that threshold; small thresholds make a wrong branch
+  // visible (softplus(0.3) = 0.854, not 0.3).
+  it('takes the x branch exactly where x > threshold (in the array type), float32 and float64', () => {
+    for (const threshold of [0.3, -0.7, 1.1, 20, 20.1, 1e-8]) {
+      for (const Ctor of [Float32Array, Float64Array]) {
+        const t = Ctor === Float32Array ? Math.fround(threshold) : threshold;  // the effective threshold
+        const xs: number[] = [threshold, t];
+        // float neighbours on both sides of the threshold
+        const f = new Float32Array([t]);
+        const u = new Uint32Array(f.buffer);
+        for (let k = -3; k <= 3; k++) {
+          const g = new Uint32Array([u[0] + k]);
+          xs.push(new Float32Array(g.buffer)[0]);
+        }
+        const x = Ctor.from(xs);
+        const y = ak.softplus(x, { beta: 1, threshold });
+        for (let i = 0; i < x.length; i++) {
+          const ref = Math.log1p(Math.exp(-Math.abs(x[i]))) + Math.max(x[i], 0);
+          if (x[i] > t) expect(y[i], `x = ${x[i]} > ${t}`).toBe(x[i]);
+          else expect(Math.abs(y[i] - ref), `x = ${x[i]} <= ${t}`).toBeLessThanOrEqual(4 * 2 ** -23 * Math.abs(ref));
+        }
+      }
+    }
+  });
+});
