@@ -122,7 +122,7 @@ function exactRoot(alpha: number, beta: number, target: number): number | null {
  */
 export const unaryOps = {
   relu: {
-    parallelMin: 4194304,
+    parallelMin: 262144,
     formula: 'max(x, 0)', params: [], ...EXACT, backwardUsesY: false, js: fwd.relu,
     backward: {
       derivative: 'x > 0 ? 1 : 0', kink: "f'(0) = 0 (PyTorch's threshold_backward)", kinks: () => [[0, 0]],
@@ -130,7 +130,7 @@ export const unaryOps = {
     },
   },
   leakyRelu: {
-    parallelMin: 4194304,
+    parallelMin: 262144,
     formula: 'x ≥ 0 ? x : αx',
     params: [num('alpha', 0.01, 'slope for x < 0')],
     ...EXACT, backwardUsesY: false, js: fwd.leakyRelu,
@@ -140,7 +140,7 @@ export const unaryOps = {
     },
   },
   relu6: {
-    parallelMin: 4194304,
+    parallelMin: 262144,
     formula: 'min(max(x, 0), 6)', params: [], ...EXACT, backwardUsesY: false, js: fwd.relu6,
     backward: {
       derivative: '0 < x < 6 ? 1 : 0', kink: "f'(0) = f'(6) = 0 (PyTorch's relu6 is hardtanh(0, 6))", kinks: () => [[0, 0], [6, 0]],
@@ -148,7 +148,7 @@ export const unaryOps = {
     },
   },
   hardTanh: {
-    parallelMin: 4194304,
+    parallelMin: 131072,
     formula: 'min(max(x, min), max)',
     params: [num('min', -1, 'lower clamp'), num('max', 1, 'upper clamp')],
     check: (p: readonly number[]) => (p[0] > p[1] ? ['min', `min (${p[0]}) must not exceed max (${p[1]})`] as const : null),
@@ -159,7 +159,7 @@ export const unaryOps = {
     },
   },
   elu: {
-    parallelMin: 65536,
+    parallelMin: 131072,
     formula: 'x > 0 ? x : α·expm1(x)',
     params: [num('alpha', 1, 'saturation value -α for x → -∞', { min: 0 })],
     ...SMOOTH, backwardUsesY: true, js: fwd.elu,
@@ -169,7 +169,7 @@ export const unaryOps = {
     },
   },
   selu: {
-    parallelMin: 65536,
+    parallelMin: 8192,
     formula: 'λ·(x > 0 ? x : α·expm1(x)), α = 1.6732632423543772848, λ = 1.0507009873554804934',
     params: [], ...SMOOTH, backwardUsesY: true, js: fwd.selu,
     backward: {
@@ -179,7 +179,7 @@ export const unaryOps = {
     },
   },
   celu: {
-    parallelMin: 32768,
+    parallelMin: 8192,
     formula: 'max(0, x) + min(0, α·expm1(x/α))',
     params: [num('alpha', 1, 'scale, > 0', { min: 0, minExclusive: true })],
     ...SMOOTH, backwardUsesY: false, js: fwd.celu,
@@ -191,7 +191,7 @@ export const unaryOps = {
     backward: { derivative: 'σ(x)(1 − σ(x)); from y: y(1 − y)', ...NO_KINK, ...SMOOTH, js: bwd.sigmoid, jsFromY: bwd.sigmoidFromY },
   },
   tanh: {
-    parallelMin: 32768,
+    parallelMin: 65536,
     formula: 'tanh(x)', params: [], ...SMOOTH, backwardUsesY: true, js: fwd.tanh,
     backward: { derivative: '1 − tanh²(x); from y: (1 − y)(1 + y)', ...NO_KINK, ...SMOOTH, js: bwd.tanh, jsFromY: bwd.tanhFromY },
   },
@@ -210,7 +210,7 @@ export const unaryOps = {
     },
   },
   swish: {
-    parallelMin: 32768,
+    parallelMin: 65536,
     formula: 'x·sigmoid(βx)',
     params: [num('beta', 1, 'β = 1 is SiLU')],
     ...SMOOTH, backwardUsesY: false, js: fwd.swish,
@@ -246,7 +246,7 @@ export const unaryOps = {
     },
   },
   hardSigmoid: {
-    parallelMin: 16384,
+    parallelMin: 65536,
     formula: 'max(0, min(1, αx + β))',
     params: [num('alpha', 1 / 6, 'slope'), num('beta', 0.5, 'offset')],
     ...EXACT, backwardUsesY: false, js: fwd.hardSigmoid,
@@ -260,7 +260,7 @@ export const unaryOps = {
     },
   },
   hardSwish: {
-    parallelMin: 16384,
+    parallelMin: 8192,
     formula: 'x·min(max(x + 3, 0), 6) / 6', params: [], ...EXACT, backwardUsesY: false, js: fwd.hardSwish,
     backward: {
       derivative: 'x < −3 ? 0 : x ≤ 3 ? (2x + 3)/6 : 1',
@@ -270,12 +270,12 @@ export const unaryOps = {
     },
   },
   softsign: {
-    parallelMin: 262144,
+    parallelMin: 131072,
     formula: 'x / (1 + |x|)', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.softsign,
     backward: { derivative: '1 / (1 + |x|)²', ...NO_KINK, ...SMOOTH, js: bwd.softsign },
   },
   rbf: {
-    parallelMin: 16384,
+    parallelMin: 8192,
     formula: 'exp(-γ(x - c)²)',
     params: [num('gamma', 1, 'width γ ≥ 0', { min: 0 }), num('center', 0, 'center c')],
     ...SMOOTH, backwardUsesY: false, js: fwd.rbf,

@@ -50,10 +50,13 @@ describe('async on the pool', () => {
   });
 
   it('an abort while the call waits for a worker withdraws it: AbortError with the caller stack, nothing written', async () => {
-    // One slot, held by a worker thread's long synchronous call: our async call
-    // has to wait in the queue until that call ends.
+    // One slot, held by a worker thread's long synchronous calls: our async call
+    // has to wait in the queue until they end. The worker repeats its call until told
+    // to stop (flag[1]), so how fast a kernel is does not decide whether the test can
+    // queue behind it; each call is long (gelu over 24M floats, ~20 ms) so the slot is
+    // almost never free between two of them.
     ak.setThreads(1);
-    const sab = new SharedArrayBuffer(4);
+    const sab = new SharedArrayBuffer(8);
     const flag = new Int32Array(sab);
     const w = new Worker(
       `const { workerData } = require('node:worker_threads');
@@ -61,10 +64,11 @@ describe('async on the pool', () => {
        const x = new Float32Array(24 * 1024 * 1024).fill(0.25);
        const f = new Int32Array(workerData.sab);
        Atomics.store(f, 0, 1);
-       for (let i = 0; i < 3; i++) ak.mish(x, { out: x });
+       while (Atomics.load(f, 1) === 0) ak.gelu(x, { out: x });
        Atomics.store(f, 0, 2);`,
       { eval: true, workerData: { entry, sab } },
     );
+    const exited = new Promise((r) => w.once('exit', r));
     try {
       // Wait (without blocking the loop) until the worker's sync call holds the slot.
       while (!(Atomics.load(flag, 0) === 1 && binding.poolStats().active === 1)) {
@@ -91,7 +95,8 @@ describe('async on the pool', () => {
       expect(out.every((v) => v === 7)).toBe(true);
       expect(binding.poolStats().pending).toBe(0);
     } finally {
-      await new Promise((r) => w.once('exit', r));
+      Atomics.store(flag, 1, 1);
+      await exited;
     }
   });
 
