@@ -198,7 +198,7 @@ bool run(const expr::Program& p, const T_<V>* const* in, T_<V>* out, size_t n, c
   // __tls_get_addr per call, and glibc's takes a read lock there that two threads
   // contending on every 16 KiB tile made slower than one (perf: compiled sigmoid(x),
   // 2 threads 2829 against 1 thread 3291 M/s).
-  constexpr size_t kStackRegs = 32 * 1024 / (kTile * sizeof(T));
+  constexpr size_t kStackRegs = 64 * 1024 / (kTile * sizeof(T));
   alignas(64) T stack_regs[kStackRegs * kTile];
   T* base = stack_regs;
   if (static_cast<size_t>(p.n_regs) > kStackRegs) {

@@ -18,7 +18,7 @@ namespace expr {
 
 // Elements per tile: a register is kTile lanes of the array's type, so a program's
 // registers (at most kMaxRegs) stay in L1/L2 while every instruction sweeps its tile.
-constexpr size_t kTile = 256;
+constexpr size_t kTile = 1024;
 constexpr int kMaxRegs = 64;
 constexpr int kMaxInputs = 2;
 
