@@ -11,11 +11,6 @@ namespace AK_ISA_NS {
 namespace mathd {
 
 template <class V> constexpr bool kIsF32 = std::is_same<V, Vf>::value;
-// Whether recip_ divides (see recip_); a per-build experiment switch for now.
-#ifndef AK_RECIP_BY_DIV
-#define AK_RECIP_BY_DIV 1
-#endif
-template <class V> constexpr bool kRecipByDiv = AK_RECIP_BY_DIV != 0;
 
 // A constant in the lane type: the float literal for Vf, the double one for Vd.
 template <class V>
@@ -33,25 +28,21 @@ AK_INLINE V horner(V x, const typename V::T (&c)[M]) {
   return acc;
 }
 
-// Horner evaluation of sum_i mult * c[i] * (base * x)^i for power-of-two base and mult
-// (the scaling folded into the constants is exact): e.g. the polynomial at -x or -2x
-// without an extra multiply.
+// Horner evaluation of the polynomial at -x: c[0] - x*c[1] + x^2*c[2] - ..., the signs
+// folded into the constants (no negation op).
 template <class V, size_t M>
-AK_INLINE V horner_scaled(V x, const typename V::T (&c)[M], typename V::T base, typename V::T mult) {
+AK_INLINE V horner_neg(V x, const typename V::T (&c)[M]) {
   using T = typename V::T;
-  auto sc = [&](size_t i) {
-    T f = mult;
-    for (size_t k = 0; k < i; ++k) f *= base;
-    return c[i] * f;
-  };
+  auto sc = [&](size_t i) { return (i & 1) ? T(-c[i]) : c[i]; };
   V acc = splat<V>(sc(M - 1));
   for (size_t i = M - 1; i-- > 0;) acc = fma(acc, x, splat<V>(sc(i)));
   return acc;
 }
 
 // p * 2^n for integral-valued n in the normal exponent range ([-126, 127] float,
-// [-1022, 1023] double), or n = 128 / 1024 for a p >= 1 that must give +Inf: one vscalef where the ISA has it, else one multiply by 2^n
-// built on the exponent field (ldexp_int's general two-step scaling costs ~10 ops there).
+// [-1022, 1023] double), or n = 128 / 1024 for a p >= 1 that must give +Inf: one
+// vscalef where the ISA has it, else one multiply by 2^n built on the exponent field
+// (ldexp_int's general two-step scaling costs ~10 ops there).
 template <class V>
 AK_INLINE V scale_normal(V p, V n) {
 #ifdef AK_VEC_HAS_LDEXP_INT
@@ -59,20 +50,6 @@ AK_INLINE V scale_normal(V p, V n) {
 #else
   return p * pow2i(n);
 #endif
-}
-
-// 1 / d to ~0.5 ulp (+ 2^-28 / 2^-56 relative): a divide where the ISA's divider keeps up
-// with the FMA pipes (measured: see native/math/README.md), else the estimate plus one
-// residual correction. d normal or +Inf (-> +0).
-template <class V>
-AK_INLINE V recip_(V d) {
-  if constexpr (kRcpIsDiv || kRecipByDiv<V>) {
-    return K<V>(1) / d;
-  } else {
-    V r = rcp_approx(d);
-    if constexpr (!kIsF32<V>) r = fma(r, fnma(d, r, K<V>(1)), r);
-    return fma(fnma(r, d, K<V>(1)), r, r);
-  }
 }
 
 // a / b within ~0.5 ulp (+ a few 2^-28 / 2^-56 relative), without a divide instruction

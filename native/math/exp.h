@@ -33,7 +33,7 @@ AK_INLINE V expm1_q(V r) { return horner(r, ExpQ<typename V::T>::c); }
 // Q(-s), for callers that hold the reduced argument negated (no negation op: the odd
 // coefficients flip sign at compile time).
 template <class V>
-AK_INLINE V expm1_q_neg(V s) { return horner_scaled(s, ExpQ<typename V::T>::c, typename V::T(-1), typename V::T(1)); }
+AK_INLINE V expm1_q_neg(V s) { return horner_neg(s, ExpQ<typename V::T>::c); }
 template <class V>
 AK_INLINE V expm1_reduced(V r) { return fma(r * r, expm1_q(r), r); }
 // e^r on the reduced argument: 1 + r + r^2 Q(r) as one Horner chain (one op fewer).

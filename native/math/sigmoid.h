@@ -9,7 +9,8 @@ namespace AK_ISA_NS {
 
 namespace mathd {
 // 1 + e^-(t + tl), the denominator of sigmoid(t + tl), for t + tl carried as an
-// unevaluated sum (|tl| <~ ulp(t); kLow = false: tl is ignored; a NaN tl counts as -1). e^-t = 2^n e^-s with
+// unevaluated sum (|tl| <~ ulp(t); kLow = false: tl is ignored; a NaN tl counts as -1).
+// e^-t = 2^n e^-s with
 // s = t + n ln2 (the argument's sign folded into the constants), tl added to s. t is
 // clamped to [-88.9, 87] (float) / [-710, 708] (double): beyond, 1/(1 + E) is already 1
 // or below the smallest normal, 2^n stays a normal power of two, and the low clamp gives
@@ -35,8 +36,8 @@ AK_INLINE V one_plus_exp_neg(V t, V tl) {
 /// is damped by E/(1 + E)). x is clamped to [-88.9, 87] (float) / [-710, 708] (double),
 /// where the result is already 1 or below the smallest normal: 2^n is then a normal
 /// power of two, or +Inf at the low clamp (n = 128 / 1024), which gives sigmoid(-Inf) = +0.
-/// One division: on AVX-512 and AVX2 (Zen 4) it is faster than rcp + Newton (see
-/// native/math/README.md). ~14 vector ops for float.
+/// One division on every ISA: on AVX-512 and AVX2 (Zen 4) it is faster than rcp + Newton
+/// (see native/math/README.md). ~14 vector ops for float.
 /// sigmoid(±0) = 1/2, sigmoid(-Inf) = +0, sigmoid(+Inf) = 1, NaN -> NaN. Results below
 /// the smallest normal (x < -87.3 / -708.4) may be flushed (SPEC's FLT_MIN rule).
 /// Subnormal x gives 1/2.
@@ -45,7 +46,7 @@ AK_INLINE V one_plus_exp_neg(V t, V tl) {
 /// (random+specials). The residual-corrected form (1.49 ulp) cost ~23 ops against 14.
 template <class V>
 AK_INLINE V sigmoid_(V x) {
-  return mathd::recip_(mathd::one_plus_exp_neg<false>(x, x));
+  return mathd::K<V>(1) / mathd::one_plus_exp_neg<false>(x, zero<V>());
 }
 
 namespace mathd {
