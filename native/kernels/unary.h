@@ -228,17 +228,20 @@ AK_INLINE V x_sigmoid(V x, V t, V tl) {
   return r;
 }
 
-// x >= 0 ? x : α·expm1(x) (x = -0 selects x: elu(-0) = -0). expm1 only on the negative
-// side (mathd::expm1_nonpos, ~13 ops against expm1_'s ~25); the positive lanes compute
-// an unused value.
+// expm1(x) for the negative side of elu, selu and celu (α = 1), where x >= 0 selects
+// another value: mathd::expm1_nonpos (~13 ops against expm1_'s ~25) on x clamped below
+// where it rounds to -1; the lanes x > 0 compute an unused value. NaN passes.
+template <class V>
+AK_INLINE V expm1_neg_side(V x) {
+  return mathd::expm1_nonpos(maxFast(CC<V>(-18.0f, -38.0), x));
+}
+
+// x >= 0 ? x : α·expm1(x) (x = -0 selects x: elu(-0) = -0).
 struct elu : OpBase<2> {
   template <class V> struct K {
     V alpha;
     explicit K(const Params& p) : alpha(splat<V>(T_<V>(p.a))) {}
-    AK_INLINE V operator()(V x) const {
-      const V m = mathd::expm1_nonpos(maxFast(CC<V>(-18.0f, -38.0), x));  // NaN passes
-      return select(ge(x, zero<V>()), x, alpha * m);
-    }
+    AK_INLINE V operator()(V x) const { return select(ge(x, zero<V>()), x, alpha * expm1_neg_side(x)); }
   };
 };
 
@@ -256,7 +259,7 @@ struct selu : OpBase<2> {
         const V lah = CC<V>(0x1.c212ccp+0f, 0x1.c212cc640f031p+0);
         const V lal = CC<V>(0x1.903c0cp-26f, 0x1.0428c2e0f6ed7p-56);
         const V pos = select(isinf(x), x, fma(x, lh, x * ll));  // Inf·ll would make fma NaN
-        const V m = mathd::expm1_nonpos(maxFast(CC<V>(-18.0f, -38.0), x));  // NaN passes
+        const V m = expm1_neg_side(x);
         return select(ge(x, zero<V>()), pos, fma(m, lah, m * lal));
       } else {
         return eval(x);
@@ -285,7 +288,7 @@ struct celu : OpBase<2> {
     AK_INLINE V operator()(V x) const {
       if constexpr (kIsF32<V>) {
         // α = 1 (the default) is elu with α = 1: expm1 in float lanes on the negative side.
-        if (alpha_one) return select(ge(x, zero<V>()), x, mathd::expm1_nonpos(maxFast(CC<V>(-18.0f, -38.0), x)));
+        if (alpha_one) return select(ge(x, zero<V>()), x, expm1_neg_side(x));
         // Other α: in float64 (α exact there) it is ~0.5 ULP instead of ~2.
         const Vd a = splat<Vd>(static_cast<double>(lane0(alpha)));
         return kx::via_f64(x, [&](Vd xd) { return eval(xd, a); });
