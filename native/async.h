@@ -47,6 +47,17 @@ constexpr size_t elementwise_tile(size_t n) {
   return bytes / sizeof(T);
 }
 
+// [0, n) cut into elementwise_tile(n) tiles: the split of every element-wise call
+// (unary forward and backward, compiled expressions).
+template <class T>
+struct ElementwiseSplit {
+  size_t n, tile;
+  explicit ElementwiseSplit(size_t n_) : n(n_), tile(elementwise_tile<T>(n_)) {}
+  size_t tiles() const { return (n + tile - 1) / tile; }
+  size_t begin(size_t t) const { return t * tile; }
+  size_t len(size_t t) const { return n - t * tile < tile ? n - t * tile : tile; }
+};
+
 class TiledCall {
  public:
   virtual ~TiledCall() = default;
@@ -65,25 +76,22 @@ void run_tiled(const TiledCall& call);
 template <class T>
 class UnaryCall final : public TiledCall {
  public:
-  UnaryCall(UnaryKernel<T> k, const T* x, T* y, size_t n, const Params& p)
-      : k_(k), x_(x), y_(y), n_(n), p_(p), tile_(elementwise_tile<T>(n)) {
+  UnaryCall(UnaryKernel<T> k, const T* x, T* y, size_t n, const Params& p) : k_(k), x_(x), y_(y), p_(p), split_(n) {
     p_.stream = n * sizeof(T) >= kStreamBytes;
   }
-  size_t tiles() const override { return (n_ + tile_ - 1) / tile_; }
+  size_t tiles() const override { return split_.tiles(); }
   void run(size_t t) const override {
-    const size_t b = t * tile_;
-    const size_t len = n_ - b < tile_ ? n_ - b : tile_;
+    const size_t b = split_.begin(t);
     FpEnvGuard fp;
-    k_(x_ + b, y_ + b, len, p_);
+    k_(x_ + b, y_ + b, split_.len(t), p_);
   }
 
  private:
   UnaryKernel<T> k_;
   const T* x_;
   T* y_;
-  size_t n_;
   Params p_;
-  size_t tile_;
+  ElementwiseSplit<T> split_;
 };
 
 // The element count from which unary op `id` is split over threads: the registry's

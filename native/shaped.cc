@@ -135,13 +135,12 @@ template <class T>
 class BackwardCall final : public TiledCall {
  public:
   BackwardCall(BwdKernel<T> k, const T* dy, const T* in, T* dx, size_t n, const Params& p)
-      : k_(k), dy_(dy), in_(in), dx_(dx), n_(n), p_(p), tile_(elementwise_tile<T>(n)) {}
-  size_t tiles() const override { return (n_ + tile_ - 1) / tile_; }
+      : k_(k), dy_(dy), in_(in), dx_(dx), p_(p), split_(n) {}
+  size_t tiles() const override { return split_.tiles(); }
   void run(size_t t) const override {
-    const size_t b = t * tile_;
-    const size_t len = n_ - b < tile_ ? n_ - b : tile_;
+    const size_t b = split_.begin(t);
     FpEnvGuard fp;
-    k_(dy_ + b, in_ + b, dx_ + b, len, p_);
+    k_(dy_ + b, in_ + b, dx_ + b, split_.len(t), p_);
   }
 
  private:
@@ -149,9 +148,8 @@ class BackwardCall final : public TiledCall {
   const T* dy_;
   const T* in_;
   T* dx_;
-  size_t n_;
   Params p_;
-  size_t tile_;
+  ElementwiseSplit<T> split_;
 };
 
 // Parses (id, dy, x, y, dx, a, b) into a call, or sets *error (a TypeError message);

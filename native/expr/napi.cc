@@ -43,19 +43,18 @@ struct EnvData {
 template <class T>
 class ExprCall final : public TiledCall {
  public:
-  // elementwise_tile: 16-256 KiB of each array, a multiple of kTile.
+  // ElementwiseSplit: tiles of 16-256 KiB of each array, a multiple of kTile.
   ExprCall(Isa isa, std::vector<int32_t> code, std::vector<double> consts, const Program& p, const T* const* in,
            int n_in, T* out, size_t n)
-      : isa_(isa), code_(std::move(code)), consts_(std::move(consts)), p_(p), out_(out), n_(n),
-        tile_(elementwise_tile<T>(n)) {
+      : isa_(isa), code_(std::move(code)), consts_(std::move(consts)), p_(p), out_(out), split_(n) {
     p_.code = code_.data() + 4;
     p_.consts = consts_.data();
     for (int k = 0; k < n_in; ++k) in_[k] = in[k];
   }
-  size_t tiles() const override { return (n_ + tile_ - 1) / tile_; }
+  size_t tiles() const override { return split_.tiles(); }
   void run(size_t t) const override {
-    const size_t b = t * tile_;
-    const size_t len = n_ - b < tile_ ? n_ - b : tile_;
+    const size_t b = split_.begin(t);
+    const size_t len = split_.len(t);
     const T* in[kMaxInputs] = {in_[0] + b, in_[1] ? in_[1] + b : nullptr};
     if constexpr (sizeof(T) == 4) {
       run_f32(isa_, p_, in, out_ + b, len);  // FpEnvGuard inside
@@ -71,8 +70,7 @@ class ExprCall final : public TiledCall {
   Program p_;
   const T* in_[kMaxInputs] = {nullptr, nullptr};
   T* out_;
-  size_t n_;
-  size_t tile_;
+  ElementwiseSplit<T> split_;
 };
 
 napi_value throw_type(napi_env env, const char* msg) {
