@@ -573,26 +573,43 @@ void prelu_bwd_box(const T_<V>* dy, const T_<V>* x, const T_<V>* alpha, T_<V> sc
 
 // ---------------------------------------------------------------- maxout
 
+// The scan of one group per lane: the first maximum of pieces 0..pieces-1 (a NaN counts
+// as the maximum and ends the search; the first of equal maxima wins, which decides the
+// sign of a zero maximum as the twin does). load(j) gives piece j of every lane's group;
+// with kArg, *arg gets the winning piece's index.
+template <bool kArg, class V, class L>
+AK_INLINE V group_first_max(size_t pieces, L&& load, V* arg) {
+  V m = load(size_t{0});
+  if constexpr (kArg) *arg = zero<V>();
+  for (size_t j = 1; j < pieces; ++j) {
+    const V v = load(j);
+    const auto take = mand(mor(gt(v, m), isnan(v)), mnot(isnan(m)));
+    m = select(take, v, m);
+    if constexpr (kArg) *arg = select(take, splat<V>(T_<V>(j)), *arg);
+  }
+  return m;
+}
+
+// Groups of `pieces` consecutive elements (inner == 1, the features-last layout): piece
+// j of the n <= N groups starting at src, gathered into lane order through buf.
+template <class V>
+AK_INLINE V gather_piece(const T_<V>* src, size_t pieces, size_t j, size_t n, T_<V>* buf) {
+  for (size_t l = 0; l < n; ++l) buf[l] = src[l * pieces + j];
+  return load_n<V>(buf, n);
+}
+
 // Rows r in [r0, r1) are (o, group) pairs in order: input at r·pieces·inner (pieces rows
-// of inner), output at r·inner. Vectors run across inner (one group per lane).
+// of inner), output at r·inner. Vectors run across inner (one group per lane); with
+// inner == 1, across N consecutive groups (gather_piece), no branch per element.
 template <class V>
 void maxout_rows(const T_<V>* x, T_<V>* y, size_t inner, size_t pieces, size_t r0, size_t r1) {
   constexpr size_t N = V::N;
   if (inner == 1) {
-    // Groups of `pieces` consecutive elements (the features-last layout): N groups at a
-    // time, piece j of each gathered into lane order through a small buffer, then the
-    // same vector scan as below (first of equal maxima, NaN sticks), no branch per element.
     alignas(64) T_<V> buf[V::N];
     for (size_t r = r0; r < r1; r += N) {
       const size_t n = r1 - r < N ? r1 - r : N;
       const T_<V>* src = x + r * pieces;
-      for (size_t l = 0; l < n; ++l) buf[l] = src[l * pieces];
-      V m = load_n<V>(buf, n);
-      for (size_t j = 1; j < pieces; ++j) {
-        for (size_t l = 0; l < n; ++l) buf[l] = src[l * pieces + j];
-        const V v = load_n<V>(buf, n);
-        m = select(mand(mor(gt(v, m), isnan(v)), mnot(isnan(m))), v, m);
-      }
+      const V m = group_first_max<false, V>(pieces, [&](size_t j) { return gather_piece<V>(src, pieces, j, n, buf); }, nullptr);
       store_n(y + r, m, n);
     }
     return;
@@ -602,39 +619,25 @@ void maxout_rows(const T_<V>* x, T_<V>* y, size_t inner, size_t pieces, size_t r
     T_<V>* dst = y + r * inner;
     for (size_t i = 0; i < inner; i += N) {
       const size_t n = inner - i < N ? inner - i : N;
-      V m = load_n<V>(src + i, n);
-      for (size_t j = 1; j < pieces; ++j) {
-        const V v = load_n<V>(src + j * inner + i, n);
-        m = select(mand(mor(gt(v, m), isnan(v)), mnot(isnan(m))), v, m);  // first maximum, NaN sticks
-      }
+      const V m = group_first_max<false, V>(pieces, [&](size_t j) { return load_n<V>(src + j * inner + i, n); }, nullptr);
       store_n(dst + i, m, n);
     }
   }
 }
 
-// dx = dy routed to each group's first maximum (a NaN counts as the maximum and ends
-// the search), +0 elsewhere. Each group is read whole before any of it is written.
+// dx = dy routed to each group's first maximum (as group_first_max), +0 elsewhere. Each
+// group (with inner == 1: each block of N groups) is read whole before any of it is written.
 template <class V>
 void maxout_bwd_rows(const T_<V>* dy, const T_<V>* x, T_<V>* dx, size_t inner, size_t pieces, size_t r0, size_t r1) {
   constexpr size_t N = V::N;
   if (inner == 1) {
-    // As maxout_rows: N consecutive groups per step through a lane-order buffer; the
-    // whole block of x is read (into m/arg) before any of dx is written.
     alignas(64) T_<V> buf[V::N];
     for (size_t r = r0; r < r1; r += N) {
       const size_t n = r1 - r < N ? r1 - r : N;
       const T_<V>* src = x + r * pieces;
       T_<V>* dst = dx + r * pieces;
-      for (size_t l = 0; l < n; ++l) buf[l] = src[l * pieces];
-      V m = load_n<V>(buf, n);
-      V arg = zero<V>();
-      for (size_t j = 1; j < pieces; ++j) {
-        for (size_t l = 0; l < n; ++l) buf[l] = src[l * pieces + j];
-        const V v = load_n<V>(buf, n);
-        const auto take = mand(mor(gt(v, m), isnan(v)), mnot(isnan(m)));
-        m = select(take, v, m);
-        arg = select(take, splat<V>(T_<V>(j)), arg);
-      }
+      V arg;
+      group_first_max<true, V>(pieces, [&](size_t j) { return gather_piece<V>(src, pieces, j, n, buf); }, &arg);
       const V gv = load_n<V>(dy + r, n);
       for (size_t j = 0; j < pieces; ++j) {
         store(buf, select(eq(arg, splat<V>(T_<V>(j))), gv, zero<V>()));
@@ -649,14 +652,8 @@ void maxout_bwd_rows(const T_<V>* dy, const T_<V>* x, T_<V>* dx, size_t inner, s
     const T_<V>* g = dy + r * inner;
     for (size_t i = 0; i < inner; i += N) {
       const size_t n = inner - i < N ? inner - i : N;
-      V m = load_n<V>(src + i, n);
-      V arg = zero<V>();
-      for (size_t j = 1; j < pieces; ++j) {
-        const V v = load_n<V>(src + j * inner + i, n);
-        const auto take = mand(mor(gt(v, m), isnan(v)), mnot(isnan(m)));
-        m = select(take, v, m);
-        arg = select(take, splat<V>(T_<V>(j)), arg);
-      }
+      V arg;
+      group_first_max<true, V>(pieces, [&](size_t j) { return load_n<V>(src + j * inner + i, n); }, &arg);
       const V gv = load_n<V>(g + i, n);
       for (size_t j = 0; j < pieces; ++j) {
         store_n(dst + j * inner + i, select(eq(arg, splat<V>(T_<V>(j))), gv, zero<V>()), n);
