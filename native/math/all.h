@@ -11,4 +11,5 @@
 #include "tanh.h"
 #include "softplus.h"
 #include "erf.h"
+#include "gelu.h"
 #endif

@@ -107,7 +107,6 @@ AK_INLINE V erf_(V x) {
 /// erfc_(x) = 1 - erf(x), accurate in RELATIVE terms in the tail (x up to 10.06 for
 /// float, where it underflows; subnormal results rounded once, within the SPEC's rule).
 /// erfc(-Inf) = 2, erfc(+Inf) = +0, erfc(0) = 1, NaN -> NaN.
-/// gelu(x) = 0.5 x erfc(-x / sqrt 2) has no cancellation for x < 0 this way.
 /// Max error (stated bound 2 ulp): see README.md.
 template <class V>
 AK_INLINE V erfc_(V x) {
@@ -123,42 +122,6 @@ AK_INLINE V erfc_(V x) {
     return select(lt(x, zero<Vf>()), set1f(2.0f) - e, e);
   } else {
     return lanewise(x, [](double v) { return static_cast<double>(std::erfc(static_cast<long double>(v))); });
-  }
-}
-
-/// gelu_(x) = 0.5 x (1 + erf(x / sqrt 2)) = 0.5 x erfc(-x / sqrt 2), the exact-erf GELU.
-/// Accurate in relative terms in the negative tail (where it is ~ -phi(x)): float
-/// computes v = x/sqrt2 as an exact two-term sum (the rounding of x/sqrt2 would otherwise
-/// be amplified ~x^2 times by erfc), and outside |v| < 0.75 uses
-///   x*erfc(|v|)/2 = (1/sqrt2) e^{-v^2} H(|v|)  (no division),
-///   gelu = -that (x < 0) or x - that (x > 0, no cancellation: that <= 0.15x).
-/// gelu(-Inf) = -0 / +0, gelu(+Inf) = +Inf, gelu(±0) = ±0, NaN -> NaN. Subnormal results
-/// (x < -13.2 or so) within the SPEC's FLT_MIN rule. double: lane-wise long double.
-/// Max error (stated bound 2 ulp): see README.md.
-template <class V>
-AK_INLINE V gelu_(V x) {
-  using namespace mathd;
-  if constexpr (kIsF32<V>) {
-    const Vf ch = set1f(0x1.6a09e6p-1f), cl = set1f(0x1.9fcef4p-27f);  // 1/sqrt2 = ch + cl
-    // x/sqrt2 = vh + vl to ~2^-48; x clamped to ±16 (|v| > 10.1 saturates erfc anyway).
-    Vf xc = minFast(set1f(16.0f), maxFast(set1f(-16.0f), x));  // NaN passes
-    Vf vh = xc * ch;
-    Vf vl = fma(xc, cl, two_prod_err(xc, ch, vh));
-    ErfPartsF p = erf_parts_f(vh, vl);
-    // R0: gelu = (x/2) * (1 + erf(v)), 1 + v as an exact sum (|v| < 0.75 < 1).
-    Vf s = set1f(1.0f) + vh;
-    Vf e = vh - (s - set1f(1.0f));
-    Vf g0 = (x * set1f(0.5f)) * (s + (e + (vl + p.be1)));
-    // outside R0: T = (1/sqrt2) 2^k (nh + nl)
-    Vf t = ldexp_int(fma(p.nh, ch, fma(p.nl, ch, p.nh * cl)), p.k);
-    Vf gt_ = select(gt(x, zero<Vf>()), x, zero<Vf>()) - t;
-    return select(p.r0, g0, gt_);
-  } else {
-    return lanewise(x, [](double v) {
-      if (std::isinf(v)) return v > 0 ? v : -0.0;
-      long double lv = v;
-      return static_cast<double>(0.5L * lv * std::erfc(-lv * 0.707106781186547524400844362104849039L));
-    });
   }
 }
 

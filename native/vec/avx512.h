@@ -149,6 +149,11 @@ template <int K> AK_INLINE Vf shl_bits(Vf a) { return Vf{_mm512_castsi512_ps(_mm
 template <int K> AK_INLINE Vf shr_bits(Vf a) { return Vf{_mm512_castsi512_ps(_mm512_srli_epi32(_mm512_castps_si512(a.v), K))}; }
 template <int K> AK_INLINE Vd shl_bits(Vd a) { return Vd{_mm512_castsi512_pd(_mm512_slli_epi64(_mm512_castpd_si512(a.v), K))}; }
 template <int K> AK_INLINE Vd shr_bits(Vd a) { return Vd{_mm512_castsi512_pd(_mm512_srli_epi64(_mm512_castpd_si512(a.v), K))}; }
+// tab[bits(idx) & 31] per lane: one vpermt2ps over the 32-float table held in two
+// registers (loop-invariant loads).
+AK_INLINE Vf lookup32(Vf idx, const float* tab) {
+  return Vf{_mm512_permutex2var_ps(_mm512_loadu_ps(tab), _mm512_castps_si512(idx.v), _mm512_loadu_ps(tab + 16))};
+}
 
 // ---- horizontal reductions ------------------------------------------------------
 AK_INLINE float lane0(Vf a) { return _mm512_cvtss_f32(a.v); }

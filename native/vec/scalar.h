@@ -166,6 +166,8 @@ template <int K> AK_INLINE Vf shl_bits(Vf a) { return Vf{detail::u2f(detail::f2u
 template <int K> AK_INLINE Vf shr_bits(Vf a) { return Vf{detail::u2f(detail::f2u(a.v) >> K)}; }
 template <int K> AK_INLINE Vd shl_bits(Vd a) { return Vd{detail::u2d(detail::d2u(a.v) << K)}; }
 template <int K> AK_INLINE Vd shr_bits(Vd a) { return Vd{detail::u2d(detail::d2u(a.v) >> K)}; }
+// tab[bits(idx) & 31].
+AK_INLINE Vf lookup32(Vf idx, const float* tab) { return Vf{tab[detail::f2u(idx.v) & 31u]}; }
 
 }  // namespace AK_ISA_NS
 }  // namespace ak
