@@ -8,7 +8,8 @@
  * objects that `npm run build` (build:native) leaves in build/Release.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { gxx, ISA_FLAGS } from './gxx';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -32,16 +33,6 @@ const X86 = process.arch === 'x64';
 let exe = '';
 let addonFile = '';
 
-function compileAsync(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('g++', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (d) => (err += d));
-    p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`g++ ${args.join(' ')}\n${err}`))));
-  });
-}
-
 beforeAll(async () => {
   const libs = ['ak_core.a', ...(X86 ? ['ak_isa_avx2.a', 'ak_isa_avx512.a'] : [])].map((l) => join(release, l));
   for (const l of libs) expect(existsSync(l), `${l} is missing: run npm run build`).toBe(true);
@@ -53,8 +44,8 @@ beforeAll(async () => {
     ['expr_scalar.cc', []],
     ...(X86
       ? ([
-        ['expr_avx2.cc', ['-mavx2', '-mfma']],
-        ['expr_avx512.cc', ['-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl', '-Wno-maybe-uninitialized', '-Wno-uninitialized']],
+        ['expr_avx2.cc', ISA_FLAGS.avx2],
+        ['expr_avx512.cc', ISA_FLAGS.avx512],
       ] as [string, string[]][])
       : []),
   ];
@@ -64,16 +55,16 @@ beforeAll(async () => {
   // Two compilers at a time: the machine is shared.
   for (let i = 0; i < units.length; i += 2) {
     await Promise.all(units.slice(i, i + 2).map(([src, flags], k) =>
-      compileAsync([...common, '-fPIC', ...flags, join(root, 'native', 'expr', src), '-o', objs[i + k]])));
+      gxx([...common, '-fPIC', ...flags, join(root, 'native', 'expr', src), '-o', objs[i + k]])));
   }
   const kernelObjs = objs.filter((o) => !/napi\.o$|test_addon\.o$|expr_check\.o$/.test(o));
   // The addon's own pool objects, as node-gyp built them (stats() runs its segments on the pool).
   const addonObjs = ['async.o', join('pool', 'pool.o')].map((o) => join(release, 'obj.target', 'activation_kernels', 'native', o));
   for (const o of addonObjs) expect(existsSync(o), `${o} is missing: run npm run build`).toBe(true);
   exe = join(dir, 'expr_check');
-  await compileAsync(['-o', exe, join(dir, 'expr_check.o'), ...kernelObjs, ...libs, addonObjs[1], '-lpthread']);
+  await gxx(['-o', exe, join(dir, 'expr_check.o'), ...kernelObjs, ...libs, addonObjs[1], '-lpthread']);
   addonFile = join(dir, 'expr_test.node');
-  await compileAsync(['-shared', '-o', addonFile, join(dir, 'test_addon.o'), join(dir, 'napi.o'), ...kernelObjs, ...addonObjs, ...libs, '-lpthread']);
+  await gxx(['-shared', '-o', addonFile, join(dir, 'test_addon.o'), join(dir, 'napi.o'), ...kernelObjs, ...addonObjs, ...libs, '-lpthread']);
 }, 300_000);
 
 type Case = { dtype: 'float32' | 'float64'; program: Program; inputs: (Float32Array | Float64Array)[] };

@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { gxx, ISA_FLAGS } from './gxx';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,21 +39,18 @@ describe.runIf(HAVE_GXX)('native/math sweep (math_sweep --quick)', () => {
       ['math_isa_scalar.cc', []],
       ...(X86
         ? ([
-          ['math_isa_avx2.cc', ['-mavx2', '-mfma']],
-          ['math_isa_avx512.cc', ['-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl', '-Wno-maybe-uninitialized', '-Wno-uninitialized']],
+          ['math_isa_avx2.cc', ISA_FLAGS.avx2],
+          ['math_isa_avx512.cc', ISA_FLAGS.avx512],
         ] as [string, string[]][])
         : []),
     ];
     const objs = units.map(([src]) => join(dir, src.replace(/\.cc$/, '.o')));
     // Two compilers at a time: the machine is shared.
     for (let i = 0; i < units.length; i += 2) {
-      const res = await Promise.all(units.slice(i, i + 2).map(([src, flags], k) =>
-        run('g++', [...common, ...flags, join(tests, src), '-o', objs[i + k]])));
-      for (const r of res) expect(r.code, r.out).toBe(0);
+      await Promise.all(units.slice(i, i + 2).map(([src, flags], k) => gxx([...common, ...flags, join(tests, src), '-o', objs[i + k]])));
     }
     const exe = join(dir, 'math_sweep');
-    const link = await run('g++', ['-o', exe, ...objs, '-pthread']);
-    expect(link.code, link.out).toBe(0);
+    await gxx(['-o', exe, ...objs, '-pthread']);
 
     const r = await run(exe, ['--quick', '--samples', '20000', '--threads', '2']);
     expect(r.code, r.out).toBe(0);
