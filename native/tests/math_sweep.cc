@@ -91,6 +91,7 @@ double bound_f64(int fn) {
   switch (fn) {
     case akt::k_exp: return 1.5;
     case akt::k_mish: return 3.0;
+    case akt::k_gelu: return 2.75;
     case akt::k_sigmoid: case akt::k_swish: case akt::k_gelutanh: return 2.5;
     default: return 2.0;
   }

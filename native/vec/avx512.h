@@ -154,6 +154,13 @@ template <int K> AK_INLINE Vd shr_bits(Vd a) { return Vd{_mm512_castsi512_pd(_mm
 AK_INLINE Vf lookup32(Vf idx, const float* tab) {
   return Vf{_mm512_permutex2var_ps(_mm512_loadu_ps(tab), _mm512_castps_si512(idx.v), _mm512_loadu_ps(tab + 16))};
 }
+// 32 doubles: two vpermt2pd over 16 each, index bit 4 picks.
+AK_INLINE Vd lookup32(Vd idx, const double* tab) {
+  const __m512i i = _mm512_castpd_si512(idx.v);
+  const __m512d lo = _mm512_permutex2var_pd(_mm512_loadu_pd(tab), i, _mm512_loadu_pd(tab + 8));
+  const __m512d hi = _mm512_permutex2var_pd(_mm512_loadu_pd(tab + 16), i, _mm512_loadu_pd(tab + 24));
+  return Vd{_mm512_mask_blend_pd(_mm512_test_epi64_mask(i, _mm512_set1_epi64(16)), lo, hi)};
+}
 
 // ---- horizontal reductions ------------------------------------------------------
 AK_INLINE float lane0(Vf a) { return _mm512_cvtss_f32(a.v); }

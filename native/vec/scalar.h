@@ -168,6 +168,7 @@ template <int K> AK_INLINE Vd shl_bits(Vd a) { return Vd{detail::u2d(detail::d2u
 template <int K> AK_INLINE Vd shr_bits(Vd a) { return Vd{detail::u2d(detail::d2u(a.v) >> K)}; }
 // tab[bits(idx) & 31].
 AK_INLINE Vf lookup32(Vf idx, const float* tab) { return Vf{tab[detail::f2u(idx.v) & 31u]}; }
+AK_INLINE Vd lookup32(Vd idx, const double* tab) { return Vd{tab[detail::d2u(idx.v) & 31u]}; }
 
 }  // namespace AK_ISA_NS
 }  // namespace ak

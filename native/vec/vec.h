@@ -15,7 +15,7 @@
 //   select(m, a, b)   bitand_ bitor_ bitxor_ bitandnot(a, b) = ~a & b
 //   add_bits sub_bits shl_bits<K> shr_bits<K>   pow2i ldexp_int exponent_field
 //   to_int_bits from_int_bits two_prod_err   hsum hmax hmin lane0
-//   lookup32(idx, tab) (Vf only: tab[bits(idx) & 31] per lane)
+//   lookup32(idx, tab) (tab[bits(idx) & 31] per lane, tab of 32 V::T)
 //   kHasFma kIsaName FP<V>
 #ifndef AK_VEC_VEC_H_
 #define AK_VEC_VEC_H_
