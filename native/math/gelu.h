@@ -230,8 +230,8 @@ AK_INLINE V gelu_(V x) {
   if constexpr (!kIsF32<V>) {
     typename V::M far = ge(z, K<V>(15));
     if (any(far)) {
-      V w = K<V>(1) / (z * z);
-      k = select(far, horner(w, Tb::kAsym), k);
+      V iz2 = K<V>(1) / (z * z);
+      k = select(far, horner(iz2, Tb::kAsym), k);
     }
   }
   V w = z * K<V>(-0.5);
