@@ -250,30 +250,22 @@ struct elu : OpBase<2> {
 struct selu : OpBase<2> {
   template <class V> struct K {
     explicit K(const Params&) {}
+    // λ = 1.0507009873554804934, λα = 1.7580993408473768599 (split by mpmath). float:
+    // expm1 on the negative side only (as elu), ~1.5 ULP against ~0.5 through float64, at
+    // ~5x the speed; double: expm1_. x >= 0 selects λx (so selu(-0) = -0).
     AK_INLINE V operator()(V x) const {
-      if constexpr (kIsF32<V>) {
-        // float: expm1 on the negative side only (as elu), x >= 0 selects λx (so
-        // selu(-0) = -0); ~1.5 ULP against ~0.5 through float64, at ~5x the speed.
-        const V lh = CC<V>(0x1.0cfabep+0f, 0x1.0cfabd6a91132p+0);
-        const V ll = CC<V>(-0x1.2adddap-25f, 0x1.6f9a2b2ae3d88p-55);
-        const V lah = CC<V>(0x1.c212ccp+0f, 0x1.c212cc640f031p+0);
-        const V lal = CC<V>(0x1.903c0cp-26f, 0x1.0428c2e0f6ed7p-56);
-        const V pos = select(isinf(x), x, fma(x, lh, x * ll));  // Inf·ll would make fma NaN
-        const V m = expm1_neg_side(x);
-        return select(ge(x, zero<V>()), pos, fma(m, lah, m * lal));
-      } else {
-        return eval(x);
-      }
-    }
-    static AK_INLINE V eval(V x) {
-      // λ = 1.0507009873554804934, λα = 1.7580993408473768599 (split by mpmath).
       const V lh = CC<V>(0x1.0cfabep+0f, 0x1.0cfabd6a91132p+0);
       const V ll = CC<V>(-0x1.2adddap-25f, 0x1.6f9a2b2ae3d88p-55);
       const V lah = CC<V>(0x1.c212ccp+0f, 0x1.c212cc640f031p+0);
       const V lal = CC<V>(0x1.903c0cp-26f, 0x1.0428c2e0f6ed7p-56);
       const V pos = select(isinf(x), x, fma(x, lh, x * ll));  // Inf·ll would make fma NaN
-      const V m = expm1_(x);
-      return select(gt(x, zero<V>()), pos, fma(m, lah, m * lal));
+      V m;
+      if constexpr (kIsF32<V>) {
+        m = expm1_neg_side(x);
+      } else {
+        m = expm1_(x);
+      }
+      return select(ge(x, zero<V>()), pos, fma(m, lah, m * lal));
     }
   };
 };
@@ -324,9 +316,10 @@ struct tanh : OpBase<2> {
 
 // βx > threshold ? x : softplus(βx)/β, the branch decided on βx rounded to float64
 // as the JS twin and the reference do (exact for float32 data).
-// float32, β = 1 (the default): softplus_ in float lanes (1.45 ulp), 3-4x the float64
-// route; the threshold rounded down to a float decides exactly as x > threshold in
-// double does (the API passes float32 calls their parameters rounded to float32 already). Other β: all in float64 (βx exact there). float64: βx = t + tl, and
+// float32, β = 1 (the default): softplus_ in float lanes (1.63 ulp, all 2^32 inputs)
+// instead of the float64 route; the threshold rounded down to a float decides exactly as
+// x > threshold in double does (the API passes float32 calls their parameters rounded to
+// float32 already). Other β: all in float64 (βx exact there). float64: βx = t + tl, and
 // softplus(t + tl) = softplus(t) + tl·sigmoid(t) to first order.
 struct softplus : OpBase<2> {
   template <class V> struct K {
