@@ -32,15 +32,14 @@ AK_INLINE V lanewise(V x, F f) {
   return load(buf);
 }
 
-// Pieces of erf/erfc for a float argument given as an exact two-term sum b + bl (|bl| <=
-// ulp(b)/2, and |b| <= 16 unless bl == 0), a = |b|, al = bl with the sign flipped like b's:
-//   r0:  a < 0.75;   be1 = b * E1(b^2)  so erf(b + bl) = b + (bl + be1)  (R0 lanes)
-//   outside R0:      erfc(a + al) = 2^k * (nh + nl) / (a + al)            (R1/R2 lanes)
+// Pieces of erf/erfc of a = |x| (a >= 0 or NaN):
+//   r0:  a < 0.75;   ae1 = a * E1(a^2)  so erf(a) = a + ae1      (R0 lanes)
+//   outside R0:      tail = erfc(a)                              (R1/R2 lanes)
 struct ErfPartsF {
   Mf r0;
-  Vf be1, nh, nl, k;
+  Vf ae1, tail;
 };
-AK_INLINE ErfPartsF erf_parts_f(Vf b, Vf bl) {
+AK_INLINE ErfPartsF erf_parts_f(Vf a) {
   static constexpr float e1c[] = {0x1.06eba8p-3f, -0x1.81274p-2f, 0x1.ce2d2ap-4f, -0x1.b7f032p-6f,
                                   0x1.52e6bcp-8f, -0x1.8f930cp-11f, 0x1.a596e6p-15f};
   static constexpr float h1[] = {0x1.edf488p-2f, 0x1.37ea2ep-4f, -0x1.94a6bap-5f, 0x1.b6563ep-6f,
@@ -50,21 +49,19 @@ AK_INLINE ErfPartsF erf_parts_f(Vf b, Vf bl) {
                                  0x1.9dba8ap+1f, -0x1.33941ep+3f, 0x1.212104p+4f, 0x1.60794p+2f,
                                  -0x1.c8383ep+6f, 0x1.647938p+7f};
   ErfPartsF o;
-  Vf sgn = bitand_(b, splat_bits<Vf>(0x80000000u));
-  Vf a = minFast(set1f(10.5f), bitxor_(b, sgn));  // a e^{-a^2} < denorm_min/2 beyond (R2 fit to 10.06: tiny extrapolation); NaN passes
-  Vf al = bitxor_(bl, sgn);  // callers keep |b| <= 16 where bl != 0
+  a = minFast(set1f(10.5f), a);  // a e^{-a^2} < denorm_min/2 beyond (R2 fit to 10.06: tiny extrapolation); NaN passes
   Vf a2 = a * a;
   o.r0 = lt(a, set1f(0.75f));
-  o.be1 = b * horner(a2, e1c);
-  // e^{-(a + al)^2} = 2^k (ph + pl): (a + al)^2 = a2 + a2l to ~2^-48 relative
-  Vf a2l = fma(a + a, al, two_prod_err(a, a, a2));
-  o.k = round_nearest(a2 * -log2e<Vf>());
-  Vf r = fnma(o.k, ln2_hi<Vf>(), -a2);
-  r = fnma(o.k, ln2_lo<Vf>(), r) - a2l;
+  o.ae1 = a * horner(a2, e1c);
+  // e^{-a^2} = 2^k (ph + pl): a^2 = a2 + a2l exactly
+  Vf a2l = two_prod_err(a, a, a2);
+  Vf k = round_nearest(a2 * -log2e<Vf>());
+  Vf r = fnma(k, ln2_hi<Vf>(), -a2);
+  r = fnma(k, ln2_lo<Vf>(), r) - a2l;
   Vf q = expm1_reduced(r);
   Vf ph = q + set1f(1.0f);
   Vf pl = q - (ph - set1f(1.0f));
-  // H(v): R1 v = a - 1.5, R2 v = 1/a^2 (al is below H's sensitivity)
+  // H(v): R1 v = a - 1.5, R2 v = 1/a^2
   Mf m1 = lt(a, set1f(2.25f));
   Vf v = select(m1, a - set1f(1.5f), div_fast(set1f(1.0f), a2));
   Vf h = splat<Vf>(0.0f);
@@ -74,14 +71,11 @@ AK_INLINE ErfPartsF erf_parts_f(Vf b, Vf bl) {
   Vf c0 = select(m1, set1f(h1[0]), set1f(h2[0]));
   Vf th = fma(h, v, c0);
   Vf tl = fma(h, v, c0 - th);
-  o.nh = ph * th;
-  o.nl = fma(pl, th, fma(ph, tl, two_prod_err(ph, th, o.nh)));
+  Vf nh = ph * th;
+  Vf nl = fma(pl, th, fma(ph, tl, two_prod_err(ph, th, nh)));
+  // erfc(a) = 2^k (nh + nl) / a, the quotient corrected by its residual, 2^k last
+  o.tail = ldexp_int(div_dd2(nh, nl, a, zero<Vf>()), k);
   return o;
-}
-
-// erfc(a) for a >= 0 outside R0 (from the parts; a + al the exact argument).
-AK_INLINE Vf erfc_from_parts_f(const ErfPartsF& p, Vf a, Vf al) {
-  return ldexp_int(div_dd2(p.nh, p.nl, minFast(set1f(10.5f), a), al), p.k);
 }
 
 }  // namespace mathd
@@ -95,9 +89,8 @@ AK_INLINE V erf_(V x) {
   using namespace mathd;
   if constexpr (kIsF32<V>) {
     Vf a = abs(x);
-    ErfPartsF p = erf_parts_f(a, zero<Vf>());
-    Vf t = erfc_from_parts_f(p, a, zero<Vf>());
-    Vf y = select(p.r0, a + p.be1, set1f(1.0f) - t);
+    ErfPartsF p = erf_parts_f(a);
+    Vf y = select(p.r0, a + p.ae1, set1f(1.0f) - p.tail);
     return copysign(y, x);
   } else {
     return lanewise(x, [](double v) { return static_cast<double>(std::erf(static_cast<long double>(v))); });
@@ -113,12 +106,11 @@ AK_INLINE V erfc_(V x) {
   using namespace mathd;
   if constexpr (kIsF32<V>) {
     Vf a = abs(x);
-    ErfPartsF p = erf_parts_f(a, zero<Vf>());
-    Vf t = erfc_from_parts_f(p, a, zero<Vf>());
+    ErfPartsF p = erf_parts_f(a);
     // R0: 1 - a rounds for a < 1/2; Fast2Sum keeps its error (1 >= a).
     Vf s = set1f(1.0f) - a;
     Vf err = (set1f(1.0f) - s) - a;
-    Vf e = select(p.r0, s - (p.be1 - err), t);
+    Vf e = select(p.r0, s - (p.ae1 - err), p.tail);
     return select(lt(x, zero<Vf>()), set1f(2.0f) - e, e);
   } else {
     return lanewise(x, [](double v) { return static_cast<double>(std::erfc(static_cast<long double>(v))); });
