@@ -3,13 +3,13 @@
 #define AK_MATH_GELU_H_
 
 #include "exp.h"
+#include "table.h"
 
 namespace ak {
 namespace AK_ISA_NS {
 namespace mathd {
-// K(z) = z e^{z^2/2} Phi(-z) on [0, 15) as 32 polynomials in t = z - kZ0[slot], 8 intervals
-// per octave of u = z + 1, slot = the low 5 bits of bits(u) >> (mantissa bits - 3)
-// (gen/gelu_coeffs.py f|d; coefficient i of every slot is row kC[i]).
+// K(z) = z e^{z^2/2} Phi(-z) on [0, 15), read by slot_poly with u = z + 1 (table.h;
+// gen/gelu_coeffs.py f|d).
 template <class T> struct GeluTable;
 template <> struct GeluTable<float> {
   // max relative error of the fits (float coefficients): 0.671 x 2^-24
@@ -216,17 +216,12 @@ template <> struct GeluTable<double> {
 template <class V>
 AK_INLINE V gelu_(V x) {
   using namespace mathd;
-  using T = typename V::T;
-  using Tb = GeluTable<T>;
-  constexpr int kDeg = sizeof(Tb::kC) / sizeof(Tb::kC[0]) - 1;
+  using Tb = GeluTable<typename V::T>;
   // Beyond zmax e^{-z^2/2} K(z) underflows to 0; the table needs u = z + 1 below 16.
   const V zmax = C<V>(14.9f, 38.7), zt = C<V>(14.9f, 0x1.dffffffffffffp+3);  // double: the last below 15
   V z = minFast(zmax, abs(x));  // NaN passes
   V zk = kIsF32<V> ? z : minFast(zt, z);
-  V slot = shr_bits<FP<V>::kMant - 3>(zk + K<V>(1));
-  V t = zk - lookup32(slot, Tb::kZ0);  // exact (Sterbenz; t = z on the first interval)
-  V k = lookup32(slot, Tb::kC[kDeg]);
-  for (int i = kDeg - 1; i >= 0; --i) k = fma(k, t, lookup32(slot, Tb::kC[i]));
+  V k = slot_poly<Tb>(zk, zk + K<V>(1));
   if constexpr (!kIsF32<V>) {
     typename V::M far = ge(z, K<V>(15));
     if (any(far)) {

@@ -3,14 +3,14 @@
 #define AK_MATH_SOFTPLUS_H_
 
 #include "exp.h"
+#include "table.h"
 
 namespace ak {
 namespace AK_ISA_NS {
 
 namespace mathd {
-// M(z) = log1p(e^{-z}) e^{z} on [0, 30) as 32 polynomials in t = z - kZ0[slot], 8 intervals
-// per octave of u = z/2 + 1, slot = the low 5 bits of bits(u) >> (mantissa bits - 3)
-// (gen/softplus_coeffs.py f|d; coefficient i of every slot is row kC[i]).
+// M(z) = log1p(e^{-z}) e^{z} on [0, 30), read by slot_poly with u = z/2 + 1 (table.h;
+// gen/softplus_coeffs.py f|d).
 template <class T> struct SoftplusTable;
 template <> struct SoftplusTable<float> {
   // max relative error of the fits (float coefficients): 0.459 x 2^-24
@@ -205,14 +205,10 @@ template <class V>
 AK_INLINE V softplus_(V x) {
   using namespace mathd;
   using Tb = SoftplusTable<typename V::T>;
-  constexpr int kDeg = sizeof(Tb::kC) / sizeof(Tb::kC[0]) - 1;
   V z = abs(x);
   // The table needs u = z/2 + 1 below 16 (float: M is 1 from z ~ 17 on anyway).
   V zk = minFast(C<V>(29.9f, 0x1.dffffffffffffp+4), z);  // NaN passes; double: the last below 30
-  V slot = shr_bits<FP<V>::kMant - 3>(fma(zk, K<V>(0.5), K<V>(1)));
-  V t = zk - lookup32(slot, Tb::kZ0);  // exact (Sterbenz; t = z on the first interval)
-  V m = lookup32(slot, Tb::kC[kDeg]);
-  for (int i = kDeg - 1; i >= 0; --i) m = fma(m, t, lookup32(slot, Tb::kC[i]));
+  V m = slot_poly<Tb>(zk, fma(zk, K<V>(0.5), K<V>(1)));
   // e^{-z} = 2^n (1 + p); below e^{-104} (float) / e^{-746} (double) it rounds to 0.
   V n;
   V r = reduce_ln2(maxFast(C<V>(-104.0f, -746.0), -z), n);

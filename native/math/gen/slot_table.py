@@ -7,7 +7,7 @@ with coefficients of the target type (rounded one at a time, the rest refitted:
 remez.remez_rounded), a little past each end since the slot comes from the rounded u.
 Where f(0) = 0, pass f_over_z (z -> f(z)/z): on the first interval it is fitted and the
 coefficients shifted up (no constant term: relative accuracy down to z = 0).
-Used by gelu_coeffs.py and softplus_coeffs.py."""
+Used by gelu_coeffs.py and softplus_coeffs.py; read by slot_poly (native/math/table.h)."""
 import multiprocessing
 import mpmath as mp
 import remez as R
