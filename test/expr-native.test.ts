@@ -9,7 +9,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { gxx, ISA_FLAGS } from './gxx';
+import { compileUnits, gxx, ISA_FLAGS } from './gxx';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -51,12 +51,7 @@ beforeAll(async () => {
   ];
   const nodeInclude = join(process.execPath, '..', '..', 'include', 'node');
   units.push(['napi.cc', [`-I${nodeInclude}`]], ['test_addon.cc', [`-I${nodeInclude}`, '-DNODE_GYP_MODULE_NAME=expr_test_addon']]);
-  const objs = units.map(([src]) => join(dir, src.replace(/\.cc$/, '.o')));
-  // Two compilers at a time: the machine is shared.
-  for (let i = 0; i < units.length; i += 2) {
-    await Promise.all(units.slice(i, i + 2).map(([src, flags], k) =>
-      gxx([...common, '-fPIC', ...flags, join(root, 'native', 'expr', src), '-o', objs[i + k]])));
-  }
+  const objs = await compileUnits(units.map(([src, flags]) => [join(root, 'native', 'expr', src), flags]), [...common, '-fPIC'], dir);
   const kernelObjs = objs.filter((o) => !/napi\.o$|test_addon\.o$|expr_check\.o$/.test(o));
   // The addon's own pool objects, as node-gyp built them (stats() runs its segments on the pool).
   const addonObjs = ['async.o', join('pool', 'pool.o')].map((o) => join(release, 'obj.target', 'activation_kernels', 'native', o));

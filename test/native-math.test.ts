@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { gxx, ISA_FLAGS } from './gxx';
+import { compileUnits, gxx, ISA_FLAGS } from './gxx';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -44,11 +44,7 @@ describe.runIf(HAVE_GXX)('native/math sweep (math_sweep --quick)', () => {
         ] as [string, string[]][])
         : []),
     ];
-    const objs = units.map(([src]) => join(dir, src.replace(/\.cc$/, '.o')));
-    // Two compilers at a time: the machine is shared.
-    for (let i = 0; i < units.length; i += 2) {
-      await Promise.all(units.slice(i, i + 2).map(([src, flags], k) => gxx([...common, ...flags, join(tests, src), '-o', objs[i + k]])));
-    }
+    const objs = await compileUnits(units.map(([src, flags]) => [join(tests, src), flags]), common, dir);
     const exe = join(dir, 'math_sweep');
     await gxx(['-o', exe, ...objs, '-pthread']);
 
