@@ -167,7 +167,7 @@ function resolveParams(fn: string, def: UnaryOpDef, opts: Record<string, unknown
       && (p.min === undefined || (p.minExclusive ? r > p.min : r >= p.min))
       && (p.max === undefined || r <= p.max);
     if (!ok) {
-      const note = r !== x ? ` (${x} is ${r} in float32)` : '';
+      const note = !Object.is(r, x) ? ` (${x} is ${r} in float32)` : '';
       throw paramError(fn, p, v, rangeText(p) + note, RangeError);
     }
     P[i] = r;
@@ -486,7 +486,7 @@ function preluSetup(fn: string, x: FloatArray, alpha: unknown, opts: Record<stri
   if (typeof alpha === 'number') {
     const a = f32 ? Math.fround(alpha) : alpha;
     if (!Number.isFinite(a)) {
-      const note = a !== alpha ? ` (${alpha} is ${a} in float32)` : '';
+      const note = !Object.is(a, alpha) ? ` (${alpha} is ${a} in float32)` : '';
       throw new RangeError(`${fn}: Expected a finite number or an array of one value per channel for alpha but received ${describe(alpha)}${note}`);
     }
     // One α for every element: the kernels see a single channel.
