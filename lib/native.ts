@@ -224,6 +224,19 @@ function isBinding(b: unknown): b is Binding {
   return !!o && ['unary', 'unaryIsa', 'configure', 'info', 'ops'].every((k) => typeof o[k] === 'function');
 }
 
+/**
+ * What to do about a missing addon, for who is reading: in a checkout of this
+ * repository the build script exists; in an installed dependency only
+ * node-gyp's rebuild of the package does.
+ */
+function buildAdvice(root: string): string {
+  const checkout = fs.existsSync(path.join(root, 'scripts', 'build-native.cjs'));
+  return checkout
+    ? 'Build it with `npm run build:native` (a C++17 compiler and Python are needed).'
+    : 'No prebuilt binary fits this platform: with a C++17 compiler and Python, `npm rebuild activation-kernels` builds one ' +
+        '(npm 11 runs the package\'s install script only once you approve it: `npm install-scripts approve activation-kernels`).';
+}
+
 let cached: { binding: Binding; file: string } | { error: string } | undefined;
 
 /** Loads the first candidate that works, once per process (or per worker). */
@@ -254,7 +267,7 @@ export function loadBinding(): { binding: Binding; file: string } | { error: str
     error:
       `no usable native addon for ${process.platform}-${process.arch} (node ${process.versions.node}, ` +
       `ABI ${process.versions.modules}). Tried: ${tried.join('; ')}. ` +
-      'Build it with `npm run build:native` (a C++17 compiler and Python are needed).',
+      buildAdvice(root),
   };
   return cached;
 }
