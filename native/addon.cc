@@ -24,7 +24,6 @@
 #include "async.h"
 #include "cpu.h"
 #include "dispatch.h"
-#include "params.h"
 #include "shaped.h"
 #include "expr/napi.h"
 

@@ -18,7 +18,6 @@
 #include <memory>
 
 #include "dispatch.h"
-#include "params.h"
 
 namespace ak {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "cpu.h"
-#include "params.h"
+#include "kernels/signatures.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <xmmintrin.h>  // _mm_getcsr/_mm_setcsr: SSE, part of the x86-64 baseline

@@ -26,7 +26,6 @@
 
 #include "../cpu.h"
 #include "../dispatch.h"
-#include "../params.h"
 
 #if defined(__linux__) || defined(__APPLE__)
 #include <sys/mman.h>
