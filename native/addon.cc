@@ -22,7 +22,8 @@
 #include <string>
 
 #include "async.h"
-#include "cpu.h"
+#include "runtime/elementwise.h"
+#include "runtime/cpu.h"
 #include "dispatch.h"
 #include "shaped.h"
 #include "expr/napi.h"

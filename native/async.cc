@@ -28,20 +28,11 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "pool/pool.h"
+#include "runtime/elementwise.h"
+#include "runtime/pool.h"
 
 namespace ak {
 namespace {
-
-constexpr size_t kDefaultParallelMin = size_t{1} << 16;
-std::atomic<size_t> g_parallel_min[static_cast<size_t>(kNumUnaryOps)];
-std::once_flag g_parallel_min_init;
-
-void init_parallel_min() {
-  std::call_once(g_parallel_min_init, [] {
-    for (auto& m : g_parallel_min) m.store(kDefaultParallelMin, std::memory_order_relaxed);
-  });
-}
 
 struct AsyncEnv;
 
@@ -272,8 +263,7 @@ napi_value SetParallelMin(napi_env env, napi_callback_info info) {
     }
     mins[i] = d >= 1.8e19 ? std::numeric_limits<size_t>::max() : static_cast<size_t>(d);
   }
-  init_parallel_min();
-  for (uint32_t i = 0; i < len; ++i) g_parallel_min[i].store(mins[i], std::memory_order_relaxed);
+  set_parallel_min(mins);
   napi_value r;
   napi_get_undefined(env, &r);
   return r;
@@ -301,20 +291,6 @@ napi_value PoolStats(napi_env env, napi_callback_info info) {
 }
 
 }  // namespace
-
-size_t parallel_min(unsigned id) {
-  init_parallel_min();
-  return id < kNumUnaryOps ? g_parallel_min[id].load(std::memory_order_relaxed) : kDefaultParallelMin;
-}
-
-void run_tiled(const TiledCall& call) {
-  const size_t n = call.tiles();
-  if (!call.parallel || n <= 1) {
-    for (size_t t = 0; t < n; ++t) call.run(t);
-    return;
-  }
-  pool::parallel_for(n, [&call](size_t t) { call.run(t); });
-}
 
 napi_value start_async(napi_env env, std::unique_ptr<TiledCall> call, const napi_value* keep, size_t nkeep,
                        napi_value done) {
@@ -351,7 +327,6 @@ napi_value start_async(napi_env env, std::unique_ptr<TiledCall> call, const napi
 }
 
 void init_threads(napi_env env, napi_value exports, const KernelTable* const* active) {
-  init_parallel_min();
   AsyncEnv* e = new AsyncEnv();
   e->env = env;
   e->active = active;

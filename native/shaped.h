@@ -8,7 +8,7 @@
 
 #include <cstddef>
 
-#include "cpu.h"
+#include "runtime/cpu.h"
 #include "dispatch.h"
 #include "kernels/signatures.h"
 

@@ -54,7 +54,7 @@ beforeAll(async () => {
   const objs = await compileUnits(units.map(([src, flags]) => [join(root, 'native', 'expr', src), flags]), [...common, '-fPIC'], dir);
   const kernelObjs = objs.filter((o) => !/napi\.o$|test_addon\.o$|expr_check\.o$/.test(o));
   // The addon's own pool objects, as node-gyp built them (stats() runs its segments on the pool).
-  const addonObjs = ['async.o', join('pool', 'pool.o')].map((o) => join(release, 'obj.target', 'activation_kernels', 'native', o));
+  const addonObjs = ['async.o', join('runtime', 'pool.o'), join('runtime', 'tiled.o')].map((o) => join(release, 'obj.target', 'activation_kernels', 'native', o));
   for (const o of addonObjs) expect(existsSync(o), `${o} is missing: run npm run build`).toBe(true);
   exe = join(dir, 'expr_check');
   await gxx(['-o', exe, join(dir, 'expr_check.o'), ...kernelObjs, ...libs, addonObjs[1], '-lpthread']);

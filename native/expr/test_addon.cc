@@ -5,7 +5,7 @@
 #include <node_api.h>
 
 #include "../async.h"
-#include "../cpu.h"
+#include "../runtime/cpu.h"
 #include "napi.h"
 
 namespace {
