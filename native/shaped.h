@@ -1,8 +1,7 @@
 // native/shaped.h -- the kernel tables of the backward passes and the shaped ops
 // (softmax, logSoftmax, prelu, maxout, forward and backward; signatures in
-// kernels/signatures.h), and their Node-API entry points. ISA-independent: included
-// by shaped.cc (no ISA flags) and by every isa/<level>.cc through
-// kernels/shaped_table.inc, which fills the table.
+// kernels/signatures.h). ISA-independent: included by the entry points (no ISA flags)
+// and by every isa/<level>.cc through kernels/shaped_table.inc, which fills the table.
 #ifndef AK_SHAPED_H_
 #define AK_SHAPED_H_
 
@@ -11,10 +10,6 @@
 #include "runtime/cpu.h"
 #include "dispatch.h"
 #include "kernels/signatures.h"
-
-#ifdef NAPI_VERSION
-#include <node_api.h>
-#endif
 
 namespace ak {
 
@@ -38,12 +33,6 @@ struct ShapedTable {
 
 // The table of `isa`, or null when that level is not in this build or not runnable here.
 const ShapedTable* shaped_table(Isa isa);
-
-#ifdef NAPI_VERSION  // the addon's translation units (the kernel libraries have no node headers)
-// Adds unaryBackward, unaryBackwardAsync, shaped, shapedAsync to `exports`; `active` is
-// where the environment keeps its active kernel table (its ISA picks the shaped table).
-void init_shaped(napi_env env, napi_value exports, const KernelTable* const* active);
-#endif
 
 }  // namespace ak
 
