@@ -26,7 +26,7 @@
       'target_name': 'ak_core',
       'type': 'static_library',
       'sources': [
-        'native/cpu.cc',
+        'native/runtime/cpu.cc',
         'native/dispatch.cc',
         'native/isa/scalar.cc',
         'native/expr/expr.cc',
@@ -35,7 +35,8 @@
     },
     {
       'target_name': 'activation_kernels',
-      'sources': ['native/addon.cc', 'native/async.cc', 'native/pool/pool.cc', 'native/shaped.cc', 'native/expr/napi.cc'],
+      'sources': ['native/napi/module.cc', 'native/napi/unary.cc', 'native/napi/backward.cc', 'native/napi/shaped.cc',
+                  'native/napi/expr.cc', 'native/napi/async.cc', 'native/runtime/pool.cc', 'native/runtime/tiled.cc'],
       'include_dirs': ["<!(node -p \"require('node-addon-api').include_dir\")"],
       'dependencies': ['ak_core'],
       'conditions': [

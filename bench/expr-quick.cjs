@@ -119,7 +119,7 @@ if (args.includes('--native')) {
   }
   const libs = ['ak_core.a', ...(process.arch === 'x64' ? ['ak_isa_avx2.a', 'ak_isa_avx512.a'] : [])].map((l) => path.join(rel, l));
   const exe = path.join(dir, 'expr_bench');
-  const poolObj = path.join(rel, 'obj.target', 'activation_kernels', 'native', 'pool', 'pool.o');  // stats() uses the pool
+  const poolObj = path.join(rel, 'obj.target', 'activation_kernels', 'native', 'runtime', 'pool.o');  // stats() uses the pool
   execFileSync('g++', ['-o', exe, ...objs, ...libs, poolObj, '-lpthread']);
   const parts = [];
   const u32 = (v) => { const b = Buffer.alloc(4); b.writeUInt32LE(v); parts.push(b); };

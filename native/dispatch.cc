@@ -2,12 +2,14 @@
 // cannot run. Compiled without ISA flags.
 #include "dispatch.h"
 
+#include "shaped.h"
+
 namespace ak {
 
-namespace scalar { extern const KernelTable kKernelTable; }
+namespace scalar { extern const KernelTable kKernelTable; extern const ShapedTable kShapedTable; }
 #if defined(__x86_64__) || defined(_M_X64)
-namespace avx2 { extern const KernelTable kKernelTable; }
-namespace avx512 { extern const KernelTable kKernelTable; }
+namespace avx2 { extern const KernelTable kKernelTable; extern const ShapedTable kShapedTable; }
+namespace avx512 { extern const KernelTable kKernelTable; extern const ShapedTable kShapedTable; }
 #endif
 
 const KernelTable* kernel_table(Isa isa) {
@@ -17,6 +19,18 @@ const KernelTable* kernel_table(Isa isa) {
 #if defined(__x86_64__) || defined(_M_X64)
     case Isa::kAvx2: return &avx2::kKernelTable;
     case Isa::kAvx512: return &avx512::kKernelTable;
+#endif
+    default: return nullptr;
+  }
+}
+
+const ShapedTable* shaped_table(Isa isa) {
+  if (!isa_supported(isa)) return nullptr;
+  switch (isa) {
+    case Isa::kScalar: return &scalar::kShapedTable;
+#if defined(__x86_64__) || defined(_M_X64)
+    case Isa::kAvx2: return &avx2::kShapedTable;
+    case Isa::kAvx512: return &avx512::kShapedTable;
 #endif
     default: return nullptr;
   }

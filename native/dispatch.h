@@ -6,12 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "cpu.h"
-#include "params.h"
-
-#if defined(__x86_64__) || defined(_M_X64)
-#include <xmmintrin.h>  // _mm_getcsr/_mm_setcsr: SSE, part of the x86-64 baseline
-#endif
+#include "runtime/cpu.h"
+#include "kernels/signatures.h"
 
 namespace ak {
 
@@ -42,34 +38,6 @@ template <> inline UnaryKernel<float> unary_kernel<float>(const KernelTable& t, 
 template <> inline UnaryKernel<double> unary_kernel<double>(const KernelTable& t, unsigned id) {
   return id < kNumUnaryOps ? t.unary_f64[id] : nullptr;
 }
-
-// Runs the kernels under the floating-point environment they are written for
-// (round to nearest, no flush-to-zero, no denormals-are-zero, exceptions masked)
-// whatever the caller's thread had, and gives the caller back its MXCSR bit for bit,
-// status flags included. Cost when the caller's environment is already the default:
-// one stmxcsr at entry and at exit, plus an ldmxcsr only if our arithmetic raised a
-// flag the caller did not have. Every thread that calls a kernel (the JS thread, a
-// pool worker running a tile) must hold one of these around the call.
-class FpEnvGuard {
- public:
-#if defined(__x86_64__) || defined(_M_X64)
-  FpEnvGuard() : saved_(_mm_getcsr()) {
-    // Bits 6..15: DAZ, exception masks, rounding control, FTZ. 0x1f80 = all masked, RN.
-    if ((saved_ & 0xffc0u) != 0x1f80u) _mm_setcsr((saved_ & 0x3fu) | 0x1f80u);
-  }
-  ~FpEnvGuard() {
-    if (_mm_getcsr() != saved_) _mm_setcsr(saved_);
-  }
-
- private:
-  unsigned saved_;
-#else
-  // Other architectures: the NEON level (future) must do the same with FPCR.
-  FpEnvGuard() = default;
-#endif
-  FpEnvGuard(const FpEnvGuard&) = delete;
-  FpEnvGuard& operator=(const FpEnvGuard&) = delete;
-};
 
 }  // namespace ak
 

@@ -2,7 +2,7 @@
  * The native expression interpreter (native/expr/) against the JS one and the
  * float64 evaluation: every unit on every ISA level this CPU runs, random
  * expressions forward and backward, refusal of malformed programs, and the
- * Node-API entry points (napi.cc) behind compile()'s Backend hooks. The driver
+ * Node-API entry points (native/napi/expr.cc) behind compile()'s Backend hooks. The driver
  * native/expr/expr_check.cc and a test addon (native/expr/test_addon.cc: the
  * pool plus init_expr) are compiled here against the kernel libraries and
  * objects that `npm run build` (build:native) leaves in build/Release.
@@ -50,16 +50,18 @@ beforeAll(async () => {
       : []),
   ];
   const nodeInclude = join(process.execPath, '..', '..', 'include', 'node');
-  units.push(['napi.cc', [`-I${nodeInclude}`]], ['test_addon.cc', [`-I${nodeInclude}`, '-DNODE_GYP_MODULE_NAME=expr_test_addon']]);
+  units.push(['test_addon.cc', [`-I${nodeInclude}`, '-DNODE_GYP_MODULE_NAME=expr_test_addon']]);
   const objs = await compileUnits(units.map(([src, flags]) => [join(root, 'native', 'expr', src), flags]), [...common, '-fPIC'], dir);
-  const kernelObjs = objs.filter((o) => !/napi\.o$|test_addon\.o$|expr_check\.o$/.test(o));
-  // The addon's own pool objects, as node-gyp built them (stats() runs its segments on the pool).
-  const addonObjs = ['async.o', join('pool', 'pool.o')].map((o) => join(release, 'obj.target', 'activation_kernels', 'native', o));
+  const kernelObjs = objs.filter((o) => !/test_addon\.o$|expr_check\.o$/.test(o));
+  // The addon's own objects, as node-gyp built them: the pool (stats() runs its segments on
+  // it) and the expression and async entry points.
+  const addonObjs = [join('runtime', 'pool.o'), join('runtime', 'tiled.o'), join('napi', 'expr.o'), join('napi', 'async.o')]
+    .map((o) => join(release, 'obj.target', 'activation_kernels', 'native', o));
   for (const o of addonObjs) expect(existsSync(o), `${o} is missing: run npm run build`).toBe(true);
   exe = join(dir, 'expr_check');
-  await gxx(['-o', exe, join(dir, 'expr_check.o'), ...kernelObjs, ...libs, addonObjs[1], '-lpthread']);
+  await gxx(['-o', exe, join(dir, 'expr_check.o'), ...kernelObjs, ...libs, addonObjs[0], '-lpthread']);
   addonFile = join(dir, 'expr_test.node');
-  await gxx(['-shared', '-o', addonFile, join(dir, 'test_addon.o'), join(dir, 'napi.o'), ...kernelObjs, ...addonObjs, ...libs, '-lpthread']);
+  await gxx(['-shared', '-o', addonFile, join(dir, 'test_addon.o'), ...kernelObjs, ...addonObjs, ...libs, '-lpthread']);
 }, 300_000);
 
 type Case = { dtype: 'float32' | 'float64'; program: Program; inputs: (Float32Array | Float64Array)[] };

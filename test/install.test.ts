@@ -127,7 +127,7 @@ describe('npm tarball', () => {
     expect(statSync(tarNative).size).toBeLessThan(5 * 1024 * 1024);
     const list = execFileSync('tar', ['tzf', tarNative], { encoding: 'utf8' }).split('\n');
     for (const f of ['package/dist/index.js', 'package/dist/index.mjs', 'package/dist/index.d.ts', 'package/dist/js.js',
-      'package/binding.gyp', 'package/native/addon.cc', 'package/scripts/install.cjs',
+      'package/binding.gyp', 'package/native/napi/module.cc', 'package/scripts/install.cjs',
       `package/prebuilds/${platformDir}/activation-kernels.node`]) {
       expect(list, f).toContain(f);
     }

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "../dispatch.h"
+#include "../runtime/fpenv.h"
 #include "program.h"
 
 namespace ak {

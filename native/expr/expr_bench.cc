@@ -19,8 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "../cpu.h"
+#include "../runtime/cpu.h"
 #include "../dispatch.h"
+#include "../runtime/fpenv.h"
 #include "program.h"
 
 namespace {

@@ -16,7 +16,7 @@
 #include <cstring>
 #include <vector>
 
-#include "../cpu.h"
+#include "../runtime/cpu.h"
 #include "program.h"
 
 namespace {

@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "../cpu.h"
+#include "../runtime/cpu.h"
 #include "../dispatch.h"
 #include "opcodes.h"
 

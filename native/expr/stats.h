@@ -19,7 +19,8 @@
 #include <vector>
 
 #include "../dispatch.h"
-#include "../pool/pool.h"
+#include "../runtime/fpenv.h"
+#include "../runtime/pool.h"
 #include "program.h"
 
 namespace ak {

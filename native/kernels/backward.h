@@ -21,7 +21,7 @@
 
 #include <limits>
 
-#include "../shaped.h"
+#include "signatures.h"
 #include "unary.h"
 
 namespace ak {

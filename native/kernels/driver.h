@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <type_traits>
 
-#include "../params.h"
+#include "signatures.h"
 
 namespace ak {
 namespace AK_ISA_NS {

@@ -24,9 +24,9 @@
 #include <string>
 #include <vector>
 
-#include "../cpu.h"
+#include "../runtime/cpu.h"
 #include "../dispatch.h"
-#include "../params.h"
+#include "../runtime/fpenv.h"
 
 #if defined(__linux__) || defined(__APPLE__)
 #include <sys/mman.h>

@@ -24,7 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "../cpu.h"
+#include "../runtime/cpu.h"
+#include "../runtime/fpenv.h"
 #include "../shaped.h"
 
 #if defined(__linux__) || defined(__APPLE__)

@@ -1,8 +1,6 @@
-// native/async.cc -- the thread pool's Node-API side.
+// native/napi/async.cc -- the thread pool's Node-API side.
 //
-// Exports (added to the addon's exports by init_threads):
-//   unaryAsync(id, x, y, a, b, done) -> ticket | null   y = op(x) on pool workers; null
-//                                  (nothing started) when the op/dtype has no native kernel
+// Exports (added to the addon's exports by init_async):
 //   cancelAsync(ticket) -> boolean  withdraws a call no tile of which has started: true
 //                                  means nothing was written and done will not be called
 //   setThreads(n), threads()       the pool's size (process-wide)
@@ -28,20 +26,14 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "pool/pool.h"
+#include "../kernels/signatures.h"
+#include "../runtime/pool.h"
+#include "args.h"
+#include "env.h"
 
 namespace ak {
+namespace napi {
 namespace {
-
-constexpr size_t kDefaultParallelMin = size_t{1} << 16;
-std::atomic<size_t> g_parallel_min[static_cast<size_t>(kNumUnaryOps)];
-std::once_flag g_parallel_min_init;
-
-void init_parallel_min() {
-  std::call_once(g_parallel_min_init, [] {
-    for (auto& m : g_parallel_min) m.store(kDefaultParallelMin, std::memory_order_relaxed);
-  });
-}
 
 struct AsyncEnv;
 
@@ -51,14 +43,13 @@ struct AsyncCall {
   size_t ntiles;  // call->tiles(); the job has at least one (see start_async)
   AsyncEnv* owner;
   uint64_t ticket;
-  napi_ref keep[4];
+  napi_ref keep[kMaxKeep];
   size_t nkeep;
   napi_ref done;
 };
 
 struct AsyncEnv {
   napi_env env;
-  const KernelTable* const* active;
   napi_threadsafe_function tsfn = nullptr;
   // Pool threads deliver completions through tsfn under mu; the cleanup hook sets
   // closing under mu, after which none will.
@@ -137,106 +128,27 @@ void cleanup_env(void* arg) {
   delete e;
 }
 
-napi_value throw_type(napi_env env, const char* msg) {
-  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
-  return nullptr;
-}
-
-struct View {
-  napi_typedarray_type type;
-  size_t length;
-  void* data;
-};
-
-bool get_view(napi_env env, napi_value v, View* out) {
-  napi_value buffer;
-  size_t offset;
-  return napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, &buffer, &offset) == napi_ok &&
-         (out->type == napi_float32_array || out->type == napi_float64_array);
-}
-
-bool get_number(napi_env env, napi_value v, double* out) {
-  if (napi_get_value_double(env, v, out) == napi_ok) return true;
-  napi_valuetype t;
-  if (napi_typeof(env, v, &t) == napi_ok && t == napi_undefined) {
-    *out = 0;
-    return true;
-  }
-  return false;
-}
-
-AsyncEnv* data_env(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv) {
-  void* data = nullptr;
-  if (napi_get_cb_info(env, info, argc, argv, nullptr, &data) != napi_ok) return nullptr;
-  return static_cast<AsyncEnv*>(data);
-}
-
-// unaryAsync(id, x, y, a, b, done)
-napi_value UnaryAsync(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  AsyncEnv* e = data_env(env, info, &argc, argv);
-  if (e == nullptr) return nullptr;
-  if (argc < 6) return throw_type(env, "unaryAsync: expected (id, x, y, a, b, done)");
-  uint32_t id;
-  if (napi_get_value_uint32(env, argv[0], &id) != napi_ok || id >= kNumUnaryOps) {
-    return throw_type(env, "unaryAsync: the op id must be an integer below the number of ops");
-  }
-  View x, y;
-  if (!get_view(env, argv[1], &x) || !get_view(env, argv[2], &y)) {
-    return throw_type(env, "unaryAsync: x and y must be Float32Array or Float64Array");
-  }
-  if (x.type != y.type || x.length != y.length) {
-    return throw_type(env, "unaryAsync: x and y must have the same type and length");
-  }
-  Params p;
-  if (!get_number(env, argv[3], &p.a) || !get_number(env, argv[4], &p.b)) {
-    return throw_type(env, "unaryAsync: parameters a and b must be numbers");
-  }
-  std::unique_ptr<TiledCall> call;
-  if (x.type == napi_float32_array) {
-    if (UnaryKernel<float> k = unary_kernel<float>(**e->active, id)) {
-      call.reset(new UnaryCall<float>(k, static_cast<const float*>(x.data), static_cast<float*>(y.data), x.length, p));
-    }
-  } else {
-    if (UnaryKernel<double> k = unary_kernel<double>(**e->active, id)) {
-      call.reset(new UnaryCall<double>(k, static_cast<const double*>(x.data), static_cast<double*>(y.data), x.length, p));
-    }
-  }
-  if (!call) {
-    napi_value null;
-    napi_get_null(env, &null);
-    return null;
-  }
-  call->parallel = x.length >= parallel_min(id);
-  return start_async(env, std::move(call), argv + 1, 2, argv[5]);
-}
-
 napi_value CancelAsync(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  AsyncEnv* e = data_env(env, info, &argc, argv);
-  if (e == nullptr) return nullptr;
+  Args<1, AsyncEnv> args;
+  if (!args.read(env, info)) return nullptr;
+  AsyncEnv* e = args.data;
   double t = 0;
   bool withdrawn = false;
-  if (argc >= 1 && napi_get_value_double(env, argv[0], &t) == napi_ok && t >= 1 && t <= 9007199254740992.0) {
+  if (args.argc >= 1 && napi_get_value_double(env, args[0], &t) == napi_ok && t >= 1 && t <= 9007199254740992.0) {
     auto it = e->live.find(static_cast<uint64_t>(t));
     if (it != e->live.end() && pool::try_cancel(&it->second->job)) {
       release(e, it->second);
       withdrawn = true;
     }
   }
-  napi_value r;
-  napi_get_boolean(env, withdrawn, &r);
-  return r;
+  return boolean(env, withdrawn);
 }
 
 napi_value SetThreads(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  if (data_env(env, info, &argc, argv) == nullptr) return nullptr;
+  Args<1, AsyncEnv> args;
+  if (!args.read(env, info)) return nullptr;
   double n;
-  if (argc < 1 || napi_get_value_double(env, argv[0], &n) != napi_ok || !(n >= 1) || n != static_cast<uint32_t>(n)) {
+  if (args.argc < 1 || napi_get_value_double(env, args[0], &n) != napi_ok || !(n >= 1) || n != static_cast<uint32_t>(n)) {
     return throw_type(env, "setThreads: expected a positive integer");
   }
   pool::set_threads(n > pool::kMaxThreads ? pool::kMaxThreads : static_cast<unsigned>(n));
@@ -253,9 +165,10 @@ napi_value Threads(napi_env env, napi_callback_info /*info*/) {
 
 // setParallelMin(mins): mins[id] for every unary op id; Infinity: never split.
 napi_value SetParallelMin(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  if (data_env(env, info, &argc, argv) == nullptr) return nullptr;
+  Args<1, AsyncEnv> args;
+  if (!args.read(env, info)) return nullptr;
+  const size_t argc = args.argc;
+  napi_value* argv = args.argv;
   bool is_array = false;
   uint32_t len = 0;
   if (argc < 1 || napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array ||
@@ -272,17 +185,16 @@ napi_value SetParallelMin(napi_env env, napi_callback_info info) {
     }
     mins[i] = d >= 1.8e19 ? std::numeric_limits<size_t>::max() : static_cast<size_t>(d);
   }
-  init_parallel_min();
-  for (uint32_t i = 0; i < len; ++i) g_parallel_min[i].store(mins[i], std::memory_order_relaxed);
+  set_parallel_min(mins);
   napi_value r;
   napi_get_undefined(env, &r);
   return r;
 }
 
 napi_value PoolStats(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  AsyncEnv* e = data_env(env, info, &argc, nullptr);
-  if (e == nullptr) return nullptr;
+  Args<0, AsyncEnv> args;
+  if (!args.read(env, info)) return nullptr;
+  AsyncEnv* e = args.data;
   const pool::Stats s = pool::stats();
   napi_value o, v;
   napi_create_object(env, &o);
@@ -302,30 +214,16 @@ napi_value PoolStats(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
-size_t parallel_min(unsigned id) {
-  init_parallel_min();
-  return id < kNumUnaryOps ? g_parallel_min[id].load(std::memory_order_relaxed) : kDefaultParallelMin;
-}
-
-void run_tiled(const TiledCall& call) {
-  const size_t n = call.tiles();
-  if (!call.parallel || n <= 1) {
-    for (size_t t = 0; t < n; ++t) call.run(t);
-    return;
-  }
-  pool::parallel_for(n, [&call](size_t t) { call.run(t); });
-}
-
 napi_value start_async(napi_env env, std::unique_ptr<TiledCall> call, const napi_value* keep, size_t nkeep,
                        napi_value done) {
   AsyncEnv* e = find_env(env);
-  if (e == nullptr) return throw_type(env, "start_async: init_threads was not called for this environment");
+  if (e == nullptr) return throw_type(env, "start_async: init_async was not called for this environment");
   napi_valuetype t;
   if (napi_typeof(env, done, &t) != napi_ok || t != napi_function) {
     return throw_type(env, "async call: the completion callback must be a function");
   }
   AsyncCall* c = new AsyncCall();
-  if (nkeep > sizeof c->keep / sizeof c->keep[0]) nkeep = sizeof c->keep / sizeof c->keep[0];
+  if (nkeep > kMaxKeep) nkeep = kMaxKeep;
   c->nkeep = 0;
   for (size_t i = 0; i < nkeep; ++i) {
     if (napi_create_reference(env, keep[i], 1, &c->keep[c->nkeep]) == napi_ok) ++c->nkeep;
@@ -350,11 +248,9 @@ napi_value start_async(napi_env env, std::unique_ptr<TiledCall> call, const napi
   return r;
 }
 
-void init_threads(napi_env env, napi_value exports, const KernelTable* const* active) {
-  init_parallel_min();
+void init_async(napi_env env, napi_value exports) {
   AsyncEnv* e = new AsyncEnv();
   e->env = env;
-  e->active = active;
   napi_value name;
   napi_create_string_utf8(env, "activation-kernels completion", NAPI_AUTO_LENGTH, &name);
   if (napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, e, deliver,
@@ -369,15 +265,13 @@ void init_threads(napi_env env, napi_value exports, const KernelTable* const* ac
     std::lock_guard<std::mutex> lk(g_envs_mu);
     g_envs[env] = e;
   }
-  const napi_property_descriptor props[] = {
-      {"unaryAsync", nullptr, UnaryAsync, nullptr, nullptr, nullptr, napi_enumerable, e},
-      {"cancelAsync", nullptr, CancelAsync, nullptr, nullptr, nullptr, napi_enumerable, e},
-      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, e},
-      {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_enumerable, e},
-      {"setParallelMin", nullptr, SetParallelMin, nullptr, nullptr, nullptr, napi_enumerable, e},
-      {"poolStats", nullptr, PoolStats, nullptr, nullptr, nullptr, napi_enumerable, e},
-  };
-  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  define(env, exports, e,
+         {{"cancelAsync", CancelAsync},
+          {"setThreads", SetThreads},
+          {"threads", Threads},
+          {"setParallelMin", SetParallelMin},
+          {"poolStats", PoolStats}});
 }
 
+}  // namespace napi
 }  // namespace ak

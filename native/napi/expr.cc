@@ -1,8 +1,7 @@
-// native/expr/napi.cc -- the Node-API entry points of compiled custom activations.
-// Compiled without ISA flags; the work runs through async.h's TiledCall like every
-// other kernel family (inline or on the pool, synchronously or not).
+// native/napi/expr.cc -- the Node-API entry points of compiled custom activations.
+// Compiled without ISA flags; the work runs through a TiledCall like every other
+// kernel family (inline or on the pool, synchronously or not).
 //
-// Exports (added by init_expr, next to init_threads' ones):
 //   runProgram(code, consts, inputs, out) -> boolean
 //       out = program(inputs) on the active ISA level; false (nothing written) when
 //       this level has no native kernel for one of the program's CALLs or the arrays
@@ -24,21 +23,23 @@
 #include <memory>
 #include <vector>
 
-#include "../async.h"
-#include "napi.h"
-#include "program.h"
+#include "../expr/program.h"
+#include "args.h"
+#include "async.h"
+#include "env.h"
 
 namespace ak {
-namespace expr {
+namespace napi {
 namespace {
+
+using expr::kMaxInputs;
+using expr::kMaxRegs;
+using expr::Moments;
+using expr::Program;
 
 // From this many elements a call is split over threads: every program costs at least
 // one memory pass plus one opcode per element, about a cheap unary op's work.
 constexpr size_t kParallelMin = 1 << 15;
-
-struct EnvData {
-  const KernelTable* const* active;
-};
 
 template <class T>
 class ExprCall final : public TiledCall {
@@ -57,9 +58,9 @@ class ExprCall final : public TiledCall {
     const size_t len = split_.len(t);
     const T* in[kMaxInputs] = {in_[0] + b, in_[1] ? in_[1] + b : nullptr};
     if constexpr (sizeof(T) == 4) {
-      run_f32(isa_, p_, in, out_ + b, len);  // FpEnvGuard inside
+      expr::run_f32(isa_, p_, in, out_ + b, len);  // FpEnvGuard inside
     } else {
-      run_f64(isa_, p_, in, out_ + b, len);
+      expr::run_f64(isa_, p_, in, out_ + b, len);
     }
   }
 
@@ -73,45 +74,20 @@ class ExprCall final : public TiledCall {
   ElementwiseSplit<T> split_;
 };
 
-napi_value throw_type(napi_env env, const char* msg) {
-  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
-  return nullptr;
-}
-
-napi_value boolean(napi_env env, bool v) {
-  napi_value r;
-  napi_get_boolean(env, v, &r);
-  return r;
-}
-
-struct View {
-  napi_typedarray_type type = napi_int8_array;
-  size_t length = 0;
-  void* data = nullptr;
-};
-
-bool get_view(napi_env env, napi_value v, View* out) {
-  bool is;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return false;
-  napi_value buffer;
-  size_t offset;
-  return napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, &buffer, &offset) == napi_ok;
-}
-
 // Parses (code, consts, inputs, out[, done]) and builds the call; *handled = false when
 // the program cannot run natively here (not an error). Returns null after throwing.
 std::unique_ptr<TiledCall> prepare(napi_env env, napi_callback_info info, bool async, napi_value* keep, size_t* nkeep,
                                    napi_value* done, bool* handled, bool* threw) {
   *handled = false;
   *threw = true;
-  size_t argc = 5;
-  napi_value argv[5];
-  EnvData* data;
-  napi_get_cb_info(env, info, &argc, argv, nullptr, reinterpret_cast<void**>(&data));
+  Args<5, EnvState> args;
+  if (!args.read(env, info)) return nullptr;
+  const size_t argc = args.argc;
+  const napi_value* argv = args.argv;
   if (argc < (async ? 5u : 4u)) return (throw_type(env, "runProgram: expected (code, consts, inputs, out[, done])"), nullptr);
   View code, consts, out;
-  if (!get_view(env, argv[0], &code) || code.type != napi_int32_array ||
-      !get_view(env, argv[1], &consts) || consts.type != napi_float64_array || !get_view(env, argv[3], &out)) {
+  if (!get_typed_array(env, argv[0], &code) || code.type != napi_int32_array ||
+      !get_typed_array(env, argv[1], &consts) || consts.type != napi_float64_array || !get_typed_array(env, argv[3], &out)) {
     return (throw_type(env, "runProgram: expected an Int32Array, a Float64Array, an Array of views and a view"), nullptr);
   }
   bool is_array;
@@ -126,7 +102,7 @@ std::unique_ptr<TiledCall> prepare(napi_env env, napi_callback_info info, bool a
     napi_value v;
     View iv;
     napi_get_element(env, argv[2], k, &v);
-    if (!get_view(env, v, &iv) || iv.type != out.type || iv.length != out.length) {
+    if (!get_typed_array(env, v, &iv) || iv.type != out.type || iv.length != out.length) {
       return (throw_type(env, "runProgram: every input must have out's type and length"), nullptr);
     }
     in[k] = iv.data;
@@ -142,13 +118,13 @@ std::unique_ptr<TiledCall> prepare(napi_env env, napi_callback_info info, bool a
   // JS interpreter, which has no such limit, runs it.
   if (code.length >= 4 && cw[1] > kMaxRegs) return nullptr;
   const double* cd = static_cast<const double*>(consts.data);
-  if (const char* err = check(cw, code.length, cd, consts.length, static_cast<int>(n_in), &p)) {
+  if (const char* err = expr::check(cw, code.length, cd, consts.length, static_cast<int>(n_in), &p)) {
     *threw = true;
     return (throw_type(env, err), nullptr);
   }
-  const KernelTable* t = *data->active;
+  const KernelTable* t = args.data->active;
   const bool f32 = out.type == napi_float32_array;
-  if (t == nullptr || !(f32 ? runnable<float>(*t, p) : runnable<double>(*t, p))) return nullptr;
+  if (t == nullptr || !(f32 ? expr::runnable<float>(*t, p) : expr::runnable<double>(*t, p))) return nullptr;
   std::vector<int32_t> code_copy(cw, cw + code.length);
   std::vector<double> consts_copy(cd, cd + consts.length);
   std::unique_ptr<TiledCall> call;
@@ -184,23 +160,19 @@ napi_value RunProgramAsync(napi_env env, napi_callback_info info) {
   bool handled, threw;
   std::unique_ptr<TiledCall> call = prepare(env, info, true, keep, &nkeep, &done, &handled, &threw);
   if (threw) return nullptr;
-  if (!handled) {
-    napi_value null_value;
-    napi_get_null(env, &null_value);
-    return null_value;
-  }
+  if (!handled) return null_value(env);
   return start_async(env, std::move(call), keep, nkeep, done);
 }
 
 napi_value Stats(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value argv[9];
-  EnvData* data;
-  napi_get_cb_info(env, info, &argc, argv, nullptr, reinterpret_cast<void**>(&data));
+  Args<9, EnvState> args;
+  if (!args.read(env, info)) return nullptr;
+  const size_t argc = args.argc;
+  const napi_value* argv = args.argv;
   View x, out;
   double d[6];  // outer, C, inner, deadMax, lo, hi
   bool has_shape = false;
-  bool ok = argc == 9 && get_view(env, argv[0], &x) && get_view(env, argv[8], &out) && out.type == napi_float64_array &&
+  bool ok = argc == 9 && get_typed_array(env, argv[0], &x) && get_typed_array(env, argv[8], &out) && out.type == napi_float64_array &&
             napi_get_value_bool(env, argv[4], &has_shape) == napi_ok;
   static const int kArg[6] = {1, 2, 3, 5, 6, 7};
   for (int i = 0; ok && i < 6; ++i) ok = napi_get_value_double(env, argv[kArg[i]], &d[i]) == napi_ok;
@@ -208,12 +180,12 @@ napi_value Stats(napi_env env, napi_callback_info info) {
   const size_t outer = static_cast<size_t>(d[0]), C = static_cast<size_t>(d[1]), inner = static_cast<size_t>(d[2]);
   if (outer * C * inner != x.length || out.length != 8 * (C + 1)) return throw_type(env, "stats: shape or out length mismatch");
   if (x.type != napi_float32_array && x.type != napi_float64_array) return boolean(env, false);
-  const KernelTable* t = *data->active;
+  const KernelTable* t = args.data->active;
   if (t == nullptr) return boolean(env, false);
   std::vector<Moments> m(C + 1);
   const bool ran = x.type == napi_float32_array
-      ? stats_f32(t->isa, static_cast<const float*>(x.data), outer, C, inner, has_shape, d[3], d[4], d[5], m.data())
-      : stats_f64(t->isa, static_cast<const double*>(x.data), outer, C, inner, has_shape, d[3], d[4], d[5], m.data());
+      ? expr::stats_f32(t->isa, static_cast<const float*>(x.data), outer, C, inner, has_shape, d[3], d[4], d[5], m.data())
+      : expr::stats_f64(t->isa, static_cast<const double*>(x.data), outer, C, inner, has_shape, d[3], d[4], d[5], m.data());
   if (!ran) return boolean(env, false);
   double* o = static_cast<double*>(out.data);
   for (size_t c = 0; c <= C; ++c) {
@@ -226,17 +198,9 @@ napi_value Stats(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
-void init_expr(napi_env env, napi_value exports, const KernelTable* const* active) {
-  EnvData* data = new EnvData{active};
-  napi_add_env_cleanup_hook(env, [](void* d) { delete static_cast<EnvData*>(d); }, data);
-  napi_value fn;
-  napi_create_function(env, "runProgram", NAPI_AUTO_LENGTH, RunProgram, data, &fn);
-  napi_set_named_property(env, exports, "runProgram", fn);
-  napi_create_function(env, "runProgramAsync", NAPI_AUTO_LENGTH, RunProgramAsync, data, &fn);
-  napi_set_named_property(env, exports, "runProgramAsync", fn);
-  napi_create_function(env, "stats", NAPI_AUTO_LENGTH, Stats, data, &fn);
-  napi_set_named_property(env, exports, "stats", fn);
+void init_expr(napi_env env, napi_value exports, EnvState* s) {
+  define(env, exports, s, {{"runProgram", RunProgram}, {"runProgramAsync", RunProgramAsync}, {"stats", Stats}});
 }
 
-}  // namespace expr
+}  // namespace napi
 }  // namespace ak

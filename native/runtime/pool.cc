@@ -1,4 +1,4 @@
-// native/pool/pool.cc -- see pool.h for the model. Everything that decides who runs
+// native/runtime/pool.cc -- see pool.h for the model. Everything that decides who runs
 // what happens under one mutex; only claiming a tile (an atomic fetch_add) and running
 // it happen outside it. Jobs are never touched by the pool after their on_done, and a
 // waiting owner cannot return before the thread that retired its job released the

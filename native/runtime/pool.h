@@ -1,4 +1,4 @@
-// native/pool/pool.h -- the process-wide compute pool.
+// native/runtime/pool.h -- the process-wide compute pool.
 //
 // One pool per process, whatever the number of Node environments (main thread,
 // worker_threads) that loaded the addon: it is a plain C++ static that holds no JS
@@ -22,8 +22,8 @@
 // When several jobs are queued, workers spread over them (the job with the fewest
 // participants first) and re-choose after every tile once a new job arrives, so a small
 // call queued behind a huge one is not starved.
-#ifndef AK_POOL_POOL_H_
-#define AK_POOL_POOL_H_
+#ifndef AK_RUNTIME_POOL_H_
+#define AK_RUNTIME_POOL_H_
 
 #include <atomic>
 #include <condition_variable>
@@ -116,4 +116,4 @@ bool in_tile();
 }  // namespace pool
 }  // namespace ak
 
-#endif  // AK_POOL_POOL_H_
+#endif  // AK_RUNTIME_POOL_H_

@@ -1,7 +1,7 @@
-// native/cpu.h -- which ISA levels this CPU *and its operating system* can run.
+// native/runtime/cpu.h -- which ISA levels this CPU *and its operating system* can run.
 // Compiled without any ISA flag: safe to call on every CPU the build targets.
-#ifndef AK_CPU_H_
-#define AK_CPU_H_
+#ifndef AK_RUNTIME_CPU_H_
+#define AK_RUNTIME_CPU_H_
 
 namespace ak {
 
@@ -30,4 +30,4 @@ bool isa_supported(Isa isa);
 
 }  // namespace ak
 
-#endif  // AK_CPU_H_
+#endif  // AK_RUNTIME_CPU_H_

@@ -1,4 +1,4 @@
-// native/cpu.cc -- cpuid + xgetbv. A CPU may advertise AVX/AVX-512 while the OS does
+// native/runtime/cpu.cc -- cpuid + xgetbv. A CPU may advertise AVX/AVX-512 while the OS does
 // not save YMM/ZMM state on context switch (old kernels, some hypervisors, masked
 // XCR0); executing those instructions then faults or corrupts registers, so every
 // AVX level requires both the cpuid bit and the matching XCR0 bits.
