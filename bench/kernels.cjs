@@ -172,13 +172,22 @@ function summarize(s, n) {
   };
 }
 
-function progress(t0, done, total, label) {
-  const el = (Date.now() - t0) / 1000;
-  const eta = done ? (el * (total - done)) / done : NaN;
-  process.stderr.write(`bench:kernels ${String(done).padStart(3)}/${total} ${Number.isNaN(eta) ? '' : `ETA ${Math.round(eta)} s `}${label}\n`);
+/** Progress on stderr: one line per figure, redrawn in place on a terminal. */
+function stderrProgress({ done, total, eta, label }) {
+  const line = `bench:kernels ${String(done).padStart(3)}/${total} ETA ${Math.round(eta)} s ${label}`;
+  if (process.stderr.isTTY) process.stderr.write(done < total ? `\r${line}\x1b[K` : '\r\x1b[K');
+  else process.stderr.write(`${line}\n`);
 }
 
-async function run(config) {
+/**
+ * Runs the kernel bench (config as configFromArgs gives it). hooks.log gets
+ * notes (peers started or absent), hooks.progress({ done, total, eta, label })
+ * one call per figure; both default to stderr.
+ */
+async function run(config, hooks = {}) {
+  const log = hooks.log ?? ((m) => process.stderr.write(`${m}\n`));
+  const report = hooks.progress ?? stderrProgress;
+  const progress = (t0, done, total, label) => report({ done, total, label, eta: ((Date.now() - t0) / 1000) * (total / done - 1) });
   const reg = registry();
   let entries = benchOps(reg);
   if (config.ops) {
@@ -190,7 +199,6 @@ async function run(config) {
   if (!pkg.api) throw new Error(`bench:kernels: ${pkg.reason}; the kernel bench times the native addon (npm run build:native)`);
   const setThreads = (t) => pkg.api.setThreads(t);
   const defaultThreads = pkg.info.threads;
-  const log = (m) => process.stderr.write(`${m}\n`);
   const peers = await startPeers({ ids: config.peers ? ['floor', ...config.peers] : null, build: config.build, log });
   const live = peers.filter((p) => p.available);
   const jsApi = loadDist('js.js').default;
