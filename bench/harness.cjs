@@ -229,13 +229,22 @@ function now() {
 
 /** Calls per sample and warm-up: doubles the batch until one batch lasts minSampleMs, for at least warmupMs in all. */
 async function calibrate(runner, minSampleMs, warmupMs, pool) {
+  return calibrateBatches((reps) => timeBatch(runner, reps), minSampleMs, warmupMs, pool);
+}
+
+/**
+ * calibrate() over any timed batch: `wallNs(reps)` resolves to the wall-clock
+ * nanoseconds of `reps` calls, however they are made (bench/kernels.cjs times
+ * its peer processes this way).
+ */
+async function calibrateBatches(wallNs, minSampleMs, warmupMs, pool) {
   const minNs = minSampleMs * 1e6;
   // A whole number of passes over the input pool, so every input weighs the same in a sample.
   let reps = pool;
   let spent = 0;
   let batches = 0;
   for (;;) {
-    const t = await timeBatch(runner, reps);
+    const t = await wallNs(reps);
     spent += t;
     batches++;
     if (t < minNs) {
@@ -490,4 +499,4 @@ function writeOutputs(results, config) {
   return files;
 }
 
-module.exports = { runBench, resolveConfig, familyOf, registry, opSpec, deviation, makeInput, QUICK_OPS, DEFAULT_SIZES };
+module.exports = { runBench, resolveConfig, familyOf, registry, opSpec, deviation, makeInput, calibrateBatches, timeBatchClocks, describeMachine, QUICK_OPS, DEFAULT_SIZES };

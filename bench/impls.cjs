@@ -150,15 +150,16 @@ function firstLine(e) {
  * does) computes `op` in `dtype` at ISA `level` natively: its entry points
  * return false, writing nothing, when they would leave it to the twin.
  */
-function nativeHasKernel(state, backend, level, op, dtype, pass) {
+function nativeHasKernel(state, backend, level, op, dtype, pass, fromY = false) {
   const id = state.unaryNames.indexOf(op);
-  if (id < 0) return nativeHasShapedKernel(state, backend, op, dtype, pass);
+  if (id < 0) return nativeHasShapedKernel(state, backend, op, dtype, pass, fromY);
   const Ctor = dtype === 'float64' ? Float64Array : Float32Array;
   const p = state.unaryOps[op].params.map((d) => (d.kind === 'enum' ? d.values.indexOf(d.default) : dtype === 'float32' ? Math.fround(d.default) : d.default));
   const a = p[0] ?? 0;
   const b = p[1] ?? 0;
   if (pass === 'backward') {
-    return typeof backend.unaryBackward === 'function' && Boolean(backend.unaryBackward(id, new Ctor(8), new Ctor(8), null, new Ctor(8), a, b));
+    const [x, y] = fromY ? [null, new Ctor(8)] : [new Ctor(8), null];
+    return typeof backend.unaryBackward === 'function' && Boolean(backend.unaryBackward(id, new Ctor(8), x, y, new Ctor(8), a, b));
   }
   return Boolean(state.backend.binding.unaryIsa(state.levels.indexOf(level), id, new Ctor(8), new Ctor(8), a, b));
 }
@@ -168,7 +169,7 @@ function nativeHasKernel(state, backend, level, op, dtype, pass) {
  * returns false when it leaves the call to the twin: run the op once on a
  * small layout through an API over a backend that records that answer.
  */
-function nativeHasShapedKernel(state, base, op, dtype, pass) {
+function nativeHasShapedKernel(state, base, op, dtype, pass, fromY) {
   if (typeof base.shaped !== 'function') return false;
   const { opSpec, registry } = require('./harness.cjs');
   const Ctor = dtype === 'float64' ? Float64Array : Float32Array;
@@ -178,7 +179,11 @@ function nativeHasShapedKernel(state, base, op, dtype, pass) {
   const probe = { ...base, shaped: (call) => { const ok = base.shaped(call); handled = handled || Boolean(ok); return ok; } };
   const api = state.createApi(probe);
   const x = Ctor.from({ length: 64 }, (_, i) => (i % 7) - 3);
-  if (pass === 'backward') spec.backward(api)(new Ctor(spec.outLength).fill(0.5), x, null);
+  const dy = new Ctor(spec.outLength).fill(0.5);
+  if (pass === 'backward' && fromY) {
+    if (!spec.backwardY) return false;
+    spec.backwardY(api, dy, spec.forward(state.createApi(base))(x, null), null);
+  } else if (pass === 'backward') spec.backward(api)(dy, x, null);
   else spec.forward(api)(x, null);
   return handled;
 }
@@ -287,9 +292,20 @@ const naiveImpl = {
   async close() {},
 };
 
+/**
+ * Whether the package's default entry runs `op` natively (else the twin):
+ * the kernel bench's check, with `fromY` for the backward pass from the
+ * forward output (options.y), which has entry points of its own.
+ */
+function nativeDefaultHasKernel(op, dtype, pass, fromY = false) {
+  const st = loadNativeState();
+  if (st.error) return false;
+  return nativeHasKernel(st, st.backend, st.backend.isa, op, dtype, pass, fromY);
+}
+
 /** Every implementation the bench knows, in table order. */
 function allImpls() {
   return [copyImpl, nativeDefaultImpl(), ...nativeIsaImpls(), jsImpl, naiveImpl, createOrtImpl(), createTfjsImpl()];
 }
 
-module.exports = { allImpls, loadDist, apiImpl, naive, naiveBackward };
+module.exports = { allImpls, loadDist, apiImpl, naive, naiveBackward, nativeDefaultHasKernel };
