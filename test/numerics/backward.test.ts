@@ -270,6 +270,29 @@ describe('unary backward semantics', () => {
     }
   });
 
+  it('an infinite dy gives the IEEE product ±Inf·f\'(x): ±Inf where f\' is nonzero, NaN where it is 0', () => {
+    // x where f' is far from float32's underflow, so its sign (or zero) is not in doubt; every
+    // lane position of a vector (the kernels' remainder terms must not turn Inf into NaN).
+    const xs = [0, -0, 1e-30, -1e-30, 0.5, -0.5, 1, -1, 2.5, -2.5, 3, -3, 5, -5, Infinity, -Infinity, NaN];
+    for (const n of unaryNames) {
+      const def: UnaryOpDef = unaryOps[n];
+      for (const { dtype, Ctor } of DTYPES) {
+        for (const set of paramSets(def)) {
+          const p = typed(set, dtype);
+          const x = Ctor.from(xs.flatMap((v) => [v, v]));
+          const dy = Ctor.from(xs.flatMap(() => [Infinity, -Infinity]));
+          const dx = api[n].backward(dy, x, set);
+          for (let i = 0; i < x.length; i++) {
+            const [dh] = R.derivatives[n](x[i], p);
+            const want = dy[i] * dh;
+            const got = dx[i];
+            expect(Number.isNaN(want) ? Number.isNaN(got) : got === want, `${n}${JSON.stringify(set)} ${dtype}: x = ${x[i]}, dy = ${dy[i]}: got ${got}, want ${want}`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
   it('writes into out, in place into dy or x, and gives the same bits as a fresh array at every length', () => {
     for (const n of unaryNames) {
       for (const { Ctor } of DTYPES) {
