@@ -81,13 +81,13 @@ function buildOne(name) {
  * Resolves to { name: { ok, reason?, path } } for every worker. A worker that
  * failed before and whose sources have not changed keeps its recorded reason
  * without a new attempt, unless `force` (or a library has since been installed:
- * `npm run bench:peers -- --native` passes force).
+ * `npm run bench:peers -- --native` passes force). `ids`: only these workers.
  */
-async function buildWorkers({ force = false, log = () => {} } = {}) {
+async function buildWorkers({ force = false, ids = null, log = () => {} } = {}) {
   fs.mkdirSync(OUT, { recursive: true });
   const result = {};
   const todo = [];
-  for (const name of Object.keys(WORKERS)) {
+  for (const name of Object.keys(WORKERS).filter((w) => !ids || ids.includes(w))) {
     const bin = binaryOf(name);
     const reasonFile = `${bin}.reason`;
     if (!force && !stale(name)) {

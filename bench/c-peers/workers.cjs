@@ -128,7 +128,7 @@ async function hello(worker) {
  */
 async function startPeers({ ids = null, build = true, torchCapability = 'avx512', log = () => {} } = {}) {
   const chosen = PEERS.filter((p) => !ids || ids.includes(p.id));
-  const built = build ? await buildWorkers({ log }) : null;
+  const built = build ? await buildWorkers({ ids: chosen.filter((p) => p.id !== 'torch').map((p) => p.id), log }) : null;
   const out = [];
   for (const p of chosen) {
     const entry = { ...p, available: false };
