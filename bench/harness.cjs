@@ -132,10 +132,10 @@ function resolveConfig(user = {}) {
   // --quick keeps to the preallocated-out mode: it must finish in about a minute on a small shared machine.
   const modes = user.modes ?? (quick ? ['out'] : MODES);
   for (const m of modes) if (!MODES.includes(m)) throw fail(`bench: modes are ${MODES.join(', ')}, got ${JSON.stringify(m)}`);
-  const samples = user.samples ?? (full ? 12 : 10);
+  const samples = user.samples ?? (full ? 12 : quick ? 10 : 8);
   if (!Number.isSafeInteger(samples) || samples < 1) throw fail(`bench: samples must be a positive integer, got ${samples}`);
   const minSampleMs = user.minSampleMs ?? 10;
-  const warmupMs = user.warmupMs ?? (quick ? 30 : full ? 60 : 40);
+  const warmupMs = user.warmupMs ?? (full ? 60 : 30);
   for (const [k, v] of [['minSampleMs', minSampleMs], ['warmupMs', warmupMs]]) {
     if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw fail(`bench: ${k} must be a finite number ≥ 0, got ${v}`);
   }

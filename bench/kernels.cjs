@@ -248,7 +248,7 @@ async function run(config, hooks = {}) {
     const auxFile = w.peer.aux ? writeRaw(path.join(dir, 'aux.f32'), w.peer.aux) : '-';
     const req = `prepare ${entry.key} ${peerPass} float32 ${n} ${threads} ${w.peer.cols} ${w.peer.a} ${w.peer.b} ${xFile} ${dyFile} ${auxFile}`;
     for (const p of live) {
-      if (p.kind !== 'peer' || !(p.ops[entry.key] ?? []).includes(peerPass)) continue;
+      if (p.kind === 'floor' || !(p.ops[entry.key] ?? []).includes(peerPass)) continue;
       const s = await peerSeries(p, req, skipped, key);
       if (!s) continue;
       const outFile = path.join(dir, `out-${p.id}.f32`);

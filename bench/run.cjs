@@ -13,7 +13,7 @@ const report = require('./report.cjs');
 const HELP = `usage: npm run bench -- [options]
 
   (no option)           relu, sigmoid, gelu and softmax at 4K, 64K and 1M, into out and allocating,
-                        every implementation, 10 samples: about a minute, then a summary
+                        every implementation, 8 samples: about a minute, then a summary
   --quick               relu, sigmoid, gelu at 4K and 1M, out mode: about 20 seconds
   --full                the full sweep: every op at 4K, 64K, 1M and 16M, both modes, 12 samples:
                         about 12 minutes on a 2-core machine (11 min 38 s measured on an AMD EPYC)
@@ -25,9 +25,9 @@ const HELP = `usage: npm run bench -- [options]
                         CPU time (all threads: a threaded library's CPU cost; steadier on a busy machine)
   --modes out,alloc     into a preallocated out, and/or allocating (default: both)
   --impls a,b,...       implementations: copy, native, native-<isa>, js, naive, ort, tfjs (default: all available)
-  --samples N           samples per figure (default 10; 12 with --full)
+  --samples N           samples per figure (default 8; 10 with --quick, 12 with --full)
   --min-sample-ms MS    shortest sample; short calls are batched to reach it (default 10)
-  --warmup-ms MS        warm-up per implementation and figure (default 40; 30 with --quick, 60 with --full)
+  --warmup-ms MS        warm-up per implementation and figure (default 30; 60 with --full)
   --out-dir DIR         where results go (default bench/results)
   --no-write            print the table only
   --no-progress         no progress bar

@@ -41,7 +41,7 @@ describe('kernel bench on a tiny configuration', () => {
   });
 
   it('lists every peer, available or with the reason it is absent', () => {
-    expect(results.peers.map((p) => p.id)).toEqual(['floor', 'onednn', 'xnnpack', 'torch']);
+    expect(results.peers.map((p) => p.id)).toEqual(['floor', 'onednn', 'xnnpack', 'torch', 'sleef']);
     for (const p of results.peers) if (!p.available) expect(p.reason, p.id).toMatch(/\w/);
   });
 
@@ -82,6 +82,10 @@ describe('kernel bench on a tiny configuration', () => {
     if (up('xnnpack')) {
       for (const k of ['relu', 'sigmoid', 'hardSwish', 'softmax', 'prelu']) expect(has('xnnpack', k, 'forward'), k).toBe(true);
       expect(results.cells.some((c) => c.pass === 'backward' && c.rows.some((r) => r.id === 'xnnpack'))).toBe(false);
+    }
+    if (up('sleef')) {
+      for (const k of ['sigmoid', 'gelu', 'gelu:tanh', 'elu']) expect(has('sleef', k, 'forward'), k).toBe(true);
+      expect(has('sleef', 'gelu', 'backward')).toBe(true);
     }
     if (up('torch')) {
       for (const k of ['relu', 'gelu:tanh', 'hardSwish', 'softmax', 'prelu']) expect(has('torch', k, 'forward'), k).toBe(true);

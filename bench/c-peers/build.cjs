@@ -16,14 +16,16 @@ const SRC = __dirname;
 const OUT = path.join(__dirname, '..', '..', 'build', 'c-peers');
 
 /**
- * The workers. -march=native only for the copy floor: it is our own loop and
- * must use the widest streaming store this CPU has; the libraries pick their
- * code paths at run time.
+ * The workers. -march=native only for our own loops (the copy floor, the
+ * SLEEF formulas): they must use the widest vectors this CPU has; the
+ * libraries pick their code paths at run time.
  */
 const WORKERS = {
   floor: { src: 'floor.cc', flags: ['-march=native', '-fopenmp'], libs: [], needs: 'a C++ compiler with OpenMP' },
   onednn: { src: 'onednn.cc', flags: ['-fopenmp'], libs: ['-ldnnl'], needs: 'oneDNN (Debian: libdnnl-dev)' },
   xnnpack: { src: 'xnnpack.cc', flags: [], libs: ['-lXNNPACK', '-lpthreadpool'], needs: 'XNNPACK (Debian: libxnnpack-dev, libpthreadpool-dev)' },
+  // Our loop over SLEEF's vector types: the widest this CPU has (AVX2 or AVX-512).
+  sleef: { src: 'sleef.cc', flags: ['-march=native'], libs: ['-lsleef'], needs: 'SLEEF (Debian: libsleef-dev) and an AVX2 CPU' },
 };
 
 function binaryOf(name) {

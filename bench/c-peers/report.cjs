@@ -18,9 +18,13 @@ function peerLabels(results) {
   return m;
 }
 
-/** The peers with at least one figure in `cells`, in table order. */
+/** The peers and references with at least one figure in `cells`, in table order. */
 function presentPeers(results, cells) {
-  return results.peers.filter((p) => p.kind === 'peer' && cells.some((c) => c.rows.some((r) => r.id === p.id)));
+  return results.peers.filter((p) => p.kind !== 'floor' && cells.some((c) => c.rows.some((r) => r.id === p.id)));
+}
+
+function kindOf(results, id) {
+  return results.peers.find((p) => p.id === id)?.kind;
 }
 
 function tables(results) {
@@ -36,10 +40,10 @@ function tables(results) {
   return out;
 }
 
-/** The package's row against the fastest peer's in one cell: { best, ratio, significant } or null. */
-function versusBest(cell) {
+/** The package's row against the fastest peer library's in one cell: { best, ratio, significant } or null. */
+function versusBest(results, cell) {
   const pkg = cell.rows.find((r) => r.id === 'package');
-  const peers = cell.rows.filter((r) => r.id !== 'package');
+  const peers = cell.rows.filter((r) => kindOf(results, r.id) === 'peer');
   if (!pkg || !peers.length) return null;
   const best = peers.reduce((a, b) => (b.medianNs < a.medianNs ? b : a));
   const c = stats.compare(pkg.wallNs, best.wallNs);
@@ -81,7 +85,7 @@ function summary(results) {
   const lines = [];
   for (const t of tables(results)) {
     const peers = presentPeers(results, t.cells);
-    const vs = t.cells.map(versusBest).filter(Boolean);
+    const vs = t.cells.map((c) => versusBest(results, c)).filter(Boolean);
     if (!vs.length) continue;
     const each = peers.map((p) => {
       const r = t.cells.map((c) => {
@@ -127,7 +131,7 @@ function rowsOf(results, t) {
   const rows = [head];
   for (const c of t.cells) {
     const pkg = c.rows.find((r) => r.id === 'package');
-    const v = versusBest(c);
+    const v = versusBest(results, c);
     rows.push([
       c.key,
       pkg ? fmtNum(pkg.melemPerS) : '–',

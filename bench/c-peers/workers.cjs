@@ -12,12 +12,17 @@ const readline = require('node:readline');
 const { spawn, spawnSync } = require('node:child_process');
 const { buildWorkers } = require('./build.cjs');
 
-/** The peers, in table order. `floor` is the C copy reference, not a peer library. */
+/**
+ * The peers, in table order. `floor` is the C copy, not a peer library; the
+ * SLEEF loop is a reference of ours (textbook formulas on SLEEF's accurate
+ * vector math), shown but never counted as the fastest peer.
+ */
 const PEERS = [
   { id: 'floor', label: 'C copy', kind: 'floor', deb: null },
   { id: 'onednn', label: 'oneDNN', kind: 'peer', deb: 'libdnnl-dev' },
-  { id: 'xnnpack', label: 'XNNPACK', kind: 'peer', deb: 'libxnnpack-dev' },
+  { id: 'xnnpack', label: 'XNNPACK', kind: 'peer', deb: 'libxnnpack-dev libpthreadpool-dev' },
   { id: 'torch', label: 'PyTorch', kind: 'peer', deb: 'python3-torch' },
+  { id: 'sleef', label: 'SLEEF loop', kind: 'reference', deb: 'libsleef-dev' },
 ];
 
 /** One child process; request() sends a line and resolves to the JSON line it answers. */
@@ -133,7 +138,7 @@ async function startPeers({ ids = null, build = true, torchCapability = 'avx512'
   for (const p of chosen) {
     const entry = { ...p, available: false };
     out.push(entry);
-    const deb = debVersion(p.deb);
+    const deb = debVersion(p.deb && p.deb.split(' ')[0]);
     if (p.id === 'torch') {
       let reason = 'no python';
       for (const py of pythonCandidates()) {
