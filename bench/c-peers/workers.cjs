@@ -32,7 +32,8 @@ class Worker {
     this.stderr = '';
     this.exited = null;
     this.waiting = [];
-    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    // Implementations are timed in turn: an idle worker's OpenMP threads must sleep, not spin on a core the next one needs.
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { OMP_WAIT_POLICY: 'PASSIVE', ...process.env, ...env } });
     this.child.on('error', (e) => this.onExit(`cannot start ${command}: ${e.message}`));
     this.child.on('exit', (code, signal) => this.onExit(`exited (${signal ?? `code ${code}`})${this.stderr ? `: ${lastLine(this.stderr)}` : ''}`));
     this.child.stderr.on('data', (d) => { this.stderr = (this.stderr + d).slice(-4000); });
