@@ -28,6 +28,7 @@ const { loadDist, allImpls, nativeDefaultHasKernel } = require('./impls.cjs');
 const { benchOps, workload } = require('./c-peers/ops.cjs');
 const { startPeers, stopPeers } = require('./c-peers/workers.cjs');
 const kreport = require('./c-peers/report.cjs');
+const { parseSize } = require('./run.cjs');
 
 const HELP = `usage: npm run bench:kernels -- [options]
        npm run bench:peers -- --native [options]   (installs the peers with apt-get first)
@@ -48,12 +49,6 @@ float32 only: the C libraries' CPU kernels are float32.`;
 
 function list(s) {
   return s.split(',').map((v) => v.trim()).filter(Boolean);
-}
-
-function parseSize(s) {
-  const m = /^(\d+)([kKmM]?)$/.exec(s);
-  if (!m) throw new Error(`bench:kernels: cannot read size ${JSON.stringify(s)} (examples: 65536, 64K, 1M)`);
-  return Number(m[1]) * { '': 1, k: 1024, m: 1 << 20 }[m[2].toLowerCase()];
 }
 
 function positive(name, s) {

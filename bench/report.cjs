@@ -83,7 +83,7 @@ function packageRow(c) {
 }
 
 function geomean(v) {
-  return Math.exp(v.reduce((a, x) => a + Math.log(x), 0) / v.length);
+  return v.length ? Math.exp(v.reduce((a, x) => a + Math.log(x), 0) / v.length) : NaN;
 }
 
 /**
@@ -238,4 +238,4 @@ function markdown(results) {
   return lines.join('\n') + '\n';
 }
 
-module.exports = { text, markdown, summary, noise, fmtNum, fmtTime, fmtSize, fmtCompare };
+module.exports = { text, markdown, summary, noise, geomean, fmtNum, fmtTime, fmtSize, fmtCompare };

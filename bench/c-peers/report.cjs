@@ -7,7 +7,7 @@
  * then the geometric means of those ratios, per table.
  */
 const stats = require('../stats.cjs');
-const { fmtNum, fmtSize } = require('../report.cjs');
+const { fmtNum, fmtSize, geomean } = require('../report.cjs');
 
 /** Results further than this from the JS twin (relative, absolute below 1) compute something else: listed, never hidden. */
 const DEVIATION_LIMIT = 1e-3;
@@ -48,10 +48,6 @@ function versusBest(results, cell) {
   const best = peers.reduce((a, b) => (b.medianNs < a.medianNs ? b : a));
   const c = stats.compare(pkg.wallNs, best.wallNs);
   return { best: best.id, ratio: best.medianNs / pkg.medianNs, significant: c.significant, p: c.p };
-}
-
-function geomean(v) {
-  return v.length ? Math.exp(v.reduce((s, x) => s + Math.log(x), 0) / v.length) : NaN;
 }
 
 function fmtRatio(v) {
