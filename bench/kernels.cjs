@@ -26,7 +26,7 @@ const stats = require('./stats.cjs');
 const { calibrateBatches, timeBatchClocks, describeMachine, makeInput, registry, deviation } = require('./harness.cjs');
 const { loadDist, allImpls, nativeDefaultHasKernel } = require('./impls.cjs');
 const { benchOps, workload } = require('./c-peers/ops.cjs');
-const { startPeers, stopPeers } = require('./c-peers/workers.cjs');
+const { PEERS, startPeers, stopPeers } = require('./c-peers/workers.cjs');
 const kreport = require('./c-peers/report.cjs');
 const { parseSize } = require('./run.cjs');
 
@@ -37,7 +37,7 @@ const HELP = `usage: npm run bench:kernels -- [options]
   --sizes 64K,1M       element counts (default 64K,1M)
   --passes forward,backward   (default both)
   --threads 1,2        thread counts for every implementation (default 1)
-  --peers a,b,...      onednn, xnnpack, torch (default: every one installed)
+  --peers a,b,...      onednn, xnnpack, torch, sleef (default: every one installed)
   --samples N          samples per figure (default 10)
   --min-sample-ms MS   shortest sample (default 5)
   --warmup-ms MS       warm-up per implementation and figure (default 30)
@@ -190,6 +190,8 @@ async function run(config, hooks = {}) {
     for (const k of config.ops) if (!keys.includes(k)) throw new Error(`bench:kernels: unknown op ${JSON.stringify(k)}; known: ${keys.join(', ')}`);
     entries = entries.filter((e) => config.ops.includes(e.key));
   }
+  const known = PEERS.filter((p) => p.kind !== 'floor').map((p) => p.id);
+  for (const id of config.peers ?? []) if (!known.includes(id)) throw new Error(`bench:kernels: unknown peer ${JSON.stringify(id)}; known: ${known.join(', ')}`);
   const pkg = await loadPackage();
   if (!pkg.api) throw new Error(`bench:kernels: ${pkg.reason}; the kernel bench times the native addon (npm run build:native)`);
   const setThreads = (t) => pkg.api.setThreads(t);
@@ -328,7 +330,16 @@ async function main() {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  const results = await run(config);
+  let results;
+  try {
+    results = await run(config);
+  } catch (e) {
+    // A bad op or peer name, or no native addon: the message says what to do.
+    if (!/^bench:kernels: /.test(e.message)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   results.argv = process.argv.slice(2);
   process.stdout.write(kreport.text(results));
   if (config.write) {

@@ -49,7 +49,9 @@ function compiler() {
 function buildOne(name) {
   const w = WORKERS[name];
   const bin = binaryOf(name);
-  const args = ['-O2', '-std=c++17', ...w.flags, '-o', `${bin}.tmp`, path.join(SRC, w.src), ...w.libs];
+  // A name of this process's own: two bench processes (two test files) may build the same worker at once; the rename is atomic.
+  const tmp = `${bin}.${process.pid}.tmp`;
+  const args = ['-O2', '-std=c++17', ...w.flags, '-o', tmp, path.join(SRC, w.src), ...w.libs];
   return new Promise((resolve) => {
     let err = '';
     let child;
@@ -63,12 +65,12 @@ function buildOne(name) {
     child.on('error', (e) => resolve({ name, ok: false, reason: `cannot run ${compiler()}: ${e.message}` }));
     child.on('close', (code) => {
       if (code === 0) {
-        fs.renameSync(`${bin}.tmp`, bin);
+        fs.renameSync(tmp, bin);
         fs.rmSync(`${bin}.reason`, { force: true });
         resolve({ name, ok: true });
         return;
       }
-      fs.rmSync(`${bin}.tmp`, { force: true });
+      fs.rmSync(tmp, { force: true });
       const first = err.split('\n').find((l) => /error|cannot find|not found/i.test(l)) ?? err.split('\n')[0] ?? '';
       const reason = `build failed (needs ${w.needs}): ${first.trim().slice(0, 240)}`;
       fs.rmSync(bin, { force: true });
