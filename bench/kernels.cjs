@@ -98,6 +98,9 @@ function configFromArgs(argv) {
   };
 }
 
+/** The call-overhead figure: relu forward on this many elements. */
+const OVERHEAD_N = 64;
+
 /** The package's native default entry, or why it is absent (the JS twin would be timed under a native label). */
 async function loadPackage() {
   const impl = allImpls().find((i) => i.id === 'native');
@@ -212,7 +215,7 @@ async function run(config, hooks = {}) {
   let xFile = null;
 
   /** One op, pass and form (from x, or from y) on every implementation that has it. */
-  async function cell({ entry, w, n, threads, pass, peerPass, fromY }) {
+  async function cell({ entry, w, n, threads, pass, peerPass, fromY, overhead = false }) {
     const key = fromY ? `${entry.key} from y` : entry.key;
     const dy = w.outLength === n ? dyFull : dyFull.subarray(0, w.outLength);
     const ref = pass === 'backward' ? w.backward(jsApi)(dy, x, new Float32Array(n)) : w.forward(jsApi)(x, new Float32Array(w.outLength));
@@ -255,7 +258,7 @@ async function run(config, hooks = {}) {
     }
     try {
       if (list.length) await measure(list, config);
-      if (list.length) cells.push({ key, op: entry.op, n, pass, fromY, threads, layout: w.describe, rows: list.map((s) => summarize(s, n)) });
+      if (list.length) cells.push({ key, op: entry.op, n, pass, fromY, threads, overhead, layout: w.describe, rows: list.map((s) => summarize(s, n)) });
     } catch (e) {
       skipped.push({ impl: '*', key, pass, reason: `threw: ${String(e.message).split('\n')[0]}` });
     } finally {
@@ -264,11 +267,18 @@ async function run(config, hooks = {}) {
   }
 
   try {
+    const setInputs = (n) => {
+      x = makeInput(Float32Array, n, 1 + n);
+      dyFull = makeInput(Float32Array, n, 104729 + n).map((v) => v / 8);
+      xFile = writeRaw(path.join(dir, 'x.f32'), x);
+    };
     for (const threads of config.threads) {
+      // What a call costs besides its elements: relu on 64 of them, every implementation (at 64K this weighs on a Python-called peer).
+      const relu = benchOps(reg).find((e) => e.key === 'relu');
+      setInputs(OVERHEAD_N);
+      await cell({ entry: relu, w: workload(reg, relu, OVERHEAD_N, Float32Array), n: OVERHEAD_N, threads, pass: 'forward', peerPass: 'forward', fromY: false, overhead: true });
       for (const n of config.sizes) {
-        x = makeInput(Float32Array, n, 1 + n);
-        dyFull = makeInput(Float32Array, n, 104729 + n).map((v) => v / 8);
-        xFile = writeRaw(path.join(dir, 'x.f32'), x);
+        setInputs(n);
         for (const pass of config.passes) {
           // The copies first: Node's out.set(x) and the C streamed-store copy, the references of the forward tables.
           if (pass === 'forward') {

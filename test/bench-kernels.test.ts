@@ -14,7 +14,7 @@ const report = require('../bench/c-peers/report.cjs');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 interface Row { id: string; deviation: number | null; wallNs: number[]; melemPerS: number }
-interface Cell { key: string; pass: string; n: number; fromY?: boolean; rows: Row[] }
+interface Cell { key: string; pass: string; n: number; fromY?: boolean; overhead?: boolean; rows: Row[] }
 interface Peer { id: string; kind: string; available: boolean; reason?: string; deb: string | null }
 interface Results { cells: Cell[]; peers: Peer[]; skipped: { impl: string; key: string; reason: string }[] }
 
@@ -48,7 +48,7 @@ describe('kernel bench on a tiny configuration', () => {
   it('times the package on every op and pass, and both copies', () => {
     for (const pass of ['forward', 'backward']) {
       for (const key of ops) {
-        const c = results.cells.find((x) => x.key === key && x.pass === pass);
+        const c = results.cells.find((x) => x.key === key && x.pass === pass && x.n === 4096);
         expect(c, `${key} ${pass}`).toBeDefined();
         const pkg = c!.rows.find((r) => r.id === 'package');
         expect(pkg, `${key} ${pass}`).toBeDefined();
@@ -59,6 +59,10 @@ describe('kernel bench on a tiny configuration', () => {
     expect(results.cells.some((c) => c.key === 'sigmoid from y' && c.rows.some((r) => r.id === 'package'))).toBe(true);
     expect(results.cells.some((c) => c.key === 'softmax from y')).toBe(true);
     expect(results.cells.some((c) => c.key === 'relu from y')).toBe(false);
+    // The per-call cost: relu on a few elements, apart from the tables.
+    const over = results.cells.filter((c) => c.overhead);
+    expect(over.map((c) => [c.key, c.n])).toEqual([['relu', 64]]);
+    expect(over[0].rows.map((r) => r.id)).toContain('package');
     const copy = results.cells.find((c) => c.key === 'copy')!;
     expect(copy.rows.map((r) => r.id)).toContain('set');
     if (results.peers.find((p) => p.id === 'floor')!.available) expect(copy.rows.map((r) => r.id)).toContain('floor');
@@ -99,6 +103,8 @@ describe('kernel bench on a tiny configuration', () => {
     const text: string = report.text(results);
     expect(text).toMatch(/forward, n = 4K, 1 thread/);
     expect(text).toMatch(/backward, n = 4K, 1 thread/);
+    expect(text).toMatch(/per-call cost, relu on 64 elements, 1 thread: package \d/);
+    expect(text).not.toMatch(/n = 64,/);
     const md: string = report.markdown(results);
     expect(md).toMatch(/^\| op \| package \|/m);
     for (const p of results.peers) if (!p.available) expect(text).toContain('absent');

@@ -7,7 +7,7 @@
  * then the geometric means of those ratios, per table.
  */
 const stats = require('../stats.cjs');
-const { fmtNum, fmtSize, geomean } = require('../report.cjs');
+const { fmtNum, fmtSize, fmtTime, geomean } = require('../report.cjs');
 
 /** Results further than this from the JS twin (relative, absolute below 1) compute something else: listed, never hidden. */
 const DEVIATION_LIMIT = 1e-3;
@@ -32,7 +32,7 @@ function tables(results) {
   for (const threads of results.config.threads) {
     for (const pass of results.config.passes) {
       for (const n of results.config.sizes) {
-        const cells = results.cells.filter((c) => c.threads === threads && c.pass === pass && c.n === n);
+        const cells = results.cells.filter((c) => !c.overhead && c.threads === threads && c.pass === pass && c.n === n);
         if (cells.length) out.push({ threads, pass, n, copy: cells.find((c) => c.key === 'copy') ?? null, cells: cells.filter((c) => c.key !== 'copy') });
       }
     }
@@ -143,6 +143,12 @@ function rowsOf(results, t) {
   return rows;
 }
 
+/** Per thread count: what one call costs besides its elements (relu on a few of them), per implementation. */
+function overheadLines(results) {
+  const labels = peerLabels(results);
+  return results.cells.filter((c) => c.overhead).map((c) => `per-call cost, relu on ${c.n} elements, ${c.threads} thread${c.threads > 1 ? 's' : ''}: ${c.rows.map((r) => `${labels.get(r.id)} ${fmtTime(r.medianNs)}`).join(', ')}`);
+}
+
 function copyLine(results, t) {
   if (!t.copy) return null;
   const labels = peerLabels(results);
@@ -155,7 +161,7 @@ function pad(s, w, right) {
 }
 
 function text(results) {
-  const lines = header(results);
+  const lines = [...header(results), ...overheadLines(results)];
   for (const t of tables(results)) {
     lines.push('', titleOf(t));
     const c = copyLine(results, t);
@@ -174,6 +180,7 @@ function text(results) {
 function markdown(results) {
   const lines = [`# Kernel bench, ${results.startedAt.slice(0, 10)}`, '', `Command: \`npm run bench:kernels${results.argv && results.argv.length ? ` -- ${results.argv.join(' ')}` : ''}\``, ''];
   for (const l of header(results)) lines.push(l.startsWith('  ') ? `- ${l.trim()}` : `${l}\n`);
+  for (const l of overheadLines(results)) lines.push('', l);
   const s = summary(results);
   if (s.length) lines.push('', '## Summary', '', ...s.map((l) => `- ${l}`));
   for (const t of tables(results)) {
