@@ -32,8 +32,10 @@ class Worker {
     this.stderr = '';
     this.exited = null;
     this.waiting = [];
-    // Implementations are timed in turn: an idle worker's OpenMP threads must sleep, not spin on a core the next one needs.
-    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { OMP_WAIT_POLICY: 'PASSIVE', ...process.env, ...env } });
+    // Implementations are timed in turn: an idle worker's OpenMP threads (libgomp) must soon sleep, not spin on a
+    // core the next one needs; 20000 spins keep them awake between the back-to-back calls of a batch (OMP_WAIT_POLICY=
+    // PASSIVE made each 2-thread oneDNN call pay a wake-up, 7 us; the default spin outlasts a short sample).
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { GOMP_SPINCOUNT: '20000', ...process.env, ...env } });
     this.child.on('error', (e) => this.onExit(`cannot start ${command}: ${e.message}`));
     this.child.on('exit', (code, signal) => this.onExit(`exited (${signal ?? `code ${code}`})${this.stderr ? `: ${lastLine(this.stderr)}` : ''}`));
     this.child.stderr.on('data', (d) => { this.stderr = (this.stderr + d).slice(-4000); });
