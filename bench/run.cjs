@@ -16,7 +16,7 @@ const HELP = `usage: npm run bench -- [options]
                         every implementation, 8 samples: about a minute, then a summary
   --quick               relu, sigmoid, gelu at 4K and 1M, out mode: about 20 seconds
   --full                the full sweep: every op at 4K, 64K, 1M and 16M, both modes, 12 samples:
-                        about 12 minutes on a 2-core machine (11 min 38 s measured on an AMD EPYC)
+                        about 14 minutes on a 2-core machine (838 s on an AMD EPYC, Node peers installed)
   --ops a,b,...         ops to run (registry names; --full: every op, element-wise and shaped)
   --sizes 4096,64K,1M   element counts (K = 1024, M = 1048576; --full: 4K,64K,1M,16M)
   --dtype float32|float64
