@@ -1,20 +1,22 @@
 'use strict';
 /**
  * The implementations the benchmark times. Each one is
- *   { id, label, kind, init(ctx) → { available, reason?, version?, notes? },
+ *   { id, label, kind, modes?, init(ctx) → { available, reason?, version?, notes? },
  *     supports(op, dtype, pass) → null | why not, prepare(task) → runner | { skip },
  *     close() }
- * where a runner is { async, before?, run(k) → output (or a promise of it) },
+ * where a runner is { async, before?, run(k) → output (or a promise of it),
+ * batch?(reps) → a promise of { wall, cpu } ns for reps calls timed elsewhere },
  * and a task is { op, spec, params, dtype, n, pass, mode, xs, dys, mask, out }
  * (spec: the op's layout and public calls, harness.cjs opSpec): call k reads
  * the input xs[k & mask] (a pool of distinct inputs, see harness.cjs) and,
  * for pass 'backward', the incoming gradient dys[k & mask] (dx = dy · f'(x));
  * `mode` 'out' writes into the preallocated `out`, 'alloc' returns a new
- * array as a plain call does.
+ * array as a plain call does (`modes`, when given: the only modes it runs in).
  *
- * kind: 'bound' (the copy: no activation can beat one read and one write),
- * 'ours' (this package), 'naive' (hand-written loops), 'peer' (other
- * libraries). New backends (native ISA levels, thread counts) plug in here.
+ * kind: 'bound' (the copies: one read and one write per element, no
+ * arithmetic; see copyImpl and streamImpl for what each one bounds), 'ours'
+ * (this package), 'naive' (hand-written loops), 'peer' (other libraries).
+ * New backends (native ISA levels, thread counts) plug in here.
  */
 const path = require('node:path');
 const naive = require('./naive.cjs');
@@ -37,12 +39,20 @@ function loadDist(file) {
   }
 }
 
+/**
+ * Node's own copy, out.set(x) (x.slice() allocating): what moving the bytes
+ * costs from JavaScript. A reference, not a floor: an ordinary store first
+ * reads the destination's cache line, so once the arrays leave the caches
+ * this copy moves three lines per line written, and a kernel that writes with
+ * streaming (non-temporal) stores moves two and can run faster than it. The
+ * floor at those sizes is streamImpl.
+ */
 const copyImpl = {
   id: 'copy',
-  label: 'copy bound',
+  label: 'copy (out.set)',
   kind: 'bound',
   async init() {
-    return { available: true, notes: 'out.set(x) / x.slice(): one read and one write per element, no arithmetic' };
+    return { available: true, notes: 'out.set(x) / x.slice(): one read and one write per element, no arithmetic; ordinary stores read each output line before writing it, so past the caches a kernel with streaming stores can beat it' };
   },
   supports: () => null,
   async prepare(task) {
@@ -52,6 +62,73 @@ const copyImpl = {
   },
   async close() {},
 };
+
+/**
+ * A copy with streaming stores (bench/c-peers/floor.cc, built on first use;
+ * absent without a C++ compiler): the least traffic a one-read, one-write
+ * pass makes once the arrays leave the caches, the real floor there. At
+ * cache-resident sizes streaming stores go to memory and are slower than
+ * out.set, which is the floor there. Into `out` only; one thread.
+ */
+function streamImpl() {
+  let worker = null;
+  // The prepared copy: the worker keeps one array until the next prepare.
+  let held = null;
+  const dir = { path: null };
+  return {
+    id: 'stream',
+    label: 'streamed copy (C)',
+    kind: 'bound',
+    modes: ['out'],
+    async init() {
+      const { buildWorkers, OUT } = require('./c-peers/build.cjs');
+      const { Worker } = require('./c-peers/workers.cjs');
+      const built = (await buildWorkers({ ids: ['floor'] })).floor;
+      if (!built.ok) return { available: false, reason: built.reason };
+      worker = new Worker('floor', path.join(OUT, 'floor'), [], {});
+      const h = await worker.request('hello');
+      if (!h.ok) return { available: false, reason: h.reason };
+      dir.path = require('node:fs').mkdtempSync(path.join(require('node:os').tmpdir(), 'ak-stream-'));
+      return { available: true, notes: `bench/c-peers/floor.cc, ${h.notes}: a copy that does not read the output's lines; the floor past the caches, slower than out.set inside them` };
+    },
+    supports: () => null,
+    async prepare(task) {
+      const fs = require('node:fs');
+      const x = task.xs[0];
+      if (!held || held.x !== x) {
+        const file = path.join(dir.path, 'x.bin');
+        fs.writeFileSync(file, Buffer.from(x.buffer, x.byteOffset, x.byteLength));
+        const dtype = x instanceof Float64Array ? 'float64' : 'float32';
+        const r = await worker.request(`prepare stream forward ${dtype} ${x.length} 1 0 0 0 ${file} - -`);
+        if (!r.ok) return { skip: r.reason };
+        held = { x };
+      }
+      const Ctor = x.constructor;
+      return {
+        async: true,
+        batch: async (reps) => {
+          const t = await worker.request(`run ${reps}`);
+          if (!t.ok) throw new Error(t.reason);
+          return t;
+        },
+        // The copied array, for the harness's check: the worker writes it to a file.
+        run: async () => {
+          const file = path.join(dir.path, 'out.bin');
+          const r = await worker.request(`output ${file} ${x.length}`);
+          if (!r.ok) throw new Error(r.reason);
+          const b = fs.readFileSync(file);
+          return new Ctor(b.buffer, b.byteOffset, x.length);
+        },
+      };
+    },
+    async close() {
+      if (worker) await worker.close();
+      if (dir.path) require('node:fs').rmSync(dir.path, { recursive: true, force: true });
+      worker = null;
+      held = null;
+    },
+  };
+}
 
 /**
  * One implementation over a public API object (the JS twin, or the native
@@ -260,8 +337,15 @@ function nativeIsaImpls() {
         close: setThreads ? () => setThreads(defaultThreads) : undefined,
       });
       const supportsApi = impl.supports;
-      impl.supports = (op, dtype, pass) => supportsApi(op, dtype, pass)
-        ?? (nativeHasKernel(st, backend, level, op, dtype, pass) ? null : `no native ${dtype} ${pass} kernel at ${level} in this build`);
+      impl.supports = (op, dtype, pass) => {
+        const why = supportsApi(op, dtype, pass);
+        if (why || nativeHasKernel(st, backend, level, op, dtype, pass)) return why;
+        // withIsa backends reach the element-wise forward kernels only; the rest runs at the active level.
+        if (nativeHasKernel(st, st.backend, st.backend.isa, op, dtype, pass)) {
+          return `a pinned ISA level (withIsa) has no entry point for ${st.unaryNames.includes(op) ? 'backward passes' : 'shaped ops'}; the default native entry runs ${op}${pass === 'backward' ? '.backward' : ''} natively at ${st.backend.isa}`;
+        }
+        return `no native ${dtype} ${pass} kernel at ${level} in this build`;
+      };
       return impl;
     });
 }
@@ -305,7 +389,7 @@ function nativeDefaultHasKernel(op, dtype, pass, fromY = false) {
 
 /** Every implementation the bench knows, in table order. */
 function allImpls() {
-  return [copyImpl, nativeDefaultImpl(), ...nativeIsaImpls(), jsImpl, naiveImpl, createOrtImpl(), createTfjsImpl()];
+  return [copyImpl, streamImpl(), nativeDefaultImpl(), ...nativeIsaImpls(), jsImpl, naiveImpl, createOrtImpl(), createTfjsImpl()];
 }
 
 module.exports = { allImpls, loadDist, apiImpl, naive, naiveBackward, nativeDefaultHasKernel };

@@ -11,7 +11,7 @@
  * is all it needs. Versions are pinned to the ones the bench was checked with.
  *
  * `npm run bench:peers -- --native [kernel-bench options]`: the C libraries
- * instead (oneDNN, XNNPACK, PyTorch), from the system's packages where apt-get
+ * instead (oneDNN, XNNPACK, PyTorch, SLEEF), from the system's packages where apt-get
  * is available, then the kernel bench (bench/kernels.cjs) on what is
  * installed. Nothing here is required by npm ci or npm test: a package that
  * cannot be installed is reported, and its peer is listed as absent.
@@ -22,12 +22,13 @@ const path = require('node:path');
 // @tensorflow/tfjs brings the gradients tf.grad needs for the backward-pass comparison.
 const PEERS = ['onnxruntime-node@1.30.0', '@tensorflow/tfjs-core@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0', '@tensorflow/tfjs@4.22.0'];
 
-/** Debian/Ubuntu packages of the kernel bench's peers (bench/c-peers/), one peer each but XNNPACK's thread pool. */
+/** Debian/Ubuntu packages of the kernel bench's peers (bench/c-peers/). */
 const DEBS = [
   { deb: 'libdnnl-dev', peer: 'oneDNN' },
   { deb: 'libxnnpack-dev', peer: 'XNNPACK' },
   { deb: 'libpthreadpool-dev', peer: 'XNNPACK (its thread pool)' },
   { deb: 'python3-torch', peer: 'PyTorch' },
+  { deb: 'libsleef-dev', peer: 'the SLEEF loop' },
 ];
 
 const root = path.join(__dirname, '..');

@@ -26,8 +26,9 @@ const stats = require('./stats.cjs');
 const { calibrateBatches, timeBatchClocks, describeMachine, makeInput, registry, deviation } = require('./harness.cjs');
 const { loadDist, allImpls, nativeDefaultHasKernel } = require('./impls.cjs');
 const { benchOps, workload } = require('./c-peers/ops.cjs');
-const { startPeers, stopPeers } = require('./c-peers/workers.cjs');
+const { PEERS, startPeers, stopPeers } = require('./c-peers/workers.cjs');
 const kreport = require('./c-peers/report.cjs');
+const { parseSize } = require('./run.cjs');
 
 const HELP = `usage: npm run bench:kernels -- [options]
        npm run bench:peers -- --native [options]   (installs the peers with apt-get first)
@@ -36,7 +37,7 @@ const HELP = `usage: npm run bench:kernels -- [options]
   --sizes 64K,1M       element counts (default 64K,1M)
   --passes forward,backward   (default both)
   --threads 1,2        thread counts for every implementation (default 1)
-  --peers a,b,...      onednn, xnnpack, torch (default: every one installed)
+  --peers a,b,...      onednn, xnnpack, torch, sleef (default: every one installed)
   --samples N          samples per figure (default 10)
   --min-sample-ms MS   shortest sample (default 5)
   --warmup-ms MS       warm-up per implementation and figure (default 30)
@@ -48,12 +49,6 @@ float32 only: the C libraries' CPU kernels are float32.`;
 
 function list(s) {
   return s.split(',').map((v) => v.trim()).filter(Boolean);
-}
-
-function parseSize(s) {
-  const m = /^(\d+)([kKmM]?)$/.exec(s);
-  if (!m) throw new Error(`bench:kernels: cannot read size ${JSON.stringify(s)} (examples: 65536, 64K, 1M)`);
-  return Number(m[1]) * { '': 1, k: 1024, m: 1 << 20 }[m[2].toLowerCase()];
 }
 
 function positive(name, s) {
@@ -102,6 +97,9 @@ function configFromArgs(argv) {
     build: !values['no-build'],
   };
 }
+
+/** The call-overhead figure: relu forward on this many elements. */
+const OVERHEAD_N = 64;
 
 /** The package's native default entry, or why it is absent (the JS twin would be timed under a native label). */
 async function loadPackage() {
@@ -195,6 +193,8 @@ async function run(config, hooks = {}) {
     for (const k of config.ops) if (!keys.includes(k)) throw new Error(`bench:kernels: unknown op ${JSON.stringify(k)}; known: ${keys.join(', ')}`);
     entries = entries.filter((e) => config.ops.includes(e.key));
   }
+  const known = PEERS.filter((p) => p.kind !== 'floor').map((p) => p.id);
+  for (const id of config.peers ?? []) if (!known.includes(id)) throw new Error(`bench:kernels: unknown peer ${JSON.stringify(id)}; known: ${known.join(', ')}`);
   const pkg = await loadPackage();
   if (!pkg.api) throw new Error(`bench:kernels: ${pkg.reason}; the kernel bench times the native addon (npm run build:native)`);
   const setThreads = (t) => pkg.api.setThreads(t);
@@ -215,7 +215,7 @@ async function run(config, hooks = {}) {
   let xFile = null;
 
   /** One op, pass and form (from x, or from y) on every implementation that has it. */
-  async function cell({ entry, w, n, threads, pass, peerPass, fromY }) {
+  async function cell({ entry, w, n, threads, pass, peerPass, fromY, overhead = false }) {
     const key = fromY ? `${entry.key} from y` : entry.key;
     const dy = w.outLength === n ? dyFull : dyFull.subarray(0, w.outLength);
     const ref = pass === 'backward' ? w.backward(jsApi)(dy, x, new Float32Array(n)) : w.forward(jsApi)(x, new Float32Array(w.outLength));
@@ -248,7 +248,7 @@ async function run(config, hooks = {}) {
     const auxFile = w.peer.aux ? writeRaw(path.join(dir, 'aux.f32'), w.peer.aux) : '-';
     const req = `prepare ${entry.key} ${peerPass} float32 ${n} ${threads} ${w.peer.cols} ${w.peer.a} ${w.peer.b} ${xFile} ${dyFile} ${auxFile}`;
     for (const p of live) {
-      if (p.kind !== 'peer' || !(p.ops[entry.key] ?? []).includes(peerPass)) continue;
+      if (p.kind === 'floor' || !(p.ops[entry.key] ?? []).includes(peerPass)) continue;
       const s = await peerSeries(p, req, skipped, key);
       if (!s) continue;
       const outFile = path.join(dir, `out-${p.id}.f32`);
@@ -258,7 +258,7 @@ async function run(config, hooks = {}) {
     }
     try {
       if (list.length) await measure(list, config);
-      if (list.length) cells.push({ key, op: entry.op, n, pass, fromY, threads, layout: w.describe, rows: list.map((s) => summarize(s, n)) });
+      if (list.length) cells.push({ key, op: entry.op, n, pass, fromY, threads, overhead, layout: w.describe, rows: list.map((s) => summarize(s, n)) });
     } catch (e) {
       skipped.push({ impl: '*', key, pass, reason: `threw: ${String(e.message).split('\n')[0]}` });
     } finally {
@@ -267,11 +267,18 @@ async function run(config, hooks = {}) {
   }
 
   try {
+    const setInputs = (n) => {
+      x = makeInput(Float32Array, n, 1 + n);
+      dyFull = makeInput(Float32Array, n, 104729 + n).map((v) => v / 8);
+      xFile = writeRaw(path.join(dir, 'x.f32'), x);
+    };
     for (const threads of config.threads) {
+      // What a call costs besides its elements: relu on 64 of them, every implementation (at 64K this weighs on a Python-called peer).
+      const relu = benchOps(reg).find((e) => e.key === 'relu');
+      setInputs(OVERHEAD_N);
+      await cell({ entry: relu, w: workload(reg, relu, OVERHEAD_N, Float32Array), n: OVERHEAD_N, threads, pass: 'forward', peerPass: 'forward', fromY: false, overhead: true });
       for (const n of config.sizes) {
-        x = makeInput(Float32Array, n, 1 + n);
-        dyFull = makeInput(Float32Array, n, 104729 + n).map((v) => v / 8);
-        xFile = writeRaw(path.join(dir, 'x.f32'), x);
+        setInputs(n);
         for (const pass of config.passes) {
           // The copies first: Node's out.set(x) and the C streamed-store copy, the references of the forward tables.
           if (pass === 'forward') {
@@ -333,7 +340,16 @@ async function main() {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  const results = await run(config);
+  let results;
+  try {
+    results = await run(config);
+  } catch (e) {
+    // A bad op or peer name, or no native addon: the message says what to do.
+    if (!/^bench:kernels: /.test(e.message)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   results.argv = process.argv.slice(2);
   process.stdout.write(kreport.text(results));
   if (config.write) {

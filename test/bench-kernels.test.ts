@@ -14,7 +14,7 @@ const report = require('../bench/c-peers/report.cjs');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 interface Row { id: string; deviation: number | null; wallNs: number[]; melemPerS: number }
-interface Cell { key: string; pass: string; n: number; fromY?: boolean; rows: Row[] }
+interface Cell { key: string; pass: string; n: number; fromY?: boolean; overhead?: boolean; rows: Row[] }
 interface Peer { id: string; kind: string; available: boolean; reason?: string; deb: string | null }
 interface Results { cells: Cell[]; peers: Peer[]; skipped: { impl: string; key: string; reason: string }[] }
 
@@ -41,14 +41,14 @@ describe('kernel bench on a tiny configuration', () => {
   });
 
   it('lists every peer, available or with the reason it is absent', () => {
-    expect(results.peers.map((p) => p.id)).toEqual(['floor', 'onednn', 'xnnpack', 'torch']);
+    expect(results.peers.map((p) => p.id)).toEqual(['floor', 'onednn', 'xnnpack', 'torch', 'sleef']);
     for (const p of results.peers) if (!p.available) expect(p.reason, p.id).toMatch(/\w/);
   });
 
   it('times the package on every op and pass, and both copies', () => {
     for (const pass of ['forward', 'backward']) {
       for (const key of ops) {
-        const c = results.cells.find((x) => x.key === key && x.pass === pass);
+        const c = results.cells.find((x) => x.key === key && x.pass === pass && x.n === 4096);
         expect(c, `${key} ${pass}`).toBeDefined();
         const pkg = c!.rows.find((r) => r.id === 'package');
         expect(pkg, `${key} ${pass}`).toBeDefined();
@@ -59,6 +59,10 @@ describe('kernel bench on a tiny configuration', () => {
     expect(results.cells.some((c) => c.key === 'sigmoid from y' && c.rows.some((r) => r.id === 'package'))).toBe(true);
     expect(results.cells.some((c) => c.key === 'softmax from y')).toBe(true);
     expect(results.cells.some((c) => c.key === 'relu from y')).toBe(false);
+    // The per-call cost: relu on a few elements, apart from the tables.
+    const over = results.cells.filter((c) => c.overhead);
+    expect(over.map((c) => [c.key, c.n])).toEqual([['relu', 64]]);
+    expect(over[0].rows.map((r) => r.id)).toContain('package');
     const copy = results.cells.find((c) => c.key === 'copy')!;
     expect(copy.rows.map((r) => r.id)).toContain('set');
     if (results.peers.find((p) => p.id === 'floor')!.available) expect(copy.rows.map((r) => r.id)).toContain('floor');
@@ -83,6 +87,10 @@ describe('kernel bench on a tiny configuration', () => {
       for (const k of ['relu', 'sigmoid', 'hardSwish', 'softmax', 'prelu']) expect(has('xnnpack', k, 'forward'), k).toBe(true);
       expect(results.cells.some((c) => c.pass === 'backward' && c.rows.some((r) => r.id === 'xnnpack'))).toBe(false);
     }
+    if (up('sleef')) {
+      for (const k of ['sigmoid', 'gelu', 'gelu:tanh', 'elu']) expect(has('sleef', k, 'forward'), k).toBe(true);
+      expect(has('sleef', 'gelu', 'backward')).toBe(true);
+    }
     if (up('torch')) {
       for (const k of ['relu', 'gelu:tanh', 'hardSwish', 'softmax', 'prelu']) expect(has('torch', k, 'forward'), k).toBe(true);
       expect(has('torch', 'sigmoid from y', 'backward')).toBe(true);
@@ -95,6 +103,8 @@ describe('kernel bench on a tiny configuration', () => {
     const text: string = report.text(results);
     expect(text).toMatch(/forward, n = 4K, 1 thread/);
     expect(text).toMatch(/backward, n = 4K, 1 thread/);
+    expect(text).toMatch(/per-call cost, relu on 64 elements, 1 thread: package \d/);
+    expect(text).not.toMatch(/n = 64,/);
     const md: string = report.markdown(results);
     expect(md).toMatch(/^\| op \| package \|/m);
     for (const p of results.peers) if (!p.available) expect(text).toContain('absent');

@@ -16,14 +16,16 @@ const SRC = __dirname;
 const OUT = path.join(__dirname, '..', '..', 'build', 'c-peers');
 
 /**
- * The workers. -march=native only for the copy floor: it is our own loop and
- * must use the widest streaming store this CPU has; the libraries pick their
- * code paths at run time.
+ * The workers. -march=native only for our own loops (the copy floor, the
+ * SLEEF formulas): they must use the widest vectors this CPU has; the
+ * libraries pick their code paths at run time.
  */
 const WORKERS = {
   floor: { src: 'floor.cc', flags: ['-march=native', '-fopenmp'], libs: [], needs: 'a C++ compiler with OpenMP' },
   onednn: { src: 'onednn.cc', flags: ['-fopenmp'], libs: ['-ldnnl'], needs: 'oneDNN (Debian: libdnnl-dev)' },
   xnnpack: { src: 'xnnpack.cc', flags: [], libs: ['-lXNNPACK', '-lpthreadpool'], needs: 'XNNPACK (Debian: libxnnpack-dev, libpthreadpool-dev)' },
+  // Our loop over SLEEF's vector types: the widest this CPU has (AVX2 or AVX-512).
+  sleef: { src: 'sleef.cc', flags: ['-march=native'], libs: ['-lsleef'], needs: 'SLEEF (Debian: libsleef-dev) and an AVX2 CPU' },
 };
 
 function binaryOf(name) {
@@ -47,7 +49,9 @@ function compiler() {
 function buildOne(name) {
   const w = WORKERS[name];
   const bin = binaryOf(name);
-  const args = ['-O2', '-std=c++17', ...w.flags, '-o', `${bin}.tmp`, path.join(SRC, w.src), ...w.libs];
+  // A name of this process's own: two bench processes (two test files) may build the same worker at once; the rename is atomic.
+  const tmp = `${bin}.${process.pid}.tmp`;
+  const args = ['-O2', '-std=c++17', ...w.flags, '-o', tmp, path.join(SRC, w.src), ...w.libs];
   return new Promise((resolve) => {
     let err = '';
     let child;
@@ -61,12 +65,12 @@ function buildOne(name) {
     child.on('error', (e) => resolve({ name, ok: false, reason: `cannot run ${compiler()}: ${e.message}` }));
     child.on('close', (code) => {
       if (code === 0) {
-        fs.renameSync(`${bin}.tmp`, bin);
+        fs.renameSync(tmp, bin);
         fs.rmSync(`${bin}.reason`, { force: true });
         resolve({ name, ok: true });
         return;
       }
-      fs.rmSync(`${bin}.tmp`, { force: true });
+      fs.rmSync(tmp, { force: true });
       const first = err.split('\n').find((l) => /error|cannot find|not found/i.test(l)) ?? err.split('\n')[0] ?? '';
       const reason = `build failed (needs ${w.needs}): ${first.trim().slice(0, 240)}`;
       fs.rmSync(bin, { force: true });
@@ -81,13 +85,13 @@ function buildOne(name) {
  * Resolves to { name: { ok, reason?, path } } for every worker. A worker that
  * failed before and whose sources have not changed keeps its recorded reason
  * without a new attempt, unless `force` (or a library has since been installed:
- * `npm run bench:peers -- --native` passes force).
+ * `npm run bench:peers -- --native` passes force). `ids`: only these workers.
  */
-async function buildWorkers({ force = false, log = () => {} } = {}) {
+async function buildWorkers({ force = false, ids = null, log = () => {} } = {}) {
   fs.mkdirSync(OUT, { recursive: true });
   const result = {};
   const todo = [];
-  for (const name of Object.keys(WORKERS)) {
+  for (const name of Object.keys(WORKERS).filter((w) => !ids || ids.includes(w))) {
     const bin = binaryOf(name);
     const reasonFile = `${bin}.reason`;
     if (!force && !stale(name)) {

@@ -7,7 +7,7 @@
  * then the geometric means of those ratios, per table.
  */
 const stats = require('../stats.cjs');
-const { fmtNum, fmtSize } = require('../report.cjs');
+const { fmtNum, fmtSize, fmtTime, geomean } = require('../report.cjs');
 
 /** Results further than this from the JS twin (relative, absolute below 1) compute something else: listed, never hidden. */
 const DEVIATION_LIMIT = 1e-3;
@@ -18,9 +18,13 @@ function peerLabels(results) {
   return m;
 }
 
-/** The peers with at least one figure in `cells`, in table order. */
+/** The peers and references with at least one figure in `cells`, in table order. */
 function presentPeers(results, cells) {
-  return results.peers.filter((p) => p.kind === 'peer' && cells.some((c) => c.rows.some((r) => r.id === p.id)));
+  return results.peers.filter((p) => p.kind !== 'floor' && cells.some((c) => c.rows.some((r) => r.id === p.id)));
+}
+
+function kindOf(results, id) {
+  return results.peers.find((p) => p.id === id)?.kind;
 }
 
 function tables(results) {
@@ -28,7 +32,7 @@ function tables(results) {
   for (const threads of results.config.threads) {
     for (const pass of results.config.passes) {
       for (const n of results.config.sizes) {
-        const cells = results.cells.filter((c) => c.threads === threads && c.pass === pass && c.n === n);
+        const cells = results.cells.filter((c) => !c.overhead && c.threads === threads && c.pass === pass && c.n === n);
         if (cells.length) out.push({ threads, pass, n, copy: cells.find((c) => c.key === 'copy') ?? null, cells: cells.filter((c) => c.key !== 'copy') });
       }
     }
@@ -36,18 +40,14 @@ function tables(results) {
   return out;
 }
 
-/** The package's row against the fastest peer's in one cell: { best, ratio, significant } or null. */
-function versusBest(cell) {
+/** The package's row against the fastest peer library's in one cell: { best, ratio, significant } or null. */
+function versusBest(results, cell) {
   const pkg = cell.rows.find((r) => r.id === 'package');
-  const peers = cell.rows.filter((r) => r.id !== 'package');
+  const peers = cell.rows.filter((r) => kindOf(results, r.id) === 'peer');
   if (!pkg || !peers.length) return null;
   const best = peers.reduce((a, b) => (b.medianNs < a.medianNs ? b : a));
   const c = stats.compare(pkg.wallNs, best.wallNs);
   return { best: best.id, ratio: best.medianNs / pkg.medianNs, significant: c.significant, p: c.p };
-}
-
-function geomean(v) {
-  return v.length ? Math.exp(v.reduce((s, x) => s + Math.log(x), 0) / v.length) : NaN;
 }
 
 function fmtRatio(v) {
@@ -81,7 +81,7 @@ function summary(results) {
   const lines = [];
   for (const t of tables(results)) {
     const peers = presentPeers(results, t.cells);
-    const vs = t.cells.map(versusBest).filter(Boolean);
+    const vs = t.cells.map((c) => versusBest(results, c)).filter(Boolean);
     if (!vs.length) continue;
     const each = peers.map((p) => {
       const r = t.cells.map((c) => {
@@ -127,7 +127,7 @@ function rowsOf(results, t) {
   const rows = [head];
   for (const c of t.cells) {
     const pkg = c.rows.find((r) => r.id === 'package');
-    const v = versusBest(c);
+    const v = versusBest(results, c);
     rows.push([
       c.key,
       pkg ? fmtNum(pkg.melemPerS) : '–',
@@ -143,6 +143,12 @@ function rowsOf(results, t) {
   return rows;
 }
 
+/** Per thread count: what one call costs besides its elements (relu on a few of them), per implementation. */
+function overheadLines(results) {
+  const labels = peerLabels(results);
+  return results.cells.filter((c) => c.overhead).map((c) => `per-call cost, relu on ${c.n} elements, ${c.threads} thread${c.threads > 1 ? 's' : ''}: ${c.rows.map((r) => `${labels.get(r.id)} ${fmtTime(r.medianNs)}`).join(', ')}`);
+}
+
 function copyLine(results, t) {
   if (!t.copy) return null;
   const labels = peerLabels(results);
@@ -155,7 +161,7 @@ function pad(s, w, right) {
 }
 
 function text(results) {
-  const lines = header(results);
+  const lines = [...header(results), ...overheadLines(results)];
   for (const t of tables(results)) {
     lines.push('', titleOf(t));
     const c = copyLine(results, t);
@@ -174,6 +180,7 @@ function text(results) {
 function markdown(results) {
   const lines = [`# Kernel bench, ${results.startedAt.slice(0, 10)}`, '', `Command: \`npm run bench:kernels${results.argv && results.argv.length ? ` -- ${results.argv.join(' ')}` : ''}\``, ''];
   for (const l of header(results)) lines.push(l.startsWith('  ') ? `- ${l.trim()}` : `${l}\n`);
+  for (const l of overheadLines(results)) lines.push('', l);
   const s = summary(results);
   if (s.length) lines.push('', '## Summary', '', ...s.map((l) => `- ${l}`));
   for (const t of tables(results)) {

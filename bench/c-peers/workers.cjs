@@ -12,12 +12,17 @@ const readline = require('node:readline');
 const { spawn, spawnSync } = require('node:child_process');
 const { buildWorkers } = require('./build.cjs');
 
-/** The peers, in table order. `floor` is the C copy reference, not a peer library. */
+/**
+ * The peers, in table order. `floor` is the C copy, not a peer library; the
+ * SLEEF loop is a reference of ours (textbook formulas on SLEEF's accurate
+ * vector math), shown but never counted as the fastest peer.
+ */
 const PEERS = [
   { id: 'floor', label: 'C copy', kind: 'floor', deb: null },
   { id: 'onednn', label: 'oneDNN', kind: 'peer', deb: 'libdnnl-dev' },
-  { id: 'xnnpack', label: 'XNNPACK', kind: 'peer', deb: 'libxnnpack-dev' },
+  { id: 'xnnpack', label: 'XNNPACK', kind: 'peer', deb: 'libxnnpack-dev libpthreadpool-dev' },
   { id: 'torch', label: 'PyTorch', kind: 'peer', deb: 'python3-torch' },
+  { id: 'sleef', label: 'SLEEF loop', kind: 'reference', deb: 'libsleef-dev' },
 ];
 
 /** One child process; request() sends a line and resolves to the JSON line it answers. */
@@ -27,7 +32,10 @@ class Worker {
     this.stderr = '';
     this.exited = null;
     this.waiting = [];
-    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    // Implementations are timed in turn: an idle worker's OpenMP threads (libgomp) must soon sleep, not spin on a
+    // core the next one needs; 20000 spins keep them awake between the back-to-back calls of a batch (OMP_WAIT_POLICY=
+    // PASSIVE made each 2-thread oneDNN call pay a wake-up, 7 us; the default spin outlasts a short sample).
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { GOMP_SPINCOUNT: '20000', ...process.env, ...env } });
     this.child.on('error', (e) => this.onExit(`cannot start ${command}: ${e.message}`));
     this.child.on('exit', (code, signal) => this.onExit(`exited (${signal ?? `code ${code}`})${this.stderr ? `: ${lastLine(this.stderr)}` : ''}`));
     this.child.stderr.on('data', (d) => { this.stderr = (this.stderr + d).slice(-4000); });
@@ -128,12 +136,12 @@ async function hello(worker) {
  */
 async function startPeers({ ids = null, build = true, torchCapability = 'avx512', log = () => {} } = {}) {
   const chosen = PEERS.filter((p) => !ids || ids.includes(p.id));
-  const built = build ? await buildWorkers({ log }) : null;
+  const built = build ? await buildWorkers({ ids: chosen.filter((p) => p.id !== 'torch').map((p) => p.id), log }) : null;
   const out = [];
   for (const p of chosen) {
     const entry = { ...p, available: false };
     out.push(entry);
-    const deb = debVersion(p.deb);
+    const deb = debVersion(p.deb && p.deb.split(' ')[0]);
     if (p.id === 'torch') {
       let reason = 'no python';
       for (const py of pythonCandidates()) {
