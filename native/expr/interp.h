@@ -1,6 +1,6 @@
 // native/expr/interp.h -- the bytecode interpreter of compiled custom activations,
 // written once over the vector type V (Vf or Vd of the translation unit's ISA).
-// Included by expr_<isa>.cc after vec/vec.h and math/all.h.
+// Included by isa/table.inc after vec/vec.h and math/all.h.
 //
 // The input is cut into tiles of kTile elements; each instruction sweeps its tile
 // in whole vectors (registers are padded to kTile, a multiple of every V::N, so only
@@ -16,7 +16,7 @@
 #include <cstring>
 #include <vector>
 
-#include "../dispatch.h"
+#include "../dispatch/table.h"
 #include "program.h"
 
 namespace ak {
@@ -187,12 +187,11 @@ AK_INLINE void copy_out(T_<V>* dst, const T_<V>* src, size_t m) {
   if (i < m) storePartial(dst + i, load(src + i), m - i);
 }
 
-// The whole program over [0, n).
+// The whole program over [0, n); every CALL has a kernel in `calls` (expr::run checked).
 template <class V>
-bool run(const expr::Program& p, const T_<V>* const* in, T_<V>* out, size_t n, const KernelTable& calls) {
+void run(const expr::Program& p, const T_<V>* const* in, T_<V>* out, size_t n, const KernelTable& calls) {
   using namespace expr;
   using T = T_<V>;
-  if (!runnable<T>(calls, p)) return false;
   // The register file: on the stack for programs of up to kStackRegs registers (most
   // are), else one per thread, kept. A thread_local in a shared library costs a
   // __tls_get_addr per call, and glibc's takes a read lock there that two threads
@@ -250,7 +249,6 @@ bool run(const expr::Program& p, const T_<V>* const* in, T_<V>* out, size_t n, c
     }
     if (!wrote_out) copy_out<V>(out + t0, src[p.result], m);
   }
-  return true;
 }
 
 }  // namespace exprk

@@ -6,10 +6,9 @@
 //       ShapedCall has null); param: alphaScalar (prelu) or pieces (maxout)
 //
 // The calls and their tilings are in runtime/shaped_calls.h.
-#include "../shaped.h"
-
 #include <memory>
 
+#include "../dispatch/table.h"
 #include "../runtime/shaped_calls.h"
 #include "args.h"
 #include "async.h"
@@ -39,7 +38,7 @@ constexpr size_t kShapedParallelMin = size_t{1} << 16;
 
 // Builds the call for one dtype; null when this op has no native kernel yet.
 template <class T>
-std::unique_ptr<TiledCall> make_shaped(const ShapedKernels<T>& k, uint32_t op, size_t outer, size_t len, size_t inner,
+std::unique_ptr<TiledCall> make_shaped(const Kernels<T>& k, uint32_t op, size_t outer, size_t len, size_t inner,
                                        double param, const View* a) {
   switch (op) {
     case kSoftmax:
@@ -152,11 +151,10 @@ std::unique_ptr<TiledCall> shaped_call(napi_env env, const EnvState* e, const na
     *error = "shaped: softmax backward needs y or x";
     return nullptr;
   }
-  const ShapedTable* t = shaped_table(e->active->isa);
-  if (t == nullptr) return nullptr;
+  const KernelTable& t = *e->active;
   std::unique_ptr<TiledCall> call = type == napi_float32_array
-                                        ? make_shaped<float>(t->f32, op, outer, len, inner, param, a)
-                                        : make_shaped<double>(t->f64, op, outer, len, inner, param, a);
+                                        ? make_shaped<float>(t.f32, op, outer, len, inner, param, a)
+                                        : make_shaped<double>(t.f64, op, outer, len, inner, param, a);
   if (call) call->parallel = n >= kShapedParallelMin;
   return call;
 }

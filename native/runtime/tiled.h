@@ -1,5 +1,5 @@
 // native/runtime/tiled.h -- how a kernel call is cut into tiles and run, inline or on the
-// pool. No Node-API: the entry points (native/async.cc, shaped.cc, expr/napi.cc) build a
+// pool. No Node-API: the entry points (native/napi/*.cc) build a
 // TiledCall and hand it to run_tiled() or to start_async().
 //
 // Every kernel family describes one call as a TiledCall: a number of independent tiles

@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "../runtime/cpu.h"
-#include "../dispatch.h"
+#include "../dispatch/table.h"
 #include "../runtime/fpenv.h"
 
 #if defined(__linux__) || defined(__APPLE__)
@@ -258,7 +258,7 @@ int main() {
     ++levels;
     int kernels = 0;
     for (unsigned id = 0; id < ak::kNumUnaryOps; ++id) {
-      kernels += (t->unary_f32[id] != nullptr) + (t->unary_f64[id] != nullptr);
+      kernels += (t->f32.unary[id] != nullptr) + (t->f64.unary[id] != nullptr);
       for (const ak::Params& p : params) {
         test_kernel<float>(*t, id, p, gx, gy);
         test_kernel<double>(*t, id, p, gx, gy);
