@@ -53,14 +53,6 @@ struct BwdBase {
   static constexpr bool kCustomF32 = CustomF32;
 };
 
-// No kernel (the op has no from-y form): a null table entry.
-struct None {
-  static constexpr bool kImplemented = false;
-  static constexpr int kUnroll = 1;
-  static constexpr bool kWiden = false;
-  static constexpr bool kCustomF32 = false;
-};
-
 // The error of the product a·b = p, or 0 where an operand or p is beyond 1e290 (the
 // twin's prodErr: Dekker's split would overflow there, and the term no longer matters).
 AK_INLINE Vd prod_err(Vd a, Vd b, Vd p) {
@@ -587,13 +579,6 @@ constexpr BwdKernel<typename V::T> bwd_ptr() {
     return nullptr;
   }
 }
-
-// The from-y variant of each op (None where the registry has no backwardUsesY).
-template <class Op> struct FromY { using type = None; };
-template <> struct FromY<elu> { using type = eluFromY; };
-template <> struct FromY<selu> { using type = seluFromY; };
-template <> struct FromY<sigmoid> { using type = sigmoidFromY; };
-template <> struct FromY<tanh> { using type = tanhFromY; };
 
 }  // namespace bwd
 }  // namespace AK_ISA_NS

@@ -38,7 +38,7 @@ namespace {
 
 const char* const kOpNames[] = {
 #define AK_UNARY_OP(name, np, p0, p1) #name,
-#include "../ops.inc"
+#include "../registry/ops.inc"
 };
 
 constexpr size_t kMaxLen = 3 * 64;

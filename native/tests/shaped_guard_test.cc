@@ -40,7 +40,7 @@ using ak::Params;
 
 const char* const kOpNames[] = {
 #define AK_UNARY_OP(name, np, p0, p1) #name,
-#include "../ops.inc"
+#include "../registry/ops.inc"
 };
 
 long g_passed = 0, g_failed = 0;
