@@ -169,7 +169,7 @@ void exec(int op, T_<V>* d, const T_<V>* a, const T_<V>* b, int imm, const doubl
 }
 
 // Tile copies in whole vectors: gcc inlines a 1 KiB memcpy as `rep movsq`, whose start-up
-// cost on Zen 4 took ~20% of a one-instruction program's time (perf, sigmoid(x)).
+// cost is a large part of a short program's time (bench/figures/native-design-choices.md).
 template <class V>
 AK_INLINE void copy_in(T_<V>* dst, const T_<V>* src, size_t m) {
   size_t i = 0;
@@ -195,8 +195,8 @@ void run(const expr::Program& p, const T_<V>* const* in, T_<V>* out, size_t n, c
   // The register file: on the stack for programs of up to kStackRegs registers (most
   // are), else one per thread, kept. A thread_local in a shared library costs a
   // __tls_get_addr per call, and glibc's takes a read lock there that two threads
-  // contending on every 16 KiB tile made slower than one (perf: compiled sigmoid(x),
-  // 2 threads 2829 against 1 thread 3291 M/s).
+  // contending on every 16 KiB tile made slower than one
+  // (bench/figures/native-design-choices.md).
   constexpr size_t kStackRegs = 64 * 1024 / (kTile * sizeof(T));
   alignas(64) T stack_regs[kStackRegs * kTile];
   T* base = stack_regs;
@@ -212,8 +212,8 @@ void run(const expr::Program& p, const T_<V>* const* in, T_<V>* out, size_t n, c
   // Where each register's current value lives. In a whole tile an input register reads
   // the input array itself until an instruction writes it, and the last instruction
   // writes the result straight into out: no copy-in/copy-out phase, so the tile's
-  // memory traffic overlaps the arithmetic as in the built-in kernels (copies measured
-  // ~20% of a one-instruction program). Partial tiles go through zero-padded registers.
+  // memory traffic overlaps the arithmetic as in the built-in kernels (the copies were a
+  // large part of a short program's time). Partial tiles go through zero-padded registers.
   // In-place calls (out == an input) are safe: only the last instruction writes out,
   // element by element after reading the same element.
   const T* src[kMaxRegs];

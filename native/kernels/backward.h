@@ -47,7 +47,6 @@ using kern::two_sum_err;
 
 template <int Unroll, bool Widen, bool CustomF32 = false>
 struct BwdBase {
-  static constexpr bool kImplemented = true;
   static constexpr int kUnroll = Unroll;
   static constexpr bool kWiden = Widen;
   static constexpr bool kCustomF32 = CustomF32;
@@ -571,14 +570,6 @@ void backward_map(const typename V::T* dy, const typename V::T* in, typename V::
   }
 }
 
-template <class Op, class V>
-constexpr BwdKernel<typename V::T> bwd_ptr() {
-  if constexpr (Op::kImplemented) {
-    return &backward_map<Op, V>;
-  } else {
-    return nullptr;
-  }
-}
 
 }  // namespace bwd
 }  // namespace AK_ISA_NS

@@ -12,15 +12,12 @@ namespace ak {
 // The op's parameters as the API resolved them: numbers already converted to the
 // array's type (a float32 call carries Math.fround(alpha), so narrowing `a` to float
 // in a float32 kernel is exact), enums as the index of their value.
-// `ext` is for kernels whose description does not fit two numbers (a compiled
-// custom-activation program, issue 9); built-in ops ignore it.
 // `stream`: the whole call's output is large (set by the tiled unary call from 16 MiB):
 // the driver writes it with non-temporal stores, so it is not read in before being
 // overwritten. The values are the same either way.
 struct Params {
   double a = 0;
   double b = 0;
-  const void* ext = nullptr;
   bool stream = false;
 };
 

@@ -250,7 +250,7 @@ int main() {
   std::signal(SIGBUS, on_fault);
 #endif
   GuardedPage gx, gy;
-  const ak::Params params[3] = {{1.0, 2.0, nullptr, false}, {0.25, 0.5, nullptr, false}, {0.25, 0.5, nullptr, true}};
+  const ak::Params params[3] = {{1.0, 2.0, false}, {0.25, 0.5, false}, {0.25, 0.5, true}};
   int levels = 0;
   for (int l = 0; l < ak::kNumIsas; ++l) {
     const ak::KernelTable* t = ak::kernel_table(static_cast<ak::Isa>(l));

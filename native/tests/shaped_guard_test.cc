@@ -150,7 +150,7 @@ template <class T>
 void test_backward(const ak::Kernels<T>& k, const char* level, const char* dtype) {
   constexpr size_t kMax = 192;
   const std::vector<T> dy_all = data<T>(kMax, 4), x_all = data<T>(kMax, 20);
-  const Params params[] = {{0, 0, nullptr}, {1, 20, nullptr}};
+  const Params params[] = {{0, 0}, {1, 20}};
   // [start-guarded, end-guarded] x [dy, x, dx], reused for every length.
   Guarded<T> bufs[2][3] = {{Guarded<T>(kMax, false), Guarded<T>(kMax, false), Guarded<T>(kMax, false)},
                            {Guarded<T>(kMax, true), Guarded<T>(kMax, true), Guarded<T>(kMax, true)}};
