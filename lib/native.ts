@@ -51,8 +51,8 @@ export interface Binding extends PoolBinding {
   shapedAsync?(op: number, outer: number, len: number, inner: number, param: number, a0: FloatArray | null, a1: FloatArray | null, a2: FloatArray | null, a3: FloatArray | null, a4: FloatArray | null, done: (status: number) => void): number | null;
 }
 
-/** native/shaped.cc's op codes, in its order. */
-const SHAPED_OPS: readonly ShapedCall['op'][] = [
+/** The shaped op codes the binding takes (their index); native/registry/shaped_ops.inc is generated from this list. */
+export const SHAPED_OPS: readonly ShapedCall['op'][] = [
   'softmax', 'logSoftmax', 'softmaxBackward', 'logSoftmaxBackward', 'prelu', 'preluBackward', 'maxout', 'maxoutBackward',
 ];
 

@@ -9,7 +9,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { compileUnits, gxx, ISA_FLAGS } from './gxx';
+import { compileUnits, gxx } from './gxx';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -38,30 +38,21 @@ beforeAll(async () => {
   for (const l of libs) expect(existsSync(l), `${l} is missing: run npm run build`).toBe(true);
   const dir = mkdtempSync(join(tmpdir(), 'ak-expr-'));
   const common = ['-std=c++17', '-O2', '-ffp-contract=off', '-Wall', '-Wextra', '-c'];
-  const units: [string, string[]][] = [
-    ['expr.cc', []],
-    ['expr_check.cc', []],
-    ['expr_scalar.cc', []],
-    ...(X86
-      ? ([
-        ['expr_avx2.cc', ISA_FLAGS.avx2],
-        ['expr_avx512.cc', ISA_FLAGS.avx512],
-      ] as [string, string[]][])
-      : []),
-  ];
   const nodeInclude = join(process.execPath, '..', '..', 'include', 'node');
-  units.push(['test_addon.cc', [`-I${nodeInclude}`, '-DNODE_GYP_MODULE_NAME=expr_test_addon']]);
-  const objs = await compileUnits(units.map(([src, flags]) => [join(root, 'native', 'expr', src), flags]), [...common, '-fPIC'], dir);
-  const kernelObjs = objs.filter((o) => !/test_addon\.o$|expr_check\.o$/.test(o));
-  // The addon's own objects, as node-gyp built them: the pool (stats() runs its segments on
-  // it) and the expression and async entry points.
-  const addonObjs = [join('runtime', 'pool.o'), join('runtime', 'tiled.o'), join('napi', 'expr.o'), join('napi', 'async.o')]
+  const units: [string, string[]][] = [
+    ['expr_check.cc', []],
+    ['test_addon.cc', [`-I${nodeInclude}`, '-DNODE_GYP_MODULE_NAME=expr_test_addon']],
+  ];
+  await compileUnits(units.map(([src, flags]) => [join(root, 'native', 'expr', src), flags]), [...common, '-fPIC'], dir);
+  // The addon's expression and async entry points, as node-gyp built them.
+  const addonObjs = [join('napi', 'expr.o'), join('napi', 'async.o')]
     .map((o) => join(release, 'obj.target', 'activation_kernels', 'native', o));
   for (const o of addonObjs) expect(existsSync(o), `${o} is missing: run npm run build`).toBe(true);
   exe = join(dir, 'expr_check');
-  await gxx(['-o', exe, join(dir, 'expr_check.o'), ...kernelObjs, ...libs, addonObjs[0], '-lpthread']);
+  const group = ['-Wl,--start-group', ...libs, '-Wl,--end-group'];  // the libraries refer to one another
+  await gxx(['-o', exe, join(dir, 'expr_check.o'), ...group, '-lpthread']);
   addonFile = join(dir, 'expr_test.node');
-  await gxx(['-shared', '-o', addonFile, join(dir, 'test_addon.o'), ...kernelObjs, ...addonObjs, ...libs, '-lpthread']);
+  await gxx(['-shared', '-o', addonFile, join(dir, 'test_addon.o'), ...addonObjs, ...group, '-lpthread']);
 }, 300_000);
 
 type Case = { dtype: 'float32' | 'float64'; program: Program; inputs: (Float32Array | Float64Array)[] };

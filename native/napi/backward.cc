@@ -6,8 +6,8 @@
 //   unaryBackwardAsync(id, dy, x, y, dx, a, b, done) -> ticket | null
 #include <memory>
 
+#include "../dispatch/table.h"
 #include "../runtime/elementwise.h"
-#include "../shaped.h"
 #include "args.h"
 #include "async.h"
 #include "env.h"
@@ -48,7 +48,7 @@ bool read_backward(napi_env env, const napi_value* argv, BackwardArgs* b) {
 }
 
 template <class T>
-BwdKernel<T> backward_kernel(const ShapedKernels<T>& k, const BackwardArgs& b) {
+BwdKernel<T> backward_kernel(const Kernels<T>& k, const BackwardArgs& b) {
   return b.from_y ? k.bwd_y[b.id] : k.bwd_x[b.id];
 }
 
@@ -63,7 +63,7 @@ BackwardCall<T> make_call(BwdKernel<T> k, const BackwardArgs& b) {
 
 // Runs the call on this thread (and the pool); false when there is no native kernel.
 template <class T>
-bool run_backward(const ShapedKernels<T>& k, const BackwardArgs& b) {
+bool run_backward(const Kernels<T>& k, const BackwardArgs& b) {
   const BwdKernel<T> kernel = backward_kernel(k, b);
   if (!kernel) return false;
   run_tiled(make_call<T>(kernel, b));
@@ -71,7 +71,7 @@ bool run_backward(const ShapedKernels<T>& k, const BackwardArgs& b) {
 }
 
 template <class T>
-std::unique_ptr<TiledCall> backward_async(const ShapedKernels<T>& k, const BackwardArgs& b) {
+std::unique_ptr<TiledCall> backward_async(const Kernels<T>& k, const BackwardArgs& b) {
   const BwdKernel<T> kernel = backward_kernel(k, b);
   if (!kernel) return nullptr;
   return std::unique_ptr<TiledCall>(new BackwardCall<T>(make_call<T>(kernel, b)));
@@ -83,9 +83,8 @@ napi_value UnaryBackward(napi_env env, napi_callback_info info) {
   if (args.argc < 7) return throw_type(env, "unaryBackward: expected (id, dy, x, y, dx, a, b)");
   BackwardArgs b;
   if (!read_backward(env, args.argv, &b)) return nullptr;
-  const ShapedTable* t = shaped_table(args.data->active->isa);
-  if (t == nullptr) return boolean(env, false);
-  return boolean(env, b.dy.type == napi_float32_array ? run_backward(t->f32, b) : run_backward(t->f64, b));
+  const KernelTable& t = *args.data->active;
+  return boolean(env, b.dy.type == napi_float32_array ? run_backward(t.f32, b) : run_backward(t.f64, b));
 }
 
 napi_value UnaryBackwardAsync(napi_env env, napi_callback_info info) {
@@ -94,9 +93,8 @@ napi_value UnaryBackwardAsync(napi_env env, napi_callback_info info) {
   if (args.argc < 8) return throw_type(env, "unaryBackwardAsync: expected (id, dy, x, y, dx, a, b, done)");
   BackwardArgs b;
   if (!read_backward(env, args.argv, &b)) return nullptr;
-  const ShapedTable* t = shaped_table(args.data->active->isa);
-  if (t == nullptr) return null_value(env);
-  std::unique_ptr<TiledCall> call = b.dy.type == napi_float32_array ? backward_async(t->f32, b) : backward_async(t->f64, b);
+  const KernelTable& t = *args.data->active;
+  std::unique_ptr<TiledCall> call = b.dy.type == napi_float32_array ? backward_async(t.f32, b) : backward_async(t.f64, b);
   if (!call) return null_value(env);
   return start_async(env, std::move(call), args.argv + 1, 4, args[7]);
 }

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "../dispatch.h"
+#include "../dispatch/table.h"
 
 namespace ak {
 namespace napi {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "../expr/program.h"
+#include "../runtime/fpenv.h"
 #include "args.h"
 #include "async.h"
 #include "env.h"
@@ -45,9 +46,9 @@ template <class T>
 class ExprCall final : public TiledCall {
  public:
   // ElementwiseSplit: tiles of 16-256 KiB of each array, a multiple of kTile.
-  ExprCall(Isa isa, std::vector<int32_t> code, std::vector<double> consts, const Program& p, const T* const* in,
+  ExprCall(const KernelTable* t, std::vector<int32_t> code, std::vector<double> consts, const Program& p, const T* const* in,
            int n_in, T* out, size_t n)
-      : isa_(isa), code_(std::move(code)), consts_(std::move(consts)), p_(p), out_(out), split_(n) {
+      : t_(t), code_(std::move(code)), consts_(std::move(consts)), p_(p), out_(out), split_(n) {
     p_.code = code_.data() + 4;
     p_.consts = consts_.data();
     for (int k = 0; k < n_in; ++k) in_[k] = in[k];
@@ -57,15 +58,12 @@ class ExprCall final : public TiledCall {
     const size_t b = split_.begin(t);
     const size_t len = split_.len(t);
     const T* in[kMaxInputs] = {in_[0] + b, in_[1] ? in_[1] + b : nullptr};
-    if constexpr (sizeof(T) == 4) {
-      expr::run_f32(isa_, p_, in, out_ + b, len);  // FpEnvGuard inside
-    } else {
-      expr::run_f64(isa_, p_, in, out_ + b, len);
-    }
+    FpEnvGuard fp;
+    t_->of<T>().expr(p_, in, out_ + b, len, *t_);
   }
 
  private:
-  Isa isa_;
+  const KernelTable* t_;  // runnable(*t_, p_) was checked
   std::vector<int32_t> code_;
   std::vector<double> consts_;
   Program p_;
@@ -129,11 +127,11 @@ std::unique_ptr<TiledCall> prepare(napi_env env, napi_callback_info info, bool a
   std::vector<double> consts_copy(cd, cd + consts.length);
   std::unique_ptr<TiledCall> call;
   if (f32) {
-    call = std::make_unique<ExprCall<float>>(t->isa, std::move(code_copy), std::move(consts_copy), p,
+    call = std::make_unique<ExprCall<float>>(t, std::move(code_copy), std::move(consts_copy), p,
                                              reinterpret_cast<const float* const*>(in), static_cast<int>(n_in),
                                              static_cast<float*>(out.data), out.length);
   } else {
-    call = std::make_unique<ExprCall<double>>(t->isa, std::move(code_copy), std::move(consts_copy), p,
+    call = std::make_unique<ExprCall<double>>(t, std::move(code_copy), std::move(consts_copy), p,
                                               reinterpret_cast<const double* const*>(in), static_cast<int>(n_in),
                                               static_cast<double*>(out.data), out.length);
   }
@@ -183,10 +181,11 @@ napi_value Stats(napi_env env, napi_callback_info info) {
   const KernelTable* t = args.data->active;
   if (t == nullptr) return boolean(env, false);
   std::vector<Moments> m(C + 1);
-  const bool ran = x.type == napi_float32_array
-      ? expr::stats_f32(t->isa, static_cast<const float*>(x.data), outer, C, inner, has_shape, d[3], d[4], d[5], m.data())
-      : expr::stats_f64(t->isa, static_cast<const double*>(x.data), outer, C, inner, has_shape, d[3], d[4], d[5], m.data());
-  if (!ran) return boolean(env, false);
+  if (x.type == napi_float32_array) {
+    expr::stats<float>(*t, x.cptr<float>(), outer, C, inner, has_shape, d[3], d[4], d[5], m.data());
+  } else {
+    expr::stats<double>(*t, x.cptr<double>(), outer, C, inner, has_shape, d[3], d[4], d[5], m.data());
+  }
   double* o = static_cast<double*>(out.data);
   for (size_t c = 0; c <= C; ++c) {
     const Moments& k = m[c];

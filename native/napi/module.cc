@@ -91,7 +91,7 @@ Napi::Value Ops(const Napi::CallbackInfo& info) {
     o.Set("params", params);                                                  \
     ops.Set(i++, o);                                                          \
   }
-#include "../ops.inc"
+#include "../registry/ops.inc"
   return ops;
 }
 

@@ -6,10 +6,9 @@
 //       ShapedCall has null); param: alphaScalar (prelu) or pieces (maxout)
 //
 // The calls and their tilings are in runtime/shaped_calls.h.
-#include "../shaped.h"
-
 #include <memory>
 
+#include "../dispatch/table.h"
 #include "../runtime/shaped_calls.h"
 #include "args.h"
 #include "async.h"
@@ -20,17 +19,18 @@ namespace ak {
 namespace napi {
 namespace {
 
-// Shaped op codes (lib/native.ts SHAPED_OPS has the same order).
+// Shaped op codes: registry/shaped_ops.inc, generated from lib's SHAPED_OPS. The arrays
+// of each, in order (arg_spec below):
+//   softmax, logSoftmax                     x, y
+//   softmaxBackward, logSoftmaxBackward     dy, y|null, x|null, dx
+//   prelu                                   x, y, alpha|null                param: alphaScalar
+//   preluBackward                           dy, x, alpha|null, dx, dalpha (Float64Array)
+//   maxout                                  x, y                            param: pieces
+//   maxoutBackward                          dy, x, dx                       param: pieces
 enum ShapedOp : uint32_t {
-  kSoftmax = 0,              // x, y
-  kLogSoftmax = 1,           // x, y
-  kSoftmaxBackward = 2,      // dy, y|null, x|null, dx
-  kLogSoftmaxBackward = 3,   // dy, y|null, x|null, dx
-  kPrelu = 4,                // x, y, alpha|null         param: alphaScalar
-  kPreluBackward = 5,        // dy, x, alpha|null, dx, dalpha (Float64Array)
-  kMaxout = 6,               // x, y                      param: pieces
-  kMaxoutBackward = 7,       // dy, x, dx                 param: pieces
-  kNumShapedOps = 8,
+#define AK_SHAPED_OP(name, Name) k##Name,
+#include "../registry/shaped_ops.inc"
+  kNumShapedOps
 };
 
 // From this many elements a call is split over the pool (a tile is ~kTileBytes of each
@@ -39,7 +39,7 @@ constexpr size_t kShapedParallelMin = size_t{1} << 16;
 
 // Builds the call for one dtype; null when this op has no native kernel yet.
 template <class T>
-std::unique_ptr<TiledCall> make_shaped(const ShapedKernels<T>& k, uint32_t op, size_t outer, size_t len, size_t inner,
+std::unique_ptr<TiledCall> make_shaped(const Kernels<T>& k, uint32_t op, size_t outer, size_t len, size_t inner,
                                        double param, const View* a) {
   switch (op) {
     case kSoftmax:
@@ -81,9 +81,19 @@ struct ArgSpec {
   int count;
   uint8_t nullable;  // bit i: a_i may be null
 };
-constexpr ArgSpec kSpecs[kNumShapedOps] = {
-    {2, 0}, {2, 0}, {4, 0x6}, {4, 0x6}, {3, 0x4}, {5, 0x4}, {2, 0}, {3, 0},
-};
+ArgSpec arg_spec(uint32_t op) {
+  switch (op) {
+    case kSoftmax:
+    case kLogSoftmax: return {2, 0};
+    case kSoftmaxBackward:
+    case kLogSoftmaxBackward: return {4, 0x6};
+    case kPrelu: return {3, 0x4};
+    case kPreluBackward: return {5, 0x4};
+    case kMaxout: return {2, 0};
+    case kMaxoutBackward: return {3, 0};
+    default: return {0, 0};  // an op without native entry: make_shaped declines it
+  }
+}
 
 // Parses (op, outer, len, inner, param, a0..a4); sets *error for a misuse.
 std::unique_ptr<TiledCall> shaped_call(napi_env env, const EnvState* e, const napi_value* argv, const char** error) {
@@ -96,7 +106,7 @@ std::unique_ptr<TiledCall> shaped_call(napi_env env, const EnvState* e, const na
     *error = "shaped: expected (op, outer, len, inner, param, ...arrays)";
     return nullptr;
   }
-  const ArgSpec spec = kSpecs[op];
+  const ArgSpec spec = arg_spec(op);
   View a[5];
   napi_typedarray_type type = napi_float64_array;
   bool have_type = false;
@@ -152,11 +162,10 @@ std::unique_ptr<TiledCall> shaped_call(napi_env env, const EnvState* e, const na
     *error = "shaped: softmax backward needs y or x";
     return nullptr;
   }
-  const ShapedTable* t = shaped_table(e->active->isa);
-  if (t == nullptr) return nullptr;
+  const KernelTable& t = *e->active;
   std::unique_ptr<TiledCall> call = type == napi_float32_array
-                                        ? make_shaped<float>(t->f32, op, outer, len, inner, param, a)
-                                        : make_shaped<double>(t->f64, op, outer, len, inner, param, a);
+                                        ? make_shaped<float>(t.f32, op, outer, len, inner, param, a)
+                                        : make_shaped<double>(t.f64, op, outer, len, inner, param, a);
   if (call) call->parallel = n >= kShapedParallelMin;
   return call;
 }

@@ -1,5 +1,5 @@
 // native/runtime/tiled.h -- how a kernel call is cut into tiles and run, inline or on the
-// pool. No Node-API: the entry points (native/async.cc, shaped.cc, expr/napi.cc) build a
+// pool. No Node-API: the entry points (native/napi/*.cc) build a
 // TiledCall and hand it to run_tiled() or to start_async().
 //
 // Every kernel family describes one call as a TiledCall: a number of independent tiles
@@ -27,11 +27,9 @@ constexpr size_t kStreamBytes = size_t{16} << 20;
 
 // Element-wise tiles grow with the call: n / 16 elements rounded down to a power of two,
 // between kTileBytes and 16 x kTileBytes, so every call has >= 16 tiles to balance over
-// the pool while a tile's hand-out (~1.3 us of CPU with the streamed stores' drain,
-// measured at 16M) stays small against its work. With fixed 16 KiB tiles the fast ops
-// did not scale below 2M elements: sigmoid 1.10-1.16x on 2 threads from 64K to 1M (a
-// tile is 0.6 us of its work), 1.95x from 2M where the tiles were 256 KiB. Element-wise
-// results do not depend on the split.
+// the pool while a tile's hand-out (with the streamed stores' drain) stays small against
+// its work: fixed 16 KiB tiles did not let the fast ops scale below 2M elements
+// (bench/figures/native-design-choices.md). Element-wise results do not depend on the split.
 template <class T>
 constexpr size_t elementwise_tile(size_t n) {
   size_t bytes = kTileBytes;
