@@ -3,9 +3,10 @@
  * ACTIVATION_KERNELS_BACKEND=js forces the twin; =native makes a failed load
  * an error instead of a silent fallback.
  */
-import { createApi, type Api } from './api';
-import { createJsBackend, type Backend } from './backend';
-import { loadNative } from './native';
+import { createApi, type Api } from './api/index';
+import type { Backend } from './backend/backend';
+import { createJsBackend } from './backend/js';
+import { loadNative } from './backend/native';
 
 function pickBackend(): Backend {
   const want = (process.env.ACTIVATION_KERNELS_BACKEND ?? '').trim().toLowerCase();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { api } from '../lib/instance-js';
 import * as ak from '../lib/index';
-import { unaryOps, unaryNames, type UnaryOpDef } from '../lib/ops';
+import { unaryOps, unaryNames, type UnaryOpDef } from '../lib/registry/ops';
 import { derivativeFormulas } from '../lib/expr/registry-ops';
 import { ulpError } from './ulp.cjs';
 

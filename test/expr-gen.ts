@@ -1,5 +1,5 @@
 /** Shared by the expression tests: a seeded generator and random expressions over the grammar. */
-import { unaryNames } from '../lib/ops';
+import { unaryNames } from '../lib/registry/ops';
 
 /** mulberry32: seeded, so a failure names reproducible inputs. */
 export function rng(seed: number): () => number {

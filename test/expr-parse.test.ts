@@ -73,7 +73,7 @@ describe('expression parser', () => {
     ['elu(alpha = 1)', 5, /the input of elu as its first argument/],
     ['elu(x, alpha = 1, 2)', 19, /at most 1 parameter|positional ones come first/],
     ["gelu(x, 'fast')", 9, /one of 'none', 'tanh' for approximate of gelu/],
-    ['hardTanh(x, 2, 1)', 1, /valid parameters for hardTanh/],
+    ['hardTanh(x, 2, 1)', 1, /a number ≤ max \(1\) for min of hardTanh/],
     ["x + 'a'", 5, /a string is only an enum option/],
     ["x + 'a", 7, /a closing '/],
     ['sigmoid()', 9, /an argument of sigmoid/],

@@ -4,7 +4,7 @@ import { api as jsApi } from '../lib/instance-js';
 import { OP, opcodeTable, HEADER_WORDS, FORMAT_VERSION, TILE } from '../lib/expr/opcodes';
 import { runProgram } from '../lib/expr/interp';
 import type { Program } from '../lib/expr/codegen';
-import { unaryNames } from '../lib/ops';
+import { unaryNames } from '../lib/registry/ops';
 import { ulpError } from './ulp.cjs';
 import * as ref from './reference.cjs';
 

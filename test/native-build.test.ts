@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { unaryOps, unaryNames } from '../lib/ops';
-import { loadBinding, opsMismatch } from '../lib/native';
+import { unaryOps, unaryNames } from '../lib/registry/ops';
+import { loadBinding, opsMismatch } from '../lib/backend/native';
 
 const root = join(__dirname, '..');
 const read = (f: string): string => readFileSync(join(root, f), 'utf8');

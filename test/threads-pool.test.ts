@@ -6,11 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api as ak } from '../lib/instance';
-import { createApi } from '../lib/api';
-import { createJsBackend } from '../lib/backend';
-import { loadNative } from '../lib/native';
-import { unaryNames, unaryOps, type UnaryName } from '../lib/ops';
-import { MAX_THREADS } from '../lib/threads';
+import { createApi } from '../lib/api/index';
+import { createJsBackend } from '../lib/backend/js';
+import { loadNative } from '../lib/backend/native';
+import { unaryNames, unaryOps, type UnaryName } from '../lib/registry/ops';
+import { MAX_THREADS } from '../lib/backend/pool';
 import { availableParallelism } from 'node:os';
 
 const native = (() => {

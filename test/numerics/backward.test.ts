@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ak from '../../lib/index';
-import { unaryOps, unaryNames, type UnaryOpDef } from '../../lib/ops';
+import { unaryOps, unaryNames, type UnaryOpDef } from '../../lib/registry/ops';
 import { ops as refOps, lastLo } from '../reference.cjs';
 import { ulpError } from '../ulp.cjs';
 // eslint-disable-next-line @typescript-eslint/no-require-imports

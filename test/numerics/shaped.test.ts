@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ak from '../../lib/index';
-import { shapedOps, shapedNames } from '../../lib/ops';
+import { shapedOps, shapedNames } from '../../lib/registry/ops';
 import { ulpError } from '../ulp.cjs';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { dd } = require('../reference-backward.cjs') as {
