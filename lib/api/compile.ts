@@ -10,29 +10,33 @@ import { build, labelled, paramNames, parse, ExpressionError, type Compiled } fr
 import { disassemble, type Program } from '../expr/codegen';
 import { entryPair, takeOpts, takeOut, withProps, type Call } from './entry';
 
-export interface CompileOptions {
+export interface CompileOptions<P extends string = string> {
   /** Values of the expression's named parameters (every name other than x and the functions). */
-  params?: Readonly<Record<string, number>>;
+  params?: Readonly<Record<P, number>>;
 }
 
-/** Per-call values of the expression's parameters, overriding the compiled ones. */
-export type ParamValues = Readonly<Record<string, number>>;
+/**
+ * Per-call values of a compiled expression's parameters (P: their names, as
+ * given in compile()'s options.params), overriding the compiled ones.
+ */
+export type ParamValues<P extends string = string> = { readonly [K in P]?: number };
 
-export interface CompiledBackward {
+export interface CompiledBackward<P extends string = string> {
   /** dx = dy · f'(x), f' differentiated symbolically; a new array of x's type, or `options.out` (may be dy or x). */
-  <A extends FloatArray>(dy: A, x: A, options?: OutOptions<A> & ParamValues): A;
-  async<A extends FloatArray>(dy: A, x: A, options?: OutOptions<A> & AsyncOptions & ParamValues): Promise<A>;
+  <A extends FloatArray>(dy: A, x: A, options?: OutOptions<A> & ParamValues<P>): A;
+  async<A extends FloatArray>(dy: A, x: A, options?: OutOptions<A> & AsyncOptions & ParamValues<P>): Promise<A>;
 }
 
-export interface CompiledActivation {
+/** A compiled activation; P: the names of its parameters (compile()'s options.params keys). */
+export interface CompiledActivation<P extends string = string> {
   /** y = f(x): a new array of x's type, or `options.out` (which may be x itself). */
-  <A extends FloatArray>(x: A, options?: OutOptions<A> & ParamValues): A;
-  async<A extends FloatArray>(x: A, options?: OutOptions<A> & AsyncOptions & ParamValues): Promise<A>;
-  readonly backward: CompiledBackward;
+  <A extends FloatArray>(x: A, options?: OutOptions<A> & ParamValues<P>): A;
+  async<A extends FloatArray>(x: A, options?: OutOptions<A> & AsyncOptions & ParamValues<P>): Promise<A>;
+  readonly backward: CompiledBackward<P>;
   /** The source text. */
   readonly expression: string;
   /** The compiled parameter values (per-call options may override them). */
-  readonly params: Readonly<Record<string, number>>;
+  readonly params: Readonly<Record<P, number>>;
   /** The forward and backward bytecode (format: lib/expr/opcodes.ts). */
   readonly program: Program;
   readonly backwardProgram: Program;
@@ -40,7 +44,8 @@ export interface CompiledActivation {
   disassemble(): string;
 }
 
-export type CompileFn = (expression: string, options?: CompileOptions) => CompiledActivation;
+/** compile(): P, the parameter names, comes from options.params (none without it). */
+export type CompileFn = <P extends string = never>(expression: string, options?: CompileOptions<P>) => CompiledActivation<P>;
 
 function label(src: string): string {
   const s = src.length > 40 ? src.slice(0, 40) + '…' : src;
@@ -138,7 +143,7 @@ export function createCompile(engine: Engine): CompileFn {
       },
       run, runAsync, result,
     });
-    const compiled = withProps<CompiledActivation>(act, name, {
+    const compiled = withProps<CompiledActivation<string>>(act, name, {
       async: actAsync,
       backward: withProps(backward, 'backward', { async: backwardAsync }),
       expression,

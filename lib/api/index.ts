@@ -17,7 +17,7 @@ import { makeUnary } from './unary';
 
 export type * from './types';
 export type { CompileFn, CompileOptions, CompiledActivation, CompiledBackward, ParamValues } from './compile';
-export type { Moments, Stats, StatsFn, StatsOptions } from './stats';
+export type { Moments, Stats, StatsFn, StatsOp, StatsOptions } from './stats';
 
 export const VERSION: string = (() => {
   try {

@@ -7,7 +7,7 @@
 import type { Engine } from '../backend/backend';
 import type { FloatArray, Moments } from '../types';
 import { Received, checkFinite, checkFloatArray, checkKeys, checkOptionsObject, checkSplit, typeError } from '../validate';
-import { statsAliases, unaryOps, unaryNames, type UnaryName, type UnaryOpDef } from '../registry/ops';
+import { statsAliases, unaryOps, unaryNames, type StatsOpName, type UnaryName, type UnaryOpDef } from '../registry/ops';
 import { Acc } from '../fallback/stats';
 import { deriveRegions, type Regions } from '../expr/regions';
 import { isRegistryOp } from '../expr/registry-ops';
@@ -28,16 +28,31 @@ export interface Stats extends Moments {
   selfNormalization?: { mean: number; variance: number; meanError: number; varianceError: number };
 }
 
-export interface StatsOptions {
+/** true when S is a bare identifier (an op name, right or wrong), false for an expression. */
+type IsIdentifier<S extends string> = S extends '' ? false : IdentifierRest<S>;
+type IdentifierRest<S extends string> = S extends '' ? true : S extends `${IdentifierChar}${infer R}` ? IdentifierRest<R> : false;
+type IdentifierChar =
+  | 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k' | 'l' | 'm' | 'n' | 'o' | 'p' | 'q' | 'r' | 's' | 't' | 'u' | 'v' | 'w' | 'x' | 'y' | 'z'
+  | 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M' | 'N' | 'O' | 'P' | 'Q' | 'R' | 'S' | 'T' | 'U' | 'V' | 'W' | 'X' | 'Y' | 'Z'
+  | '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '_';
+
+/**
+ * What options.op accepts: an op name (StatsOpName), an expression of x
+ * (`'max(x, 0)'`; a bare word that is no op name is refused, as at run
+ * time), or a compiled activation.
+ */
+export type StatsOp<S extends string = StatsOpName> = StatsOpName | (IsIdentifier<S> extends true ? never : S) | CompiledActivation<string>;
+
+export interface StatsOptions<S extends string = StatsOpName> {
   /** A registry op name ('prelu' reads as leakyRelu: the same regions), an expression, or a compiled activation. */
-  op?: string | CompiledActivation;
+  op?: StatsOp<S>;
   /** Parameters of a registry op (as its options), for ops whose regions depend on them. */
   params?: Readonly<Record<string, number | string>>;
   shape?: readonly number[];
   channelAxis?: number;
 }
 
-export type StatsFn = (x: FloatArray, options?: StatsOptions) => Stats;
+export type StatsFn = <S extends string = StatsOpName>(x: FloatArray, options?: StatsOptions<S>) => Stats;
 
 function describeRegions(r: Regions): { dead: string | null; saturated: string | null } {
   const dead = r.deadMax === null ? null : r.deadMax === 0 ? 'x ≤ 0' : 'x < 0';
@@ -110,7 +125,7 @@ export function createStats(engine: Engine, compile: CompileFn): StatsFn {
     return { outer: s.outer, C: s.len, inner: s.inner };
   }
 
-  return function stats(x: FloatArray, options?: StatsOptions): Stats {
+  return function stats(x: FloatArray, options?: StatsOptions<string>): Stats {
     const xa = checkFloatArray(fn, x, 'x');
     const opts = checkOptionsObject(fn, options, 'options');
     if (opts !== undefined) checkKeys(fn, opts, ['op', 'params', 'shape', 'channelAxis']);
