@@ -76,11 +76,7 @@ export function createCompile(engine: Engine): CompileFn {
     }
     const nameList = [...names.keys()];
     const given = checkOptionsObject(fn, opts?.params, 'options.params') ?? {};
-    for (const k in given) {
-      if (!names.has(k)) {
-        throw new TypeError(`${fn}: Unknown parameter ${JSON.stringify(k)} in options.params; the expression's parameters are: ${nameList.length ? nameList.map((n) => JSON.stringify(n)).join(', ') : '(none)'}`);
-      }
-    }
+    checkKeys(fn, given, nameList, 'options.params', 'parameter');
     const values: Record<string, number> = Object.create(null) as Record<string, number>;
     for (const [name, col] of names) {
       const v = Object.prototype.hasOwnProperty.call(given, name) ? given[name] : undefined;

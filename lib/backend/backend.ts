@@ -18,9 +18,11 @@ export interface Backend {
   unary(id: number, x: FloatArray, y: FloatArray, a: number, b: number): boolean;
   /**
    * The same work off the event loop; resolves when y is written. An abort of
-   * `signal` before the work starts rejects with an AbortError (nothing written).
+   * `signal` before the work starts rejects with an AbortError (nothing written)
+   * whose message names `label` (the public call, e.g. "gelu.async"). Every
+   * async entry point below takes the same two trailing arguments.
    */
-  unaryAsync?(id: number, x: FloatArray, y: FloatArray, a: number, b: number, signal?: AbortSignal): Promise<void> | false;
+  unaryAsync?(id: number, x: FloatArray, y: FloatArray, a: number, b: number, signal?: AbortSignal, label?: string): Promise<void> | false;
 
   /**
    * dx[i] = dy[i] · f'(x[i]) for unary op `id` (registry order), or, when y is
@@ -42,7 +44,7 @@ export interface Backend {
    * keeps the arrays referenced until then). `signal`, when given, may cancel
    * work that has not started: reject with an AbortError and write nothing.
    */
-  unaryBackwardAsync?(id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number, signal?: AbortSignal): Promise<void> | false;
+  unaryBackwardAsync?(id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number, signal?: AbortSignal, label?: string): Promise<void> | false;
 
   /**
    * One shaped-op call (prelu, maxout, softmax, logSoftmax, forward or
@@ -55,7 +57,7 @@ export interface Backend {
    */
   shaped?(call: ShapedCall): boolean;
   /** shaped() off the event loop, as unaryBackwardAsync. */
-  shapedAsync?(call: ShapedCall, signal?: AbortSignal): Promise<void> | false;
+  shapedAsync?(call: ShapedCall, signal?: AbortSignal, label?: string): Promise<void> | false;
   /**
    * Runs a compiled expression program (format, opcode table and semantics:
    * lib/expr/opcodes.ts; CALL's op ids are registry order) element-wise:
@@ -70,7 +72,7 @@ export interface Backend {
    * referenced until then). Aborting `signal` before the work starts rejects with
    * an AbortError, nothing written.
    */
-  runProgramAsync?(p: Program, inputs: readonly FloatArray[], out: FloatArray, signal?: AbortSignal): Promise<void> | false;
+  runProgramAsync?(p: Program, inputs: readonly FloatArray[], out: FloatArray, signal?: AbortSignal, label?: string): Promise<void> | false;
   /**
    * The scan of stats() (lib/fallback/stats.ts) over x seen as outer × C × inner
    * (no channel axis: hasShape false, 1 × 1 × n): writes into out (8·(C + 1)

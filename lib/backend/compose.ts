@@ -26,20 +26,20 @@ export function compose(b: Backend): Engine {
       if (!b.unary(id, x, y, p0, p1)) twin.unary(id, x, y, p0, p1);
     },
     unaryAsync: (fn, id, x, y, p0, p1, signal) =>
-      later(fn, b.unaryAsync?.(id, x, y, p0, p1, signal), signal, () => e.unary(id, x, y, p0, p1)),
+      later(fn, b.unaryAsync?.(id, x, y, p0, p1, signal, fn), signal, () => e.unary(id, x, y, p0, p1)),
     unaryBackward(id, dy, x, y, dx, p0, p1) {
       if (!b.unaryBackward?.(id, dy, x, y, dx, p0, p1)) twin.unaryBackward(id, dy, x, y, dx, p0, p1);
     },
     unaryBackwardAsync: (fn, id, dy, x, y, dx, p0, p1, signal) =>
-      later(fn, b.unaryBackwardAsync?.(id, dy, x, y, dx, p0, p1, signal), signal, () => e.unaryBackward(id, dy, x, y, dx, p0, p1)),
+      later(fn, b.unaryBackwardAsync?.(id, dy, x, y, dx, p0, p1, signal, fn), signal, () => e.unaryBackward(id, dy, x, y, dx, p0, p1)),
     shaped(c) {
       if (!b.shaped?.(c)) twin.shaped(c);
     },
-    shapedAsync: (fn, c, signal) => later(fn, b.shapedAsync?.(c, signal), signal, () => e.shaped(c)),
+    shapedAsync: (fn, c, signal) => later(fn, b.shapedAsync?.(c, signal, fn), signal, () => e.shaped(c)),
     runProgram(p, inputs, out) {
       if (!b.runProgram?.(p, inputs, out)) twin.runProgram(p, inputs, out);
     },
-    runProgramAsync: (fn, p, inputs, out, signal) => later(fn, b.runProgramAsync?.(p, inputs, out, signal), signal, () => e.runProgram(p, inputs, out)),
+    runProgramAsync: (fn, p, inputs, out, signal) => later(fn, b.runProgramAsync?.(p, inputs, out, signal, fn), signal, () => e.runProgram(p, inputs, out)),
     stats(x, outer, C, inner, hasShape, deadMax, lo, hi, out, seluOut) {
       // selu(x)'s moments need the forward kernel on each segment: only the twin's scan does both.
       if (seluOut === undefined && b.stats?.(x, outer, C, inner, hasShape, deadMax, lo, hi, out)) return;

@@ -31,8 +31,8 @@ export function backwardCalls(binding: CallsBinding): Pick<Backend, 'unaryBackwa
   const cancel = (t: number): boolean => binding.cancelAsync(t);
   if (unaryBackward) out.unaryBackward = (id, dy, x, y, dx, a, b) => unaryBackward.call(binding, id, dy, x, y, dx, a, b);
   if (unaryBackwardAsync) {
-    out.unaryBackwardAsync = (id, dy, x, y, dx, a, b, signal) =>
-      nativeAsync(`${unaryNames[id]}.backward.async`, (done) => unaryBackwardAsync.call(binding, id, dy, x, y, dx, a, b, done), cancel, signal);
+    out.unaryBackwardAsync = (id, dy, x, y, dx, a, b, signal, label = `${unaryNames[id]}.backward.async`) =>
+      nativeAsync(label, (done) => unaryBackwardAsync.call(binding, id, dy, x, y, dx, a, b, done), cancel, signal);
   }
   return out;
 }
@@ -70,10 +70,10 @@ export function shapedCallsOf(binding: CallsBinding): Pick<Backend, 'shaped' | '
     };
   }
   if (shapedAsync) {
-    out.shapedAsync = (c, signal) => {
+    out.shapedAsync = (c, signal, label = `${c.op}.async`) => {
       const [op, param, a] = shapedArgs(c);
       const p = nativeAsync(
-        `${c.op}.async`,
+        label,
         (done) => shapedAsync.call(binding, op, c.outer, c.len, c.inner, param, a[0] ?? null, a[1] ?? null, a[2] ?? null, a[3] ?? null, a[4] ?? null, done),
         cancel,
         signal,
@@ -93,8 +93,8 @@ export function exprCalls(binding: CallsBinding): Pick<Backend, 'runProgram' | '
   const cancel = (t: number): boolean => binding.cancelAsync(t);
   if (runProgram) out.runProgram = (p, inputs, y) => runProgram.call(binding, p.code, p.consts, inputs, y);
   if (runProgramAsync) {
-    out.runProgramAsync = (p, inputs, y, signal) =>
-      nativeAsync('compiled activation.async', (done) => runProgramAsync.call(binding, p.code, p.consts, inputs, y, done), cancel, signal);
+    out.runProgramAsync = (p, inputs, y, signal, label = 'compiled activation.async') =>
+      nativeAsync(label, (done) => runProgramAsync.call(binding, p.code, p.consts, inputs, y, done), cancel, signal);
   }
   if (stats) out.stats = (x, outer, C, inner, hasShape, deadMax, lo, hi, o) => stats.call(binding, x, outer, C, inner, hasShape, deadMax, lo, hi, o);
   return out;

@@ -21,7 +21,7 @@ import { unaryOps, unaryNames } from '../registry/ops';
 import { poolBackend, type PoolBinding } from './pool';
 import { backwardCalls, exprCalls, shapedCallsOf, type CallsBinding } from './native-calls';
 import type { FloatArray } from '../types';
-import { expected } from '../validate/values';
+import { rangeError } from '../validate/values';
 
 /** ISA levels in the addon's index order (native/cpu.h `Isa`). */
 export const ISA_LEVELS = ['scalar', 'avx2', 'avx512'] as const;
@@ -225,7 +225,7 @@ export function wrapBinding(binding: Binding, file: string, info: NativeInfo, le
     withIsa(want: string): NativeBackend {
       const k = (ISA_LEVELS as readonly string[]).indexOf(want);
       if (k < 0 || !info.isas.includes(want)) {
-        throw new RangeError(`withIsa: ${expected(`one of ${info.isas.map((s) => JSON.stringify(s)).join(', ')} (the levels this machine runs)`, 'level', want)}`);
+        throw rangeError('withIsa', `one of ${info.isas.map((s) => JSON.stringify(s)).join(', ')} (the levels this machine runs)`, 'level', want);
       }
       return wrapBinding(binding, file, info, k);
     },

@@ -125,7 +125,7 @@ export function poolBackend(binding: PoolBinding): Pick<Required<Backend>, 'thre
     setThreads: (n: number) => {
       binding.setThreads(n);
     },
-    unaryAsync: (id, x, y, a, b, signal) =>
-      nativeAsync(`${unaryNames[id]}.async`, (done) => binding.unaryAsync(id, x, y, a, b, done), cancel, signal),
+    unaryAsync: (id, x, y, a, b, signal, label = `${unaryNames[id]}.async`) =>
+      nativeAsync(label, (done) => binding.unaryAsync(id, x, y, a, b, done), cancel, signal),
   };
 }

@@ -136,15 +136,15 @@ export function checkOptionsObject(fn: string, v: unknown, name: string): Record
   return v as Record<string, unknown>;
 }
 
-export function unknownOption(fn: string, key: string, name: string, allowed: readonly string[]): TypeError {
-  return new TypeError(
-    `${fn}: Unknown option ${JSON.stringify(key)} in ${name}; expected one of: ${allowed.map((k) => JSON.stringify(k)).join(', ')}`,
-  );
+/** The second message form, for a key that is not one of the accepted ones (`kind`: what a key names). */
+export function unknownOption(fn: string, key: string, name: string, allowed: readonly string[], kind = 'option'): TypeError {
+  const list = allowed.length ? `one of: ${allowed.map((k) => JSON.stringify(k)).join(', ')}` : `none (there are no ${kind}s)`;
+  return new TypeError(`${fn}: Unknown ${kind} ${JSON.stringify(key)} in ${name}; expected ${list}`);
 }
 
 /** Every key of `opts` (an options object named `name`) is one of `allowed`. */
-export function checkKeys(fn: string, opts: Record<string, unknown>, allowed: readonly string[], name = 'options'): void {
-  for (const k in opts) if (!allowed.includes(k)) throw unknownOption(fn, k, name, allowed);
+export function checkKeys(fn: string, opts: Record<string, unknown>, allowed: readonly string[], name = 'options', kind = 'option'): void {
+  for (const k in opts) if (!allowed.includes(k)) throw unknownOption(fn, k, name, allowed, kind);
 }
 
 /**
