@@ -5,7 +5,8 @@
  */
 import type { Engine } from '../backend/backend';
 import type { AsyncOptions, FloatArray, OutOptions } from '../types';
-import { checkFinite, checkFloatArray, checkKeys, checkLike, checkOptionsObject, typeError } from '../validate';
+import { checkFinite } from '../validate/params';
+import { checkFloatArray, checkKeys, checkLike, checkOptionsObject, typeError } from '../validate/values';
 import { build, labelled, paramNames, parse, ExpressionError, type Compiled } from '../expr/build';
 import { disassemble, type Program } from '../expr/codegen';
 import { entryPair, takeOpts, takeOut, withProps, type Call } from './entry';

@@ -5,7 +5,8 @@
  * hand the call to the engine. One shape for unary, shaped and compiled ops.
  */
 import type { FloatArray } from '../types';
-import { checkKeys, checkLike, checkNoPartialOverlap, checkOptionsObject, checkStillLive, newLike, takeSignal } from '../validate';
+import { takeSignal } from '../validate/signal';
+import { checkKeys, checkLike, checkNoPartialOverlap, checkOptionsObject, checkStillLive, newLike } from '../validate/values';
 
 /** One validated call. */
 export interface Call {

@@ -8,7 +8,7 @@ import { compose } from '../backend/compose';
 import { MAX_THREADS } from '../backend/pool';
 import { unaryNames } from '../registry/ops';
 import type { Info } from '../types';
-import { rangeError, typeError } from '../validate';
+import { rangeError, typeError } from '../validate/values';
 import { createCompile } from './compile';
 import { makeShaped } from './shaped';
 import { createStats } from './stats';

@@ -6,10 +6,9 @@
 import type { Engine } from '../backend/backend';
 import { shapedOps, type ShapedName, type ShapedOpDef } from '../registry/ops';
 import type { FloatArray, ShapedCall } from '../types';
-import {
-  checkAxis, checkDisjoint, checkFloatArray, checkLike, checkNoPartialOverlap, checkPositiveInt, checkSameType, checkShape, checkSplit, ctorName,
-  dtypeOf, f32Note, newLike, rangeError, splitAt, typeError, type Split,
-} from '../validate';
+import { f32Note } from '../validate/params';
+import { checkAxis, checkPositiveInt, checkShape, checkSplit, splitAt, type Split } from '../validate/shape';
+import { checkDisjoint, checkFloatArray, checkLike, checkNoPartialOverlap, checkSameType, ctorName, dtypeOf, newLike, rangeError, typeError } from '../validate/values';
 import { entryPair, takeOpts, takeOut, withProps, type Call } from './entry';
 import type { Maxout, Prelu, PreluGrad, ShapedApi, Softmax } from './types';
 

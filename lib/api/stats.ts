@@ -6,7 +6,9 @@
  */
 import type { Engine } from '../backend/backend';
 import type { FloatArray, Moments } from '../types';
-import { Received, checkFinite, checkFloatArray, checkKeys, checkOptionsObject, checkSplit, typeError } from '../validate';
+import { checkFinite } from '../validate/params';
+import { checkSplit } from '../validate/shape';
+import { Received, checkFloatArray, checkKeys, checkOptionsObject, typeError } from '../validate/values';
 import { statsAliases, unaryOps, unaryNames, type StatsOpName, type UnaryName, type UnaryOpDef } from '../registry/ops';
 import { Acc } from '../fallback/stats';
 import { deriveRegions, type Regions } from '../expr/regions';

@@ -5,7 +5,8 @@
 import type { Engine } from '../backend/backend';
 import { unaryOps, type UnaryName, type UnaryOpDef } from '../registry/ops';
 import type { FloatArray } from '../types';
-import { checkFloatArray, checkLike, dtypeOf, resolveParams } from '../validate';
+import { resolveParams } from '../validate/params';
+import { checkFloatArray, checkLike, dtypeOf } from '../validate/values';
 import { entryPair, takeOpts, takeOut, withProps, type Call } from './entry';
 import type { UnaryActivation, UnaryBackward } from './types';
 

@@ -37,14 +37,13 @@ export function resolveParams(fn: string, def: UnaryOpDef, opts: Record<string, 
   const P: [number, number] = [0, 0];
   for (let i = 0; i < params.length; i++) {
     const p = params[i];
-    const name = `options.${p.name}`;
     const v = opts === undefined ? undefined : opts[p.name];
     if (p.kind === 'enum') {
       const s = v === undefined ? p.default : v;
       const k = typeof s === 'string' ? p.values.indexOf(s) : -1;
       if (k < 0) {
         const what = `one of ${p.values.map((x) => JSON.stringify(x)).join(', ')}`;
-        throw (typeof s === 'string' ? rangeError : typeError)(fn, what, name, v);
+        throw (typeof s === 'string' ? rangeError : typeError)(fn, what, `options.${p.name}`, v);
       }
       P[i] = k;
       continue;
@@ -53,11 +52,11 @@ export function resolveParams(fn: string, def: UnaryOpDef, opts: Record<string, 
     if (v === undefined) {
       x = p.default;
     } else {
-      if (typeof v !== 'number') throw typeError(fn, rangeText(p), name, v);
+      if (typeof v !== 'number') throw typeError(fn, rangeText(p), `options.${p.name}`, v);
       x = v;
     }
     const r = f32 ? Math.fround(x) : x;
-    if (!inRange(p, r)) throw rangeError(fn, rangeText(p) + f32Note(x, r), name, v);
+    if (!inRange(p, r)) throw rangeError(fn, rangeText(p) + f32Note(x, r), `options.${p.name}`, v);
     P[i] = r;
   }
   if (def.check) {

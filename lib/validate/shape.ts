@@ -66,7 +66,8 @@ export function splitAt(shape: readonly number[], axis: number): Split {
 export function checkSplit(fn: string, shapeV: unknown, axisV: unknown, length: number, axisName: string, dflt: (rank: number) => number, lengthOf = 'x'): Split & { shape: number[]; axis: number } {
   const shape = checkShape(fn, shapeV, length, 'options.shape', lengthOf);
   const axis = checkAxis(fn, axisV, shape.length, axisName, dflt(shape.length));
-  return { ...splitAt(shape, axis), shape, axis };
+  const { outer, len, inner } = splitAt(shape, axis);
+  return { outer, len, inner, shape, axis };
 }
 
 /** A positive integer option (maxout's pieces). */

@@ -103,17 +103,13 @@ export function checkLike(fn: string, v: unknown, name: string, ref: FloatArray,
   return a;
 }
 
-function byteRange(a: FloatArray): [number, number] {
-  return [a.byteOffset, a.byteOffset + a.byteLength];
-}
-
 /**
  * Output and input must be the very same view (in place) or not share a byte.
  * A partial overlap would make the result depend on the traversal order.
  */
 export function checkNoPartialOverlap(fn: string, out: FloatArray, outName: string, x: FloatArray, xName: string): void {
   if (out.buffer !== x.buffer) return;
-  const [o0, o1] = byteRange(out), [x0, x1] = byteRange(x);
+  const o0 = out.byteOffset, o1 = o0 + out.byteLength, x0 = x.byteOffset, x1 = x0 + x.byteLength;
   if (o0 === x0 && o1 === x1) return;
   if (o0 < x1 && x0 < o1) {
     throw rangeError(fn, `${xName} itself or an array not overlapping it`, outName,
@@ -124,7 +120,7 @@ export function checkNoPartialOverlap(fn: string, out: FloatArray, outName: stri
 /** Output and input share no byte at all (for an input read throughout, such as prelu's alpha: even the same view is refused). */
 export function checkDisjoint(fn: string, out: FloatArray, outName: string, a: FloatArray, aName: string): void {
   if (out.buffer !== a.buffer) return;
-  const [o0, o1] = byteRange(out), [a0, a1] = byteRange(a);
+  const o0 = out.byteOffset, o1 = o0 + out.byteLength, a0 = a.byteOffset, a1 = a0 + a.byteLength;
   if (o0 < a1 && a0 < o1) {
     throw rangeError(fn, `an array not overlapping ${aName}`, outName, new Received(`one that does (bytes ${o0}..${o1} against ${a0}..${a1} of one buffer)`));
   }
