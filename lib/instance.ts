@@ -7,9 +7,10 @@
  * explicitly silences).
  */
 import { isMainThread } from 'node:worker_threads';
-import { createApi, type Api } from './api';
-import { createJsBackend, type Backend } from './backend';
-import { loadNative } from './native';
+import { createApi, type Api } from './api/index';
+import type { Backend } from './backend/backend';
+import { createJsBackend } from './backend/js';
+import { loadNative } from './backend/native';
 
 const BACKENDS = ['auto', 'native', 'js'];
 

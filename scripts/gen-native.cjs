@@ -26,7 +26,6 @@ function exported(name, files) {
 }
 
 const REGISTRY = ['registry/index.js', 'registry/ops.js', 'ops.js'];
-const BACKEND = [...REGISTRY, 'backend/native.js', 'native.js'];
 
 /** The lists, from the registry's exports. */
 function lists() {
@@ -35,7 +34,7 @@ function lists() {
   return {
     unary: unaryNames.map((name) => ({ name, params: unaryOps[name].params.map((p) => p.name) })),
     fromY: unaryNames.filter((name) => unaryOps[name].backwardUsesY),
-    shaped: [...exported('SHAPED_OPS', BACKEND)],
+    shaped: [...exported('shapedCalls', ['registry/shaped-calls.js'])],
   };
 }
 

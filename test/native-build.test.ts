@@ -8,8 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { unaryOps, unaryNames } from '../lib/ops';
-import { loadBinding, opsMismatch, SHAPED_OPS } from '../lib/native';
+import { unaryOps, unaryNames } from '../lib/registry/ops';
+import { shapedCalls as SHAPED_OPS } from '../lib/registry/shaped-calls';
+import { loadBinding, opsMismatch } from '../lib/backend/native';
 
 const root = join(__dirname, '..');
 const read = (f: string): string => readFileSync(join(root, f), 'utf8');

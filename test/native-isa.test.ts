@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { loadBinding, loadNative, ISA_LEVELS } from '../lib/native';
-import { unaryOps, unaryNames } from '../lib/ops';
+import { loadBinding, loadNative, ISA_LEVELS } from '../lib/backend/native';
+import { unaryOps, unaryNames } from '../lib/registry/ops';
 
 const root = join(__dirname, '..');
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import ak from '../lib/index';
 import akjs from '../lib/js';
-import { unaryOps, unaryNames, type ParamDef } from '../lib/ops';
+import { unaryOps, unaryNames, type ParamDef } from '../lib/registry/ops';
 import type { FloatArray } from '../lib/types';
 import { viewOn } from './numerics/helpers';
 

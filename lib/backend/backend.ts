@@ -2,25 +2,27 @@
  * What the public API needs from an implementation. The API layer has
  * already validated everything and resolved parameters (converted to the
  * array's type, enums to their index), so a backend trusts its arguments.
+ *
+ * A backend may decline any call: each entry point returns false (the async
+ * ones false instead of a promise) when it does not handle it, and an absent
+ * entry point never handles anything. ./compose.ts turns a backend into the
+ * Engine the API calls, running the pure-JS twin (./js.ts) for whatever the
+ * backend declined: the one place that decision is made.
  */
-import type { FloatArray, ShapedCall } from './types';
-import { unaryOps, unaryNames } from './ops';
+import type { FloatArray, ShapedCall } from '../types';
+import type { Program } from '../expr/codegen';
 
 export interface Backend {
   readonly name: 'native' | 'js';
-  /** y[i] = op(x[i]); x and y are the same view or disjoint, same type and length. */
-  unary(id: number, x: FloatArray, y: FloatArray, a: number, b: number): void;
+  /** y[i] = op(x[i]) for unary op `id` (registry order); x and y are the same view or disjoint, same type and length. */
+  unary(id: number, x: FloatArray, y: FloatArray, a: number, b: number): boolean;
   /**
    * The same work off the event loop; resolves when y is written. An abort of
-   * `signal` before the work starts rejects with an AbortError (nothing written).
-   * false (nothing started) or absent: the API runs `unary` later on the JS thread.
+   * `signal` before the work starts rejects with an AbortError (nothing written)
+   * whose message names `label` (the public call, e.g. "gelu.async"). Every
+   * async entry point below takes the same two trailing arguments.
    */
-  unaryAsync?(id: number, x: FloatArray, y: FloatArray, a: number, b: number, signal?: AbortSignal): Promise<void> | false;
-
-  // ---- Optional entry points. Each returns false (or, for the async ones,
-  // ---- false instead of a promise) when it does not handle the call, and the
-  // ---- API then runs the pure-JS twin: a backend can take them over one op
-  // ---- or one dtype at a time. Absent means "never handled".
+  unaryAsync?(id: number, x: FloatArray, y: FloatArray, a: number, b: number, signal?: AbortSignal, label?: string): Promise<void> | false;
 
   /**
    * dx[i] = dy[i] · f'(x[i]) for unary op `id` (registry order), or, when y is
@@ -42,7 +44,7 @@ export interface Backend {
    * keeps the arrays referenced until then). `signal`, when given, may cancel
    * work that has not started: reject with an AbortError and write nothing.
    */
-  unaryBackwardAsync?(id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number, signal?: AbortSignal): Promise<void> | false;
+  unaryBackwardAsync?(id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number, signal?: AbortSignal, label?: string): Promise<void> | false;
 
   /**
    * One shaped-op call (prelu, maxout, softmax, logSoftmax, forward or
@@ -55,30 +57,28 @@ export interface Backend {
    */
   shaped?(call: ShapedCall): boolean;
   /** shaped() off the event loop, as unaryBackwardAsync. */
-  shapedAsync?(call: ShapedCall, signal?: AbortSignal): Promise<void> | false;
+  shapedAsync?(call: ShapedCall, signal?: AbortSignal, label?: string): Promise<void> | false;
   /**
    * Runs a compiled expression program (format, opcode table and semantics:
    * lib/expr/opcodes.ts; CALL's op ids are registry order) element-wise:
    * inputs[0] is x (and inputs[1] dy for backward programs), all of out's type
    * and length; out is one of the inputs itself or shares no byte with them.
    * Returns false when it does not handle the program (an opcode or format
-   * version it does not know): the JS interpreter (lib/expr/interp.ts) runs it.
+   * version it does not know).
    */
-  runProgram?(code: Int32Array, consts: Float64Array, inputs: readonly FloatArray[], out: FloatArray): boolean;
+  runProgram?(p: Program, inputs: readonly FloatArray[], out: FloatArray): boolean;
   /**
    * runProgram off the event loop; resolves when out is written (the arrays stay
    * referenced until then). Aborting `signal` before the work starts rejects with
-   * an AbortError, nothing written. false: not handled (the API runs it later on
-   * the JS thread).
+   * an AbortError, nothing written.
    */
-  runProgramAsync?(code: Int32Array, consts: Float64Array, inputs: readonly FloatArray[], out: FloatArray, signal?: AbortSignal): Promise<void> | false;
+  runProgramAsync?(p: Program, inputs: readonly FloatArray[], out: FloatArray, signal?: AbortSignal, label?: string): Promise<void> | false;
   /**
-   * The scan of stats() (lib/expr/stats.ts) over x seen as outer × C × inner
+   * The scan of stats() (lib/fallback/stats.ts) over x seen as outer × C × inner
    * (no channel axis: hasShape false, 1 × 1 × n): writes into out (8·(C + 1)
    * numbers) per channel, then for the whole array, n (non-NaN), nanCount,
    * min, max, mean, m2 (centred sum of squares), dead (x ≤ deadMax) and
-   * saturated (x ≤ lo or x ≥ hi) counts; NaN thresholds never match. false:
-   * not handled (the JS scan runs).
+   * saturated (x ≤ lo or x ≥ hi) counts; NaN thresholds never match.
    */
   stats?(x: FloatArray, outer: number, C: number, inner: number, hasShape: boolean, deadMax: number, lo: number, hi: number, out: Float64Array): boolean;
   /** Facts for info(). */
@@ -90,18 +90,28 @@ export interface Backend {
   readonly loadError: string | null;
 }
 
-const jsUnary = unaryNames.map((n) => unaryOps[n].js);
-
-/** The pure-JS twin: every op, both dtypes, on the calling thread. */
-export function createJsBackend(loadError: string | null = null): Backend {
-  return {
-    name: 'js',
-    unary(id, x, y, a, b) {
-      jsUnary[id](x, y, a, b);
-    },
-    isa: 'js',
-    isas: ['js'],
-    threads: () => 1,
-    loadError,
-  };
+/**
+ * A backend that handles every call: what the API runs on (./compose.ts
+ * builds it). The async entry points take the label their AbortError names.
+ */
+export interface Engine {
+  readonly name: 'native' | 'js';
+  unary(id: number, x: FloatArray, y: FloatArray, a: number, b: number): void;
+  unaryAsync(fn: string, id: number, x: FloatArray, y: FloatArray, a: number, b: number, signal: AbortSignal | undefined): Promise<void>;
+  unaryBackward(id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number): void;
+  unaryBackwardAsync(fn: string, id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number, signal: AbortSignal | undefined): Promise<void>;
+  shaped(call: ShapedCall): void;
+  shapedAsync(fn: string, call: ShapedCall, signal: AbortSignal | undefined): Promise<void>;
+  runProgram(p: Program, inputs: readonly FloatArray[], out: FloatArray): void;
+  runProgramAsync(fn: string, p: Program, inputs: readonly FloatArray[], out: FloatArray, signal: AbortSignal | undefined): Promise<void>;
+  /**
+   * Backend.stats's scan; with `seluOut`, also the moments of selu(x) into it
+   * (8 numbers, the same layout), which only the twin computes.
+   */
+  stats(x: FloatArray, outer: number, C: number, inner: number, hasShape: boolean, deadMax: number, lo: number, hi: number, out: Float64Array, seluOut?: Float64Array): void;
+  readonly isa: string;
+  readonly isas: string[];
+  threads(): number;
+  setThreads(n: number): void;
+  readonly loadError: string | null;
 }

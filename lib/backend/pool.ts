@@ -1,15 +1,15 @@
 /**
  * The JS half of the native thread pool (native/pool/, native/async.cc): async
  * calls with abort and the caller's stack, the pool size, the per-op threading
- * thresholds.
+ * thresholds. (The public setThreads, which validates n, is lib/api/index.ts's.)
  *
  * The pool is one per process, shared by the main thread and every worker
  * that loads the addon; `setThreads` from any of them resizes it for all.
  */
 import type { Backend } from './backend';
-import { unaryOps, unaryNames } from './ops';
-import type { FloatArray } from './types';
-import { describe } from './validate';
+import { unaryOps, unaryNames } from '../registry/ops';
+import type { FloatArray } from '../types';
+import { abortError } from '../validate/signal';
 
 /** The pool's entry points on the addon (native/async.cc). */
 export interface PoolBinding {
@@ -74,15 +74,6 @@ export function configurePool(binding: PoolBinding): void {
   if (problem) process.emitWarning(problem, { code: 'ACTIVATION_KERNELS_THREADS' });
 }
 
-function abortError(label: string, signal: AbortSignal, site: { stack?: string }): Error {
-  const e = new Error(`${label}: the operation was aborted before it started`, { cause: signal.reason });
-  e.name = 'AbortError';
-  // The frames of the call that started the work, not of the abort() that stopped it.
-  const frames = site.stack?.slice(site.stack.indexOf('\n')) ?? '';
-  e.stack = `AbortError: ${e.message}${frames}`;
-  return e;
-}
-
 /**
  * Runs a native async call. `start` begins it with a completion callback and
  * returns its ticket, or null when the addon does not handle it (then false is
@@ -134,20 +125,7 @@ export function poolBackend(binding: PoolBinding): Pick<Required<Backend>, 'thre
     setThreads: (n: number) => {
       binding.setThreads(n);
     },
-    unaryAsync: (id, x, y, a, b, signal) =>
-      nativeAsync(`${unaryNames[id]}.async`, (done) => binding.unaryAsync(id, x, y, a, b, done), cancel, signal),
-  };
-}
-
-/** The public setThreads(n): validates, then resizes the backend's pool (the JS twin has none: it stays at 1). */
-export function makeSetThreads(backend: Backend): (n: number) => void {
-  return function setThreads(n: number): void {
-    if (typeof n !== 'number') {
-      throw new TypeError(`setThreads: Expected an integer from 1 to ${MAX_THREADS} for n but received ${describe(n)}`);
-    }
-    if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
-      throw new RangeError(`setThreads: Expected an integer from 1 to ${MAX_THREADS} for n but received ${describe(n)}`);
-    }
-    backend.setThreads?.(n);
+    unaryAsync: (id, x, y, a, b, signal, label = `${unaryNames[id]}.async`) =>
+      nativeAsync(label, (done) => binding.unaryAsync(id, x, y, a, b, done), cancel, signal),
   };
 }
