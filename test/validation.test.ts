@@ -233,3 +233,10 @@ describe.each(instances)('validation ($label instance)', ({ api }) => {
     expect(Array.from(api.hardTanh(new Float32Array([-2, 0, 2]), { min: 0.5, max: 0.5 }))).toEqual([0.5, 0.5, 0.5]);
   });
 });
+
+describe('articles in messages', () => {
+  it('says "an Int32Array" and "a Uint8Array"', () => {
+    expect(() => ak.relu(new Int32Array(3) as never)).toThrow(/received an Int32Array of length 3/);
+    expect(() => ak.relu(new Uint8Array(3) as never)).toThrow(/received a Uint8Array of length 3/);
+  });
+});

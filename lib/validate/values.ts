@@ -11,6 +11,11 @@ const typedArrayTag = Object.getOwnPropertyDescriptor(
   Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag,
 )!.get as (this: unknown) => string | undefined;
 
+/** The indefinite article of a word ("an Int32Array", "a Float32Array"). */
+export function article(word: string): string {
+  return /^([AEIO]|U(?!int|ni))/i.test(word) ? `an ${word}` : `a ${word}`;
+}
+
 export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
@@ -19,7 +24,7 @@ export function describe(v: unknown): string {
   if (typeof v === 'function') return 'a function';
   if (Array.isArray(v)) return `an Array of length ${v.length}`;
   const tag = typedArrayTag.call(v);
-  if (tag !== undefined) return `a ${tag} of length ${(v as FloatArray).length}`;
+  if (tag !== undefined) return `${article(tag)} of length ${(v as FloatArray).length}`;
   if (ArrayBuffer.isView(v)) return 'a DataView';
   const ctor = (v as { constructor?: { name?: string } }).constructor;
   return ctor && typeof ctor.name === 'string' && ctor.name !== 'Object' ? `an instance of ${ctor.name}` : 'an object';
@@ -84,7 +89,7 @@ export function checkFloatArray(fn: string, v: unknown, name: string): FloatArra
   const dt = dtypeOf(v);
   if (dt === undefined) throw typeError(fn, 'a Float32Array or Float64Array', name, v);
   if (isDetached(v as FloatArray)) {
-    throw typeError(fn, `a ${ctorName(v as FloatArray)} on a live buffer`, name, new Received('one whose ArrayBuffer is detached'));
+    throw typeError(fn, `${article(ctorName(v as FloatArray))} on a live buffer`, name, new Received('one whose ArrayBuffer is detached'));
   }
   return v as FloatArray;
 }
@@ -92,7 +97,7 @@ export function checkFloatArray(fn: string, v: unknown, name: string): FloatArra
 /** A float array of ref's type (named refName), of any length. */
 export function checkSameType(fn: string, v: unknown, name: string, ref: FloatArray, refName: string): FloatArray {
   const a = checkFloatArray(fn, v, name);
-  if (dtypeOf(a) !== dtypeOf(ref)) throw typeError(fn, `a ${ctorName(ref)} (the type of ${refName})`, name, v);
+  if (dtypeOf(a) !== dtypeOf(ref)) throw typeError(fn, `${article(ctorName(ref))} (the type of ${refName})`, name, v);
   return a;
 }
 
