@@ -49,6 +49,25 @@ function collector() {
   return { bad, same: (got: unknown, want: unknown, what: string) => { if (!Object.is(got, want) && bad.length < 10) bad.push(`${what}: got ${String(got)}, want ${String(want)}`); } };
 }
 
+/**
+ * Widens every 16-bit pattern, compares with the reference value, and narrows it back:
+ * to itself, or for a NaN to a pattern with every bit of `quiet` set (a quiet NaN).
+ */
+function roundTripAll(widen: (h: number) => number, narrow: (x: number) => number, ref: (h: number) => number, quiet: number): string[] {
+  const { bad, same } = collector();
+  for (let h = 0; h < 65536; h++) {
+    const v = widen(h);
+    if (Number.isNaN(ref(h))) {
+      same(Number.isNaN(v), true, `NaN 0x${h.toString(16)}`);
+      same(narrow(v) & quiet, quiet, `NaN back 0x${h.toString(16)}`);
+      continue;
+    }
+    same(v, ref(h), `0x${h.toString(16)}`);
+    same(narrow(v), h, `back 0x${h.toString(16)}`);
+  }
+  return bad;
+}
+
 let seed = 0x9e3779b9;
 function rand32(): number {
   seed ^= seed << 13;
@@ -59,19 +78,7 @@ function rand32(): number {
 
 describe('float16 conversions', () => {
   it('widens all 65,536 patterns exactly and narrows each back to itself (a NaN to a quiet NaN: a JS number has no observable NaN sign)', () => {
-    const { bad, same } = collector();
-    for (let h = 0; h < 65536; h++) {
-      const v = fromFloat16Bits(h);
-      const r = refHalf(h);
-      if (Number.isNaN(r)) {
-        same(Number.isNaN(v), true, `NaN 0x${h.toString(16)}`);
-        same(toFloat16Bits(v) & 0x7e00, 0x7e00, `NaN back 0x${h.toString(16)}`);
-        continue;
-      }
-      same(v, r, `0x${h.toString(16)}`);
-      same(toFloat16Bits(v), h, `back 0x${h.toString(16)}`);
-    }
-    expect(bad).toEqual([]);
+    expect(roundTripAll(fromFloat16Bits, toFloat16Bits, refHalf, 0x7e00)).toEqual([]);
   });
 
   it('rounds to nearest even at every midpoint and its float64 neighbours', () => {
@@ -116,19 +123,7 @@ describe('float16 conversions', () => {
 
 describe('bfloat16 conversions', () => {
   it('widens all 65,536 patterns exactly (the top half of a float32) and narrows each back', () => {
-    const { bad, same } = collector();
-    for (let h = 0; h < 65536; h++) {
-      const r = floatOfBits(h << 16);
-      const v = fromBfloat16Bits(h);
-      if (Number.isNaN(r)) {
-        same(Number.isNaN(v), true, `NaN 0x${h.toString(16)}`);
-        same(toBfloat16Bits(v) & 0x7fc0, 0x7fc0, `NaN back 0x${h.toString(16)}`);
-        continue;
-      }
-      same(v, r, `0x${h.toString(16)}`);
-      same(toBfloat16Bits(v), h, `back 0x${h.toString(16)}`);
-    }
-    expect(bad).toEqual([]);
+    expect(roundTripAll(fromBfloat16Bits, toBfloat16Bits, (h) => floatOfBits(h << 16), 0x7fc0)).toEqual([]);
   });
 
   it('narrows float32 values like the integer round-to-nearest-even of their bits (subnormals kept)', () => {

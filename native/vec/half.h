@@ -9,9 +9,10 @@
 //
 // float16: F16C / AVX-512F vcvtph2ps and vcvtps2ph (imm8 = round to nearest even)
 // on x86, vcvt_f32_f16 / vcvt_f16_f32 on NEON, a bit-exact integer form elsewhere.
-// bfloat16: an integer shift-and-round everywhere. AVX-512 BF16's vcvtneps2bf16 is
-// not used: it flushes subnormal results and inputs to zero, which this contract
-// forbids, and the integer form costs three integer ops per vector.
+// bfloat16: an integer shift-and-round everywhere (bf16_bits, once over the vector
+// type). AVX-512 BF16's vcvtneps2bf16 is not used: it flushes subnormal results and
+// inputs to zero, which this contract forbids, and the integer form costs three
+// integer ops per vector.
 #ifndef AK_VEC_HALF_H_
 #define AK_VEC_HALF_H_
 
@@ -77,6 +78,15 @@ inline uint16_t f32_to_bf16_scalar(float f) {
   return uint16_t((x + 0x7fffu + ((x >> 16) & 1u)) >> 16);
 }
 
+// The bfloat16 rounding, written once over the vector type: each 32-bit lane ends up
+// holding its 16-bit result in its low half (the levels differ only in how they pack
+// the lanes to 16 bits). The same steps as f32_to_bf16_scalar.
+AK_INLINE Vf bf16_bits(Vf v) {
+  const Vf high = shr_bits<16>(v);
+  const Vf r = shr_bits<16>(add_bits(add_bits(v, splat_bits<Vf>(0x7fffu)), bitand_(high, splat_bits<Vf>(1u))));
+  return select(isnan(v), bitor_(high, splat_bits<Vf>(0x40u)), r);
+}
+
 // Array conversions. n may be anything; src and dst do not overlap.
 inline void widen_f16(const uint16_t* src, float* dst, size_t n);
 inline void narrow_f16(const float* src, uint16_t* dst, size_t n);
@@ -108,16 +118,8 @@ inline void widen_bf16(const uint16_t* src, float* dst, size_t n) {
 }
 inline void narrow_bf16(const float* src, uint16_t* dst, size_t n) {
   size_t i = 0;
-  const __m512i bias = _mm512_set1_epi32(0x7fff), one = _mm512_set1_epi32(1), quiet = _mm512_set1_epi32(0x40);
-  for (; i + 16 <= n; i += 16) {
-    const __m512 v = _mm512_loadu_ps(src + i);
-    const __m512i x = _mm512_castps_si512(v);
-    const __m512i r = _mm512_srli_epi32(
-        _mm512_add_epi32(_mm512_add_epi32(x, bias), _mm512_and_si512(_mm512_srli_epi32(x, 16), one)), 16);
-    const __mmask16 nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-    const __m512i q = _mm512_or_si512(_mm512_srli_epi32(x, 16), quiet);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm512_cvtepi32_epi16(_mm512_mask_mov_epi32(r, nan, q)));
-  }
+  for (; i + 16 <= n; i += 16)
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm512_cvtepi32_epi16(_mm512_castps_si512(bf16_bits(load(src + i)).v)));
   for (; i < n; ++i) dst[i] = f32_to_bf16_scalar(src[i]);
 }
 
@@ -150,15 +152,8 @@ inline void widen_bf16(const uint16_t* src, float* dst, size_t n) {
 }
 inline void narrow_bf16(const float* src, uint16_t* dst, size_t n) {
   size_t i = 0;
-  const __m256i bias = _mm256_set1_epi32(0x7fff), one = _mm256_set1_epi32(1), quiet = _mm256_set1_epi32(0x40);
   for (; i + 8 <= n; i += 8) {
-    const __m256 v = _mm256_loadu_ps(src + i);
-    const __m256i x = _mm256_castps_si256(v);
-    const __m256i r = _mm256_srli_epi32(
-        _mm256_add_epi32(_mm256_add_epi32(x, bias), _mm256_and_si256(_mm256_srli_epi32(x, 16), one)), 16);
-    const __m256i nan = _mm256_castps_si256(_mm256_cmp_ps(v, v, _CMP_UNORD_Q));
-    const __m256i q = _mm256_or_si256(_mm256_srli_epi32(x, 16), quiet);
-    const __m256i w = _mm256_blendv_epi8(r, q, nan);  // 16-bit values in 32-bit lanes
+    const __m256i w = _mm256_castps_si256(bf16_bits(load(src + i)).v);
     // packus works within 128-bit halves: pack, then gather the two low quadwords.
     const __m256i p = _mm256_permute4x64_epi64(_mm256_packus_epi32(w, w), 0x08);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), _mm256_castsi256_si128(p));
@@ -186,14 +181,7 @@ inline void widen_bf16(const uint16_t* src, float* dst, size_t n) {
 }
 inline void narrow_bf16(const float* src, uint16_t* dst, size_t n) {
   size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const float32x4_t v = vld1q_f32(src + i);
-    const uint32x4_t x = vreinterpretq_u32_f32(v);
-    const uint32x4_t r = vshrq_n_u32(vaddq_u32(vaddq_u32(x, vdupq_n_u32(0x7fff)), vandq_u32(vshrq_n_u32(x, 16), vdupq_n_u32(1))), 16);
-    const uint32x4_t q = vorrq_u32(vshrq_n_u32(x, 16), vdupq_n_u32(0x40));
-    const uint32x4_t ordered = vceqq_f32(v, v);
-    vst1_u16(dst + i, vmovn_u32(vbslq_u32(ordered, r, q)));
-  }
+  for (; i + 4 <= n; i += 4) vst1_u16(dst + i, vmovn_u32(vreinterpretq_u32_f32(bf16_bits(load(src + i)).v)));
   for (; i < n; ++i) dst[i] = f32_to_bf16_scalar(src[i]);
 }
 
