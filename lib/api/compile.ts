@@ -6,7 +6,7 @@
 import type { Engine } from '../backend/backend';
 import type { AsyncOptions, FloatArray, OutOptions } from '../types';
 import { checkFinite } from '../validate/params';
-import { checkFloatArray, checkKeys, checkLike, checkOptionsObject, typeError } from '../validate/values';
+import { checkFloatArray, checkKeys, checkLike, checkOptionsObject, dtypeOf, typeError } from '../validate/values';
 import { build, labelled, paramNames, parse, ExpressionError, type Compiled } from '../expr/build';
 import { disassemble, type Program } from '../expr/codegen';
 import { entryPair, takeOpts, takeOut, withProps, type Call } from './entry';
@@ -38,7 +38,11 @@ export interface CompiledActivation<P extends string = string> {
   readonly expression: string;
   /** The compiled parameter values (per-call options may override them). */
   readonly params: Readonly<Record<P, number>>;
-  /** The forward and backward bytecode (format: lib/expr/opcodes.ts). */
+  /**
+   * The forward and backward bytecode (format: lib/expr/opcodes.ts): frozen
+   * copies for reading. The activation runs its own private programs, so
+   * nothing written to these (or to any object reachable from JS) changes it.
+   */
   readonly program: Program;
   readonly backwardProgram: Program;
   /** A readable listing of both programs. */
@@ -57,6 +61,31 @@ interface Run extends Call {
   readonly program: Program;
   readonly inputs: readonly FloatArray[];
   readonly out: FloatArray;
+  readonly ret: FloatArray;
+}
+
+/** The private programs of each compiled activation (what stats() reads for a compiled op). */
+const privatePrograms = new WeakMap<object, Compiled>();
+
+/** The programs of a compiled activation made by compile(), or undefined for anything else. */
+export function compiledOf(act: unknown): Compiled | undefined {
+  return typeof act === 'function' ? privatePrograms.get(act) : undefined;
+}
+
+/** A frozen copy of p for reading (its typed arrays are copies: writing them changes nothing). */
+function publicCopy(p: Program): Program {
+  return Object.freeze({ code: p.code.slice(), consts: p.consts.slice(), nRegs: p.nRegs, nInputs: p.nInputs, result: p.result });
+}
+
+/** The cache key of a set of parameter values: −0 and +0 are different values. */
+function valuesKey(names: readonly string[], vals: Readonly<Record<string, number>>): string {
+  return names.map((p) => (Object.is(vals[p], -0) ? '-0' : String(vals[p]))).join(',');
+}
+
+/** The program of `c` for a call on x (a float32 call refuses what float32 cannot hold). */
+function programFor(f: string, c: Compiled, which: 'forward' | 'backward', x: FloatArray): Program {
+  if (c.float32Problem !== null && dtypeOf(x) === 'float32') throw new RangeError(`${f}: ${c.float32Problem}`);
+  return c[which];
 }
 
 export function createCompile(engine: Engine): CompileFn {
@@ -66,7 +95,7 @@ export function createCompile(engine: Engine): CompileFn {
     const opts = checkOptionsObject(fn, options, 'options');
     if (opts !== undefined) checkKeys(fn, opts, ['params']);
     const ast = labelled(fn, () => parse(expression));
-    const names = paramNames(ast);
+    const names = labelled(fn, () => paramNames(ast));
     for (const [reserved, col] of names) {
       // Per-call parameter values share the options object with out and signal.
       if (reserved === 'out' || reserved === 'signal') {
@@ -97,10 +126,10 @@ export function createCompile(engine: Engine): CompileFn {
         const v = Object.prototype.hasOwnProperty.call(o, p) ? o[p] : undefined;
         if (v === undefined) continue;
         vals[p] = checkFinite(f, v, `options.${p}`);
-        if (vals[p] !== values[p]) differs = true;
+        if (!Object.is(vals[p], values[p])) differs = true;
       }
       if (!differs) return base;
-      const key = nameList.map((p) => String(vals[p])).join(',');
+      const key = valuesKey(nameList, vals);
       let c = variants.get(key);
       if (c === undefined) {
         c = labelled(f, () => build(expression, ast, vals));
@@ -115,16 +144,16 @@ export function createCompile(engine: Engine): CompileFn {
     const keys = ['out', ...nameList];
     const run = (c: Run): void => engine.runProgram(c.program, c.inputs, c.out);
     const runAsync = (f: string, c: Run, signal: AbortSignal | undefined): Promise<void> => engine.runProgramAsync(f, c.program, c.inputs, c.out, signal);
-    const result = (c: Run): FloatArray => c.out;
+    const result = (c: Run): FloatArray => c.ret;
 
     const [act, actAsync] = entryPair<Run>(name, keys, {
       prepare(f, [x, options], k) {
         const xa = checkFloatArray(f, x, 'x');
         const n = xa.length;
         const o = takeOpts(f, options, k);
-        const out = takeOut(f, o?.out, xa, 'x', [[xa, 'x']]);
-        const program = variant(f, o).forward;
-        return { opts: o, program, inputs: [xa], out, arrays: [[xa, 'x', n], [out, 'options.out', n]] };
+        const { view: out, ret } = takeOut(f, o?.out, xa, 'x', [[xa, 'x']]);
+        const program = programFor(f, variant(f, o), 'forward', xa);
+        return { opts: o, program, inputs: [xa], out, ret, arrays: [[xa, 'x', n], [out, 'options.out', n]] };
       },
       run, runAsync, result,
     });
@@ -134,9 +163,9 @@ export function createCompile(engine: Engine): CompileFn {
         const dya = checkLike(f, dy, 'dy', xa, 'x');
         const n = xa.length;
         const o = takeOpts(f, options, k);
-        const out = takeOut(f, o?.out, xa, 'x', [[xa, 'x'], [dya, 'dy']]);
-        const program = variant(f, o).backward;
-        return { opts: o, program, inputs: [xa, dya], out, arrays: [[xa, 'x', n], [dya, 'dy', n], [out, 'options.out', n]] };
+        const { view: out, ret } = takeOut(f, o?.out, xa, 'x', [[xa, 'x'], [dya, 'dy']]);
+        const program = programFor(f, variant(f, o), 'backward', xa);
+        return { opts: o, program, inputs: [xa, dya], out, ret, arrays: [[xa, 'x', n], [dya, 'dy', n], [out, 'options.out', n]] };
       },
       run, runAsync, result,
     });
@@ -145,12 +174,13 @@ export function createCompile(engine: Engine): CompileFn {
       backward: withProps(backward, 'backward', { async: backwardAsync }),
       expression,
       params: values,
-      program: base.forward,
-      backwardProgram: base.backward,
+      program: publicCopy(base.forward),
+      backwardProgram: publicCopy(base.backward),
     });
     Object.defineProperty(compiled, 'disassemble', {
       value: () => `; forward\n${disassemble(base.forward)}\n; backward\n${disassemble(base.backward)}`,
     });
+    privatePrograms.set(compiled, base);
     return compiled;
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { FloatArray } from '../types';
 import { takeSignal } from '../validate/signal';
-import { checkKeys, checkLike, checkNoPartialOverlap, checkOptionsObject, checkStillLive, newLike } from '../validate/values';
+import { checkKeys, checkLike, checkNoPartialOverlap, checkOptionsObject, checkPinnable, checkStillLive, newLike } from '../validate/values';
 
 /** One validated call. */
 export interface Call {
@@ -39,6 +39,7 @@ export function entryPair<C extends Call>(name: string, keys: readonly string[],
     const c = e.prepare(asyncName, args, asyncKeys);
     const signal = takeSignal(asyncName, c.opts?.signal);
     checkStillLive(asyncName, c.arrays); // options.signal's getter ran last
+    checkPinnable(asyncName, c.arrays);
     await e.runAsync(asyncName, c, signal);
     return e.result(c);
   };
@@ -53,12 +54,19 @@ export function withProps<F>(f: (...args: never[]) => unknown, name: string, pro
   return f as unknown as F;
 }
 
-/** `out` given by the caller (checked against `ref` and every input), or a new array like ref. */
-export function takeOut(fn: string, v: unknown, ref: FloatArray, refName: string, inputs: readonly (readonly [FloatArray, string])[]): FloatArray {
-  if (v === undefined) return newLike(ref);
-  const out = checkLike(fn, v, 'options.out', ref, refName);
-  for (const [a, name] of inputs) checkNoPartialOverlap(fn, out, 'options.out', a, name);
-  return out;
+/**
+ * `out` given by the caller (checked against `ref` and every input), or a new
+ * array like ref: `view` is what the engine writes (checkFloatArray's plain
+ * view), `ret` what the call returns (the caller's own object when given).
+ */
+export function takeOut(fn: string, v: unknown, ref: FloatArray, refName: string, inputs: readonly (readonly [FloatArray, string])[]): { view: FloatArray; ret: FloatArray } {
+  if (v === undefined) {
+    const view = newLike(ref);
+    return { view, ret: view };
+  }
+  const view = checkLike(fn, v, 'options.out', ref, refName);
+  for (const [a, name] of inputs) checkNoPartialOverlap(fn, view, 'options.out', a, name);
+  return { view, ret: v as FloatArray };
 }
 
 /** The options object of a call, its keys checked. */

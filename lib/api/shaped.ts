@@ -68,8 +68,8 @@ function makeSoftmax(name: 'softmax' | 'logSoftmax', engine: Engine): Softmax {
     const xa = checkFloatArray(fn, x, 'x');
     const opts = options();
     const sp = softmaxSplit(fn, opts, xa.length, 'x');
-    const y = takeOut(fn, opts.out, xa, 'x', [[xa, 'x']]);
-    return [{ op: name, x: xa, y, ...sp }, () => y];
+    const { view: y, ret } = takeOut(fn, opts.out, xa, 'x', [[xa, 'x']]);
+    return [{ op: name, x: xa, y, ...sp }, () => ret];
   }, (fn, [dy, x], options) => {
     const dya = checkFloatArray(fn, dy, 'dy');
     const opts = options();
@@ -79,8 +79,8 @@ function makeSoftmax(name: 'softmax' | 'logSoftmax', engine: Engine): Softmax {
     const inputs: [FloatArray, string][] = [[dya, 'dy']];
     if (xa) inputs.push([xa, 'x']);
     if (ya) inputs.push([ya, 'options.y']);
-    const dx = takeOut(fn, opts.out, dya, 'dy', inputs);
-    return [{ op: log ? 'logSoftmaxBackward' : 'softmaxBackward', dy: dya, y: ya, x: xa, dx, ...sp }, () => dx];
+    const { view: dx, ret } = takeOut(fn, opts.out, dya, 'dy', inputs);
+    return [{ op: log ? 'logSoftmaxBackward' : 'softmaxBackward', dy: dya, y: ya, x: xa, dx, ...sp }, () => ret];
   });
 }
 
@@ -117,22 +117,22 @@ function makePrelu(engine: Engine): Prelu {
     const xa = checkFloatArray(fn, x, 'x');
     const opts = options();
     const { sp, alpha: aa, scalar } = preluSetup(fn, xa, alpha, opts);
-    const y = takeOut(fn, opts.out, xa, 'x', [[xa, 'x']]);
+    const { view: y, ret } = takeOut(fn, opts.out, xa, 'x', [[xa, 'x']]);
     if (aa) checkDisjoint(fn, y, 'options.out', aa, 'alpha');
-    return [{ op: 'prelu', x: xa, y, alpha: aa, alphaScalar: scalar, ...sp }, () => y];
+    return [{ op: 'prelu', x: xa, y, alpha: aa, alphaScalar: scalar, ...sp }, () => ret];
   }, (fn, [dy, x, alpha], options) => {
     const dya = checkFloatArray(fn, dy, 'dy');
     const xa = checkLike(fn, x, 'x', dya, 'dy');
     const opts = options();
     const { sp, alpha: aa, scalar } = preluSetup(fn, xa, alpha, opts);
-    const dx = takeOut(fn, opts.out, dya, 'dy', [[dya, 'dy'], [xa, 'x']]);
+    const { view: dx, ret } = takeOut(fn, opts.out, dya, 'dy', [[dya, 'dy'], [xa, 'x']]);
     if (aa) checkDisjoint(fn, dx, 'options.out', aa, 'alpha');
     const dalpha = new Float64Array(sp.len);
     const result = (): PreluGrad<FloatArray, number | FloatArray> => {
-      if (aa === null) return { dx, dalpha: dalpha[0] };
+      if (aa === null) return { dx: ret, dalpha: dalpha[0] };
       const d = newLike(aa);
       d.set(dalpha);
-      return { dx, dalpha: d };
+      return { dx: ret, dalpha: d };
     };
     return [{ op: 'preluBackward', dy: dya, x: xa, alpha: aa, alphaScalar: scalar, dx, dalpha, ...sp }, result];
   });
@@ -156,15 +156,17 @@ function makeMaxout(engine: Engine): Maxout {
     const opts = options();
     const sp = maxoutSplit(fn, opts, xa.length);
     const n = xa.length / sp.pieces;
+    const outV = opts.out;
     let y: FloatArray;
-    if (opts.out === undefined) {
+    if (outV === undefined) {
       y = newLike(xa, n);
     } else {
-      y = checkSameType(fn, opts.out, 'options.out', xa, 'x');
-      if (y.length !== n) throw rangeError(fn, `length ${n} (the length of x over options.pieces)`, 'options.out', y);
+      y = checkSameType(fn, outV, 'options.out', xa, 'x');
+      if (y.length !== n) throw rangeError(fn, `length ${n} (the length of x over options.pieces)`, 'options.out', outV);
       checkNoPartialOverlap(fn, y, 'options.out', xa, 'x');
     }
-    return [{ op: 'maxout', x: xa, y, ...sp }, () => y];
+    const ret = outV === undefined ? y : outV as FloatArray;
+    return [{ op: 'maxout', x: xa, y, ...sp }, () => ret];
   }, (fn, [dy, x, o], options) => {
     const dya = checkFloatArray(fn, dy, 'dy');
     const xa = checkSameType(fn, x, 'x', dya, 'dy');
@@ -172,8 +174,8 @@ function makeMaxout(engine: Engine): Maxout {
     const opts = options();
     const sp = maxoutSplit(fn, opts, xa.length);
     if (dya.length * sp.pieces !== xa.length) throw rangeError(fn, `length ${xa.length / sp.pieces} (the length of x over options.pieces)`, 'dy', dy);
-    const dx = takeOut(fn, opts.out, xa, 'x', [[xa, 'x'], [dya, 'dy']]);
-    return [{ op: 'maxoutBackward', dy: dya, x: xa, dx, ...sp }, () => dx];
+    const { view: dx, ret } = takeOut(fn, opts.out, xa, 'x', [[xa, 'x'], [dya, 'dy']]);
+    return [{ op: 'maxoutBackward', dy: dya, x: xa, dx, ...sp }, () => ret];
   });
 }
 

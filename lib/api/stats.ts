@@ -8,12 +8,20 @@ import type { Engine } from '../backend/backend';
 import type { FloatArray, Moments } from '../types';
 import { checkFinite } from '../validate/params';
 import { checkSplit } from '../validate/shape';
-import { Received, checkFloatArray, checkKeys, checkOptionsObject, typeError } from '../validate/values';
+import { Received, checkFloatArray, checkKeys, checkOptionsObject, rangeError, typeError } from '../validate/values';
 import { statsAliases, unaryOps, unaryNames, type StatsOpName, type UnaryName, type UnaryOpDef } from '../registry/ops';
 import { Acc } from '../fallback/stats';
 import { deriveRegions, type Regions } from '../expr/regions';
 import { isRegistryOp } from '../expr/registry-ops';
-import type { CompiledActivation, CompileFn } from './compile';
+import { compiledOf, type CompiledActivation, type CompileFn } from './compile';
+import type { Compiled } from '../expr/build';
+
+/**
+ * Channels stats() may report for an empty array (each is an object of the
+ * result): above the array's length a channel count only comes from a shape
+ * with a zero dimension, and is refused past this before anything is built.
+ */
+export const MAX_EMPTY_CHANNELS = 1 << 16;
 
 export type { Moments };
 
@@ -66,7 +74,7 @@ function describeRegions(r: Regions): { dead: string | null; saturated: string |
 
 export function createStats(engine: Engine, compile: CompileFn): StatsFn {
   const regionCache = new Map<string, Regions>();
-  const actRegions = new WeakMap<CompiledActivation, Regions>();
+  const actRegions = new WeakMap<Compiled, Regions>();
   const fn = 'stats';
   const opWhat = `an op name (${[...unaryNames, ...Object.keys(statsAliases)].join(', ')}), an expression or a compiled activation`;
 
@@ -90,13 +98,12 @@ export function createStats(engine: Engine, compile: CompileFn): StatsFn {
   }
 
   function regionsOf(op: unknown, params: Record<string, unknown> | undefined): { label: string; regions: Regions; selu: boolean } {
-    let act: CompiledActivation;
+    let act: Compiled | undefined;
     let label: string;
     let selu = false;
-    if (typeof op === 'function' && typeof (op as CompiledActivation).backwardProgram === 'object') {
+    if ((act = compiledOf(op)) !== undefined) {
       if (params !== undefined) throw typeError(fn, 'no options.params with a compiled activation (it carries its own parameters)', 'options.params', params);
-      act = op as CompiledActivation;
-      label = act.expression;
+      label = (op as CompiledActivation).expression;
     } else if (typeof op === 'string') {
       const name = Object.prototype.hasOwnProperty.call(statsAliases, op) ? statsAliases[op as keyof typeof statsAliases] : op;
       if (/^\s*[A-Za-z_]\w*\s*$/.test(op) && !isRegistryOp(name)) throw typeError(fn, opWhat, 'options.op', op);
@@ -106,8 +113,7 @@ export function createStats(engine: Engine, compile: CompileFn): StatsFn {
       label = op;
       const cached = regionCache.get(expr);
       if (cached) return { label, regions: cached, selu };
-      act = compile(expr);
-      const r = deriveRegions(act.backwardProgram);
+      const r = deriveRegions(compiledOf(compile(expr))!.backward);
       if (regionCache.size > 64) regionCache.clear();
       regionCache.set(expr, r);
       return { label, regions: r, selu };
@@ -116,7 +122,7 @@ export function createStats(engine: Engine, compile: CompileFn): StatsFn {
     }
     let r = actRegions.get(act);
     if (r === undefined) {
-      r = deriveRegions(act.backwardProgram);
+      r = deriveRegions(act.backward);
       actRegions.set(act, r);
     }
     return { label, regions: r, selu };
@@ -124,6 +130,10 @@ export function createStats(engine: Engine, compile: CompileFn): StatsFn {
 
   function channelSplit(shape: unknown, axis: unknown, length: number): { outer: number; C: number; inner: number } {
     const s = checkSplit(fn, shape, axis, length, 'options.channelAxis', () => 0);
+    if (s.len > Math.max(length, MAX_EMPTY_CHANNELS)) {
+      throw rangeError(fn, `a channel axis of at most ${MAX_EMPTY_CHANNELS} for an array of length ${length} (one result object per channel)`, 'options.shape',
+        new Received(`[${s.shape.join(', ')}], whose axis ${s.axis} has ${s.len}`));
+    }
     return { outer: s.outer, C: s.len, inner: s.inner };
   }
 

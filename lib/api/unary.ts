@@ -13,6 +13,8 @@ import type { UnaryActivation, UnaryBackward } from './types';
 interface Forward extends Call {
   readonly x: FloatArray;
   readonly out: FloatArray;
+  /** What the call returns: options.out as given, or the new array. */
+  readonly ret: FloatArray;
   /** The op's parameters, resolved for this call alone. */
   readonly p: readonly [number, number];
 }
@@ -24,13 +26,13 @@ export function makeUnary(name: UnaryName, id: number, engine: Engine): UnaryAct
       const xa = checkFloatArray(fn, x, 'x');
       const n = xa.length;
       const opts = takeOpts(fn, options, keys);
-      const out = takeOut(fn, opts?.out, xa, 'x', [[xa, 'x']]);
+      const { view: out, ret } = takeOut(fn, opts?.out, xa, 'x', [[xa, 'x']]);
       const p = resolveParams(fn, def, opts, dtypeOf(xa) === 'float32');
-      return { opts, x: xa, out, p, arrays: [[xa, 'x', n], [out, 'options.out', n]] };
+      return { opts, x: xa, out, ret, p, arrays: [[xa, 'x', n], [out, 'options.out', n]] };
     },
     run: (c) => engine.unary(id, c.x, c.out, c.p[0], c.p[1]),
     runAsync: (fn, c, signal) => engine.unaryAsync(fn, id, c.x, c.out, c.p[0], c.p[1], signal),
-    result: (c) => c.out,
+    result: (c) => c.ret,
   });
   return withProps(f, name, {
     async: fAsync,
@@ -45,6 +47,7 @@ interface Backward extends Call {
   readonly x: FloatArray | null;
   readonly y: FloatArray | null;
   readonly dx: FloatArray;
+  readonly ret: FloatArray;
   readonly p: readonly [number, number];
 }
 
@@ -61,13 +64,13 @@ function makeUnaryBackward(name: UnaryName, id: number, def: UnaryOpDef, engine:
       const inputs: [FloatArray, string][] = [[dya, 'dy']];
       if (xa) inputs.push([xa, 'x']);
       if (ya) inputs.push([ya, 'options.y']);
-      const dx = takeOut(fn, opts?.out, dya, 'dy', inputs);
+      const { view: dx, ret } = takeOut(fn, opts?.out, dya, 'dy', inputs);
       const p = resolveParams(fn, def, opts, dtypeOf(dya) === 'float32');
-      return { opts, dy: dya, x: xa, y: ya, dx, p, arrays: [[dya, 'dy', n], [xa, 'x', n], [ya, 'options.y', n], [dx, 'options.out', n]] };
+      return { opts, dy: dya, x: xa, y: ya, dx, ret, p, arrays: [[dya, 'dy', n], [xa, 'x', n], [ya, 'options.y', n], [dx, 'options.out', n]] };
     },
     run: (c) => engine.unaryBackward(id, c.dy, c.x, c.y, c.dx, c.p[0], c.p[1]),
     runAsync: (fn, c, signal) => engine.unaryBackwardAsync(fn, id, c.dy, c.x, c.y, c.dx, c.p[0], c.p[1], signal),
-    result: (c) => c.dx,
+    result: (c) => c.ret,
   });
   return withProps(f, 'backward', { async: fAsync });
 }

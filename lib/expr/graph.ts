@@ -4,7 +4,9 @@
  * free. The smart constructor `op` also folds constants (with the very scalar
  * functions of the opcode table, so folding cannot change a result) and
  * applies identities that are exact for every input, NaN and ±Inf included
- * (x*1, x+0, -(-x), x/2^k → x*2^-k, ...). Identities that are not exact for
+ * (x*1, x+(−0), −0−x → −x, -(-x), x/2^k → x*2^-k, ...), signed zeros included:
+ * x + (+0) and +0 − x are kept, since −0 + 0 is +0 where x is −0 (and
+ * 0 − 0 is +0 where −x is −0). Identities that are not exact for
  * NaN or Inf (x*0 → 0, x-x → 0) are never applied: NaN in must stay NaN out.
  */
 import { OP, opcodeTable } from './opcodes';
@@ -76,11 +78,11 @@ export class Graph {
     if (COMMUTATIVE.has(op) && (a.op === 'CONST' || (b.op !== 'CONST' && b.id < a.id))) [a, b] = [b, a];
     switch (op) {
       case 'ADD':
-        if (isK(b, 0) || isK(b, -0)) return a;
+        if (isK(b, -0)) return a;
         break;
       case 'SUB':
         if (isK(b, 0)) return a;
-        if (isK(a, 0) || isK(a, -0)) return this.op('NEG', [b]);
+        if (isK(a, -0)) return this.op('NEG', [b]);
         if (b.op === 'CONST') return this.op('ADD', [a, this.k(-b.value)]);
         break;
       case 'MUL':

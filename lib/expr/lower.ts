@@ -2,11 +2,12 @@
  * AST → DAG: resolves names (x, parameters, unit functions, registry ops),
  * checks arities and op parameters, and builds simplified graph nodes.
  */
-import { parse, ExpressionError, type Ast, type CallArg } from './parse';
+import { parse, ExpressionError, ExpressionRangeError, type Ast, type CallArg } from './parse';
 import { Graph, type Node } from './graph';
 import { isRegistryOp, registryId } from './registry-ops';
 import { unaryOps, type UnaryName, type UnaryOpDef } from '../registry/ops';
 import { inRange, rangeText } from '../validate/params';
+import { describe } from '../validate/values';
 
 /**
  * Functions of the expression language besides the registry ops: the unary
@@ -54,6 +55,11 @@ export interface Env {
 
 function err(env: Env, col: number, expected: string, found: string): ExpressionError {
   return new ExpressionError(env.src, col, expected, found);
+}
+
+function paramRange(what: string, from: readonly string[], v: unknown): ExpressionRangeError {
+  const names = from.map((n) => `the parameter ${n}`).join(', ');
+  return new ExpressionRangeError(`Expected ${what} (set by ${names}) but received ${describe(v)}`);
 }
 
 function fnList(): string {
@@ -154,12 +160,21 @@ function lowerRegistryCall(name: UnaryName, args: readonly CallArg[], col: numbe
       throw err(env, a.value.col, `a constant for ${d.name} of ${name} (numbers and parameters, not x)`, 'an expression of x');
     }
     const r = v.value;
-    if (!inRange(d, r)) throw err(env, a.value.col, `${rangeText(d)} for ${d.name} of ${name}`, `${r}`);
+    if (!inRange(d, r)) {
+      const from = [...paramNames(a.value).keys()];
+      // A value set by a named parameter is the caller's number out of range, not a syntax error.
+      if (from.length) throw paramRange(`${rangeText(d)} for ${d.name} of ${name}`, from, r);
+      throw err(env, a.value.col, `${rangeText(d)} for ${d.name} of ${name}`, `${r}`);
+    }
     p[i] = r;
   });
   if (def.check) {
     const bad = def.check(p);
-    if (bad) throw err(env, col, `${bad[1]} for ${bad[0]} of ${name}`, String(bad[2]));
+    if (bad) {
+      const from = args.slice(1).flatMap((a) => [...paramNames(a.value).keys()]);
+      if (from.length) throw paramRange(`${bad[1]} for ${bad[0]} of ${name}`, from, bad[2]);
+      throw err(env, col, `${bad[1]} for ${bad[0]} of ${name}`, String(bad[2]));
+    }
   }
   const x = lower(args[0].value, env);
   return env.g.op('CALL', [x], registryId(name), [p[0], p[1]]);

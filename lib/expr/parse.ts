@@ -46,6 +46,12 @@ export class ExpressionError extends SyntaxError {
   }
 }
 
+/**
+ * A limit or a range an expression's values exceed (its length, a parameter
+ * value outside its op's range): a RangeError, labelled like ExpressionError.
+ */
+export class ExpressionRangeError extends RangeError {}
+
 type TokKind = 'num' | 'name' | 'str' | 'op' | 'end';
 interface Token {
   readonly kind: TokKind;
@@ -122,9 +128,17 @@ function tokenize(src: string): Token[] {
  */
 export const MAX_OPERATIONS = 2000;
 export const MAX_NESTING = 200;
+/**
+ * Characters of a source: checked before tokenizing, so a huge string costs
+ * nothing. 2000 operations with long names and numbers fit well inside.
+ */
+export const MAX_SOURCE_LENGTH = 1 << 16;
 
 /** Parses `src` into an AST; throws ExpressionError (a SyntaxError) on bad input. */
 export function parse(src: string): Ast {
+  if (src.length > MAX_SOURCE_LENGTH) {
+    throw new ExpressionRangeError(`Expected an expression of at most ${MAX_SOURCE_LENGTH} characters for expression but received a string of length ${src.length}`);
+  }
   const toks = tokenize(src);
   let p = 0;
   let operations = 0;

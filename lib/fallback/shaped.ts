@@ -243,6 +243,9 @@ function maxoutBackward(dy: FloatArray, x: FloatArray, dx: FloatArray, outer: nu
 
 /** Runs one validated shaped call on the calling thread. */
 export function runShaped(c: ShapedCall): void {
+  // No element: nothing to write (prelu's dalpha is already zeros), and a zero
+  // dimension beside huge ones must not cost a loop or a buffer of the huge ones.
+  if (c.outer * c.len * c.inner === 0) return;
   switch (c.op) {
     case 'softmax':
     case 'logSoftmax':

@@ -254,7 +254,9 @@ export function scanStats(
     }
   };
 
-  if (!hasShape || inner >= SEGMENT / 4) {
+  if (outer * C * inner === 0) {
+    // No element: every channel stays empty (a zero dimension beside huge ones costs nothing).
+  } else if (!hasShape || inner >= SEGMENT / 4) {
     // Contiguous runs: a channel's inner block (or the whole array) in chunks of SEGMENT.
     for (let o = 0; o < outer; o++) {
       for (let c = 0; c < C; c++) {

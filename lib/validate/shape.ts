@@ -26,14 +26,19 @@ export function checkShape(fn: string, v: unknown, length: number, name = 'optio
   if (!Array.isArray(v)) throw typeError(fn, 'an array of non-negative integers', name, v);
   const shape: number[] = [];
   let product = 1;
-  for (let i = 0; i < v.length; i++) {
+  // The product of the nonzero dimensions: bounded too, so every split of the shape
+  // (outer, len, inner) stays an exact integer even when a zero makes the length 0.
+  let nonzero = 1;
+  const n = v.length;
+  for (let i = 0; i < n; i++) {
     const d = v[i] as unknown;
     if (typeof d !== 'number') throw typeError(fn, 'a non-negative integer', `${name}[${i}]`, d);
     if (!Number.isInteger(d) || d < 0) throw rangeError(fn, 'a non-negative integer', `${name}[${i}]`, d);
     product *= d;
+    if (d !== 0) nonzero *= d;
     shape.push(d);
-    if (product > Number.MAX_SAFE_INTEGER) {
-      throw rangeError(fn, `a shape whose product is at most 2^53 - 1 (it must equal the length of ${lengthOf}, ${length})`, name, new Received(`[${shape.join(', ')}, …]`));
+    if (nonzero > Number.MAX_SAFE_INTEGER) {
+      throw rangeError(fn, `a shape whose product is at most 2^53 - 1, zeros left out (it must equal the length of ${lengthOf}, ${length})`, name, new Received(`[${shape.join(', ')}, …]`));
     }
   }
   if (product !== length) {

@@ -7,9 +7,40 @@ import type { FloatArray } from '../types';
 
 // The %TypedArray%.prototype[Symbol.toStringTag] getter names a typed array's
 // kind even when it comes from another realm (vm context), where instanceof fails.
-const typedArrayTag = Object.getOwnPropertyDescriptor(
-  Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag,
-)!.get as (this: unknown) => string | undefined;
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const intrinsic = <T>(proto: object, key: PropertyKey): (this: unknown) => T =>
+  Object.getOwnPropertyDescriptor(proto, key)!.get as (this: unknown) => T;
+const typedArrayTag = intrinsic<string | undefined>(TypedArrayProto, Symbol.toStringTag);
+// What a view is, read through the %TypedArray%.prototype getters: a subclass or an
+// own property named buffer, byteOffset or length cannot lie to the checks below.
+const taBuffer = intrinsic<ArrayBufferLike>(TypedArrayProto, 'buffer');
+const taByteOffset = intrinsic<number>(TypedArrayProto, 'byteOffset');
+const taLength = intrinsic<number>(TypedArrayProto, 'length');
+const taByteLength = intrinsic<number>(TypedArrayProto, 'byteLength');
+const abResizable = intrinsic<boolean | undefined>(ArrayBuffer.prototype, 'resizable');
+const abDetached = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached')?.get as ((this: unknown) => boolean) | undefined;
+
+/** A typed array's buffer, byte offset, byte length and length, through the intrinsic getters. */
+export function viewOf(a: ArrayBufferView): { buffer: ArrayBufferLike; byteOffset: number; byteLength: number; length: number } {
+  return { buffer: taBuffer.call(a), byteOffset: taByteOffset.call(a), byteLength: taByteLength.call(a), length: taLength.call(a) };
+}
+
+/** A typed array's length through the intrinsic getter. */
+export function lengthOf(a: ArrayBufferView): number {
+  return taLength.call(a);
+}
+
+/**
+ * A resizable (non-shared) ArrayBuffer: one that can shrink under a call that
+ * runs later. A growable SharedArrayBuffer only grows, so it is not one.
+ */
+export function isResizable(buf: ArrayBufferLike): boolean {
+  try {
+    return abResizable.call(buf) === true;
+  } catch {
+    return false; // a SharedArrayBuffer: the ArrayBuffer getter refuses it
+  }
+}
 
 /** The indefinite article of a word ("an Int32Array", "a Float32Array"). */
 export function article(word: string): string {
@@ -24,7 +55,7 @@ export function describe(v: unknown): string {
   if (typeof v === 'function') return 'a function';
   if (Array.isArray(v)) return `an Array of length ${v.length}`;
   const tag = typedArrayTag.call(v);
-  if (tag !== undefined) return `${article(tag)} of length ${(v as FloatArray).length}`;
+  if (tag !== undefined) return `${article(tag)} of length ${taLength.call(v)}`;
   if (ArrayBuffer.isView(v)) return 'a DataView';
   const ctor = (v as { constructor?: { name?: string } }).constructor;
   return ctor && typeof ctor.name === 'string' && ctor.name !== 'Object' ? `an instance of ${ctor.name}` : 'an object';
@@ -67,15 +98,21 @@ export function ctorName(a: FloatArray): 'Float32Array' | 'Float64Array' {
 }
 
 /** A new zeroed array of a's type, of a's length or `n`. */
-export function newLike(a: FloatArray, n: number = a.length): FloatArray {
+export function newLike(a: FloatArray, n: number = taLength.call(a)): FloatArray {
   return dtypeOf(a) === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }
 
 function isDetached(a: FloatArray): boolean {
   // A view on a detached buffer reports length 0; only then is the buffer worth probing.
-  if (a.length !== 0) return false;
-  const buf = a.buffer as ArrayBuffer & { detached?: boolean };
-  if (typeof buf.detached === 'boolean') return buf.detached;
+  if (taLength.call(a) !== 0) return false;
+  const buf = taBuffer.call(a);
+  if (abDetached !== undefined) {
+    try {
+      return abDetached.call(buf);
+    } catch {
+      return false; // a SharedArrayBuffer never detaches
+    }
+  }
   try {
     new Uint8Array(buf, 0, 0);
     return false;
@@ -84,14 +121,25 @@ function isDetached(a: FloatArray): boolean {
   }
 }
 
-/** A Float32Array or Float64Array on a live buffer. */
+function checkLive(fn: string, a: FloatArray, name: string): void {
+  if (isDetached(a)) {
+    throw typeError(fn, `${article(ctorName(a))} on a live buffer`, name, new Received('one whose ArrayBuffer is detached'));
+  }
+}
+
+/**
+ * A Float32Array or Float64Array on a live buffer, returned as a plain view
+ * of this realm made from its intrinsic buffer, byteOffset and length: every
+ * later layer (the checks, the twin's loops, the binding) reads that view,
+ * never the caller's object, whose class or own properties may lie.
+ */
 export function checkFloatArray(fn: string, v: unknown, name: string): FloatArray {
   const dt = dtypeOf(v);
   if (dt === undefined) throw typeError(fn, 'a Float32Array or Float64Array', name, v);
-  if (isDetached(v as FloatArray)) {
-    throw typeError(fn, `${article(ctorName(v as FloatArray))} on a live buffer`, name, new Received('one whose ArrayBuffer is detached'));
-  }
-  return v as FloatArray;
+  const a = v as FloatArray;
+  checkLive(fn, a, name);
+  const buf = taBuffer.call(a), off = taByteOffset.call(a), n = taLength.call(a);
+  return dt === 'float64' ? new Float64Array(buf, off, n) : new Float32Array(buf, off, n);
 }
 
 /** A float array of ref's type (named refName), of any length. */
@@ -104,7 +152,7 @@ export function checkSameType(fn: string, v: unknown, name: string, ref: FloatAr
 /** Same type and length as `ref` (named refName). */
 export function checkLike(fn: string, v: unknown, name: string, ref: FloatArray, refName: string): FloatArray {
   const a = checkSameType(fn, v, name, ref, refName);
-  if (a.length !== ref.length) throw rangeError(fn, `length ${ref.length} (the length of ${refName})`, name, v);
+  if (taLength.call(a) !== taLength.call(ref)) throw rangeError(fn, `length ${taLength.call(ref)} (the length of ${refName})`, name, v);
   return a;
 }
 
@@ -113,8 +161,8 @@ export function checkLike(fn: string, v: unknown, name: string, ref: FloatArray,
  * A partial overlap would make the result depend on the traversal order.
  */
 export function checkNoPartialOverlap(fn: string, out: FloatArray, outName: string, x: FloatArray, xName: string): void {
-  if (out.buffer !== x.buffer) return;
-  const o0 = out.byteOffset, o1 = o0 + out.byteLength, x0 = x.byteOffset, x1 = x0 + x.byteLength;
+  if (taBuffer.call(out) !== taBuffer.call(x)) return;
+  const o0 = taByteOffset.call(out), o1 = o0 + taByteLength.call(out), x0 = taByteOffset.call(x), x1 = x0 + taByteLength.call(x);
   if (o0 === x0 && o1 === x1) return;
   if (o0 < x1 && x0 < o1) {
     throw rangeError(fn, `${xName} itself or an array not overlapping it`, outName,
@@ -124,8 +172,8 @@ export function checkNoPartialOverlap(fn: string, out: FloatArray, outName: stri
 
 /** Output and input share no byte at all (for an input read throughout, such as prelu's alpha: even the same view is refused). */
 export function checkDisjoint(fn: string, out: FloatArray, outName: string, a: FloatArray, aName: string): void {
-  if (out.buffer !== a.buffer) return;
-  const o0 = out.byteOffset, o1 = o0 + out.byteLength, a0 = a.byteOffset, a1 = a0 + a.byteLength;
+  if (taBuffer.call(out) !== taBuffer.call(a)) return;
+  const o0 = taByteOffset.call(out), o1 = o0 + taByteLength.call(out), a0 = taByteOffset.call(a), a1 = a0 + taByteLength.call(a);
   if (o0 < a1 && a0 < o1) {
     throw rangeError(fn, `an array not overlapping ${aName}`, outName, new Received(`one that does (bytes ${o0}..${o1} against ${a0}..${a1} of one buffer)`));
   }
@@ -155,10 +203,23 @@ export function checkKeys(fn: string, opts: Record<string, unknown>, allowed: re
  * such a call throws instead of computing on an emptied view.
  */
 export function checkStillLive(fn: string, arrays: readonly (readonly [FloatArray | null, string, number])[]): void {
-  for (const [a, name] of arrays) if (a !== null) checkFloatArray(fn, a, name);
+  for (const [a, name] of arrays) if (a !== null) checkLive(fn, a, name);
   for (const [a, name, n] of arrays) {
-    if (a !== null && a.length !== n) {
+    if (a !== null && taLength.call(a) !== n) {
       throw rangeError(fn, `length ${n}`, name, new Received(`${describe(a)} (its buffer was resized while the options were read)`));
+    }
+  }
+}
+
+/**
+ * An `.async` call's arrays are read after it returns: a resizable ArrayBuffer
+ * could shrink under the work, so it is refused (a growable SharedArrayBuffer
+ * only grows, and stays allowed).
+ */
+export function checkPinnable(fn: string, arrays: readonly (readonly [FloatArray | null, string, number])[]): void {
+  for (const [a, name] of arrays) {
+    if (a !== null && isResizable(taBuffer.call(a))) {
+      throw typeError(fn, `${article(ctorName(a))} on a fixed-length buffer (an .async call cannot pin a resizable ArrayBuffer)`, name, new Received('one on a resizable ArrayBuffer'));
     }
   }
 }

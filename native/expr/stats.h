@@ -219,7 +219,10 @@ void stats(const T* x, size_t outer, size_t C, size_t inner, bool has_shape, dou
   using expr::Moments;
   for (size_t c = 0; c <= C; ++c) out[c] = Moments{};
   std::vector<Seg> segs;
-  if (!has_shape || inner >= expr::kSegment / 4) {
+  if (outer == 0 || C == 0 || inner == 0) {
+    // No element: every channel stays empty. (A zero dimension beside huge ones must
+    // cost no loop over them, and C * inner = 0 no division below.)
+  } else if (!has_shape || inner >= expr::kSegment / 4) {
     for (size_t o = 0; o < outer; ++o) {
       for (size_t c = 0; c < C; ++c) {
         const size_t b = (o * C + c) * inner;

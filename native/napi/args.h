@@ -99,6 +99,14 @@ inline bool get_size(napi_env env, napi_value v, size_t* out) {
   return true;
 }
 
+// Whether a * b * c is `n`, without overflow: a zero factor makes 0 whatever the others.
+inline bool product_is(size_t a, size_t b, size_t c, size_t n) {
+  if (a == 0 || b == 0 || c == 0) return n == 0;
+  const size_t max = ~size_t{0};
+  if (a > max / b || a * b > max / c) return false;
+  return a * b * c == n;
+}
+
 // The callback's arguments (up to N; argc is how many were passed, argv[argc..N)
 // undefined) and the data pointer its function was created with.
 template <size_t N, class Data>

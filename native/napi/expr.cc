@@ -38,6 +38,10 @@ using expr::kMaxRegs;
 using expr::Moments;
 using expr::Program;
 
+// No program of compile() comes near this (2000 operations and their derivative);
+// anything larger is a misuse of the binding, refused before it is copied.
+constexpr size_t kMaxProgramWords = size_t{1} << 20;
+
 // From this many elements a call is split over threads: every program costs at least
 // one memory pass plus one opcode per element, about a cheap unary op's work.
 constexpr size_t kParallelMin = 1 << 15;
@@ -110,21 +114,28 @@ std::unique_ptr<TiledCall> prepare(napi_env env, napi_callback_info info, bool a
   if (async) *done = argv[4];
   *threw = false;
   if (out.type != napi_float32_array && out.type != napi_float64_array) return nullptr;
-  Program p;
+  // Copied first, then checked and run from the copy: JS memory (a SharedArrayBuffer
+  // another thread may be rewriting) is read once, so what was checked is what runs.
+  if (code.length > kMaxProgramWords || consts.length > kMaxProgramWords) {
+    *threw = true;
+    return (throw_range(env, "runProgram: program larger than any compile() makes"), nullptr);
+  }
   const int32_t* cw = static_cast<const int32_t*>(code.data);
+  const double* cd = static_cast<const double*>(consts.data);
+  std::vector<int32_t> code_copy(cw, cw + code.length);
+  std::vector<double> consts_copy(cd, cd + consts.length);
   // A valid program wider than this interpreter's register file is not an error: the
   // JS interpreter, which has no such limit, runs it.
-  if (code.length >= 4 && cw[1] > kMaxRegs) return nullptr;
-  const double* cd = static_cast<const double*>(consts.data);
-  if (const char* err = expr::check(cw, code.length, cd, consts.length, static_cast<int>(n_in), &p)) {
+  if (code_copy.size() >= 4 && code_copy[1] > kMaxRegs) return nullptr;
+  Program p;
+  if (const char* err = expr::check(code_copy.data(), code_copy.size(), consts_copy.data(), consts_copy.size(),
+                                    static_cast<int>(n_in), &p)) {
     *threw = true;
     return (throw_type(env, err), nullptr);
   }
   const KernelTable* t = args.data->active;
   const bool f32 = out.type == napi_float32_array;
   if (t == nullptr || !(f32 ? expr::runnable<float>(*t, p) : expr::runnable<double>(*t, p))) return nullptr;
-  std::vector<int32_t> code_copy(cw, cw + code.length);
-  std::vector<double> consts_copy(cd, cd + consts.length);
   std::unique_ptr<TiledCall> call;
   if (f32) {
     call = std::make_unique<ExprCall<float>>(t, std::move(code_copy), std::move(consts_copy), p,
@@ -168,23 +179,28 @@ napi_value Stats(napi_env env, napi_callback_info info) {
   const size_t argc = args.argc;
   const napi_value* argv = args.argv;
   View x, out;
-  double d[6];  // outer, C, inner, deadMax, lo, hi
+  size_t outer = 0, C = 0, inner = 0;
+  double d[3];  // deadMax, lo, hi
   bool has_shape = false;
   bool ok = argc == 9 && get_typed_array(env, argv[0], &x) && get_typed_array(env, argv[8], &out) && out.type == napi_float64_array &&
-            napi_get_value_bool(env, argv[4], &has_shape) == napi_ok;
-  static const int kArg[6] = {1, 2, 3, 5, 6, 7};
-  for (int i = 0; ok && i < 6; ++i) ok = napi_get_value_double(env, argv[kArg[i]], &d[i]) == napi_ok;
+            napi_get_value_bool(env, argv[4], &has_shape) == napi_ok && get_size(env, argv[1], &outer) &&
+            get_size(env, argv[2], &C) && get_size(env, argv[3], &inner);
+  static const int kArg[3] = {5, 6, 7};
+  for (int i = 0; ok && i < 3; ++i) ok = napi_get_value_double(env, argv[kArg[i]], &d[i]) == napi_ok;
   if (!ok) return throw_type(env, "stats: expected (x, outer, C, inner, hasShape, deadMax, lo, hi, out)");
-  const size_t outer = static_cast<size_t>(d[0]), C = static_cast<size_t>(d[1]), inner = static_cast<size_t>(d[2]);
-  if (outer * C * inner != x.length || out.length != 8 * (C + 1)) return throw_type(env, "stats: shape or out length mismatch");
+  // outer * C * inner without overflow (each is at most 2^53), and out sized by the
+  // caller for C + 1 channels, so the per-channel buffer below is no larger than out.
+  if (out.length % 8 != 0 || C != out.length / 8 - 1 || !product_is(outer, C, inner, x.length)) {
+    return throw_range(env, "stats: shape or out length mismatch");
+  }
   if (x.type != napi_float32_array && x.type != napi_float64_array) return boolean(env, false);
   const KernelTable* t = args.data->active;
   if (t == nullptr) return boolean(env, false);
   std::vector<Moments> m(C + 1);
   if (x.type == napi_float32_array) {
-    expr::stats<float>(*t, x.cptr<float>(), outer, C, inner, has_shape, d[3], d[4], d[5], m.data());
+    expr::stats<float>(*t, x.cptr<float>(), outer, C, inner, has_shape, d[0], d[1], d[2], m.data());
   } else {
-    expr::stats<double>(*t, x.cptr<double>(), outer, C, inner, has_shape, d[3], d[4], d[5], m.data());
+    expr::stats<double>(*t, x.cptr<double>(), outer, C, inner, has_shape, d[0], d[1], d[2], m.data());
   }
   double* o = static_cast<double*>(out.data);
   for (size_t c = 0; c <= C; ++c) {

@@ -128,7 +128,7 @@ std::unique_ptr<TiledCall> shaped_call(napi_env env, const EnvState* e, const na
   // Lengths: every data-shaped array holds outer·len·inner elements (maxout's reduced
   // side outer·(len/pieces)·inner); alpha and dalpha hold len.
   const size_t n = outer * len * inner;
-  if (len != 0 && outer * len != 0 && n / (outer * len) != inner) {
+  if (!product_is(outer, len, inner, n)) {
     *error = "shaped: outer·len·inner overflows";
     return nullptr;
   }

@@ -1,0 +1,219 @@
+/**
+ * Issue 16, second hardening round: one regression test per numbered item
+ * (1-6, 9, 11-13) and for the "wrong errors", on the native and the JS
+ * backends. Items 7 and 8 are test/reentrant-options.test.ts and
+ * test/validation.test.ts; item 10 is test/shape-validation.test.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import ak from '../lib/index';
+import { loadBinding } from '../lib/backend/native';
+import akjs from '../lib/js';
+
+const apis = [['native', ak], ['js', akjs]] as const;
+
+function errorOf(f: () => unknown): Error {
+  try {
+    f();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a throw');
+}
+
+for (const [label, api] of apis) {
+  describe(`issue 16 (${label})`, () => {
+    it('1: stats of an empty array with a zero dimension gives empty channels (no division by channels × inner)', () => {
+      for (const [shape, axis, C] of [[[0], 0, 0], [[2, 3, 0], 1, 3], [[4, 0], 1, 0], [[0, 2, 0], 1, 2]] as const) {
+        for (const x of [new Float32Array(0), new Float64Array(0)]) {
+          const s = api.stats(x, { shape: [...shape], channelAxis: axis });
+          expect(s.count).toBe(0);
+          expect(s.channels!.length).toBe(C);
+          for (const c of s.channels!) expect(c.count).toBe(0);
+        }
+      }
+    });
+
+    it('2: .async refuses a resizable ArrayBuffer (TypeError); a growable SharedArrayBuffer stays allowed', async () => {
+      const buf = new ArrayBuffer(64, { maxByteLength: 1024 });
+      const x = new Float32Array(buf, 0, 8);
+      const fixed = new Float32Array(8);
+      await expect(api.relu.async(x)).rejects.toThrow(TypeError);
+      await expect(api.relu.async(fixed, { out: x })).rejects.toThrow(/resizable ArrayBuffer/);
+      await expect(api.softmax.async(x)).rejects.toThrow(TypeError);
+      await expect(api.compile('x * 2').async(x)).rejects.toThrow(TypeError);
+      await expect(api.gelu.backward.async(fixed, x)).rejects.toThrow(TypeError);
+      // Sync calls finish before any resize can happen: still accepted.
+      expect(Array.from(api.relu(x))).toEqual(Array.from(new Float32Array(8)));
+      const sab = new SharedArrayBuffer(32, { maxByteLength: 64 });
+      const s = new Float32Array(sab, 0, 8);
+      s.fill(-1);
+      expect(Array.from(await api.relu.async(s))).toEqual(Array.from(new Float32Array(8)));
+    });
+
+    it('3: the bytecode a compiled activation runs is private; its public programs are frozen copies', () => {
+      const act = api.compile('x * 3 + 1');
+      const x = new Float64Array([1, 2, 3]);
+      const want = Array.from(act(x));
+      expect(Object.isFrozen(act.program)).toBe(true);
+      expect(errorOf(() => { (act.program as { code: Int32Array }).code = new Int32Array(new SharedArrayBuffer(64)); })).toBeInstanceOf(TypeError);
+      act.program.code.fill(-1);
+      act.program.consts.fill(NaN);
+      act.backwardProgram.consts.fill(NaN);
+      expect(Array.from(act(x))).toEqual(want);
+      expect(Array.from(act.backward(new Float64Array([1, 1, 1]), x))).toEqual([3, 3, 3]);
+      // A function dressed as a compiled activation is not one.
+      const fake = Object.assign(() => 0, { expression: 'x', backwardProgram: { ...act.backwardProgram, nRegs: 1e9 } });
+      expect(errorOf(() => api.stats(x, { op: fake as never }))).toBeInstanceOf(TypeError);
+    });
+
+    it('4: a source over the length limit is a RangeError before it is tokenized', () => {
+      const t0 = Date.now();
+      const e = errorOf(() => api.compile('x' + '+x'.repeat(8e6)));
+      expect(e).toBeInstanceOf(RangeError);
+      expect(e.message).toMatch(/^compile: Expected an expression of at most 65536 characters/);
+      expect(Date.now() - t0).toBeLessThan(5000);
+    });
+
+    it('5: stats refuses a huge channel count of an empty array before building per-channel objects', () => {
+      const e = errorOf(() => api.stats(new Float32Array(0), { shape: [0, 1e9], channelAxis: 1 }));
+      expect(e).toBeInstanceOf(RangeError);
+      expect(e.message).toMatch(/channel axis of at most 65536/);
+      expect(api.stats(new Float32Array(0), { shape: [0, 65536], channelAxis: 1 }).channels!.length).toBe(65536);
+    });
+
+    it('6: nRegs of a public program cannot reach the interpreter or stats()', () => {
+      const act = api.compile('relu(x) * x');
+      expect(Reflect.set(act.backwardProgram, 'nRegs', 1e9)).toBe(false);
+      const s = api.stats(new Float32Array([-1, 0, 2]), { op: act });
+      expect(s.count).toBe(3);
+      expect(s.regions!.dead).toBe('x ≤ 0');
+    });
+
+    it('9: a subclass or an own property lying about buffer, byteOffset or length changes nothing', () => {
+      const base = new ArrayBuffer(4 * 1000);
+      class Lie extends Float32Array {
+        get buffer(): ArrayBuffer { return new ArrayBuffer(8); }
+        get byteOffset(): number { return 0; }
+      }
+      const x = new Float32Array(base, 0, 1000);
+      for (let i = 0; i < 1000; i++) x[i] = i - 500;
+      // out overlaps x partially: refused, whatever the subclass says.
+      const out = new Lie(base, 4 * 50, 1000 - 50);
+      const xs = new Float32Array(base, 0, 950);
+      expect(errorOf(() => api.relu(xs, { out }))).toBeInstanceOf(RangeError);
+      const own = new Float32Array(base, 4, 950);
+      Object.defineProperty(own, 'buffer', { value: new ArrayBuffer(4) });
+      Object.defineProperty(own, 'length', { value: 1 });
+      expect(errorOf(() => api.relu(xs, { out: own }))).toBeInstanceOf(RangeError);
+      // A liar that is a valid argument computes with its true extent and is returned itself.
+      class Long extends Float32Array { get length(): number { return 1e9; } }
+      const y = new Long(4);
+      const src = new Float32Array([-1, 2, -3, 4]);
+      const r = api.relu(src, { out: y });
+      expect(r).toBe(y);
+      expect(Array.from(new Float32Array(y.buffer))).toEqual([0, 2, 0, 4]);
+      const l = new Long([1, -1]);
+      expect(Array.from(api.compile('x * 2')(l))).toEqual([2, -2]);
+    });
+
+    it('11: float32 constants outside float32 range: the same answer on both backends', () => {
+      const x = new Float32Array([1, 0, -2, 1e-30]);
+      // x * 1e39 in a float32 run multiplies by float32's image of 1e39: +Infinity.
+      expect(Array.from(api.compile('x * 1e39')(x))).toEqual([Infinity, NaN, -Infinity, Infinity]);
+      expect(Array.from(api.compile('x * 1e-46 + 1')(x))).toEqual([1, 1, 1, 1]);
+      // A registry op's parameter float32 rounds out of its range is refused, as the op itself does.
+      for (const src of ['celu(x, alpha = 1e-46)', 'rbf(x, gamma = 1e39)']) {
+        const e = errorOf(() => api.compile(src)(x));
+        expect(e).toBeInstanceOf(RangeError);
+        expect(e.message).toMatch(/in a float32 call/);
+        expect(api.compile(src)(new Float64Array(x)).length).toBe(4);
+      }
+      expect(errorOf(() => api.celu(x, { alpha: 1e-46 }))).toBeInstanceOf(RangeError);
+    });
+
+    it('12: a per-call -0 stays -0, and x + 0 and 0 - x keep the IEEE sign of zero', () => {
+      const div = api.compile('x / b', { params: { b: 0 } });
+      expect(div(new Float64Array([1]), { b: -0 })[0]).toBe(-Infinity);
+      expect(div(new Float64Array([1]), { b: 0 })[0]).toBe(Infinity);
+      expect(div(new Float64Array([1]))[0]).toBe(Infinity);
+      const z = new Float64Array([-0, 0]);
+      expect(Object.is(api.compile('x + 0')(z)[0], 0)).toBe(true);
+      expect(Object.is(api.compile('0 - x')(z)[1], 0)).toBe(true);
+      expect(Object.is(api.compile('x - 0')(z)[0], -0)).toBe(true);
+      expect(Object.is(api.compile('x + (-0)')(z)[0], -0)).toBe(true);
+      expect(Object.is(api.compile('-0 - x')(z)[1], -0)).toBe(true);
+      expect(Object.is(api.compile('x + b', { params: { b: 0 } })(z)[0], 0)).toBe(true);
+      expect(Object.is(api.compile('x + b', { params: { b: 1 } })(z, { b: -0 })[0], -0)).toBe(true);
+    });
+
+    it('13: shapes with a zero and huge other dimensions are instant and allocate nothing large', () => {
+      const t0 = Date.now();
+      for (const dt of [Float32Array, Float64Array]) {
+        expect(api.softmax(new dt(0), { shape: [0, 2 ** 27] }).length).toBe(0);
+        expect(api.softmax(new dt(0), { shape: [2 ** 27, 0], axis: 0 }).length).toBe(0);
+        expect(api.logSoftmax(new dt(0), { shape: [0, 2 ** 30] }).length).toBe(0);
+        expect(api.softmax.backward(new dt(0), new dt(0), { shape: [2 ** 26, 0, 2 ** 26], axis: 1 }).length).toBe(0);
+        expect(api.prelu(new dt(0), 0.5, { shape: [2 ** 26, 0, 2 ** 26] }).length).toBe(0);
+        expect(api.maxout(new dt(0), { shape: [2 ** 26, 0, 2 ** 26], pieces: 1 }).length).toBe(0);
+      }
+      expect(Date.now() - t0).toBeLessThan(5000);
+    });
+
+    it('wrong errors: one voice (RangeError, no internal message, no bare stack overflow)', () => {
+      const huge = errorOf(() => api.softmax(new Float32Array(0), { shape: [0, 2 ** 52, 2 ** 52] }));
+      expect(huge).toBeInstanceOf(RangeError);
+      expect(huge.message).toMatch(/^softmax: Expected a shape whose product is at most 2\^53 - 1/);
+      const st = errorOf(() => api.stats(new Float32Array(0), { shape: [2 ** 52, 0, 2 ** 52], channelAxis: 1 }));
+      expect(st).toBeInstanceOf(RangeError);
+      expect(errorOf(() => api.stats(new Float32Array(6), { shape: [2, -3], channelAxis: 1 }))).toBeInstanceOf(RangeError);
+      const act = api.compile('celu(x, alpha = a)', { params: { a: 1 } });
+      const pe = errorOf(() => act(new Float32Array(2), { a: -1 }));
+      expect(pe).toBeInstanceOf(RangeError);
+      expect(pe.message).toMatch(/Expected a finite number > 0 for alpha of celu \(set by the parameter a\) but received -1/);
+      expect(errorOf(() => api.compile('celu(x, alpha = a)', { params: { a: -1 } }))).toBeInstanceOf(RangeError);
+      // A literal out of range stays a SyntaxError with its column.
+      expect(errorOf(() => api.compile('celu(x, alpha = -1)'))).toBeInstanceOf(SyntaxError);
+    });
+  });
+}
+
+describe('issue 16: deep expressions on a small stack', () => {
+  it('a Worker with a small stack gets a clear RangeError, never a bare stack overflow', () => {
+    const dist = path.resolve(__dirname, '..', 'dist', 'index.js');
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      const w = new Worker(${JSON.stringify(`
+        const { parentPort } = require('node:worker_threads');
+        const ak = require(${JSON.stringify(dist)});
+        const out = [];
+        for (const s of ['x' + '+x'.repeat(1999), 'x' + '*(x+1)'.repeat(999), 'x' + '+sin(x)'.repeat(999)]) {
+          try { ak.compile(s); out.push('ok'); } catch (e) { out.push(e.name + ': ' + e.message); }
+        }
+        parentPort.postMessage(out);
+      `)}, { eval: true, resourceLimits: { stackSizeMb: 0.5 } });
+      w.on('message', (m) => console.log(JSON.stringify(m)));
+      w.on('error', (e) => console.log(JSON.stringify(['worker error: ' + e.message])));
+    `;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    const lines: string[] = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(lines.length).toBe(3);
+    for (const l of lines) {
+      expect(l).not.toMatch(/Maximum call stack/);
+      if (l !== 'ok') expect(l).toMatch(/^RangeError: compile: Expected an expression shallow enough/);
+    }
+  });
+});
+
+describe('issue 16: the binding alone', () => {
+  it('native stats refuses counts that do not fit its out array instead of allocating for them', () => {
+    const b = loadBinding();
+    if ('error' in b) throw new Error(b.error);
+    const binding = b.binding as unknown as Record<string, (...a: unknown[]) => unknown>;
+    expect(() => binding.stats(new Float32Array(0), 0, 1e9, 1, true, NaN, NaN, NaN, new Float64Array(16))).toThrow(RangeError);
+    expect(() => binding.stats(new Float32Array(0), 2 ** 40, 2 ** 40, 0, true, NaN, NaN, NaN, new Float64Array(16))).toThrow(RangeError);
+    expect(binding.stats(new Float32Array(0), 1, 0, 1, true, NaN, NaN, NaN, new Float64Array(8))).toBe(true);
+  });
+});
+
