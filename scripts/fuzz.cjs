@@ -669,14 +669,30 @@ function makeFuzzer(ak, akjs, registry, options = {}) {
 
 // ------------------------------------------------------------------ CLI
 
+/**
+ * The long run: batches of cases, each family's own (scripts/fuzz-families.cjs;
+ * 'calls' is makeFuzzer's registry-op property above), run in a child process.
+ * Before each case the child writes the case (family, seed, index and what its
+ * generator built) to a status file with a synchronous write; when the child
+ * dies (a signal, an abort, an out-of-memory kill) or one case runs past
+ * --hang-ms, the parent reads that file, records the crash or hang with its
+ * input, starts a new child and goes on after that case.
+ */
 function parseArgs(argv) {
-  const o = { runs: 100000, seed: Date.now() | 0, large: 70000 };
+  const o = { runs: 100000, seed: Date.now() | 0, large: 70000, batch: 1000, hangMs: 60000, families: null, json: null, replay: null, child: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--runs') o.runs = Number(argv[++i]);
     else if (argv[i] === '--seed') o.seed = Number(argv[++i]);
     else if (argv[i] === '--large') o.large = Number(argv[++i]);
+    else if (argv[i] === '--batch') o.batch = Number(argv[++i]);
+    else if (argv[i] === '--hang-ms') o.hangMs = Number(argv[++i]);
+    else if (argv[i] === '--families') o.families = argv[++i].split(',');
+    else if (argv[i] === '--json') o.json = argv[++i];
+    else if (argv[i] === '--replay') o.replay = { family: argv[++i], seed: Number(argv[++i]), index: Number(argv[++i]) };
+    else if (argv[i] === '--child') o.child = true;
     else if (argv[i] === '--help') {
-      console.log('npm run fuzz -- [--runs N] [--seed S] [--large L (longest array, 70000)]');
+      console.log('npm run fuzz -- [--runs N] [--seed S] [--families calls,compile,...] [--batch B] [--hang-ms T] [--large L] [--json FILE]\n' +
+        '             --replay FAMILY SEED INDEX   (one case in this process, with its input)');
       process.exit(0);
     } else throw new Error(`fuzz: unknown argument ${argv[i]}`);
   }
@@ -684,34 +700,219 @@ function parseArgs(argv) {
   return o;
 }
 
-async function main() {
-  const o = parseArgs(process.argv.slice(2));
+function loadApis() {
   const ak = require('../dist/index.js');
   const akjs = require('../dist/js.js');
-  const fz = makeFuzzer(ak.default || ak, akjs.default || akjs, { unaryOps: ak.unaryOps, shapedOps: ak.shapedOps }, { large: o.large });
-  const info = (ak.default || ak).info();
-  console.log(`fuzz: ${o.runs} runs, seed ${o.seed}, lengths up to ${o.large}, backend ${info.backend} (${info.isa}, ${info.threads} threads), ${fz.names.length} ops`);
-  const counts = { valid: 0, invalid: 0 };
+  const { loadBinding } = require('../dist/backend/native.js');
+  const b = loadBinding();
+  return { ak: ak.default || ak, akjs: akjs.default || akjs, registry: { unaryOps: ak.unaryOps, shapedOps: ak.shapedOps }, binding: 'error' in b ? null : b.binding };
+}
+
+/** Family weights: 'calls' (the registry-op property) and the issue-16 families. */
+function familyWeights(only) {
+  const { families } = require('./fuzz-families.cjs');
+  const w = { calls: 4 };
+  for (const [k, f] of Object.entries(families)) w[k] = f.weight;
+  if (only) {
+    for (const k of only) if (!(k in w)) throw new Error(`fuzz: unknown family ${k} (known: ${Object.keys(w).join(', ')})`);
+    for (const k of Object.keys(w)) if (!only.includes(k)) delete w[k];
+  }
+  return w;
+}
+
+/** The child: runs the batches it is sent, writing each case to the status file first. */
+async function child(o) {
+  const fs = require('node:fs');
+  const { families, caseRng, startMutator } = require('./fuzz-families.cjs');
+  const apis = loadApis();
+  const fd = fs.openSync(process.env.AK_FUZZ_STATUS, 'w');
+  const status = (obj) => {
+    const text = JSON.stringify(obj);
+    fs.ftruncateSync(fd, 0);
+    fs.writeSync(fd, text, 0);
+  };
+  const fz = makeFuzzer(apis.ak, apis.akjs, apis.registry, { large: o.large });
+  let mutator = null;
+  process.on('message', async (m) => {
+    if (m.type === 'stop') {
+      if (mutator) await mutator.stop();
+      process.exit(0);
+    }
+    const counts = { valid: 0, invalid: 0 };
+    const findings = [];
+    if (m.family === 'calls') {
+      try {
+        await fc.assert(fc.asyncProperty(fz.arbitrary, async (c) => {
+          status({ family: 'calls', seed: m.seed, index: m.from, started: Date.now(), input: c });
+          counts[await fz.check(c)]++;
+        }), { numRuns: m.count, seed: m.seed });
+      } catch (e) {
+        findings.push({ family: 'calls', seed: m.seed, index: m.from, message: String(e && e.message).slice(0, 4000) });
+      }
+    } else {
+      const fam = families[m.family];
+      let current = null;
+      const ctx = {
+        ...apis,
+        note: (input) => {
+          current.input = input;
+          status(current);
+        },
+        mutator: () => (mutator ??= startMutator()),
+      };
+      for (let i = m.from; i < m.from + m.count; i++) {
+        current = { family: m.family, seed: m.seed, index: i, started: Date.now() };
+        status(current);
+        try {
+          counts[await fam.run(ctx, caseRng(m.seed, i))]++;
+        } catch (e) {
+          findings.push({ family: m.family, seed: m.seed, index: i, input: current.input, message: String(e && e.stack).slice(0, 4000) });
+        }
+      }
+      if (mutator && m.family === 'shared') {
+        await mutator.stop();
+        mutator = null;
+      }
+    }
+    process.send({ type: 'done', counts, findings });
+  });
+  process.send({ type: 'ready' });
+}
+
+async function replay(o) {
+  const { families, caseRng, startMutator } = require('./fuzz-families.cjs');
+  const apis = loadApis();
+  let mutator = null;
+  const ctx = { ...apis, note: (input) => console.log('input:', JSON.stringify(input)), mutator: () => (mutator ??= startMutator()) };
+  const f = families[o.replay.family];
+  if (!f) throw new Error(`fuzz: --replay knows ${Object.keys(families).join(', ')} ('calls' replays with --families calls --seed S --runs N)`);
+  try {
+    console.log('result:', await f.run(ctx, caseRng(o.replay.seed, o.replay.index)));
+  } finally {
+    if (mutator) await mutator.stop();
+  }
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  if (o.child) return child(o);
+  if (o.replay) return replay(o);
+  const { fork } = require('node:child_process');
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const weights = familyWeights(o.families);
+  const info = loadApis().ak.info();
+  const total = Object.values(weights).reduce((a, b) => a + b, 0);
+  // The schedule: per family its share of --runs, in batches, interleaved.
+  const queue = [];
+  const per = {};
+  for (const [k, w] of Object.entries(weights)) {
+    const n = Math.max(1, Math.round((o.runs * w) / total));
+    per[k] = { cases: 0, valid: 0, invalid: 0, findings: 0, crashes: 0, hangs: 0, ms: 0 };
+    for (let from = 0; from < n; from += o.batch) queue.push({ family: k, seed: (o.seed + from) | 0, from, count: Math.min(o.batch, n - from) });
+  }
+  for (let i = queue.length - 1; i > 0; i--) {
+    const j = (Math.imul(i + 1, 2654435761) >>> 0) % (i + 1);
+    [queue[i], queue[j]] = [queue[j], queue[i]];
+  }
+  console.log(`fuzz: ${o.runs} cases, seed ${o.seed}, backend ${info.backend} (${info.isa}, ${info.threads} threads), families ${Object.entries(weights).map(([k, w]) => `${k}×${w}`).join(' ')}, ${queue.length} batches in a child process`);
+  const statusFile = path.join(os.tmpdir(), `ak-fuzz-${process.pid}.status`);
+  const records = [];
   const t0 = Date.now();
   let last = t0;
-  // Chunks of 10^4 runs with their own seeds, so progress shows and a failure names a replayable seed.
-  const chunk = 10000;
-  for (let done = 0; done < o.runs; done += chunk) {
-    const runs = Math.min(chunk, o.runs - done);
-    const seed = (o.seed + done) | 0;
-    await fc.assert(
-      fc.asyncProperty(fz.arbitrary, async (c) => {
-        counts[await fz.check(c)]++;
-      }),
-      { numRuns: runs, seed },
-    );
-    if (Date.now() - last > 10000 || done + runs >= o.runs) {
+  let proc = null;
+  const spawn = () => new Promise((resolve) => {
+    proc = fork(__filename, ['--child', '--large', String(o.large)], { env: { ...process.env, AK_FUZZ_STATUS: statusFile }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    proc.once('message', () => resolve());
+  });
+  const readStatus = () => {
+    try {
+      return JSON.parse(fs.readFileSync(statusFile, 'utf8'));
+    } catch {
+      return null;
+    }
+  };
+  for (let q = 0; q < queue.length; q++) {
+    const b = queue[q];
+    if (proc === null) await spawn();
+    const tb = Date.now();
+    proc.send(b);
+    const outcome = await new Promise((resolve) => {
+      let timer = null;
+      const onMsg = (m) => {
+        if (m.type !== 'done') return;
+        cleanup();
+        resolve({ kind: 'done', m });
+      };
+      const onExit = (code, signal) => {
+        cleanup();
+        resolve({ kind: 'crash', code, signal });
+      };
+      const watch = () => {
+        const s = readStatus();
+        if (s && Date.now() - s.started > o.hangMs) {
+          cleanup();
+          proc.kill('SIGKILL');
+          resolve({ kind: 'hang', status: s });
+        }
+      };
+      const cleanup = () => {
+        proc.off('message', onMsg);
+        proc.off('exit', onExit);
+        clearInterval(timer);
+      };
+      proc.on('message', onMsg);
+      proc.on('exit', onExit);
+      timer = setInterval(watch, 1000);
+    });
+    const f = per[b.family];
+    f.ms += Date.now() - tb;
+    if (outcome.kind === 'done') {
+      f.cases += outcome.m.counts.valid + outcome.m.counts.invalid;
+      f.valid += outcome.m.counts.valid;
+      f.invalid += outcome.m.counts.invalid;
+      for (const x of outcome.m.findings) {
+        f.findings++;
+        records.push({ kind: 'finding', ...x });
+        console.log(`FINDING ${x.family} seed ${x.seed} index ${x.index}: ${JSON.stringify(x.input)}\n  ${x.message.split('\n')[0]}`);
+      }
+    } else {
+      const s = outcome.kind === 'hang' ? outcome.status : readStatus();
+      f[outcome.kind === 'hang' ? 'hangs' : 'crashes']++;
+      records.push({ kind: outcome.kind, code: outcome.code, signal: outcome.signal, ...s });
+      console.log(`${outcome.kind.toUpperCase()} (${outcome.signal || outcome.code || ''}) in ${b.family}: ${JSON.stringify(s)}`);
+      if (outcome.kind === 'hang') await new Promise((r) => proc.once('exit', r));
+      proc = null;
+      // Go on after the case that failed: the rest of this batch as a new batch.
+      const index = s && typeof s.index === 'number' ? s.index : b.from;
+      const done = index + 1 - b.from;
+      if (b.family !== 'calls' && done < b.count) queue.splice(q + 1, 0, { ...b, from: index + 1, count: b.count - done });
+    }
+    if (Date.now() - last > 30000 || q === queue.length - 1) {
       last = Date.now();
-      const rss = (process.memoryUsage().rss / 2 ** 20).toFixed(0);
-      console.log(`${done + runs} runs (${counts.valid} valid, ${counts.invalid} invalid), ${((last - t0) / 1000).toFixed(1)} s, rss ${rss} MB`);
+      const n = Object.values(per).reduce((a, x) => a + x.cases, 0);
+      const bad = records.length;
+      console.log(`${n} cases, ${bad} findings/crashes/hangs, ${((last - t0) / 1000).toFixed(0)} s (batch ${q + 1}/${queue.length})`);
     }
   }
-  console.log(`fuzz: ${o.runs} runs passed in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${counts.valid} valid calls equal to the JS twin, ${counts.invalid} invalid calls refused with nothing written`);
+  if (proc) {
+    proc.send({ type: 'stop' });
+    await new Promise((r) => proc.once('exit', r));
+  }
+  try {
+    fs.unlinkSync(statusFile);
+  } catch {}
+  const secs = (Date.now() - t0) / 1000;
+  console.log('\nfamily      cases   valid invalid findings crashes hangs      s');
+  let all = 0;
+  for (const [k, f] of Object.entries(per)) {
+    all += f.cases;
+    console.log(`${k.padEnd(10)} ${String(f.cases).padStart(7)} ${String(f.valid).padStart(7)} ${String(f.invalid).padStart(7)} ${String(f.findings).padStart(8)} ${String(f.crashes).padStart(7)} ${String(f.hangs).padStart(5)} ${(f.ms / 1000).toFixed(0).padStart(6)}`);
+  }
+  console.log(`fuzz: ${all} cases in ${secs.toFixed(0)} s: ${records.filter((r) => r.kind === 'crash').length} crashes, ${records.filter((r) => r.kind === 'finding').length} silent differences or wrong errors, ${records.filter((r) => r.kind === 'hang').length} hangs`);
+  if (o.json) fs.writeFileSync(o.json, JSON.stringify({ seed: o.seed, runs: o.runs, seconds: secs, info, per, records }, null, 1));
+  if (records.length) process.exitCode = 1;
 }
 
 module.exports = { makeFuzzer, fc };

@@ -38,6 +38,15 @@ export class Acc {
       return;
     }
     const n = this.n + o.n;
+    if (!Number.isFinite(this.mean) || !Number.isFinite(o.mean)) {
+      // An infinity among the data: the mean is their sum's (±Inf, NaN for both signs)
+      // and the variance NaN, whatever the merge order (the formula below would make
+      // Inf - Inf out of a single +Inf).
+      this.mean += o.mean;
+      this.m2 = NaN;
+      this.n = n;
+      return;
+    }
     const d = o.mean - this.mean;
     this.mean += d * (o.n / n);
     this.m2 += o.m2 + d * d * ((this.n / n) * o.n);
@@ -142,8 +151,9 @@ function segment(x: FloatArray, base: number, runs: number, len: number, stride:
   if (n > 0) {
     for (let r = 0, b = base; r < runs; r++, b += stride) {
       for (let i = b, e = b + len; i < e; i++) {
-        const d = x[i] - mean;
-        if (d === d) m2 += d * d;
+        // NaN elements are left out; an infinity is not (its deviation makes m2 NaN, as natively).
+        const v = x[i];
+        if (v === v) m2 += (v - mean) * (v - mean);
       }
     }
   }

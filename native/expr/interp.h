@@ -56,9 +56,11 @@ inline double dsinc_d(double x) {
   return (x * std::cos(x) - std::sin(x)) / (x * x);
 }
 
-// NaN from either operand, as Math.max/Math.min (vec max/min only watch the first).
-template <class V> AK_INLINE V max2(V a, V b) { return select(isnan(b), b, max(a, b)); }
-template <class V> AK_INLINE V min2(V a, V b) { return select(isnan(b), b, min(a, b)); }
+// NaN from either operand, as Math.max/Math.min (vec max/min only watch the first), and
+// +0 above -0 as they order them: equal operands (only ±0 differ then) are combined
+// bitwise, max clearing the sign unless both have it, min setting it if either has.
+template <class V> AK_INLINE V max2(V a, V b) { return select(isnan(b), b, select(eq(a, b), bitand_(a, b), max(a, b))); }
+template <class V> AK_INLINE V min2(V a, V b) { return select(isnan(b), b, select(eq(a, b), bitor_(a, b), min(a, b))); }
 
 template <class V>
 AK_INLINE V powi_v(V x, int n) {

@@ -72,6 +72,15 @@ inline void merge(Moments* a, const Moments& b) {
     return;
   }
   const double n = a->n + b.n;
+  if (!std::isfinite(a->mean) || !std::isfinite(b.mean)) {
+    // An infinity among the data: the mean is their sum's (±Inf, NaN for both signs)
+    // and the variance NaN, whatever the merge order (the formula below would make
+    // Inf - Inf out of a single +Inf).
+    a->mean = a->mean + b.mean;
+    a->m2 = NAN;
+    a->n = n;
+    return;
+  }
   const double d = b.mean - a->mean;
   a->mean += d * (b.n / n);
   a->m2 += b.m2 + d * d * ((a->n / n) * b.n);

@@ -187,8 +187,9 @@ void segment(const T* x, size_t base, size_t runs, size_t len, size_t stride, do
         });
       }
       for (; j < len; ++j) {
-        const double d = static_cast<double>(p[j]) - mean;
-        if (d == d) sq += d * d;
+        // NaN elements are left out, as in the lanes above; an infinity is not (m2 is NaN).
+        const double v = static_cast<double>(p[j]);
+        if (v == v) sq += (v - mean) * (v - mean);
       }
     }
     m2 = hsum(q) + sq;

@@ -19,6 +19,7 @@
 // call that runs later on the pool never reads JS memory but its arrays.
 #include <node_api.h>
 
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -41,6 +42,24 @@ using expr::Program;
 // No program of compile() comes near this (2000 operations and their derivative);
 // anything larger is a misuse of the binding, refused before it is copied.
 constexpr size_t kMaxProgramWords = size_t{1} << 20;
+
+// Whether every constant operand of p is a float32 number of the normal range (or
+// zero) when converted: a float32 run holds its constants in float32 lanes, where 1e39
+// would be +Inf and 1e-46 zero. A program with another constant is declined on float32
+// arrays, and the JS interpreter computes it in float64, rounding once (lib/expr/interp.ts),
+// so both backends give that one answer.
+bool float32_constants(const Program& p) {
+  for (size_t i = 0; i < p.n_instr; ++i) {
+    const int32_t* w = p.code + 4 * i;
+    const expr::Form f = expr::kForm[w[0]];
+    if (f != expr::kK && f != expr::kRK) continue;
+    const double k = p.consts[f == expr::kK ? w[2] : w[3]];
+    const double a = std::fabs(k);
+    if (k == 0 || k != k) continue;
+    if (!(a >= 1.1754943508222875e-38 && a <= 3.4028234663852886e38)) return false;
+  }
+  return true;
+}
 
 // From this many elements a call is split over threads: every program costs at least
 // one memory pass plus one opcode per element, about a cheap unary op's work.
@@ -135,7 +154,7 @@ std::unique_ptr<TiledCall> prepare(napi_env env, napi_callback_info info, bool a
   }
   const KernelTable* t = args.data->active;
   const bool f32 = out.type == napi_float32_array;
-  if (t == nullptr || !(f32 ? expr::runnable<float>(*t, p) : expr::runnable<double>(*t, p))) return nullptr;
+  if (t == nullptr || !(f32 ? expr::runnable<float>(*t, p) && float32_constants(p) : expr::runnable<double>(*t, p))) return nullptr;
   std::unique_ptr<TiledCall> call;
   if (f32) {
     call = std::make_unique<ExprCall<float>>(t, std::move(code_copy), std::move(consts_copy), p,
