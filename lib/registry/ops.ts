@@ -288,7 +288,7 @@ export const unaryOps = {
 
 export type UnaryName = keyof typeof unaryOps;
 
-/** Op names in id order: the native side's ops.inc lists them in this order. */
+/** Op names in id order: scripts/gen-native.cjs writes them in this order into native/registry/ops.inc. */
 export const unaryNames = Object.keys(unaryOps) as UnaryName[];
 
 /** The parameters an op accepts as options, typed from its declaration. */
