@@ -8,17 +8,13 @@ import { describe, expect, it } from 'vitest';
 import akjs from '../lib/js';
 import { shapedRows } from '../lib/backend/slices';
 import type { FloatArray } from '../lib/types';
+import { rng } from './numerics/helpers';
 
 const N = 1 << 20;
 
 function data(n: number, seed = 1): Float32Array {
-  const x = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    x[i] = (s / 2 ** 32 - 0.5) * 16;
-  }
-  return x;
+  const r = rng(seed);
+  return Float32Array.from({ length: n }, () => (r() - 0.5) * 16);
 }
 
 function sameBits(a: FloatArray, b: FloatArray): void {
@@ -112,7 +108,7 @@ describe('JS twin .async runs in slices', () => {
     setImmediate(() => setImmediate(() => structuredClone(buf, { transfer: [buf] })));
     const err = await p.then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(TypeError);
-    expect((err as Error).message).toMatch(/^gelu\.async: an array of the call was detached or resized while the call ran/);
+    expect((err as Error).message).toMatch(/^gelu\.async: Expected arrays that stay attached and keep their size until the promise settles \(\d+ of 1048576 elements were written\) for the call's arrays but received one detached or resized while the call ran$/);
   });
 });
 

@@ -16,6 +16,7 @@
  */
 import type { FloatArray, ShapedCall } from '../types';
 import { abortError } from '../validate/signal';
+import { Received, typeError } from '../validate/values';
 
 /** Time one burst of slices may hold the thread. */
 export const SLICE_MS = 4;
@@ -53,10 +54,8 @@ export async function runSliced(
     await turn();
     for (let k = 0; k < live.length; k++) {
       if (live[k].length !== lengths[k]) {
-        throw new TypeError(
-          `${fn}: an array of the call was detached or resized while the call ran ` +
-            `(${i} of ${total} ${unit} were written); keep its buffer alive until the promise settles`,
-        );
+        const what = `arrays that stay attached and keep their size until the promise settles (${i} of ${total} ${unit} were written)`;
+        throw typeError(fn, what, "the call's arrays", new Received('one detached or resized while the call ran'));
       }
     }
   }
