@@ -301,7 +301,7 @@ describe('unary backward semantics', () => {
       [() => api.relu.backward(dy, x, { out, y: x }), TypeError, /Unknown option "y"/],
       [() => api.sigmoid.backward(dy, x, { out, y: new Float32Array(2) }), RangeError, /options\.y/],
       [() => api.leakyRelu.backward(dy, x, { out, alpha: NaN }), RangeError, /options\.alpha/],
-      [() => api.sigmoid.backward(dy, null as unknown as Float32Array, { out }), TypeError, /for x but received null/],
+      [() => api.sigmoid.backward(dy, null as unknown as Float32Array, { out }), TypeError, /for x \(or null, with the forward output sigmoid\(x\) as options.y\) but received null/],
       [() => api.relu.backward(dy, null as unknown as Float32Array, { out }), TypeError, /for x but received null/],
     ];
     const buf = new Float32Array(8);
