@@ -20,7 +20,7 @@ import { exprBackend, type ExprBinding } from './expr/native-glue';
 import type { FloatArray, ShapedCall } from './types';
 
 /** ISA levels in the addon's index order (native/cpu.h `Isa`). */
-export const ISA_LEVELS = ['scalar', 'avx2', 'avx512'] as const;
+export const ISA_LEVELS = ['scalar', 'avx2', 'avx512', 'neon'] as const;
 export type IsaLevel = (typeof ISA_LEVELS)[number];
 
 export interface NativeInfo {

@@ -5,7 +5,7 @@
 //                                        when that op/dtype has no native kernel (the
 //                                        JS side then runs the twin)
 //   unaryIsa(level, id, x, y, a, b)      the same on a given level index (0 scalar,
-//                                        1 avx2, 2 avx512), for tests and benchmarks
+//                                        1 avx2, 2 avx512, 3 neon), for tests and benchmarks
 //   configure(request[, cap]) -> info()  picks the active level once, at load (cap:
 //                                        act as if the CPU's best level were cap)
 //   info() -> { isa, isas, isaError, compiled }
@@ -117,7 +117,7 @@ napi_value UnaryIsa(napi_env env, napi_callback_info info) {
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, &data) != napi_ok) return nullptr;
   uint32_t level;
   if (argc < 1 || napi_get_value_uint32(env, argv[0], &level) != napi_ok || level >= kNumIsas) {
-    return throw_type_error(env, "unaryIsa: the level must be an ISA index (0 scalar, 1 avx2, 2 avx512)");
+    return throw_type_error(env, "unaryIsa: the level must be an ISA index (0 scalar, 1 avx2, 2 avx512, 3 neon)");
   }
   const KernelTable* t = static_cast<EnvState*>(data)->tables[level];
   if (t == nullptr) {
@@ -139,11 +139,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   for (int i = kNumIsas - 1, k = 0, c = 0; i >= 0; --i) {
     const Isa isa = static_cast<Isa>(i);
     if (s->tables[i] != nullptr) isas.Set(k++, isa_name(isa));
-#if defined(__x86_64__) || defined(_M_X64)
-    compiled.Set(c++, isa_name(isa));
-#else
-    if (isa == Isa::kScalar) compiled.Set(c++, isa_name(isa));
-#endif
+    if (isa_compiled(isa)) compiled.Set(c++, isa_name(isa));
   }
   o.Set("isas", isas);
   o.Set("compiled", compiled);
@@ -173,7 +169,7 @@ Napi::Value Configure(const Napi::CallbackInfo& info) {
   if (!req.empty()) {
     Isa want;
     if (!isa_from_name(req.c_str(), &want)) {
-      s->isa_error = "ACTIVATION_KERNELS_ISA=\"" + req + "\" is not one of scalar, avx2, avx512; using " +
+      s->isa_error = "ACTIVATION_KERNELS_ISA=\"" + req + "\" is not one of scalar, avx2, avx512, neon; using " +
                      isa_name(best);
     } else if (s->tables[static_cast<int>(want)] == nullptr) {
       s->isa_error = std::string("ACTIVATION_KERNELS_ISA=") + req +

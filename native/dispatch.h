@@ -63,8 +63,27 @@ class FpEnvGuard {
 
  private:
   unsigned saved_;
+#elif (defined(__aarch64__) || defined(_M_ARM64)) && (defined(__GNUC__) || defined(__clang__))
+  // FPCR: RMode (bits 22-23), FZ (24), DN (25), FZ16 (19), trap enables (8-12, 15) and,
+  // on Armv8.7, AH/FIZ (1, 0); 0 is round to nearest, IEEE subnormals, no traps. FPSR
+  // holds the sticky exception flags: the caller's come back as they were.
+  FpEnvGuard() : fpcr_(fpcr()), fpsr_(fpsr()) {
+    if (fpcr_ != 0) set_fpcr(0);
+  }
+  ~FpEnvGuard() {
+    if (fpcr_ != 0) set_fpcr(fpcr_);
+    if (fpsr() != fpsr_) set_fpsr(fpsr_);
+  }
+  static uint64_t fpcr() { uint64_t v; __asm__ volatile("mrs %0, fpcr" : "=r"(v)); return v; }
+  static uint64_t fpsr() { uint64_t v; __asm__ volatile("mrs %0, fpsr" : "=r"(v)); return v; }
+  static void set_fpcr(uint64_t v) { __asm__ volatile("msr fpcr, %0" : : "r"(v)); }
+  static void set_fpsr(uint64_t v) { __asm__ volatile("msr fpsr, %0" : : "r"(v)); }
+
+ private:
+  uint64_t fpcr_, fpsr_;
 #else
-  // Other architectures: the NEON level (future) must do the same with FPCR.
+  // Other targets (MSVC arm64 included) run in the caller's environment, which their
+  // ABIs default to round to nearest with IEEE subnormals.
   FpEnvGuard() = default;
 #endif
   FpEnvGuard(const FpEnvGuard&) = delete;

@@ -32,6 +32,8 @@ namespace scalar { extern const ShapedTable kShapedTable; }
 #if defined(__x86_64__) || defined(_M_X64)
 namespace avx2 { extern const ShapedTable kShapedTable; }
 namespace avx512 { extern const ShapedTable kShapedTable; }
+#elif defined(__aarch64__) || defined(_M_ARM64)
+namespace neon { extern const ShapedTable kShapedTable; }
 #endif
 
 const ShapedTable* shaped_table(Isa isa) {
@@ -41,6 +43,8 @@ const ShapedTable* shaped_table(Isa isa) {
 #if defined(__x86_64__) || defined(_M_X64)
     case Isa::kAvx2: return &avx2::kShapedTable;
     case Isa::kAvx512: return &avx512::kShapedTable;
+#elif defined(__aarch64__) || defined(_M_ARM64)
+    case Isa::kNeon: return &neon::kShapedTable;
 #endif
     default: return nullptr;
   }

@@ -24,10 +24,12 @@ import { createJsBackend, type Backend } from '../lib/backend';
 import { createCompile } from '../lib/expr/compile';
 import { createStats } from '../lib/expr/stats';
 import { exprBackend, type ExprBinding } from '../lib/expr/native-glue';
+import { ISA_LEVELS } from '../lib/native';
 
 const root = join(__dirname, '..');
 const release = join(root, 'build', 'Release');
-const LEVELS = ['scalar', 'avx2', 'avx512'] as const;
+/** native/cpu.h's level order, which expr_check's results and useIsa follow. */
+const LEVELS = ISA_LEVELS;
 const X86 = process.arch === 'x64';
 
 let exe = '';

@@ -20,6 +20,8 @@ AK_EXPR_DECLARE(scalar)
 #if defined(__x86_64__) || defined(_M_X64)
 AK_EXPR_DECLARE(avx2)
 AK_EXPR_DECLARE(avx512)
+#elif defined(__aarch64__) || defined(_M_ARM64)
+AK_EXPR_DECLARE(neon)
 #endif
 #undef AK_EXPR_DECLARE
 
@@ -87,6 +89,8 @@ bool run_f32(Isa isa, const Program& p, const float* const* in, float* out, size
 #if defined(__x86_64__) || defined(_M_X64)
     case Isa::kAvx2: return avx2::exprk::run_f32(p, in, out, n, *t);
     case Isa::kAvx512: return avx512::exprk::run_f32(p, in, out, n, *t);
+#elif defined(__aarch64__) || defined(_M_ARM64)
+    case Isa::kNeon: return neon::exprk::run_f32(p, in, out, n, *t);
 #endif
     default: return false;
   }
@@ -101,6 +105,8 @@ bool run_f64(Isa isa, const Program& p, const double* const* in, double* out, si
 #if defined(__x86_64__) || defined(_M_X64)
     case Isa::kAvx2: return avx2::exprk::run_f64(p, in, out, n, *t);
     case Isa::kAvx512: return avx512::exprk::run_f64(p, in, out, n, *t);
+#elif defined(__aarch64__) || defined(_M_ARM64)
+    case Isa::kNeon: return neon::exprk::run_f64(p, in, out, n, *t);
 #endif
     default: return false;
   }
@@ -115,6 +121,8 @@ bool stats_f32(Isa isa, const float* x, size_t outer, size_t C, size_t inner, bo
 #if defined(__x86_64__) || defined(_M_X64)
     case Isa::kAvx2: avx2::exprk::stats_f32(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
     case Isa::kAvx512: avx512::exprk::stats_f32(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
+#elif defined(__aarch64__) || defined(_M_ARM64)
+    case Isa::kNeon: neon::exprk::stats_f32(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
 #endif
     default: return false;
   }
@@ -129,6 +137,8 @@ bool stats_f64(Isa isa, const double* x, size_t outer, size_t C, size_t inner, b
 #if defined(__x86_64__) || defined(_M_X64)
     case Isa::kAvx2: avx2::exprk::stats_f64(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
     case Isa::kAvx512: avx512::exprk::stats_f64(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
+#elif defined(__aarch64__) || defined(_M_ARM64)
+    case Isa::kNeon: neon::exprk::stats_f64(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
 #endif
     default: return false;
   }

@@ -38,6 +38,8 @@ namespace scalar { extern const ShapedTable kShapedTable; }
 #if defined(__x86_64__) || defined(_M_X64)
 namespace avx2 { extern const ShapedTable kShapedTable; }
 namespace avx512 { extern const ShapedTable kShapedTable; }
+#elif defined(__aarch64__) || defined(_M_ARM64)
+namespace neon { extern const ShapedTable kShapedTable; }
 #endif
 }  // namespace ak
 
@@ -371,6 +373,8 @@ int main() {
 #if defined(__x86_64__) || defined(_M_X64)
       {ak::Isa::kAvx2, &ak::avx2::kShapedTable},
       {ak::Isa::kAvx512, &ak::avx512::kShapedTable},
+#elif defined(__aarch64__) || defined(_M_ARM64)
+      {ak::Isa::kNeon, &ak::neon::kShapedTable},
 #endif
   };
   for (const Level& l : levels) {
