@@ -23,6 +23,9 @@ const want = process.argv.slice(2).filter((a) => all.includes(a));
       const bin = require.resolve('prebuildify/bin.js');
       const r = spawnSync(process.execPath, [bin, '--napi', '--strip'], { cwd: root, stdio: 'inherit', env: { ...process.env, JOBS: process.env.JOBS || '2' } });
       if (r.status !== 0) throw new Error(`prebuildify exited with ${r.status}`);
+      // prebuildify leaves build/ without build/Release/*.node, which the tests load: rebuild it.
+      const b = spawnSync(process.execPath, [path.join(__dirname, 'build-native.cjs')], { cwd: root, stdio: 'inherit' });
+      if (b.status !== 0) throw new Error(`build:native exited with ${b.status}`);
     } else {
       await build(name);
     }
