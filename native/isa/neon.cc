@@ -4,5 +4,3 @@
 #define AK_ISA_NEON 1
 #define AK_TABLE_ISA ::ak::Isa::kNeon
 #include "table.inc"
-#include "../kernels/shaped_table.inc"
-#include "../expr/expr_level.inc"

@@ -21,7 +21,7 @@
 
 #include <limits>
 
-#include "../shaped.h"
+#include "signatures.h"
 #include "unary.h"
 
 namespace ak {
@@ -47,18 +47,9 @@ using kern::two_sum_err;
 
 template <int Unroll, bool Widen, bool CustomF32 = false>
 struct BwdBase {
-  static constexpr bool kImplemented = true;
   static constexpr int kUnroll = Unroll;
   static constexpr bool kWiden = Widen;
   static constexpr bool kCustomF32 = CustomF32;
-};
-
-// No kernel (the op has no from-y form): a null table entry.
-struct None {
-  static constexpr bool kImplemented = false;
-  static constexpr int kUnroll = 1;
-  static constexpr bool kWiden = false;
-  static constexpr bool kCustomF32 = false;
 };
 
 // The error of the product a·b = p, or 0 where an operand or p is beyond 1e290 (the
@@ -579,21 +570,6 @@ void backward_map(const typename V::T* dy, const typename V::T* in, typename V::
   }
 }
 
-template <class Op, class V>
-constexpr BwdKernel<typename V::T> bwd_ptr() {
-  if constexpr (Op::kImplemented) {
-    return &backward_map<Op, V>;
-  } else {
-    return nullptr;
-  }
-}
-
-// The from-y variant of each op (None where the registry has no backwardUsesY).
-template <class Op> struct FromY { using type = None; };
-template <> struct FromY<elu> { using type = eluFromY; };
-template <> struct FromY<selu> { using type = seluFromY; };
-template <> struct FromY<sigmoid> { using type = sigmoidFromY; };
-template <> struct FromY<tanh> { using type = tanhFromY; };
 
 }  // namespace bwd
 }  // namespace AK_ISA_NS

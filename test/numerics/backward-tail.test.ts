@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as ak from '../../lib/index';
-import { unaryOps, type UnaryOpDef } from '../../lib/ops';
+import { unaryOps, type UnaryOpDef } from '../../lib/registry/ops';
 import { ulpError } from '../ulp.cjs';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const R = require('../reference-backward.cjs') as { dxRef: (dy: number, d: [number, number]) => number };

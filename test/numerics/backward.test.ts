@@ -7,9 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ak from '../../lib/index';
-import { unaryOps, unaryNames, type UnaryOpDef } from '../../lib/ops';
+import { unaryOps, unaryNames, type UnaryOpDef } from '../../lib/registry/ops';
 import { ops as refOps, lastLo } from '../reference.cjs';
 import { ulpError } from '../ulp.cjs';
+import { rng } from './helpers';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const R = require('../reference-backward.cjs') as {
   derivatives: Record<string, (x: number, p: Record<string, number | string>) => [number, number]>;
@@ -30,17 +31,6 @@ const api = ak as unknown as Record<string, {
     async(dy: Float32Array | Float64Array, x: Float32Array | Float64Array, o?: object): Promise<Float32Array | Float64Array>;
   };
 }>;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The defaults, and every number parameter moved to another value of its range (each enum value). */
 function paramSets(def: UnaryOpDef): Params[] {
