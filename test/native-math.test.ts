@@ -17,6 +17,7 @@ import { join } from 'node:path';
 const root = join(__dirname, '..');
 const tests = join(root, 'native', 'tests');
 const X86 = process.arch === 'x64';
+const ARM64 = process.arch === 'arm64';
 const HAVE_GXX = process.platform !== 'win32';
 
 function run(cmd: string, args: string[]): Promise<{ code: number | null; out: string }> {
@@ -42,7 +43,7 @@ describe.runIf(HAVE_GXX)('native/math sweep (math_sweep --quick)', () => {
           ['math_isa_avx2.cc', ISA_FLAGS.avx2],
           ['math_isa_avx512.cc', ISA_FLAGS.avx512],
         ] as [string, string[]][])
-        : []),
+        : ARM64 ? ([['math_isa_neon.cc', []]] as [string, string[]][]) : []),
     ];
     const objs = await compileUnits(units.map(([src, flags]) => [join(tests, src), flags]), common, dir);
     const exe = join(dir, 'math_sweep');
@@ -53,7 +54,7 @@ describe.runIf(HAVE_GXX)('native/math sweep (math_sweep --quick)', () => {
     expect(r.out).toMatch(/^all ok$/m);
     expect(r.out).not.toMatch(/FAIL|not implemented/);
     // Each level either ran its self-test (and then its sweep) or says the CPU lacks it.
-    for (const isa of X86 ? ['scalar', 'avx2', 'avx512'] : ['scalar']) {
+    for (const isa of X86 ? ['scalar', 'avx2', 'avx512'] : ARM64 ? ['scalar', 'neon'] : ['scalar']) {
       expect(r.out, isa).toMatch(new RegExp(`^\\[${isa}\\] (vec self-test: ok|skipped: CPU lacks it)$`, 'm'));
     }
     expect(r.out).toMatch(/^\[scalar\] vec self-test: ok$/m);

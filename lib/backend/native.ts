@@ -24,7 +24,7 @@ import type { FloatArray } from '../types';
 import { rangeError } from '../validate/values';
 
 /** ISA levels in the addon's index order (native/cpu.h `Isa`). */
-export const ISA_LEVELS = ['scalar', 'avx2', 'avx512'] as const;
+export const ISA_LEVELS = ['scalar', 'avx2', 'avx512', 'neon'] as const;
 export type IsaLevel = (typeof ISA_LEVELS)[number];
 
 export interface NativeInfo {

@@ -28,5 +28,6 @@ struct IsaTable {
 namespace ak { namespace scalar { extern const akt::IsaTable kTestTable; } }
 namespace ak { namespace avx2 { extern const akt::IsaTable kTestTable; } }
 namespace ak { namespace avx512 { extern const akt::IsaTable kTestTable; } }
+namespace ak { namespace neon { extern const akt::IsaTable kTestTable; } }
 
 #endif
