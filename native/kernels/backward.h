@@ -48,6 +48,7 @@ namespace bwd {
 using kern::T_;
 using kern::CC;
 using kern::two_sum_err;
+using kern::fnma_exact;
 
 template <int Unroll, bool Split>
 struct BwdBase {
@@ -64,18 +65,6 @@ struct None {
 };
 
 AK_INLINE Vf fconst(float v) { return splat<Vf>(v); }
-
-// c − a·b, exact where the result is representable (a remainder c − q·a with q within an
-// ulp of c/a): one fnma with FMA; without, Sterbenz's exact c − p and the product error.
-template <class V>
-AK_INLINE V fnma_exact(V a, V b, V c) {
-  if constexpr (kHasFma) {
-    return fnma(a, b, c);
-  } else {
-    const V p = a * b;
-    return (c - p) - two_prod_err(a, b, p);
-  }
-}
 
 // N/D² for D = 1 + u, u in [0, 1], with 1 + u and the square kept exact (two-term
 // divisor for div_dd2): the quotient rounds about once.
@@ -242,15 +231,18 @@ struct hardSwish : BwdBase<2, true> {
       return select(isnan(v), v, r);
     }
   };
-  // Float lanes, exact, computed in float64: for |x| >= 2^-28, s = 2x + 3 is exact there and
-  // dy·s = P + Pl (error-free); q2, P/6 after one correction, is within an ulp of it, and
-  // r2 = P − 6q2 is exact, so the sign of r2 + Pl tells which side of q2 the exact value
-  // lies: round-to-odd on that sign, then one rounding to float32, is the correct rounding
-  // (as kx::round_to_odd). |x| < 2^-28: s = 3 (P = 3dy, q2 = dy/2 exact) and the side is
-  // that of the dropped 2dy·x. No division.
+  // Float lanes, exact: 2x + 3 = s + sl (two-sum), dy(s + sl) = P + Pl + dy·sl (Pl exact,
+  // dy·sl within 2^-48 of the value), rounded once by kern::div6_rounded. Its unsure lanes,
+  // and |P| outside [2^-80, 2^120] (dy near the ends of the range, or ±Inf), go to one().
   struct F {
     static constexpr bool kSlow = false;
     explicit F(const Params&) {}
+    // The same in float64 lanes: for |x| >= 2^-28, s = 2x + 3 is exact there and
+    // dy·s = P + Pl (error-free); q2, P/6 after one correction, is within an ulp of it, and
+    // r2 = P − 6q2 is exact, so the sign of r2 + Pl tells which side of q2 the exact value
+    // lies: round-to-odd on that sign, then one rounding to float32, is the correct rounding
+    // (as kx::round_to_odd). |x| < 2^-28: s = 3 (P = 3dy, q2 = dy/2 exact) and the side is
+    // that of the dropped 2dy·x.
     static AK_INLINE Vd one(Vd g, Vd v) {
       const Vd three = dconst(3), six = dconst(6), sixth = dconst(1.0 / 6);
       const auto tiny = lt(abs(v), dconst(0x1p-28));
@@ -266,9 +258,29 @@ struct hardSwish : BwdBase<2, true> {
       return select(isnan(v), v, r);
     }
     AK_INLINE Vf operator()(Vf dy, Vf x) const {
-      return kx::via_f64(dy, x, [](const Vd* g, const Vd* v, Vd* out) {
-        for (int i = 0; i < kx::kParts; ++i) out[i] = one(g[i], v[i]);
-      });
+      const Vf three = fconst(3);
+      const Vf u = x + x;
+      const Vf s = u + three;
+      const Vf sl = two_sum_err(u, three, s);
+      const Vf P = dy * s;
+      Mf unsure;
+      Vf mid = kern::div6_rounded(P, two_prod_err(dy, s, P) + dy * sl, &unsure);
+      // dy = ±0 or x = -1.5: +0, as the twin's q + rem/6. A P that is 0 otherwise underflowed.
+      const Mf zero_product = mor(eq(dy, zero<Vf>()), eq(s, zero<Vf>()));
+      mid = select(zero_product, zero<Vf>(), mid);
+      const Vf aP = abs(P);
+      const Mf inside = mand(ge(x, -three), le(x, three));
+      const Mf range = mand(mnot(zero_product), mnot(mand(ge(aP, fconst(0x1p-80f)), le(aP, fconst(0x1p120f)))));
+      Vf r = select(gt(x, three), dy, select(inside, mid, dy * zero<Vf>()));
+      r = select(isnan(x), x, r);
+      const Mf slow = mand(inside, mor(unsure, range));
+      if (any(slow)) {
+        const Vf w = kx::via_f64(dy, x, [](const Vd* g, const Vd* v, Vd* out) {
+          for (int i = 0; i < kx::kParts; ++i) out[i] = one(g[i], v[i]);
+        });
+        r = select(slow, w, r);
+      }
+      return r;
     }
   };
 };
