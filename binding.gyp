@@ -22,20 +22,23 @@
   },
   'targets': [
     {
-      # ISA-independent core: CPU detection, dispatch and the scalar kernels.
+      # ISA-independent core: the runtime (CPU detection, pool, tiled calls), dispatch and the
+      # scalar kernels.
       'target_name': 'ak_core',
       'type': 'static_library',
       'sources': [
-        'native/cpu.cc',
-        'native/dispatch.cc',
+        'native/runtime/cpu.cc',
+        'native/runtime/pool.cc',
+        'native/runtime/tiled.cc',
+        'native/dispatch/table.cc',
         'native/isa/scalar.cc',
         'native/expr/expr.cc',
-        'native/expr/expr_scalar.cc',
       ],
     },
     {
       'target_name': 'activation_kernels',
-      'sources': ['native/addon.cc', 'native/async.cc', 'native/pool/pool.cc', 'native/shaped.cc', 'native/expr/napi.cc'],
+      'sources': ['native/napi/module.cc', 'native/napi/unary.cc', 'native/napi/backward.cc', 'native/napi/shaped.cc',
+                  'native/napi/expr.cc', 'native/napi/async.cc'],
       'include_dirs': ["<!(node -p \"require('node-addon-api').include_dir\")"],
       'dependencies': ['ak_core'],
       'conditions': [
@@ -71,7 +74,7 @@
         {
           'target_name': 'ak_isa_avx2',
           'type': 'static_library',
-          'sources': ['native/isa/avx2.cc', 'native/expr/expr_avx2.cc'],
+          'sources': ['native/isa/avx2.cc'],
           'cflags_cc': ['-mavx2', '-mfma'],
           'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-ffp-contract=off', '-mavx2', '-mfma']},
           'msvs_settings': {'VCCLCompilerTool': {'AdditionalOptions': ['/arch:AVX2']}},
@@ -79,7 +82,7 @@
         {
           'target_name': 'ak_isa_avx512',
           'type': 'static_library',
-          'sources': ['native/isa/avx512.cc', 'native/expr/expr_avx512.cc'],
+          'sources': ['native/isa/avx512.cc'],
           # -Wno-(maybe-)uninitialized: GCC 12 warns inside its own _mm512_undefined_*()
           # and _mm512_extractf64x4_pd.
           'cflags_cc': ['-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl', '-Wno-maybe-uninitialized', '-Wno-uninitialized'],

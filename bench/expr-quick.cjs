@@ -113,14 +113,11 @@ if (args.includes('--native')) {
     execFileSync('g++', ['-std=c++17', '-O2', '-ffp-contract=off', ...flags, '-c', path.join(root, 'native', 'expr', src), '-o', o]);
     return o;
   };
-  const objs = [cc('expr.cc', []), cc('expr_bench.cc', []), cc('expr_scalar.cc', [])];
-  if (process.arch === 'x64') {
-    objs.push(cc('expr_avx2.cc', ['-mavx2', '-mfma']), cc('expr_avx512.cc', ['-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl', '-Wno-uninitialized']));
-  }
+  // The interpreters of every level are in the kernel libraries (native/isa/<level>.cc).
+  const objs = [cc('expr_bench.cc', [])];
   const libs = ['ak_core.a', ...(process.arch === 'x64' ? ['ak_isa_avx2.a', 'ak_isa_avx512.a'] : [])].map((l) => path.join(rel, l));
   const exe = path.join(dir, 'expr_bench');
-  const poolObj = path.join(rel, 'obj.target', 'activation_kernels', 'native', 'pool', 'pool.o');  // stats() uses the pool
-  execFileSync('g++', ['-o', exe, ...objs, ...libs, poolObj, '-lpthread']);
+  execFileSync('g++', ['-o', exe, ...objs, '-Wl,--start-group', ...libs, '-Wl,--end-group', '-lpthread']);
   const parts = [];
   const u32 = (v) => { const b = Buffer.alloc(4); b.writeUInt32LE(v); parts.push(b); };
   u32(2);

@@ -16,9 +16,11 @@ const { allImpls, loadDist, naive, naiveBackward } = require('./impls.cjs');
 const shaped = require('./shaped.cjs');
 const report = require('./report.cjs');
 const plot = require('./plot.cjs');
+const { Eta } = require('./eta.cjs');
 
 const SCHEMA = 1;
-const DEFAULT_SIZES = [4096, 65536, 1 << 20, 1 << 24];
+/** --full: every op at these sizes, both modes. */
+const FULL_SIZES = [4096, 65536, 1 << 20, 1 << 24];
 const MODES = ['out', 'alloc'];
 const PASSES = ['forward', 'backward'];
 const DTYPES = { float32: Float32Array, float64: Float64Array };
@@ -79,6 +81,14 @@ function opSpec(reg, op, n, Ctor) {
  */
 const QUICK_OPS = ['relu', 'sigmoid', 'gelu'];
 
+/**
+ * The default run, the one a newcomer sees (about a minute): the quick ops
+ * and softmax (a shaped op), at a call-overhead size, a cache-resident one
+ * and one past L2, into `out` and allocating, every implementation.
+ */
+const DEFAULT_OPS = [...QUICK_OPS, 'softmax'];
+const DEFAULT_SIZES = [4096, 65536, 1 << 20];
+
 /** How ops are grouped into plots: by what bounds their speed, read from the registry. */
 function familyOf(def, isShaped = false) {
   if (isShaped) return 'shaped';
@@ -101,15 +111,17 @@ function fail(msg) {
 /** Fills in defaults and rejects anything unknown, naming the offending value. */
 function resolveConfig(user = {}) {
   const reg = registry();
-  const known = new Set(['ops', 'sizes', 'dtype', 'pass', 'clock', 'modes', 'impls', 'samples', 'minSampleMs', 'warmupMs', 'seed', 'outDir', 'write', 'quick', 'stamp', 'resamples']);
+  const known = new Set(['ops', 'sizes', 'dtype', 'pass', 'clock', 'modes', 'impls', 'samples', 'minSampleMs', 'warmupMs', 'seed', 'outDir', 'write', 'quick', 'full', 'stamp', 'resamples']);
   for (const k of Object.keys(user)) if (!known.has(k)) throw fail(`bench: unknown option ${JSON.stringify(k)}`);
   const quick = Boolean(user.quick);
-  for (const op of QUICK_OPS) if (!reg.names.includes(op)) throw fail(`bench: quick-mode op ${op} is not in the registry (lib/ops.ts)`);
-  const ops = user.ops ?? (quick ? QUICK_OPS : reg.names);
+  const full = Boolean(user.full);
+  if (quick && full) throw fail('bench: --quick and --full exclude each other');
+  for (const op of DEFAULT_OPS) if (!reg.names.includes(op)) throw fail(`bench: default op ${op} is not in the registry (lib/ops.ts)`);
+  const ops = user.ops ?? (quick ? QUICK_OPS : full ? reg.names : DEFAULT_OPS);
   for (const op of ops) {
     if (!reg.names.includes(op)) throw fail(`bench: unknown op ${JSON.stringify(op)}; the registry has ${reg.names.join(', ')}`);
   }
-  const sizes = user.sizes ?? (quick ? [4096, 1 << 20] : DEFAULT_SIZES);
+  const sizes = user.sizes ?? (quick ? [4096, 1 << 20] : full ? FULL_SIZES : DEFAULT_SIZES);
   for (const n of sizes) if (!Number.isSafeInteger(n) || n < 1) throw fail(`bench: sizes must be positive integers, got ${n}`);
   const dtype = user.dtype ?? 'float32';
   if (!DTYPES[dtype]) throw fail(`bench: dtype must be float32 or float64, got ${JSON.stringify(dtype)}`);
@@ -120,10 +132,10 @@ function resolveConfig(user = {}) {
   // --quick keeps to the preallocated-out mode: it must finish in about a minute on a small shared machine.
   const modes = user.modes ?? (quick ? ['out'] : MODES);
   for (const m of modes) if (!MODES.includes(m)) throw fail(`bench: modes are ${MODES.join(', ')}, got ${JSON.stringify(m)}`);
-  const samples = user.samples ?? (quick ? 10 : 12);
+  const samples = user.samples ?? (full ? 12 : quick ? 10 : 8);
   if (!Number.isSafeInteger(samples) || samples < 1) throw fail(`bench: samples must be a positive integer, got ${samples}`);
   const minSampleMs = user.minSampleMs ?? 10;
-  const warmupMs = user.warmupMs ?? (quick ? 30 : 60);
+  const warmupMs = user.warmupMs ?? (full ? 60 : 30);
   for (const [k, v] of [['minSampleMs', minSampleMs], ['warmupMs', warmupMs]]) {
     if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw fail(`bench: ${k} must be a finite number ≥ 0, got ${v}`);
   }
@@ -143,6 +155,7 @@ function resolveConfig(user = {}) {
     outDir: user.outDir ?? path.join(__dirname, 'results'),
     write: user.write ?? true,
     quick,
+    full,
     stamp: user.stamp ?? new Date().toISOString().replace(/[:.]/g, '-'),
   };
 }
@@ -229,13 +242,22 @@ function now() {
 
 /** Calls per sample and warm-up: doubles the batch until one batch lasts minSampleMs, for at least warmupMs in all. */
 async function calibrate(runner, minSampleMs, warmupMs, pool) {
+  return calibrateBatches((reps) => timeBatch(runner, reps), minSampleMs, warmupMs, pool);
+}
+
+/**
+ * calibrate() over any timed batch: `wallNs(reps)` resolves to the wall-clock
+ * nanoseconds of `reps` calls, however they are made (bench/kernels.cjs times
+ * its peer processes this way).
+ */
+async function calibrateBatches(wallNs, minSampleMs, warmupMs, pool) {
   const minNs = minSampleMs * 1e6;
   // A whole number of passes over the input pool, so every input weighs the same in a sample.
   let reps = pool;
   let spent = 0;
   let batches = 0;
   for (;;) {
-    const t = await timeBatch(runner, reps);
+    const t = await wallNs(reps);
     spent += t;
     batches++;
     if (t < minNs) {
@@ -260,6 +282,8 @@ async function timeBatch(runner, reps) {
  */
 async function timeBatchClocks(runner, reps) {
   if (runner.before) runner.before();
+  // Timed in another process (bench/c-peers workers): its own clocks.
+  if (runner.batch) return runner.batch(reps);
   if (runner.async) {
     const c0 = process.cpuUsage();
     const t0 = now();
@@ -294,8 +318,9 @@ function deviation(y, ref) {
 }
 
 /**
- * Runs the benchmark. hooks.onProgress({ done, total, label }) is called as
- * samples complete; hooks.log(message) receives notes (absent peers, skips).
+ * Runs the benchmark. hooks.onProgress({ done, total, label, eta }) is called
+ * as samples complete (eta: seconds left as bench/eta.cjs predicts them, null
+ * before the first figure ends); hooks.log(message) receives notes (absent peers, skips).
  * Returns the results object (also written as JSON, with the SVG plots and a
  * Markdown table, unless config.write is false).
  */
@@ -342,6 +367,10 @@ async function runBench(userConfig = {}, hooks = {}) {
   const skipped = [];
   const total = config.ops.length * config.sizes.length * config.modes.length * config.samples;
   let done = 0;
+  const plan = [];
+  for (const size of config.sizes) for (const op of config.ops) for (const mode of config.modes) plan.push({ key: `${op} ${mode}`, size });
+  const eta = new Eta(plan, config);
+  let figure = -1;
 
   for (const size of config.sizes) {
     const xs = Array.from({ length: poolSize(size) }, (_, j) => makeInput(Ctor, size, config.seed + 7919 * j + size));
@@ -356,6 +385,7 @@ async function runBench(userConfig = {}, hooks = {}) {
       if (spec.skip) {
         skipped.push({ impl: '*', op, dtype: config.dtype, size, reason: spec.skip });
         done += config.modes.length * config.samples;
+        figure += config.modes.length;
         continue;
       }
       // The gradient has the forward output's length (maxout's is shorter).
@@ -364,8 +394,10 @@ async function runBench(userConfig = {}, hooks = {}) {
       const outLength = pass === 'backward' ? size : spec.outLength;
       for (const mode of config.modes) {
         const label = `${op}${pass === 'backward' ? '.backward' : ''} n=${size} ${mode}`;
+        eta.start(++figure);
         const runners = [];
         for (const impl of live) {
+          if (impl.modes && !impl.modes.includes(mode)) continue;
           const why = impl.supports(op, config.dtype, pass, spec);
           if (why) {
             if (!skipped.some((s) => s.impl === impl.id && s.op === op)) skipped.push({ impl: impl.id, op, dtype: config.dtype, reason: why });
@@ -407,7 +439,8 @@ async function runBench(userConfig = {}, hooks = {}) {
             r.cpuNs.push(t.cpu / r.reps);
           }
           done++;
-          progress({ done, total, label });
+          if (s === config.samples - 1) eta.finish(figure, new Map(runners.map((r) => [r.impl.id, stats.median(r.wallNs) / 1e6])));
+          progress({ done, total, label, eta: eta.remaining() });
         }
 
         cells.push(summarizeCell({
@@ -461,7 +494,9 @@ function summarizeCell({ op, family, layout, size, pass, mode, dtype, inputs, mo
     };
   });
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const copy = byId.get('copy');
+  // The fastest copy is the floor at this size: out.set inside the caches, streaming stores past them.
+  const bounds = rows.filter((r) => r.kind === 'bound');
+  const copy = bounds.length ? bounds.reduce((a, b) => (b.time.median < a.time.median ? b : a)) : null;
   const peers = rows.filter((r) => r.kind === 'peer');
   const bestPeer = peers.length ? peers.reduce((a, b) => (b.time.median < a.time.median ? b : a)) : null;
   const js = byId.get('js');
@@ -470,6 +505,7 @@ function summarizeCell({ op, family, layout, size, pass, mode, dtype, inputs, mo
     r.melemPerS = { median: (size / t.median) * 1e3, ci: [(size / t.ci[1]) * 1e3, (size / t.ci[0]) * 1e3] };
     r.gbPerS = (traffic(r) * bytes) / t.median;
     r.pctCopy = copy ? (100 * copy.time.median) / t.median : null;
+    r.copyId = copy ? copy.id : null;
     r.vsBestPeer = bestPeer && bestPeer !== r ? { peer: bestPeer.id, ...stats.compare(r.samplesNs, bestPeer.samplesNs, opt) } : null;
     r.vsJs = js && js !== r ? stats.compare(r.samplesNs, js.samplesNs, opt) : null;
   }
@@ -490,4 +526,4 @@ function writeOutputs(results, config) {
   return files;
 }
 
-module.exports = { runBench, resolveConfig, familyOf, registry, opSpec, deviation, makeInput, QUICK_OPS, DEFAULT_SIZES };
+module.exports = { runBench, resolveConfig, familyOf, registry, opSpec, deviation, makeInput, calibrateBatches, timeBatchClocks, describeMachine, QUICK_OPS, DEFAULT_OPS, DEFAULT_SIZES, FULL_SIZES };

@@ -1,20 +1,22 @@
 'use strict';
 /**
  * The implementations the benchmark times. Each one is
- *   { id, label, kind, init(ctx) → { available, reason?, version?, notes? },
+ *   { id, label, kind, modes?, init(ctx) → { available, reason?, version?, notes? },
  *     supports(op, dtype, pass) → null | why not, prepare(task) → runner | { skip },
  *     close() }
- * where a runner is { async, before?, run(k) → output (or a promise of it) },
+ * where a runner is { async, before?, run(k) → output (or a promise of it),
+ * batch?(reps) → a promise of { wall, cpu } ns for reps calls timed elsewhere },
  * and a task is { op, spec, params, dtype, n, pass, mode, xs, dys, mask, out }
  * (spec: the op's layout and public calls, harness.cjs opSpec): call k reads
  * the input xs[k & mask] (a pool of distinct inputs, see harness.cjs) and,
  * for pass 'backward', the incoming gradient dys[k & mask] (dx = dy · f'(x));
  * `mode` 'out' writes into the preallocated `out`, 'alloc' returns a new
- * array as a plain call does.
+ * array as a plain call does (`modes`, when given: the only modes it runs in).
  *
- * kind: 'bound' (the copy: no activation can beat one read and one write),
- * 'ours' (this package), 'naive' (hand-written loops), 'peer' (other
- * libraries). New backends (native ISA levels, thread counts) plug in here.
+ * kind: 'bound' (the copies: one read and one write per element, no
+ * arithmetic; see copyImpl and streamImpl for what each one bounds), 'ours'
+ * (this package), 'naive' (hand-written loops), 'peer' (other libraries).
+ * New backends (native ISA levels, thread counts) plug in here.
  */
 const path = require('node:path');
 const naive = require('./naive.cjs');
@@ -37,12 +39,20 @@ function loadDist(file) {
   }
 }
 
+/**
+ * Node's own copy, out.set(x) (x.slice() allocating): what moving the bytes
+ * costs from JavaScript. A reference, not a floor: an ordinary store first
+ * reads the destination's cache line, so once the arrays leave the caches
+ * this copy moves three lines per line written, and a kernel that writes with
+ * streaming (non-temporal) stores moves two and can run faster than it. The
+ * floor at those sizes is streamImpl.
+ */
 const copyImpl = {
   id: 'copy',
-  label: 'copy bound',
+  label: 'copy (out.set)',
   kind: 'bound',
   async init() {
-    return { available: true, notes: 'out.set(x) / x.slice(): one read and one write per element, no arithmetic' };
+    return { available: true, notes: 'out.set(x) / x.slice(): one read and one write per element, no arithmetic; ordinary stores read each output line before writing it, so past the caches a kernel with streaming stores can beat it' };
   },
   supports: () => null,
   async prepare(task) {
@@ -52,6 +62,73 @@ const copyImpl = {
   },
   async close() {},
 };
+
+/**
+ * A copy with streaming stores (bench/c-peers/floor.cc, built on first use;
+ * absent without a C++ compiler): the least traffic a one-read, one-write
+ * pass makes once the arrays leave the caches, the real floor there. At
+ * cache-resident sizes streaming stores go to memory and are slower than
+ * out.set, which is the floor there. Into `out` only; one thread.
+ */
+function streamImpl() {
+  let worker = null;
+  // The prepared copy: the worker keeps one array until the next prepare.
+  let held = null;
+  const dir = { path: null };
+  return {
+    id: 'stream',
+    label: 'streamed copy (C)',
+    kind: 'bound',
+    modes: ['out'],
+    async init() {
+      const { buildWorkers, OUT } = require('./c-peers/build.cjs');
+      const { Worker } = require('./c-peers/workers.cjs');
+      const built = (await buildWorkers({ ids: ['floor'] })).floor;
+      if (!built.ok) return { available: false, reason: built.reason };
+      worker = new Worker('floor', path.join(OUT, 'floor'), [], {});
+      const h = await worker.request('hello');
+      if (!h.ok) return { available: false, reason: h.reason };
+      dir.path = require('node:fs').mkdtempSync(path.join(require('node:os').tmpdir(), 'ak-stream-'));
+      return { available: true, notes: `bench/c-peers/floor.cc, ${h.notes}: a copy that does not read the output's lines; the floor past the caches, slower than out.set inside them` };
+    },
+    supports: () => null,
+    async prepare(task) {
+      const fs = require('node:fs');
+      const x = task.xs[0];
+      if (!held || held.x !== x) {
+        const file = path.join(dir.path, 'x.bin');
+        fs.writeFileSync(file, Buffer.from(x.buffer, x.byteOffset, x.byteLength));
+        const dtype = x instanceof Float64Array ? 'float64' : 'float32';
+        const r = await worker.request(`prepare stream forward ${dtype} ${x.length} 1 0 0 0 ${file} - -`);
+        if (!r.ok) return { skip: r.reason };
+        held = { x };
+      }
+      const Ctor = x.constructor;
+      return {
+        async: true,
+        batch: async (reps) => {
+          const t = await worker.request(`run ${reps}`);
+          if (!t.ok) throw new Error(t.reason);
+          return t;
+        },
+        // The copied array, for the harness's check: the worker writes it to a file.
+        run: async () => {
+          const file = path.join(dir.path, 'out.bin');
+          const r = await worker.request(`output ${file} ${x.length}`);
+          if (!r.ok) throw new Error(r.reason);
+          const b = fs.readFileSync(file);
+          return new Ctor(b.buffer, b.byteOffset, x.length);
+        },
+      };
+    },
+    async close() {
+      if (worker) await worker.close();
+      if (dir.path) require('node:fs').rmSync(dir.path, { recursive: true, force: true });
+      worker = null;
+      held = null;
+    },
+  };
+}
 
 /**
  * One implementation over a public API object (the JS twin, or the native
@@ -150,15 +227,16 @@ function firstLine(e) {
  * does) computes `op` in `dtype` at ISA `level` natively: its entry points
  * return false, writing nothing, when they would leave it to the twin.
  */
-function nativeHasKernel(state, backend, level, op, dtype, pass) {
+function nativeHasKernel(state, backend, level, op, dtype, pass, fromY = false) {
   const id = state.unaryNames.indexOf(op);
-  if (id < 0) return nativeHasShapedKernel(state, backend, op, dtype, pass);
+  if (id < 0) return nativeHasShapedKernel(state, backend, op, dtype, pass, fromY);
   const Ctor = dtype === 'float64' ? Float64Array : Float32Array;
   const p = state.unaryOps[op].params.map((d) => (d.kind === 'enum' ? d.values.indexOf(d.default) : dtype === 'float32' ? Math.fround(d.default) : d.default));
   const a = p[0] ?? 0;
   const b = p[1] ?? 0;
   if (pass === 'backward') {
-    return typeof backend.unaryBackward === 'function' && Boolean(backend.unaryBackward(id, new Ctor(8), new Ctor(8), null, new Ctor(8), a, b));
+    const [x, y] = fromY ? [null, new Ctor(8)] : [new Ctor(8), null];
+    return typeof backend.unaryBackward === 'function' && Boolean(backend.unaryBackward(id, new Ctor(8), x, y, new Ctor(8), a, b));
   }
   return Boolean(state.backend.binding.unaryIsa(state.levels.indexOf(level), id, new Ctor(8), new Ctor(8), a, b));
 }
@@ -168,7 +246,7 @@ function nativeHasKernel(state, backend, level, op, dtype, pass) {
  * returns false when it leaves the call to the twin: run the op once on a
  * small layout through an API over a backend that records that answer.
  */
-function nativeHasShapedKernel(state, base, op, dtype, pass) {
+function nativeHasShapedKernel(state, base, op, dtype, pass, fromY) {
   if (typeof base.shaped !== 'function') return false;
   const { opSpec, registry } = require('./harness.cjs');
   const Ctor = dtype === 'float64' ? Float64Array : Float32Array;
@@ -178,7 +256,11 @@ function nativeHasShapedKernel(state, base, op, dtype, pass) {
   const probe = { ...base, shaped: (call) => { const ok = base.shaped(call); handled = handled || Boolean(ok); return ok; } };
   const api = state.createApi(probe);
   const x = Ctor.from({ length: 64 }, (_, i) => (i % 7) - 3);
-  if (pass === 'backward') spec.backward(api)(new Ctor(spec.outLength).fill(0.5), x, null);
+  const dy = new Ctor(spec.outLength).fill(0.5);
+  if (pass === 'backward' && fromY) {
+    if (!spec.backwardY) return false;
+    spec.backwardY(api, dy, spec.forward(state.createApi(base))(x, null), null);
+  } else if (pass === 'backward') spec.backward(api)(dy, x, null);
   else spec.forward(api)(x, null);
   return handled;
 }
@@ -255,8 +337,15 @@ function nativeIsaImpls() {
         close: setThreads ? () => setThreads(defaultThreads) : undefined,
       });
       const supportsApi = impl.supports;
-      impl.supports = (op, dtype, pass) => supportsApi(op, dtype, pass)
-        ?? (nativeHasKernel(st, backend, level, op, dtype, pass) ? null : `no native ${dtype} ${pass} kernel at ${level} in this build`);
+      impl.supports = (op, dtype, pass) => {
+        const why = supportsApi(op, dtype, pass);
+        if (why || nativeHasKernel(st, backend, level, op, dtype, pass)) return why;
+        // withIsa backends reach the element-wise forward kernels only; the rest runs at the active level.
+        if (nativeHasKernel(st, st.backend, st.backend.isa, op, dtype, pass)) {
+          return `a pinned ISA level (withIsa) has no entry point for ${st.unaryNames.includes(op) ? 'backward passes' : 'shaped ops'}; the default native entry runs ${op}${pass === 'backward' ? '.backward' : ''} natively at ${st.backend.isa}`;
+        }
+        return `no native ${dtype} ${pass} kernel at ${level} in this build`;
+      };
       return impl;
     });
 }
@@ -287,9 +376,20 @@ const naiveImpl = {
   async close() {},
 };
 
-/** Every implementation the bench knows, in table order. */
-function allImpls() {
-  return [copyImpl, nativeDefaultImpl(), ...nativeIsaImpls(), jsImpl, naiveImpl, createOrtImpl(), createTfjsImpl()];
+/**
+ * Whether the package's default entry runs `op` natively (else the twin):
+ * the kernel bench's check, with `fromY` for the backward pass from the
+ * forward output (options.y), which has entry points of its own.
+ */
+function nativeDefaultHasKernel(op, dtype, pass, fromY = false) {
+  const st = loadNativeState();
+  if (st.error) return false;
+  return nativeHasKernel(st, st.backend, st.backend.isa, op, dtype, pass, fromY);
 }
 
-module.exports = { allImpls, loadDist, apiImpl, naive, naiveBackward };
+/** Every implementation the bench knows, in table order. */
+function allImpls() {
+  return [copyImpl, streamImpl(), nativeDefaultImpl(), ...nativeIsaImpls(), jsImpl, naiveImpl, createOrtImpl(), createTfjsImpl()];
+}
+
+module.exports = { allImpls, loadDist, apiImpl, naive, naiveBackward, nativeDefaultHasKernel };

@@ -2,7 +2,7 @@
 /**
  * Hand-written SVG plots: one file per op family (and dtype and mode), one
  * panel per op, throughput against size on log-log axes, one line per
- * implementation, the copy bound dashed. All panels of a file share the y
+ * implementation, the copies dashed. All panels of a file share the y
  * scale so that ops can be compared by eye.
  */
 const { fmtSize } = require('./report.cjs');
@@ -93,9 +93,12 @@ function renderPlot(spec) {
   const cols = Math.min(COLS_MAX, n);
   const rows = Math.ceil(n / cols);
   const styles = new Map();
+  // The copies (out.set, the streamed copy) in grey, each with its own dash.
+  const boundDash = ['6 4', '2 3'];
+  let bounds = 0;
   spec.impls.forEach((impl, k) => {
     styles.set(impl.id, impl.kind === 'bound'
-      ? { color: BOUND_COLOR, dash: '6 4' }
+      ? { color: BOUND_COLOR, dash: boundDash[bounds++ % boundDash.length] }
       : { color: PALETTE[(impl.index ?? k) % PALETTE.length], dash: null });
   });
 

@@ -51,7 +51,7 @@ function implLabels(results) {
   return m;
 }
 
-const COLUMNS = [
+const ALL_COLUMNS = [
   ['n', (c, r) => fmtSize(c.size)],
   ['implementation', (c, r, labels) => labels.get(r.id) ?? r.id],
   ['time/call', (c, r) => fmtTime(r.time.median)],
@@ -59,11 +59,67 @@ const COLUMNS = [
   ['95% CI', (c, r) => `${fmtNum(r.melemPerS.ci[0])}–${fmtNum(r.melemPerS.ci[1])}`],
   ['min–max', (c, r) => `${fmtNum((c.size / r.time.max) * 1e3)}–${fmtNum((c.size / r.time.min) * 1e3)}`],
   ['GB/s', (c, r) => fmtNum(r.gbPerS)],
-  ['% copy', (c, r) => (r.pctCopy === null ? '–' : `${fmtNum(r.pctCopy)}%`)],
+  ['% fastest copy', (c, r) => (r.pctCopy === null ? '–' : `${fmtNum(r.pctCopy)}%`)],
   ['cpu/wall', (c, r) => (r.cpuShare === undefined ? '–' : r.cpuShare.toFixed(2))],
   ['vs best peer', (c, r) => (r.vsBestPeer ? `${fmtCompare(r.vsBestPeer)} (${r.vsBestPeer.peer})` : '')],
   ['vs JS twin', (c, r) => fmtCompare(r.vsJs)],
 ];
+
+/** Whether any figure has a peer library (onnxruntime-node, tfjs) in it. */
+function hasPeers(results) {
+  return results.cells.some((c) => c.rows.some((r) => r.kind === 'peer'));
+}
+
+/** The columns of this run: no "vs best peer" when no peer ran (the header offers npm run bench:peers instead). */
+function columns(results) {
+  return hasPeers(results) ? ALL_COLUMNS : ALL_COLUMNS.filter(([h]) => h !== 'vs best peer');
+}
+
+const PEERS_OFFER = 'no peer library installed (onnxruntime-node, tfjs-backend-wasm): `npm run bench:peers` installs them for a "vs best peer" column; `npm run bench:peers -- --native` compares the kernels with oneDNN, XNNPACK and PyTorch';
+
+/** The package's row of a cell: what `require('activation-kernels')` runs (the native default entry, else the JS twin). */
+function packageRow(c) {
+  return c.rows.find((x) => x.id === 'native') ?? c.rows.find((x) => x.id === 'js');
+}
+
+function geomean(v) {
+  return v.length ? Math.exp(v.reduce((a, x) => a + Math.log(x), 0) / v.length) : NaN;
+}
+
+/**
+ * The end of the run in a few lines: per mode and size, the geometric mean
+ * over ops of the package's speedup against the best peer present (with how
+ * many of those comparisons are significant each way) and against the naive
+ * JS loop.
+ */
+function summary(results) {
+  const labels = implLabels(results);
+  const lines = [];
+  for (const mode of results.config.modes) {
+    for (const size of results.config.sizes) {
+      const cells = results.cells.filter((c) => c.mode === mode && c.size === size);
+      const pk = cells.map(packageRow).filter(Boolean);
+      if (!pk.length) continue;
+      const who = labels.get(pk[0].id) ?? pk[0].id;
+      const parts = [];
+      const naive = cells.map((c) => {
+        const p = packageRow(c);
+        const n = c.rows.find((x) => x.id === 'naive');
+        return p && n ? n.time.median / p.time.median : null;
+      }).filter((v) => v !== null);
+      if (naive.length) parts.push(`×${fmtNum(geomean(naive))} vs the naive JS loop (${naive.length} ops)`);
+      const vs = pk.map((p) => p.vsBestPeer).filter(Boolean);
+      if (vs.length) {
+        const up = vs.filter((v) => v.significant && v.speedup > 1).length;
+        const down = vs.filter((v) => v.significant && v.speedup < 1).length;
+        parts.push(`×${fmtNum(geomean(vs.map((v) => v.speedup)))} vs the best peer (${vs.length} ops: faster in ${up}, slower in ${down}, n.s. ${vs.length - up - down})`);
+      }
+      if (parts.length) lines.push(`n=${fmtSize(size)} ${mode}: ${who}: ${parts.join('; ')}`);
+    }
+  }
+  if (!hasPeers(results)) lines.push(PEERS_OFFER);
+  return lines;
+}
 
 /** Cells grouped by mode, then op, in the order they were run. */
 function groups(results) {
@@ -84,10 +140,14 @@ function header(results) {
     `package backend: ${m.package && m.package.backend ? `${m.package.backend} (ISA ${m.package.isa}, ${m.package.threads} thread(s))` : 'unavailable'}${m.git ? `, commit ${m.git.commit}${m.git.dirty ? ' + local changes' : ''}` : ''}; load average at start ${m.loadavg.start.map((v) => v.toFixed(2)).join(' ')}, at end ${m.loadavg.end.map((v) => v.toFixed(2)).join(' ')}`,
     `${results.config.samples} samples of ≥ ${results.config.minSampleMs} ms per figure, implementations alternated; ${results.config.clock === 'cpu' ? 'process CPU time (all threads)' : 'wall-clock time'}; medians with 95% bootstrap CIs; ratios are speedups (>1: faster), "n.s." = not significant at p < 0.01 (Mann-Whitney U); cpu/wall: CPU time over wall time (below 1: waited for a core)`,
     `noise: a typical figure's samples spread over ${fmtNum(noise(results))}% of its median (max − min over samples, median over figures)`,
+    '% fastest copy: the copy\'s time over the call\'s, against the faster of the two copies at that size (out.set inside the caches; the streamed copy, whose stores do not read the output first, past them)',
   ];
+  const noPeer = !results.implementations.some((i) => i.kind === 'peer' && i.available);
   for (const i of results.implementations) {
+    if (noPeer && i.kind === 'peer') continue;
     lines.push(i.available ? `  ${i.label}${i.version ? ` ${i.version}` : ''}: ${i.notes ?? ''}` : `  ${i.label}: absent (${i.reason})`);
   }
+  if (noPeer) lines.push(PEERS_OFFER);
   return lines;
 }
 
@@ -112,9 +172,10 @@ function text(results) {
   const lines = header(results);
   for (const g of groups(results)) {
     lines.push('', `${opTitle(results, g.op)} (${results.config.dtype}), ${MODE_TITLE[g.mode]}`);
-    const rows = [COLUMNS.map(([h]) => h)];
-    for (const c of g.cells) for (const r of c.rows) rows.push(COLUMNS.map(([, f]) => f(c, r, labels)));
-    const widths = COLUMNS.map((_, k) => Math.max(...rows.map((row) => [...row[k]].length)));
+    const cols = columns(results);
+    const rows = [cols.map(([h]) => h)];
+    for (const c of g.cells) for (const r of c.rows) rows.push(cols.map(([, f]) => f(c, r, labels)));
+    const widths = cols.map((_, k) => Math.max(...rows.map((row) => [...row[k]].length)));
     for (const row of rows) lines.push('  ' + row.map((s, k) => pad(s, widths[k])).join('  ').trimEnd());
   }
   if (results.skipped.length) {
@@ -126,6 +187,8 @@ function text(results) {
     for (const r of c.rows) if (!(r.deviation <= 1e-3)) off.push(`  ${labels.get(r.id) ?? r.id} / ${c.op} n=${c.size}: max deviation from the JS twin ${r.deviation}`);
   }
   if (off.length) lines.push('', 'results that differ from the JS twin by more than 1e-3 (relative, or absolute below 1):', ...off);
+  const sum = summary(results);
+  if (sum.length) lines.push('', `summary (geometric means over ops${results.config.pass === 'backward' ? ', backward pass' : ''}; ${Math.round((Date.parse(results.finishedAt) - Date.parse(results.startedAt)) / 1000)} s):`, ...sum.map((l) => `  ${l}`));
   return lines.join('\n') + '\n';
 }
 
@@ -137,6 +200,9 @@ function mdEscape(s) {
 function markdown(results) {
   const labels = implLabels(results);
   const lines = header(results).map((l) => (l.startsWith('  ') ? `- ${l.trim()}` : `${l}\n`));
+  const sum = summary(results);
+  if (sum.length) lines.push('', '### Summary (geometric means over ops)', '', ...sum.map((l) => `- ${l}`));
+  const peers = hasPeers(results);
   const ids = results.implementations.filter((i) => i.available).map((i) => i.id);
   for (const mode of results.config.modes) {
     for (const size of results.config.sizes) {
@@ -144,26 +210,26 @@ function markdown(results) {
       if (!cells.length) continue;
       const present = ids.filter((id) => cells.some((c) => c.rows.some((r) => r.id === id)));
       lines.push('', `### M elements/s${results.config.pass === 'backward' ? ' (backward pass)' : ''}, n = ${fmtSize(size)}, ${results.config.dtype}, ${MODE_TITLE[mode]}`, '');
-      lines.push(`| op | ${present.map((id) => mdEscape(labels.get(id) ?? id)).join(' | ')} | package vs best peer |`);
-      lines.push(`|---|${present.map(() => '---:').join('|')}|---|`);
+      lines.push(`| op | ${present.map((id) => mdEscape(labels.get(id) ?? id)).join(' | ')} |${peers ? ' package vs best peer |' : ''}`);
+      lines.push(`|---|${present.map(() => '---:').join('|')}|${peers ? '---|' : ''}`);
       for (const c of cells) {
         const cols = present.map((id) => {
           const r = c.rows.find((x) => x.id === id);
           return r ? fmtNum(r.melemPerS.median) : '';
         });
-        // What `require('activation-kernels')` runs: the native default entry, else the JS twin.
-        const pkg = c.rows.find((x) => x.id === 'native') ?? c.rows.find((x) => x.id === 'js');
+        const pkg = packageRow(c);
         const vs = pkg && pkg.vsBestPeer ? `${fmtCompare(pkg.vsBestPeer)} (${labels.get(pkg.vsBestPeer.peer) ?? pkg.vsBestPeer.peer})` : '';
-        lines.push(`| ${c.op} | ${cols.join(' | ')} | ${mdEscape(vs)} |`);
+        lines.push(`| ${c.op} | ${cols.join(' | ')} |${peers ? ` ${mdEscape(vs)} |` : ''}`);
       }
     }
   }
   lines.push('', '### Every figure', '');
   for (const g of groups(results)) {
     lines.push('', `#### ${opTitle(results, g.op)} (${results.config.dtype}), ${MODE_TITLE[g.mode]}`, '');
-    lines.push(`| ${COLUMNS.map(([h]) => h).join(' | ')} |`);
-    lines.push(`|${COLUMNS.map(() => '---').join('|')}|`);
-    for (const c of g.cells) for (const r of c.rows) lines.push(`| ${COLUMNS.map(([, f]) => mdEscape(f(c, r, labels))).join(' | ')} |`);
+    const cols = columns(results);
+    lines.push(`| ${cols.map(([h]) => h).join(' | ')} |`);
+    lines.push(`|${cols.map(() => '---').join('|')}|`);
+    for (const c of g.cells) for (const r of c.rows) lines.push(`| ${cols.map(([, f]) => mdEscape(f(c, r, labels))).join(' | ')} |`);
   }
   if (results.skipped.length) {
     lines.push('', 'Not measured:', '');
@@ -172,4 +238,4 @@ function markdown(results) {
   return lines.join('\n') + '\n';
 }
 
-module.exports = { text, markdown, noise, fmtNum, fmtTime, fmtSize, fmtCompare };
+module.exports = { text, markdown, summary, noise, geomean, fmtNum, fmtTime, fmtSize, fmtCompare };

@@ -12,24 +12,29 @@ const report = require('./report.cjs');
 
 const HELP = `usage: npm run bench -- [options]
 
-  --quick               a few ops (relu, sigmoid, gelu), sizes 4K and 1M, out mode, 10 samples: about a minute
-  --ops a,b,...         ops to run (registry names; default: every op, element-wise and shaped)
-  --sizes 4096,64K,1M   element counts (K = 1024, M = 1048576; default 4K,64K,1M,16M)
+  (no option)           relu, sigmoid, gelu and softmax at 4K, 64K and 1M, into out and allocating,
+                        every implementation, 8 samples: about a minute, then a summary
+  --quick               relu, sigmoid, gelu at 4K and 1M, out mode: about 20 seconds
+  --full                the full sweep: every op at 4K, 64K, 1M and 16M, both modes, 12 samples:
+                        about 14 minutes on a 2-core machine (838 s on an AMD EPYC, Node peers installed)
+  --ops a,b,...         ops to run (registry names; --full: every op, element-wise and shaped)
+  --sizes 4096,64K,1M   element counts (K = 1024, M = 1048576; --full: 4K,64K,1M,16M)
   --dtype float32|float64
   --backward            time the backward pass dx = dy·f'(x) instead of the forward op
   --clock wall|cpu      figures from wall-clock time (default: what a caller waits) or process
                         CPU time (all threads: a threaded library's CPU cost; steadier on a busy machine)
   --modes out,alloc     into a preallocated out, and/or allocating (default: both)
   --impls a,b,...       implementations: copy, native, native-<isa>, js, naive, ort, tfjs (default: all available)
-  --samples N           samples per figure (default 12; 10 with --quick)
+  --samples N           samples per figure (default 8; 10 with --quick, 12 with --full)
   --min-sample-ms MS    shortest sample; short calls are batched to reach it (default 10)
-  --warmup-ms MS        warm-up per implementation and figure (default 60; 30 with --quick)
+  --warmup-ms MS        warm-up per implementation and figure (default 30; 60 with --full)
   --out-dir DIR         where results go (default bench/results)
   --no-write            print the table only
   --no-progress         no progress bar
 
 Peers (onnxruntime-node, tfjs-backend-wasm) are optional: npm run bench:peers
-installs them; absent ones are listed as absent.`;
+installs them; absent ones are listed as absent. The kernels against oneDNN,
+XNNPACK and PyTorch, called from C and Python: npm run bench:peers -- --native.`;
 
 function list(s) {
   return s.split(',').map((v) => v.trim()).filter(Boolean);
@@ -53,6 +58,7 @@ function configFromArgs(argv) {
     args: argv,
     options: {
       quick: { type: 'boolean' },
+      full: { type: 'boolean' },
       ops: { type: 'string' },
       sizes: { type: 'string' },
       dtype: { type: 'string' },
@@ -71,7 +77,7 @@ function configFromArgs(argv) {
     strict: true,
   });
   if (values.help) return { help: true };
-  const config = { quick: Boolean(values.quick) };
+  const config = { quick: Boolean(values.quick), full: Boolean(values.full) };
   if (values.ops) config.ops = list(values.ops);
   if (values.sizes) config.sizes = list(values.sizes).map(parseSize);
   if (values.dtype) config.dtype = values.dtype;
@@ -90,27 +96,33 @@ function configFromArgs(argv) {
 /**
  * A one-line bar on stderr when it is a terminal (redrawn at most 10 times a
  * second, so it costs nothing next to a 10 ms sample), else a line per 10%.
- * Dependency-free: the bench runs from a clone with only the package's own
- * devDependencies.
+ * The fraction and the ETA come from the harness's prediction of the time
+ * left (bench/eta.cjs), not from the count of samples: samples at 16M last
+ * far longer than at 4K. Dependency-free: the bench runs from a clone with
+ * only the package's own devDependencies.
  */
 function progressBar(enabled) {
   if (!enabled) return { update() {}, stop() {} };
   const out = process.stderr;
+  const t0 = Date.now();
+  const fmtEta = (s) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`);
+  const state = ({ done, total, eta }) => {
+    const elapsed = (Date.now() - t0) / 1000;
+    if (eta === null || eta === undefined) return { frac: total ? done / total : 1, eta: '?' };
+    return { frac: done >= total ? 1 : elapsed / (elapsed + eta), eta: fmtEta(eta) };
+  };
   if (out.isTTY) {
-    const t0 = Date.now();
     let last = 0;
     let drawn = false;
-    const fmtEta = (s) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`);
     return {
-      update({ done, total, label }) {
+      update(p) {
         const t = Date.now();
-        if (done < total && t - last < 100) return;
+        if (p.done < p.total && t - last < 100) return;
         last = t;
-        const frac = total ? done / total : 1;
+        const { frac, eta } = state(p);
         const width = 30;
         const fill = Math.round(frac * width);
-        const eta = done ? ((t - t0) / 1000) * (total / done - 1) : NaN;
-        const line = `bench [${'█'.repeat(fill)}${'░'.repeat(width - fill)}] ${(100 * frac).toFixed(0).padStart(3)}% ETA ${Number.isNaN(eta) ? '?' : fmtEta(eta)} | ${label}`;
+        const line = `bench [${'█'.repeat(fill)}${'░'.repeat(width - fill)}] ${(100 * frac).toFixed(0).padStart(3)}% ETA ${eta} | ${p.label}`;
         const cols = out.columns || 100;
         out.write(`\r${line.slice(0, cols - 1)}\x1b[K`);
         drawn = true;
@@ -122,10 +134,11 @@ function progressBar(enabled) {
   }
   let next = 0.1;
   return {
-    update({ done, total, label }) {
-      if (done / total >= next) {
-        out.write(`bench: ${Math.floor((100 * done) / total)}% (${label})\n`);
-        next = Math.floor((done / total) * 10) / 10 + 0.1;
+    update(p) {
+      const { frac, eta } = state(p);
+      if (frac >= next) {
+        out.write(`bench: ${Math.floor(100 * frac)}% ETA ${eta} (${p.label})\n`);
+        next = Math.floor(frac * 10) / 10 + 0.1;
       }
     },
     stop() {},

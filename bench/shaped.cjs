@@ -31,6 +31,8 @@ function softmaxLike(name) {
         outLength: n,
         forward: (api, x, out) => api[name](x, out ? { shape, axis: -1, out } : { shape, axis: -1 }),
         backward: (api, dy, x, out) => api[name].backward(dy, x, out ? { shape, axis: -1, out } : { shape, axis: -1 }),
+        // From the forward output instead of x (options.y), as PyTorch and oneDNN define this backward.
+        backwardY: (api, dy, y, out) => api[name].backward(dy, null, out ? { y, shape, axis: -1, out } : { y, shape, axis: -1 }),
       };
     },
   };

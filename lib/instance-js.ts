@@ -1,5 +1,5 @@
 /** The pure-JS API instance behind `activation-kernels/js`: never loads the addon. */
-import { createApi, type Api } from './api';
-import { createJsBackend } from './backend';
+import { createApi, type Api } from './api/index';
+import { createJsBackend } from './backend/js';
 
 export const api: Api = createApi(createJsBackend(null));

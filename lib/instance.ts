@@ -1,22 +1,53 @@
 /**
  * The process's API instance: native when the addon loads, else the JS twin.
  * ACTIVATION_KERNELS_BACKEND=js forces the twin; =native makes a failed load
- * an error instead of a silent fallback.
+ * an error instead of a fallback. A fallback the user did not ask for is
+ * 20-100x slower, so it is said once (a process warning with a code, which
+ * `node --disable-warning=ACTIVATION_KERNELS_FALLBACK` or choosing the twin
+ * explicitly silences).
  */
-import { createApi, type Api } from './api';
-import { createJsBackend, type Backend } from './backend';
-import { loadNative } from './native';
+import { isMainThread } from 'node:worker_threads';
+import { createApi, type Api } from './api/index';
+import type { Backend } from './backend/backend';
+import { createJsBackend } from './backend/js';
+import { loadNative } from './backend/native';
+
+const BACKENDS = ['auto', 'native', 'js'];
+
+/** The problem with ACTIVATION_KERNELS_BACKEND's value, or null when it is usable. */
+export function backendEnvProblem(v: string | undefined = process.env.ACTIVATION_KERNELS_BACKEND): string | null {
+  const want = (v ?? '').trim().toLowerCase();
+  if (want === '' || BACKENDS.includes(want)) return null;
+  return `ACTIVATION_KERNELS_BACKEND=${JSON.stringify(v)} is not one of ${BACKENDS.join(', ')}; choosing automatically`;
+}
+
+// Worker threads start with a copy of the environment: one created after the main
+// thread warned does not warn again. The pid keeps child processes (which inherit
+// the environment too) warning for themselves.
+const WARNED = 'ACTIVATION_KERNELS_FALLBACK_WARNED';
+
+function warnFallback(why: string): void {
+  if (process.env[WARNED] === String(process.pid)) return;
+  process.env[WARNED] = String(process.pid);
+  process.emitWarning(
+    `activation-kernels is running on its pure-JS twin, 20-100x slower than the native addon: ${why} ` +
+      'Set ACTIVATION_KERNELS_BACKEND=js to choose the twin and silence this warning.',
+    { code: 'ACTIVATION_KERNELS_FALLBACK' },
+  );
+}
 
 function pickBackend(): Backend {
-  const want = (process.env.ACTIVATION_KERNELS_BACKEND ?? '').trim().toLowerCase();
+  const problem = backendEnvProblem();
+  if (problem && isMainThread) process.emitWarning(problem, { code: 'ACTIVATION_KERNELS_BACKEND' });
+  const want = problem ? 'auto' : (process.env.ACTIVATION_KERNELS_BACKEND ?? '').trim().toLowerCase();
   if (want === 'js') return createJsBackend(null);
   const native = loadNative();
   if (native.backend) return native.backend;
   if (want === 'native') {
     throw new Error(`activation-kernels: ACTIVATION_KERNELS_BACKEND=native but the native addon could not load: ${native.error}`);
   }
-  let why = native.error;
-  if (want !== '' && want !== 'auto') why = `ACTIVATION_KERNELS_BACKEND=${JSON.stringify(want)} is not one of js, native, auto; ${why}`;
+  const why = problem ? `${problem}; ${native.error}` : native.error;
+  warnFallback(why);
   return createJsBackend(why);
 }
 

@@ -106,3 +106,20 @@ export interface MaxoutOptions<A extends FloatArray> extends OutOptions<A> {
   /** Group size k (required): the axis length must be divisible by it, and shrinks k times. */
   pieces: number;
 }
+
+/** The moments stats() reports, for the whole array and per channel. */
+export interface Moments {
+  /** Elements, NaN included. */
+  count: number;
+  nanCount: number;
+  /** Over the non-NaN elements (NaN when there are none). */
+  min: number;
+  max: number;
+  mean: number;
+  /** Population variance (divided by the number of non-NaN elements). */
+  variance: number;
+  /** Fraction of the non-NaN elements in the op's dead region; null without one. */
+  dead: number | null;
+  /** Fraction of the non-NaN elements where |f'(x)| < 1e-3; null without an op. */
+  saturated: number | null;
+}

@@ -4,7 +4,7 @@
 // no compiler, no Python, no headers — the install still succeeds: the
 // package runs on its pure-JS implementation, and one line says so.
 // Loading never depends on this script having run (npm 11 may skip it):
-// lib/native.ts finds prebuilds at run time and falls back to JS on its own.
+// lib/backend/native.ts finds prebuilds at run time and falls back to JS on its own.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');

@@ -88,7 +88,7 @@ mkdir -p "$lsan_log"
 # from the allocation, an addon frame comes before any frame in node's binary. (Any addon
 # frame anywhere in the stack is not enough: V8 allocates heap bookkeeping it never frees
 # while it runs the JS that the addon's completion callback calls, so such stacks pass
-# through native/async.cc's deliver; whether that frame fits in the 30 frames LSan keeps
+# through native/napi/async.cc's deliver; whether that frame fits in the 30 frames LSan keeps
 # varied from run to run: 0 and then 6 "leaks" at two commits without addon changes.)
 node_bin="$(readlink -f "$(command -v node)")"
 ours=0

@@ -31,7 +31,7 @@ mkdir -p "$out"
 
 echo "== pool_stress (full) under ThreadSanitizer"
 g++ -std=c++17 -O1 -g -fsanitize=thread -pthread -I"$root/native" "$root/native/tests/pool_stress.cc" \
-  "$root/native/pool/pool.cc" -o "$out/pool_stress_tsan"
+  "$root/native/runtime/pool.cc" -o "$out/pool_stress_tsan"
 t0=$(date +%s)
 TSAN_OPTIONS="halt_on_error=1" "$out/pool_stress_tsan" || status=$?
 echo "pool_stress_tsan: $(( $(date +%s) - t0 )) s, exit status $status"

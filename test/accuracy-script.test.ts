@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { unaryNames, unaryOps } from '../lib/ops';
+import { unaryNames, unaryOps } from '../lib/registry/ops';
 
 const require = createRequire(import.meta.url);
 const { fast, MARGIN } = require('../scripts/accuracy-fast.cjs') as { fast: Record<string, unknown>; MARGIN: number };

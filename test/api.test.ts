@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import ak from '../lib/index';
 import akjs from '../lib/js';
-import { unaryOps, unaryNames } from '../lib/ops';
+import { unaryOps, unaryNames } from '../lib/registry/ops';
 import type { FloatArray } from '../lib/types';
 
 const root = join(__dirname, '..');
@@ -207,9 +207,13 @@ describe.each(instances)('.async ($label instance)', ({ api }) => {
     }
   });
 
-  it('keeps an abort reason that is itself an AbortError', async () => {
-    const reason = new DOMException('stop now', 'AbortError');
-    const err = await api.sigmoid.async(new Float64Array(4), { signal: AbortSignal.abort(reason) }).then(() => null, (e: unknown) => e);
-    expect((err as Error).name).toBe('AbortError');
+  it('rejects with one AbortError that names the call and keeps the abort reason as its cause', async () => {
+    for (const reason of [new DOMException('stop now', 'AbortError'), new Error('user gave up'), undefined]) {
+      const signal = AbortSignal.abort(reason);
+      const err = await api.sigmoid.async(new Float64Array(4), { signal }).then(() => null, (e: unknown) => e);
+      expect((err as Error).name).toBe('AbortError');
+      expect((err as Error).message).toMatch(/^sigmoid\.async: the operation was aborted before it started/);
+      expect((err as Error).cause).toBe(signal.reason);
+    }
   });
 });

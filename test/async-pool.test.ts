@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { api as ak } from '../lib/instance';
-import { loadNative } from '../lib/native';
+import { loadNative } from '../lib/backend/native';
 
 const native = (() => {
   const r = loadNative('');

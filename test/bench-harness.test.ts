@@ -16,6 +16,8 @@ const { graphs: ortGraphs } = require('../bench/peers/ort.cjs');
 const { calls: tfjsCalls } = require('../bench/peers/tfjs.cjs');
 const { buildModel, varintBytes } = require('../bench/peers/onnx-model.cjs');
 const { configFromArgs } = require('../bench/run.cjs');
+const report = require('../bench/report.cjs');
+const { allImpls } = require('../bench/impls.cjs');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 interface Row { id: string; samplesNs: number[]; wallNs: number[]; cpuNs: number[]; cpuShare: number; time: { median: number; ci: number[] }; vsJs: { significant: boolean; verdict: string } | null; deviation: number }
@@ -135,6 +137,34 @@ describe('command line', () => {
   });
 });
 
+describe('what a run covers', () => {
+  it('by default: the story ops at three sizes, both modes, every implementation', () => {
+    const c = harness.resolveConfig({});
+    expect(c.ops).toEqual(harness.DEFAULT_OPS);
+    expect(c.sizes).toEqual(harness.DEFAULT_SIZES);
+    expect(c.modes).toEqual(['out', 'alloc']);
+    expect(c.impls).toBeNull();
+    expect(harness.DEFAULT_OPS).toContain(harness.registry().shaped.find((op: string) => harness.DEFAULT_OPS.includes(op)));
+  });
+  it('--full: every op of the registry at 4K to 16M; --quick and --full exclude each other', () => {
+    const c = harness.resolveConfig({ full: true });
+    expect(c.ops).toEqual(harness.registry().names);
+    expect(c.sizes).toEqual(harness.FULL_SIZES);
+    expect(() => harness.resolveConfig({ full: true, quick: true })).toThrow(/exclude/);
+    expect(configFromArgs(['--full']).config.full).toBe(true);
+  });
+  it('a pinned ISA level names the default entry for what only the default entry runs natively', async () => {
+    const pinned = allImpls().filter((i: { id: string }) => i.id.startsWith('native-'));
+    for (const impl of pinned) {
+      if (!(await impl.init({})).available) continue;
+      const spec = harness.opSpec(harness.registry(), 'softmax', 4096, Float32Array);
+      const why = impl.supports('softmax', 'float32', 'forward', spec);
+      if (why) expect(why).toMatch(/default native entry runs softmax natively/);
+      expect(why ?? '').not.toMatch(/no native float32 forward kernel/);
+    }
+  });
+});
+
 describe('harness on a tiny configuration', () => {
   let dir: string;
   let results: {
@@ -145,6 +175,7 @@ describe('harness on a tiny configuration', () => {
     config: { ops: string[]; sizes: number[]; samples: number };
   };
   const progress: number[] = [];
+  const etas: (number | null)[] = [];
   const { names, defs } = harness.registry();
   // One op of each family, picked from the registry rather than named here.
   const ops = [names.find((n: string) => defs[n].exact), names.find((n: string) => !defs[n].exact)];
@@ -154,14 +185,26 @@ describe('harness on a tiny configuration', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ak-bench-'));
     results = await harness.runBench(
       { ops, sizes: [64, 4096], samples: 3, impls, minSampleMs: 1, warmupMs: 0, outDir: dir, stamp: 'tiny' },
-      { onProgress: (p: { done: number }) => progress.push(p.done) },
+      { onProgress: (p: { done: number; eta: number | null }) => { progress.push(p.done); etas.push(p.eta); } },
     );
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('reports progress up to the total', () => {
+  it('reports progress up to the total, with an ETA once a figure has ended', () => {
     expect(progress.length).toBe(ops.length * 2 * 2 * 3);
     expect(progress[progress.length - 1]).toBe(progress.length);
+    expect(etas[0]).toBeNull();
+    expect(etas[etas.length - 1]).toBe(0);
+    for (const e of etas.slice(3)) expect(e).toBeGreaterThanOrEqual(0);
+  });
+
+  it('ends with a summary against the naive loop, and offers npm run bench:peers when no peer ran', () => {
+    const lines: string[] = report.summary(results);
+    expect(lines.filter((l) => /vs the naive JS loop/.test(l))).toHaveLength(2 * 2);
+    expect(lines[lines.length - 1]).toMatch(/npm run bench:peers/);
+    const text: string = report.text(results);
+    expect(text).toMatch(/summary \(geometric means over ops; \d+ s\):\n {2}n=64 out: JS twin: ×/);
+    expect(text).not.toMatch(/time\/call.*vs best peer/);
   });
 
   it('writes JSON with every sample and the machine description', () => {
@@ -237,6 +280,20 @@ describe('harness on a tiny configuration', () => {
         for (const row of cell.rows) expect(row.deviation, `${pass} ${cell.op} ${row.id}`).toBeLessThan(1e-3);
       }
     }
+  });
+
+  it('times the streamed-store copy into out only, as a copy; the fastest copy is 100%', async () => {
+    const r = await harness.runBench({ ops: [ops[0]], sizes: [4096], samples: 2, impls: ['copy', 'stream', 'js'], minSampleMs: 0.5, warmupMs: 0, write: false });
+    const stream = r.implementations.find((i: { id: string }) => i.id === 'stream');
+    if (!stream.available) expect(stream.reason).toMatch(/\S/);
+    for (const cell of r.cells as (Cell & { mode: string })[]) {
+      const ids = cell.rows.map((row) => row.id);
+      expect(ids.includes('stream')).toBe(stream.available && cell.mode === 'out');
+      for (const row of cell.rows) if (row.id === 'stream') expect(row.deviation).toBe(0);
+      const pct = cell.rows.filter((row) => (row as Row & { kind: string }).kind === 'bound').map((row) => (row as Row & { pctCopy: number }).pctCopy);
+      expect(Math.max(...pct)).toBeCloseTo(100, 9);
+    }
+    expect(r.skipped.filter((s: { impl: string }) => s.impl === 'stream')).toEqual([]);
   });
 
   it('lists every implementation, absent ones with a reason', async () => {

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { api } from '../lib/instance-js';
 import * as ak from '../lib/index';
-import { unaryOps, unaryNames, type UnaryOpDef } from '../lib/ops';
+import { unaryOps, unaryNames, type UnaryOpDef } from '../lib/registry/ops';
 import { derivativeFormulas } from '../lib/expr/registry-ops';
 import { ulpError } from './ulp.cjs';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './numerics/helpers';
 
 function sample(n: number, lo: number, hi: number, seed: number): Float64Array {
   const r = rng(seed);

@@ -1,17 +1,5 @@
-/** Shared by the expression tests: a seeded generator and random expressions over the grammar. */
-import { unaryNames } from '../lib/ops';
-
-/** mulberry32: seeded, so a failure names reproducible inputs. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Shared by the expression tests: random expressions over the grammar, drawn with a seeded generator (test/numerics/helpers.ts's rng). */
+import { unaryNames } from '../lib/registry/ops';
 
 export const PARAMS = { beta: 0.8, eps: 1e-2 };
 

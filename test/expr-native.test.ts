@@ -2,14 +2,14 @@
  * The native expression interpreter (native/expr/) against the JS one and the
  * float64 evaluation: every unit on every ISA level this CPU runs, random
  * expressions forward and backward, refusal of malformed programs, and the
- * Node-API entry points (napi.cc) behind compile()'s Backend hooks. The driver
+ * Node-API entry points (native/napi/expr.cc) behind compile()'s Backend hooks. The driver
  * native/expr/expr_check.cc and a test addon (native/expr/test_addon.cc: the
  * pool plus init_expr) are compiled here against the kernel libraries and
  * objects that `npm run build` (build:native) leaves in build/Release.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { compileUnits, gxx, ISA_FLAGS } from './gxx';
+import { compileUnits, gxx } from './gxx';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -19,11 +19,14 @@ import { OP, FORMAT_VERSION } from '../lib/expr/opcodes';
 import { runProgram } from '../lib/expr/interp';
 import type { Program } from '../lib/expr/codegen';
 import { ulpError } from './ulp.cjs';
-import { generate, paramsFor, rng } from './expr-gen';
-import { createJsBackend, type Backend } from '../lib/backend';
-import { createCompile } from '../lib/expr/compile';
-import { createStats } from '../lib/expr/stats';
-import { exprBackend, type ExprBinding } from '../lib/expr/native-glue';
+import { generate, paramsFor } from './expr-gen';
+import { rng } from './numerics/helpers';
+import type { Backend } from '../lib/backend/backend';
+import { compose } from '../lib/backend/compose';
+import { createJsBackend } from '../lib/backend/js';
+import { exprCalls, type CallsBinding } from '../lib/backend/native-calls';
+import { createCompile } from '../lib/api/compile';
+import { createStats } from '../lib/api/stats';
 
 const root = join(__dirname, '..');
 const release = join(root, 'build', 'Release');
@@ -38,28 +41,21 @@ beforeAll(async () => {
   for (const l of libs) expect(existsSync(l), `${l} is missing: run npm run build`).toBe(true);
   const dir = mkdtempSync(join(tmpdir(), 'ak-expr-'));
   const common = ['-std=c++17', '-O2', '-ffp-contract=off', '-Wall', '-Wextra', '-c'];
-  const units: [string, string[]][] = [
-    ['expr.cc', []],
-    ['expr_check.cc', []],
-    ['expr_scalar.cc', []],
-    ...(X86
-      ? ([
-        ['expr_avx2.cc', ISA_FLAGS.avx2],
-        ['expr_avx512.cc', ISA_FLAGS.avx512],
-      ] as [string, string[]][])
-      : []),
-  ];
   const nodeInclude = join(process.execPath, '..', '..', 'include', 'node');
-  units.push(['napi.cc', [`-I${nodeInclude}`]], ['test_addon.cc', [`-I${nodeInclude}`, '-DNODE_GYP_MODULE_NAME=expr_test_addon']]);
-  const objs = await compileUnits(units.map(([src, flags]) => [join(root, 'native', 'expr', src), flags]), [...common, '-fPIC'], dir);
-  const kernelObjs = objs.filter((o) => !/napi\.o$|test_addon\.o$|expr_check\.o$/.test(o));
-  // The addon's own pool objects, as node-gyp built them (stats() runs its segments on the pool).
-  const addonObjs = ['async.o', join('pool', 'pool.o')].map((o) => join(release, 'obj.target', 'activation_kernels', 'native', o));
+  const units: [string, string[]][] = [
+    ['expr_check.cc', []],
+    ['test_addon.cc', [`-I${nodeInclude}`, '-DNODE_GYP_MODULE_NAME=expr_test_addon']],
+  ];
+  await compileUnits(units.map(([src, flags]) => [join(root, 'native', 'expr', src), flags]), [...common, '-fPIC'], dir);
+  // The addon's expression and async entry points, as node-gyp built them.
+  const addonObjs = [join('napi', 'expr.o'), join('napi', 'async.o')]
+    .map((o) => join(release, 'obj.target', 'activation_kernels', 'native', o));
   for (const o of addonObjs) expect(existsSync(o), `${o} is missing: run npm run build`).toBe(true);
   exe = join(dir, 'expr_check');
-  await gxx(['-o', exe, join(dir, 'expr_check.o'), ...kernelObjs, ...libs, addonObjs[1], '-lpthread']);
+  const group = ['-Wl,--start-group', ...libs, '-Wl,--end-group'];  // the libraries refer to one another
+  await gxx(['-o', exe, join(dir, 'expr_check.o'), ...group, '-lpthread']);
   addonFile = join(dir, 'expr_test.node');
-  await gxx(['-shared', '-o', addonFile, join(dir, 'test_addon.o'), join(dir, 'napi.o'), ...kernelObjs, ...addonObjs, ...libs, '-lpthread']);
+  await gxx(['-shared', '-o', addonFile, join(dir, 'test_addon.o'), ...addonObjs, ...group, '-lpthread']);
 }, 300_000);
 
 type Case = { dtype: 'float32' | 'float64'; program: Program; inputs: (Float32Array | Float64Array)[] };
@@ -238,32 +234,17 @@ describe('native expression interpreter', () => {
 });
 
 describe('native expression entry points (Node-API)', () => {
-  type TestBinding = ExprBinding & { useIsa(level: number): boolean; setThreads(n: number): void };
+  type TestBinding = Required<Pick<CallsBinding, 'runProgram' | 'runProgramAsync' | 'stats' | 'cancelAsync'>> & { useIsa(level: number): boolean; setThreads(n: number): void };
   let binding: TestBinding;
   let calls = 0;
 
-  /** A backend as lib/native.ts builds it: the JS twin plus exprBackend(binding, nativeAsync). */
+  /** A backend as lib/backend/native.ts builds it, with only the expression entry points native (counted). */
   function nativeBackend(): Backend {
-    // A minimal nativeAsync (lib/threads.ts has the real one, with stack capture).
-    const nativeAsync = (label: string, start: (done: (s: number) => void) => number | null, cancel: (t: number) => boolean, signal?: AbortSignal) => {
-      let settle!: (e: Error | null) => void;
-      const promise = new Promise<void>((res, rej) => (settle = (e) => (e ? rej(e) : res())));
-      const ticket = start((status) => settle(status === 0 ? null : new Error(`${label}: status ${status}`)));
-      if (ticket === null) return false as const;
-      signal?.addEventListener('abort', () => {
-        if (cancel(ticket)) {
-          const e = new Error(`${label}: aborted`);
-          e.name = 'AbortError';
-          settle(e);
-        }
-      }, { once: true });
-      return promise;
-    };
-    const glue = exprBackend(binding, nativeAsync);
+    const glue = exprCalls(binding);
     return {
       ...createJsBackend(null),
-      runProgram: (code, consts, inputs, out) => {
-        const ran = glue.runProgram(code, consts, inputs, out);
+      runProgram: (p, inputs, out) => {
+        const ran = glue.runProgram!(p, inputs, out);
         if (ran) calls++;
         return ran;
       },
@@ -277,7 +258,7 @@ describe('native expression entry points (Node-API)', () => {
   });
 
   it('runs compiled activations natively on every level, in place too, matching the JS interpreter', () => {
-    const compile = createCompile(nativeBackend());
+    const compile = createCompile(compose(nativeBackend()));
     const r = rng(77);
     for (let level = 0; level < LEVELS.length; level++) {
       if (!binding.useIsa(level)) continue;
@@ -316,7 +297,7 @@ describe('native expression entry points (Node-API)', () => {
     // The interpreter reads whole tiles straight from the inputs and writes the last
     // instruction straight into out (native/expr/interp.h), so in-place calls are where
     // an input could be overwritten before it is read.
-    const compile = createCompile(nativeBackend());
+    const compile = createCompile(compose(nativeBackend()));
     const r = rng(91);
     for (let level = 0; level < LEVELS.length; level++) {
       if (!binding.useIsa(level)) continue;
@@ -343,7 +324,7 @@ describe('native expression entry points (Node-API)', () => {
   });
 
   it('splits large arrays over the pool with the same result as one thread', () => {
-    const compile = createCompile(nativeBackend());
+    const compile = createCompile(compose(nativeBackend()));
     const act = compile('x * sigmoid(x) + sin(x) / 4');
     const x = inputs(rng(5), 400_000, -8, 8);
     binding.setThreads(1);
@@ -354,7 +335,7 @@ describe('native expression entry points (Node-API)', () => {
   });
 
   it('has an async form on the pool, withdrawn by an abort before it starts', async () => {
-    const compile = createCompile(nativeBackend());
+    const compile = createCompile(compose(nativeBackend()));
     const act = compile('softplus(x) - x / 2');
     const x = inputs(rng(6), 100_000, -5, 5);
     const y = await act.async(x);
@@ -370,7 +351,8 @@ describe('native expression entry points (Node-API)', () => {
     const backend = nativeBackend();
     let nativeScans = 0;
     const counting: Backend = { ...backend, stats: (...a) => { const r = backend.stats!(...a); if (r) nativeScans++; return r; } };
-    const stats = createStats(counting, createCompile(counting));
+    const engine = compose(counting);
+    const stats = createStats(engine, createCompile(engine));
     const r = rng(8);
     const data = (n: number, f32: boolean) => {
       const a = f32 ? new Float32Array(n) : new Float64Array(n);

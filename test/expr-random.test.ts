@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { api } from '../lib/instance-js';
 import * as ak from '../lib/index';
-import { generate, paramsFor, rng } from './expr-gen';
+import { generate, paramsFor } from './expr-gen';
+import { rng } from './numerics/helpers';
 import { parse } from '../lib/expr/parse';
 import { evaluate } from '../lib/expr/evaluate';
 

@@ -4,21 +4,10 @@ import { api as jsApi } from '../lib/instance-js';
 import { OP, opcodeTable, HEADER_WORDS, FORMAT_VERSION, TILE } from '../lib/expr/opcodes';
 import { runProgram } from '../lib/expr/interp';
 import type { Program } from '../lib/expr/codegen';
-import { unaryNames } from '../lib/ops';
+import { unaryNames } from '../lib/registry/ops';
 import { ulpError } from './ulp.cjs';
 import * as ref from './reference.cjs';
-
-/** A seeded generator (mulberry32), so a failure names reproducible inputs. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './numerics/helpers';
 
 function uniform(n: number, lo: number, hi: number, seed: number): Float64Array {
   const r = rng(seed);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import ak from '../lib/index';
 import akjs from '../lib/js';
-import { unaryOps, shapedOps } from '../lib/ops';
+import { unaryOps, shapedOps } from '../lib/registry/ops';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { makeFuzzer, fc } = require('../scripts/fuzz.cjs') as {

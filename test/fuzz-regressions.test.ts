@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import ak from '../lib/index';
 import akjs from '../lib/js';
-import { unaryOps } from '../lib/ops';
+import { unaryOps } from '../lib/registry/ops';
 import { ulpError } from './ulp.cjs';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const R = require('./reference-backward.cjs') as { dxRef: (dy: number, d: [number, number]) => number };

@@ -127,7 +127,7 @@ describe('npm tarball', () => {
     expect(statSync(tarNative).size).toBeLessThan(5 * 1024 * 1024);
     const list = execFileSync('tar', ['tzf', tarNative], { encoding: 'utf8' }).split('\n');
     for (const f of ['package/dist/index.js', 'package/dist/index.mjs', 'package/dist/index.d.ts', 'package/dist/js.js',
-      'package/binding.gyp', 'package/native/addon.cc', 'package/scripts/install.cjs',
+      'package/binding.gyp', 'package/native/napi/module.cc', 'package/scripts/install.cjs',
       `package/prebuilds/${platformDir}/activation-kernels.node`]) {
       expect(list, f).toContain(f);
     }
@@ -171,6 +171,16 @@ describe('npm tarball', () => {
     expect(out.info.loadError.length).toBeGreaterThan(0);
     expect(out.relu).toEqual([0, 0, 0, 0.5, 2]);
     expect(out.y[2]).toBe(0.5);
+    // The advice fits a dependency user: the repository's build script is not in the tarball.
+    expect(out.info.loadError).not.toMatch(/npm run build:native/);
+    expect(out.info.loadError).toMatch(/npm rebuild activation-kernels/);
+    // The fallback is said once per process, on stderr, and choosing the twin silences it.
+    const loud = sh(process.execPath, ['-e', "require('activation-kernels'); require('activation-kernels/js'); const { Worker } = require('node:worker_threads'); new Worker(\"require('activation-kernels')\", { eval: true })"], { cwd: dir, env: { ...process.env, ACTIVATION_KERNELS_BACKEND: '' } });
+    expect(loud.status, loud.stderr).toBe(0);
+    expect(loud.stderr.match(/ACTIVATION_KERNELS_FALLBACK/g)?.length, loud.stderr).toBe(1);
+    expect(loud.stderr).toMatch(/pure-JS twin, 20-100x slower/);
+    const quiet = sh(process.execPath, ['-e', "require('activation-kernels')"], { cwd: dir, env: { ...process.env, ACTIVATION_KERNELS_BACKEND: 'js' } });
+    expect(quiet.stderr).not.toMatch(/ACTIVATION_KERNELS_FALLBACK/);
     // Whether npm ran the install hook depends on its script policy; if it did, it said so in one line.
     const said = (r.stdout + r.stderr).split('\n').filter((l) => l.includes('activation-kernels: native addon unavailable'));
     expect(said.length).toBeLessThanOrEqual(1);

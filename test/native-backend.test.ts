@@ -1,13 +1,14 @@
 /**
  * The native Backend as the API uses it: views read in place (byteOffset,
- * SharedArrayBuffer), in-place calls, delegation to the JS twin for what has no
- * native kernel, defensive TypeErrors in the binding, and loading in worker_threads.
+ * SharedArrayBuffer), in-place calls, delegation to the JS twin (lib/backend/compose.ts)
+ * for what has no native kernel, defensive TypeErrors in the binding, and loading in worker_threads.
  */
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { loadBinding, loadNative, wrapBinding, type Binding, type NativeInfo } from '../lib/native';
-import { unaryOps, unaryNames } from '../lib/ops';
+import { loadBinding, loadNative, wrapBinding, type Binding, type NativeInfo } from '../lib/backend/native';
+import { unaryOps, unaryNames } from '../lib/registry/ops';
+import { compose } from '../lib/backend/compose';
 
 const native = (() => {
   const r = loadNative('');
@@ -78,7 +79,7 @@ describe('native backend', () => {
 
   it('delegates an op/dtype without a native kernel to the JS twin', () => {
     const calls: number[] = [];
-    const stub: Binding = {
+    const stub: Partial<Binding> = {
       unary: (opId) => { calls.push(opId); return false; },
       unaryIsa: () => false,
       configure: () => binding.info(),
@@ -86,7 +87,7 @@ describe('native backend', () => {
       ops: () => binding.ops(),
     };
     const info: NativeInfo = { isa: 'scalar', isas: ['scalar'], compiled: ['scalar'], isaError: null };
-    const b = wrapBinding(stub, 'stub.node', info);
+    const b = compose(wrapBinding(stub as Binding, 'stub.node', info));
     const x = Float64Array.from(mixed(50));
     const y = new Float64Array(50);
     b.unary(id('sigmoid'), x, y, 0, 0);

@@ -4,10 +4,10 @@
  * the CPU lacks, and every level giving the same exact-op results in one process.
  */
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { loadBinding, loadNative, ISA_LEVELS } from '../lib/native';
-import { unaryOps, unaryNames } from '../lib/ops';
+import { loadBinding, loadNative, ISA_LEVELS } from '../lib/backend/native';
+import { unaryOps, unaryNames } from '../lib/registry/ops';
 
 const root = join(__dirname, '..');
 
@@ -74,6 +74,16 @@ describe('ISA selection at load', () => {
   it('ACTIVATION_KERNELS_BACKEND=js never loads the addon', () => {
     const info = infoWith({ ACTIVATION_KERNELS_BACKEND: 'js' }, '');
     expect(info).toMatchObject({ backend: 'js', isa: 'js' });
+  });
+
+  it('an unknown ACTIVATION_KERNELS_BACKEND is warned about, as the ISA and thread variables are, and ignored', () => {
+    const r = spawnSync(process.execPath, ['-e', `const ak = require(${JSON.stringify(join(root, 'dist/index.js'))}); process.stdout.write(JSON.stringify(ak.info()))`], {
+      env: { ...process.env, ACTIVATION_KERNELS_BACKEND: 'gpu', ACTIVATION_KERNELS_ISA: '' },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/ACTIVATION_KERNELS_BACKEND="gpu" is not one of auto, native, js; choosing automatically/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ backend: 'native' });
   });
 
   it('withIsa runs each level side by side and refuses the others', () => {

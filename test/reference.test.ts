@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { unaryNames } from '../lib/ops';
+import { unaryNames } from '../lib/registry/ops';
 import { ops, lastLo, type RefParams } from './reference.cjs';
 
 // test/fixtures/reference-mpmath.json (made by gen_reference_mpmath.py): each

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { unaryOps, unaryNames, type ParamDef } from '../lib/ops';
+import { unaryOps, unaryNames, type ParamDef } from '../lib/registry/ops';
 import * as ak from '../lib/index';
 import * as akjs from '../lib/js';
 

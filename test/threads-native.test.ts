@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..');
-const sources = ['native/tests/pool_stress.cc', 'native/pool/pool.cc'].map((f) => join(root, f));
+const sources = ['native/tests/pool_stress.cc', 'native/runtime/pool.cc'].map((f) => join(root, f));
 const dir = mkdtempSync(join(tmpdir(), 'ak-pool-'));
 
 function buildAndRun(name: string, flags: string[]): string {

@@ -6,12 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api as ak } from '../lib/instance';
-import { createApi } from '../lib/api';
-import { createJsBackend } from '../lib/backend';
-import { loadNative } from '../lib/native';
-import { unaryNames, unaryOps, type UnaryName } from '../lib/ops';
-import { MAX_THREADS } from '../lib/threads';
+import { createApi } from '../lib/api/index';
+import { createJsBackend } from '../lib/backend/js';
+import { loadNative } from '../lib/backend/native';
+import { unaryNames, unaryOps, type UnaryName } from '../lib/registry/ops';
+import { MAX_THREADS } from '../lib/backend/pool';
 import { availableParallelism } from 'node:os';
+import { rng } from './numerics/helpers';
 
 const native = (() => {
   const r = loadNative('');
@@ -30,11 +31,8 @@ function nativeOps(Ctor: Float32ArrayConstructor | Float64ArrayConstructor): Una
 /** Inputs across every branch of the ops: random spread, specials, subnormals. */
 function input<A extends Float32Array | Float64Array>(Ctor: new (n: number) => A, n: number): A {
   const x = new Ctor(n);
-  let s = 0x9e3779b9;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    x[i] = ((s / 4294967296) * 60 - 30) * (i % 7 === 0 ? 1e-3 : 1);
-  }
+  const r = rng(0x9e3779b9);
+  for (let i = 0; i < n; i++) x[i] = (r() * 60 - 30) * (i % 7 === 0 ? 1e-3 : 1);
   const specials = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40, 6, -6, 20, 88.7, -104, 1e30];
   for (let i = 0; i < n; i += 997) x[i] = specials[(i / 997) % specials.length];
   return x;

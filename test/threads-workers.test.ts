@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { api as ak } from '../lib/instance';
-import { loadNative } from '../lib/native';
-import { unaryNames, unaryOps } from '../lib/ops';
+import { loadNative } from '../lib/backend/native';
+import { unaryNames, unaryOps } from '../lib/registry/ops';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { sequence, run } = require('./workers/sequence.cjs') as {
   sequence(seed: number, count: number, lo: number, hi: number, nops: number): unknown[];

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import ak from '../lib/index';
 import akjs from '../lib/js';
-import { unaryOps, unaryNames, type ParamDef } from '../lib/ops';
+import { unaryOps, unaryNames, type ParamDef } from '../lib/registry/ops';
 import type { FloatArray } from '../lib/types';
 import { viewOn } from './numerics/helpers';
 
@@ -231,5 +231,12 @@ describe.each(instances)('validation ($label instance)', ({ api }) => {
 
   it('accepts a hardTanh with min = max (the rule is min ≤ max)', () => {
     expect(Array.from(api.hardTanh(new Float32Array([-2, 0, 2]), { min: 0.5, max: 0.5 }))).toEqual([0.5, 0.5, 0.5]);
+  });
+});
+
+describe('articles in messages', () => {
+  it('says "an Int32Array" and "a Uint8Array"', () => {
+    expect(() => ak.relu(new Int32Array(3) as never)).toThrow(/received an Int32Array of length 3/);
+    expect(() => ak.relu(new Uint8Array(3) as never)).toThrow(/received a Uint8Array of length 3/);
   });
 });

@@ -9,7 +9,7 @@ import type { Ast } from './parse';
 import { OP, opcodeTable, powi } from './opcodes';
 import { unitFunctions } from './lower';
 import { callScalar, isRegistryOp, registryId } from './registry-ops';
-import { unaryOps, type UnaryOpDef } from '../ops';
+import { unaryOps, type UnaryOpDef } from '../registry/ops';
 
 export function evaluate(ast: Ast, x: number, params: Readonly<Record<string, number>> = {}): number {
   const ev = (a: Ast): number => evaluate(a, x, params);

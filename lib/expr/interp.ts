@@ -6,7 +6,7 @@
  * float64; the result is rounded once when stored into the output's type.
  */
 import type { FloatArray } from '../types';
-import { dtypeOf } from '../validate';
+import { dtypeOf } from '../validate/values';
 import { HEADER_WORDS, INSTR_WORDS, OP, TILE, dsinc, opcodeTable, powi, sinc, sign, step, softplus } from './opcodes';
 import { erf, erfc } from '../fallback/erf';
 import { callTile } from './registry-ops';

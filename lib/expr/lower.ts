@@ -5,7 +5,8 @@
 import { parse, ExpressionError, type Ast, type CallArg } from './parse';
 import { Graph, type Node } from './graph';
 import { isRegistryOp, registryId } from './registry-ops';
-import { unaryOps, type UnaryName, type UnaryOpDef } from '../ops';
+import { unaryOps, type UnaryName, type UnaryOpDef } from '../registry/ops';
+import { inRange, rangeText } from '../validate/params';
 
 /**
  * Functions of the expression language besides the registry ops: the unary
@@ -153,18 +154,12 @@ function lowerRegistryCall(name: UnaryName, args: readonly CallArg[], col: numbe
       throw err(env, a.value.col, `a constant for ${d.name} of ${name} (numbers and parameters, not x)`, 'an expression of x');
     }
     const r = v.value;
-    const ok = Number.isFinite(r)
-      && (d.min === undefined || (d.minExclusive ? r > d.min : r >= d.min))
-      && (d.max === undefined || r <= d.max);
-    if (!ok) {
-      const range = [d.min !== undefined ? `${d.minExclusive ? '>' : '≥'} ${d.min}` : '', d.max !== undefined ? `≤ ${d.max}` : ''].filter(Boolean).join(' and ');
-      throw err(env, a.value.col, `a finite number${range ? ' ' + range : ''} for ${d.name} of ${name}`, `${r}`);
-    }
+    if (!inRange(d, r)) throw err(env, a.value.col, `${rangeText(d)} for ${d.name} of ${name}`, `${r}`);
     p[i] = r;
   });
   if (def.check) {
     const bad = def.check(p);
-    if (bad) throw err(env, col, `valid parameters for ${name}`, bad[1]);
+    if (bad) throw err(env, col, `${bad[1]} for ${bad[0]} of ${name}`, String(bad[2]));
   }
   const x = lower(args[0].value, env);
   return env.g.op('CALL', [x], registryId(name), [p[0], p[1]]);

@@ -6,7 +6,7 @@
  * below, keyed by registry name. The derivatives follow PyTorch's conventions
  * at kinks (relu'(0) = 0, hardTanh' = 0 at its clamps, leakyRelu'(0) = α).
  */
-import { unaryNames, unaryOps, type UnaryName, type UnaryOpDef } from '../ops';
+import { unaryNames, unaryOps, type UnaryName, type UnaryOpDef } from '../registry/ops';
 import { SELU_LAMBDA } from '../fallback/unary';
 
 /** Resolved parameters of a registry op, in declaration order (enum: index). */

@@ -1,7 +1,7 @@
 /**
  * Pure-JS kernels of the shaped ops (prelu, maxout, softmax, logSoftmax and
  * their backward passes). Every array is seen as outer × len × inner around
- * the op's axis (lib/shape.ts): element (o, k, i) at (o·len + k)·inner + i.
+ * the op's axis (lib/validate/shape.ts): element (o, k, i) at (o·len + k)·inner + i.
  * Rows along the axis are strided by `inner`, so the loops keep one
  * accumulator per inner lane and walk memory contiguously.
  *

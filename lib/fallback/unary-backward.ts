@@ -8,7 +8,7 @@
  *    infinite dy times a zero derivative is NaN (PyTorch's select-based
  *    kernels give 0 there; we keep the product so a blown-up gradient stays
  *    visible). f'(NaN) is NaN for every op, relu included.
- *  - At kinks the derivative is PyTorch's (documented per op in lib/ops.ts).
+ *  - At kinks the derivative is PyTorch's (documented per op in lib/registry/ops.ts).
  *  - Arrays may be the very same view (dx === dy in place, or dx === x); each
  *    element is read before it is written, so that is safe element by element.
  *

@@ -2,7 +2,7 @@
  * Pure-JS forward kernels of the unary ops. Each one reads x[i] as a float64,
  * computes in float64 and stores once, so a Float32Array output is rounded a
  * single time (within 1 ULP of the exact value). Parameters arrive already
- * converted to the array's type (see lib/ops.ts) as plain numbers `a`, `b`,
+ * converted to the array's type (see lib/registry/ops.ts) as plain numbers `a`, `b`,
  * so the hot loops hold no closures and no property lookups.
  *
  * Where float64 itself would lose accuracy (an argument whose rounding error

@@ -1,27 +1,11 @@
 // native/expr/expr.cc -- checks a compiled expression program and hands it to the
-// interpreter of the requested ISA level. Compiled without ISA flags.
+// interpreter of a level's table. Compiled without ISA flags.
 #include <cmath>
 
-#include "../dispatch.h"
+#include "../runtime/fpenv.h"
 #include "program.h"
 
 namespace ak {
-
-#define AK_EXPR_DECLARE(ns)                                                                          \
-  namespace ns {                                                                                     \
-  namespace exprk {                                                                                  \
-  bool run_f32(const expr::Program&, const float* const*, float*, size_t, const KernelTable&);       \
-  bool run_f64(const expr::Program&, const double* const*, double*, size_t, const KernelTable&);     \
-  void stats_f32(const float*, size_t, size_t, size_t, bool, double, double, double, expr::Moments*);  \
-  void stats_f64(const double*, size_t, size_t, size_t, bool, double, double, double, expr::Moments*); \
-  }                                                                                                  \
-  }
-AK_EXPR_DECLARE(scalar)
-#if defined(__x86_64__) || defined(_M_X64)
-AK_EXPR_DECLARE(avx2)
-AK_EXPR_DECLARE(avx512)
-#endif
-#undef AK_EXPR_DECLARE
 
 namespace expr {
 
@@ -78,61 +62,38 @@ const char* check(const int32_t* code, size_t n_words, const double* consts, siz
   return nullptr;
 }
 
-bool run_f32(Isa isa, const Program& p, const float* const* in, float* out, size_t n) {
-  const KernelTable* t = kernel_table(isa);
-  if (t == nullptr) return false;
-  FpEnvGuard guard;
-  switch (isa) {
-    case Isa::kScalar: return scalar::exprk::run_f32(p, in, out, n, *t);
-#if defined(__x86_64__) || defined(_M_X64)
-    case Isa::kAvx2: return avx2::exprk::run_f32(p, in, out, n, *t);
-    case Isa::kAvx512: return avx512::exprk::run_f32(p, in, out, n, *t);
-#endif
-    default: return false;
+template <class T>
+bool runnable(const KernelTable& t, const Program& p) {
+  for (size_t j = 0; j < p.n_instr; ++j) {
+    const int32_t* w = p.code + 4 * j;
+    if (w[0] == OP_CALL && unary_kernel<T>(t, static_cast<unsigned>(p.consts[w[3]])) == nullptr) return false;
   }
+  return true;
 }
 
-bool run_f64(Isa isa, const Program& p, const double* const* in, double* out, size_t n) {
-  const KernelTable* t = kernel_table(isa);
-  if (t == nullptr) return false;
+template <class T>
+bool run(const KernelTable& t, const Program& p, const T* const* in, T* out, size_t n) {
+  if (!runnable<T>(t, p)) return false;
   FpEnvGuard guard;
-  switch (isa) {
-    case Isa::kScalar: return scalar::exprk::run_f64(p, in, out, n, *t);
-#if defined(__x86_64__) || defined(_M_X64)
-    case Isa::kAvx2: return avx2::exprk::run_f64(p, in, out, n, *t);
-    case Isa::kAvx512: return avx512::exprk::run_f64(p, in, out, n, *t);
-#endif
-    default: return false;
-  }
+  t.of<T>().expr(p, in, out, n, t);
+  return true;
 }
 
-bool stats_f32(Isa isa, const float* x, size_t outer, size_t C, size_t inner, bool has_shape, double dead_max,
-               double lo, double hi, Moments* out) {
-  if (kernel_table(isa) == nullptr) return false;
+template <class T>
+void stats(const KernelTable& t, const T* x, size_t outer, size_t C, size_t inner, bool has_shape, double dead_max,
+           double lo, double hi, Moments* out) {
   FpEnvGuard guard;
-  switch (isa) {
-    case Isa::kScalar: scalar::exprk::stats_f32(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
-#if defined(__x86_64__) || defined(_M_X64)
-    case Isa::kAvx2: avx2::exprk::stats_f32(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
-    case Isa::kAvx512: avx512::exprk::stats_f32(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
-#endif
-    default: return false;
-  }
+  t.of<T>().stats(x, outer, C, inner, has_shape, dead_max, lo, hi, out);
 }
 
-bool stats_f64(Isa isa, const double* x, size_t outer, size_t C, size_t inner, bool has_shape, double dead_max,
-               double lo, double hi, Moments* out) {
-  if (kernel_table(isa) == nullptr) return false;
-  FpEnvGuard guard;
-  switch (isa) {
-    case Isa::kScalar: scalar::exprk::stats_f64(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
-#if defined(__x86_64__) || defined(_M_X64)
-    case Isa::kAvx2: avx2::exprk::stats_f64(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
-    case Isa::kAvx512: avx512::exprk::stats_f64(x, outer, C, inner, has_shape, dead_max, lo, hi, out); return true;
-#endif
-    default: return false;
-  }
-}
+template bool runnable<float>(const KernelTable&, const Program&);
+template bool runnable<double>(const KernelTable&, const Program&);
+template bool run<float>(const KernelTable&, const Program&, const float* const*, float*, size_t);
+template bool run<double>(const KernelTable&, const Program&, const double* const*, double*, size_t);
+template void stats<float>(const KernelTable&, const float*, size_t, size_t, size_t, bool, double, double, double,
+                           Moments*);
+template void stats<double>(const KernelTable&, const double*, size_t, size_t, size_t, bool, double, double, double,
+                            Moments*);
 
 }  // namespace expr
 }  // namespace ak

@@ -19,8 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "../cpu.h"
-#include "../dispatch.h"
+#include "../runtime/cpu.h"
+#include "../dispatch/table.h"
+#include "../runtime/fpenv.h"
 #include "program.h"
 
 namespace {
@@ -112,20 +113,20 @@ int main(int argc, char** argv) {
   std::vector<float> y(n);
   for (int level = 0; level < ak::kNumIsas; ++level) {
     const ak::Isa isa = static_cast<ak::Isa>(level);
-    if (!ak::isa_supported(isa)) continue;
     const ak::KernelTable* t = ak::kernel_table(isa);
+    if (t == nullptr) continue;
     const float* in0[1] = {cases[0].x.data()};
     const float* in1[1] = {cases[1].x.data()};
-    const double tp = median_seconds([&] { ak::expr::run_f32(isa, prog[0], in0, y.data(), n); });
-    const auto k = t->unary_f32[swish];
+    const double tp = median_seconds([&] { ak::expr::run<float>(*t, prog[0], in0, y.data(), n); });
+    const auto k = t->f32.unary[swish];
     const double ts = k ? median_seconds([&] { ak::FpEnvGuard g; k(cases[0].x.data(), y.data(), n, swish_p); }) : 0;
-    const double tf = median_seconds([&] { ak::expr::run_f32(isa, prog[1], in1, y.data(), n); });
+    const double tf = median_seconds([&] { ak::expr::run<float>(*t, prog[1], in1, y.data(), n); });
     bool all = true;
-    for (unsigned id : chain) all = all && t->unary_f32[id] != nullptr;
+    for (unsigned id : chain) all = all && t->f32.unary[id] != nullptr;
     const double tc = all ? median_seconds([&] {
       ak::FpEnvGuard g;
-      t->unary_f32[chain[0]](cases[1].x.data(), y.data(), n, chain_p[0]);
-      for (size_t j = 1; j < chain.size(); ++j) t->unary_f32[chain[j]](y.data(), y.data(), n, chain_p[j]);
+      t->f32.unary[chain[0]](cases[1].x.data(), y.data(), n, chain_p[0]);
+      for (size_t j = 1; j < chain.size(); ++j) t->f32.unary[chain[j]](y.data(), y.data(), n, chain_p[j]);
     }) : 0;
     const auto rate = [&](double s) { return s > 0 ? n / s / 1e6 : 0.0; };
     std::printf("%s %.1f %.1f %.1f %.1f\n", ak::isa_name(isa), rate(tp), rate(ts), rate(tf), rate(tc));
@@ -138,9 +139,10 @@ int main(int argc, char** argv) {
   std::vector<ak::expr::Moments> mo(2);
   for (int level = 0; level < ak::kNumIsas; ++level) {
     const ak::Isa isa = static_cast<ak::Isa>(level);
-    if (!ak::isa_supported(isa)) continue;
+    const ak::KernelTable* t = ak::kernel_table(isa);
+    if (t == nullptr) continue;
     const double tstat = median_seconds([&] {
-      ak::expr::stats_f32(isa, big.data(), 1, 1, m, false, NAN, -6.905752272297920, 6.905752272297920, mo.data());
+      ak::expr::stats<float>(*t, big.data(), 1, 1, m, false, NAN, -6.905752272297920, 6.905752272297920, mo.data());
     });
     std::printf("stats %s %.1f %.1f\n", ak::isa_name(isa), m / tstat / 1e6, m / tcopy / 1e6);
   }

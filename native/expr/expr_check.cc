@@ -16,7 +16,7 @@
 #include <cstring>
 #include <vector>
 
-#include "../cpu.h"
+#include "../runtime/cpu.h"
 #include "program.h"
 
 namespace {
@@ -58,16 +58,10 @@ void run_case(Reader& r, FILE* out, uint32_t n_words, const std::vector<int32_t>
     std::vector<T> y(n);
     if (err != nullptr) {
       status = 3;
-    } else if (!ak::isa_supported(isa)) {
-      status = 0;
+    } else if (const ak::KernelTable* t = ak::kernel_table(isa)) {
+      status = ak::expr::run<T>(*t, p, ptrs.data(), y.data(), n) ? 1 : 2;
     } else {
-      bool ran;
-      if constexpr (sizeof(T) == 4) {
-        ran = ak::expr::run_f32(isa, p, ptrs.data(), y.data(), n);
-      } else {
-        ran = ak::expr::run_f64(isa, p, ptrs.data(), y.data(), n);
-      }
-      status = ran ? 1 : 2;
+      status = 0;
     }
     std::fwrite(&status, 1, 1, out);
     if (status == 1) std::fwrite(y.data(), sizeof(T), n, out);

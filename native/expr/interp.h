@@ -1,6 +1,6 @@
 // native/expr/interp.h -- the bytecode interpreter of compiled custom activations,
 // written once over the vector type V (Vf or Vd of the translation unit's ISA).
-// Included by expr_<isa>.cc after vec/vec.h and math/all.h.
+// Included by isa/table.inc after vec/vec.h and math/all.h.
 //
 // The input is cut into tiles of kTile elements; each instruction sweeps its tile
 // in whole vectors (registers are padded to kTile, a multiple of every V::N, so only
@@ -16,7 +16,7 @@
 #include <cstring>
 #include <vector>
 
-#include "../dispatch.h"
+#include "../dispatch/table.h"
 #include "program.h"
 
 namespace ak {
@@ -169,7 +169,7 @@ void exec(int op, T_<V>* d, const T_<V>* a, const T_<V>* b, int imm, const doubl
 }
 
 // Tile copies in whole vectors: gcc inlines a 1 KiB memcpy as `rep movsq`, whose start-up
-// cost on Zen 4 took ~20% of a one-instruction program's time (perf, sigmoid(x)).
+// cost is a large part of a short program's time (bench/figures/native-design-choices.md).
 template <class V>
 AK_INLINE void copy_in(T_<V>* dst, const T_<V>* src, size_t m) {
   size_t i = 0;
@@ -187,17 +187,16 @@ AK_INLINE void copy_out(T_<V>* dst, const T_<V>* src, size_t m) {
   if (i < m) storePartial(dst + i, load(src + i), m - i);
 }
 
-// The whole program over [0, n).
+// The whole program over [0, n); every CALL has a kernel in `calls` (expr::run checked).
 template <class V>
-bool run(const expr::Program& p, const T_<V>* const* in, T_<V>* out, size_t n, const KernelTable& calls) {
+void run(const expr::Program& p, const T_<V>* const* in, T_<V>* out, size_t n, const KernelTable& calls) {
   using namespace expr;
   using T = T_<V>;
-  if (!runnable<T>(calls, p)) return false;
   // The register file: on the stack for programs of up to kStackRegs registers (most
   // are), else one per thread, kept. A thread_local in a shared library costs a
   // __tls_get_addr per call, and glibc's takes a read lock there that two threads
-  // contending on every 16 KiB tile made slower than one (perf: compiled sigmoid(x),
-  // 2 threads 2829 against 1 thread 3291 M/s).
+  // contending on every 16 KiB tile made slower than one
+  // (bench/figures/native-design-choices.md).
   constexpr size_t kStackRegs = 64 * 1024 / (kTile * sizeof(T));
   alignas(64) T stack_regs[kStackRegs * kTile];
   T* base = stack_regs;
@@ -213,8 +212,8 @@ bool run(const expr::Program& p, const T_<V>* const* in, T_<V>* out, size_t n, c
   // Where each register's current value lives. In a whole tile an input register reads
   // the input array itself until an instruction writes it, and the last instruction
   // writes the result straight into out: no copy-in/copy-out phase, so the tile's
-  // memory traffic overlaps the arithmetic as in the built-in kernels (copies measured
-  // ~20% of a one-instruction program). Partial tiles go through zero-padded registers.
+  // memory traffic overlaps the arithmetic as in the built-in kernels (the copies were a
+  // large part of a short program's time). Partial tiles go through zero-padded registers.
   // In-place calls (out == an input) are safe: only the last instruction writes out,
   // element by element after reading the same element.
   const T* src[kMaxRegs];
@@ -250,7 +249,6 @@ bool run(const expr::Program& p, const T_<V>* const* in, T_<V>* out, size_t n, c
     }
     if (!wrote_out) copy_out<V>(out + t0, src[p.result], m);
   }
-  return true;
 }
 
 }  // namespace exprk

@@ -1,7 +1,8 @@
 // native/expr/program.h -- a compiled custom activation (lib/expr, issue 9) as the
 // native side receives it: the Int32Array `code` and Float64Array `consts` of
 // lib/expr/codegen.ts, checked once here so the ISA interpreters can trust it.
-// ISA-independent (no vector code): included by expr.cc and every expr_<isa>.cc.
+// ISA-independent (no vector code): included by expr.cc, the entry points and every
+// isa/<level>.cc (the interpreter and stats).
 #ifndef AK_EXPR_PROGRAM_H_
 #define AK_EXPR_PROGRAM_H_
 
@@ -9,8 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "../cpu.h"
-#include "../dispatch.h"
+#include "../dispatch/table.h"
 #include "opcodes.h"
 
 namespace ak {
@@ -41,13 +41,7 @@ const char* check(const int32_t* code, size_t n_words, const double* consts, siz
 
 // Whether table t has a native kernel for every CALL of p (in type T).
 template <class T>
-inline bool runnable(const KernelTable& t, const Program& p) {
-  for (size_t j = 0; j < p.n_instr; ++j) {
-    const int32_t* w = p.code + 4 * j;
-    if (w[0] == OP_CALL && unary_kernel<T>(t, static_cast<unsigned>(p.consts[w[3]])) == nullptr) return false;
-  }
-  return true;
-}
+bool runnable(const KernelTable& t, const Program& p);
 
 // ---- stats() (lib/expr/stats.ts): moments of a group of elements.
 constexpr size_t kSegment = 4096;  // elements per segment, as the JS twin
@@ -86,19 +80,18 @@ inline void merge(Moments* a, const Moments& b) {
 
 // x seen as outer x C x inner (no channel axis: has_shape false, 1 x 1 x n). Fills
 // out[0..C) per channel and out[C] for the whole array; dead: x <= dead_max,
-// saturated: x <= lo or x >= hi (NaN thresholds never match). False when the level
-// is not runnable here.
-bool stats_f32(Isa isa, const float* x, size_t outer, size_t C, size_t inner, bool has_shape, double dead_max,
-               double lo, double hi, Moments* out);
-bool stats_f64(Isa isa, const double* x, size_t outer, size_t C, size_t inner, bool has_shape, double dead_max,
-               double lo, double hi, Moments* out);
+// saturated: x <= lo or x >= hi (NaN thresholds never match). With table t's kernels,
+// under ak::FpEnvGuard.
+template <class T>
+void stats(const KernelTable& t, const T* x, size_t outer, size_t C, size_t inner, bool has_shape, double dead_max,
+           double lo, double hi, Moments* out);
 
-// Runs p over n elements: inputs[k] for k < p.n_inputs, out of the same type (out may be
-// one of the inputs itself). Returns false, having written nothing, when this build's
-// `isa` level lacks a native kernel for one of the program's CALLs (the JS interpreter
-// then runs it). Runs under ak::FpEnvGuard.
-bool run_f32(Isa isa, const Program& p, const float* const* inputs, float* out, size_t n);
-bool run_f64(Isa isa, const Program& p, const double* const* inputs, double* out, size_t n);
+// Runs p over n elements with table t's interpreter: inputs[k] for k < p.n_inputs, out
+// of the same type (out may be one of the inputs itself). Returns false, having written
+// nothing, when t lacks a native kernel for one of the program's CALLs (the JS
+// interpreter then runs it). Runs under ak::FpEnvGuard.
+template <class T>
+bool run(const KernelTable& t, const Program& p, const T* const* inputs, T* out, size_t n);
 
 }  // namespace expr
 }  // namespace ak

@@ -1,5 +1,5 @@
 // native/expr/stats.h -- the one-pass statistics of stats() (lib/expr/stats.ts), over
-// the vector type of the translation unit. Included by expr_<isa>.cc after
+// the vector type of the translation unit. Included by isa/table.inc after
 // vec/vec.h and kernels/widen.h.
 //
 // Same algorithm as the JS twin: the data is cut into segments of at most kSegment
@@ -18,8 +18,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "../dispatch.h"
-#include "../pool/pool.h"
+#include "../runtime/fpenv.h"
+#include "../runtime/pool.h"
 #include "program.h"
 
 namespace ak {

@@ -1,16 +1,15 @@
 // native/expr/test_addon.cc -- a minimal addon carrying only the pool and the
 // compiled-expression entry points, built by test/expr-native.test.ts to check
-// native/expr/napi.cc through Node-API before it is linked into the real addon.
+// native/napi/expr.cc through Node-API before it is linked into the real addon.
 //   useIsa(level) -> boolean   0 scalar, 1 avx2, 2 avx512 (false: not runnable here)
 #include <node_api.h>
 
-#include "../async.h"
-#include "../cpu.h"
-#include "napi.h"
+#include "../napi/env.h"
+#include "../runtime/cpu.h"
 
 namespace {
 
-const ak::KernelTable* g_active = nullptr;  // the test loads this addon on the main thread only
+ak::napi::EnvState g_state;  // the test loads this addon on the main thread only
 
 napi_value UseIsa(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -20,16 +19,16 @@ napi_value UseIsa(napi_env env, napi_callback_info info) {
   napi_get_value_int32(env, argv[0], &level);
   const ak::KernelTable* t =
       level >= 0 && level < ak::kNumIsas ? ak::kernel_table(static_cast<ak::Isa>(level)) : nullptr;
-  if (t != nullptr) g_active = t;
+  if (t != nullptr) g_state.active = t;
   napi_value r;
   napi_get_boolean(env, t != nullptr, &r);
   return r;
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  g_active = ak::kernel_table(ak::best_isa());
-  ak::init_threads(env, exports, &g_active);
-  ak::expr::init_expr(env, exports, &g_active);
+  g_state.active = ak::kernel_table(ak::best_isa());
+  ak::napi::init_async(env, exports);
+  ak::napi::init_expr(env, exports, &g_state);
   napi_value fn;
   napi_create_function(env, "useIsa", NAPI_AUTO_LENGTH, UseIsa, nullptr, &fn);
   napi_set_named_property(env, exports, "useIsa", fn);

@@ -3,4 +3,3 @@
 #define AK_ISA_AVX2 1
 #define AK_TABLE_ISA ::ak::Isa::kAvx2
 #include "table.inc"
-#include "../kernels/shaped_table.inc"

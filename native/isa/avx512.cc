@@ -3,4 +3,3 @@
 #define AK_ISA_AVX512 1
 #define AK_TABLE_ISA ::ak::Isa::kAvx512
 #include "table.inc"
-#include "../kernels/shaped_table.inc"

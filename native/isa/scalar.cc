@@ -3,4 +3,3 @@
 #define AK_ISA_SCALAR 1
 #define AK_TABLE_ISA ::ak::Isa::kScalar
 #include "table.inc"
-#include "../kernels/shaped_table.inc"

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <type_traits>
 
-#include "../params.h"
+#include "signatures.h"
 
 namespace ak {
 namespace AK_ISA_NS {
@@ -17,14 +17,7 @@ namespace kern {
 // of long dependency chains (the polynomial of exp, a division) behind each other.
 template <int Unroll>
 struct OpBase {
-  static constexpr bool kImplemented = true;
   static constexpr int kUnroll = Unroll;
-};
-
-// An op with no native kernel yet: its table entry is null and the JS twin runs it.
-struct Missing {
-  static constexpr bool kImplemented = false;
-  static constexpr int kUnroll = 1;
 };
 
 // y[i] = op(x[i]) for i in [0, n). Reads and writes only [0, n) of each array: the
@@ -83,16 +76,6 @@ void unary_map(const typename V::T* x, typename V::T* y, size_t n, const Params&
   }
   map_from<true, U, V>(k, x, y, i, n);
   stream_fence();
-}
-
-// The table entry for an op: null when the op has no kernel in this build.
-template <class Op, class V>
-constexpr UnaryKernel<typename V::T> kernel_ptr() {
-  if constexpr (Op::kImplemented) {
-    return &unary_map<Op, V>;
-  } else {
-    return nullptr;
-  }
 }
 
 }  // namespace kern

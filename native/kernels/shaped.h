@@ -1,7 +1,7 @@
 // native/kernels/shaped.h -- softmax / logSoftmax (forward and backward), prelu and
 // maxout kernels, templates over the vector type. Semantics: lib/fallback/shaped.ts.
 //
-// Arrays are outer × len × inner around the axis (see native/shaped.h). Two layouts:
+// Arrays are outer × len × inner around the axis (see kernels/signatures.h). Two layouts:
 //  - contiguous rows (inner == 1): each row is vectorized along the axis, its max and
 //    sums reduced across lanes;
 //  - strided rows (inner > 1): vectors run across `cols` adjacent columns (one row per
@@ -24,7 +24,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "../shaped.h"
+#include "signatures.h"
 #include "unary.h"
 
 namespace ak {

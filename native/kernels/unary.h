@@ -15,7 +15,7 @@
 #include <type_traits>
 
 #include "../math/all.h"
-#include "../params.h"
+#include "signatures.h"
 #include "driver.h"
 #include "widen.h"
 

@@ -24,9 +24,9 @@
 #include <string>
 #include <vector>
 
-#include "../cpu.h"
-#include "../dispatch.h"
-#include "../params.h"
+#include "../runtime/cpu.h"
+#include "../dispatch/table.h"
+#include "../runtime/fpenv.h"
 
 #if defined(__linux__) || defined(__APPLE__)
 #include <sys/mman.h>
@@ -38,7 +38,7 @@ namespace {
 
 const char* const kOpNames[] = {
 #define AK_UNARY_OP(name, np, p0, p1) #name,
-#include "../ops.inc"
+#include "../registry/ops.inc"
 };
 
 constexpr size_t kMaxLen = 3 * 64;
@@ -250,7 +250,7 @@ int main() {
   std::signal(SIGBUS, on_fault);
 #endif
   GuardedPage gx, gy;
-  const ak::Params params[3] = {{1.0, 2.0, nullptr, false}, {0.25, 0.5, nullptr, false}, {0.25, 0.5, nullptr, true}};
+  const ak::Params params[3] = {{1.0, 2.0, false}, {0.25, 0.5, false}, {0.25, 0.5, true}};
   int levels = 0;
   for (int l = 0; l < ak::kNumIsas; ++l) {
     const ak::KernelTable* t = ak::kernel_table(static_cast<ak::Isa>(l));
@@ -258,7 +258,7 @@ int main() {
     ++levels;
     int kernels = 0;
     for (unsigned id = 0; id < ak::kNumUnaryOps; ++id) {
-      kernels += (t->unary_f32[id] != nullptr) + (t->unary_f64[id] != nullptr);
+      kernels += (t->f32.unary[id] != nullptr) + (t->f64.unary[id] != nullptr);
       for (const ak::Params& p : params) {
         test_kernel<float>(*t, id, p, gx, gy);
         test_kernel<double>(*t, id, p, gx, gy);

@@ -5,7 +5,7 @@
 set(AK_POOL_DIR ${CMAKE_CURRENT_LIST_DIR}/..)
 find_package(Threads REQUIRED)
 
-set(AK_POOL_STRESS_SOURCES ${AK_POOL_DIR}/tests/pool_stress.cc ${AK_POOL_DIR}/pool/pool.cc)
+set(AK_POOL_STRESS_SOURCES ${AK_POOL_DIR}/tests/pool_stress.cc ${AK_POOL_DIR}/runtime/pool.cc)
 
 add_executable(pool_stress ${AK_POOL_STRESS_SOURCES})
 target_compile_features(pool_stress PRIVATE cxx_std_17)

@@ -5,8 +5,8 @@
 // job it was given, and reports the CPU time an idle started pool burns.
 //
 // Build and run (plain, then under ThreadSanitizer; both must print "pool_stress: ok"):
-//   g++ -std=c++17 -O2 -pthread -Inative native/tests/pool_stress.cc native/pool/pool.cc -o /tmp/pool_stress && /tmp/pool_stress
-//   g++ -std=c++17 -O1 -g -fsanitize=thread -pthread -Inative native/tests/pool_stress.cc native/pool/pool.cc -o /tmp/pool_stress_tsan && /tmp/pool_stress_tsan --quick
+//   g++ -std=c++17 -O2 -pthread -Inative native/tests/pool_stress.cc native/runtime/pool.cc -o /tmp/pool_stress && /tmp/pool_stress
+//   g++ -std=c++17 -O1 -g -fsanitize=thread -pthread -Inative native/tests/pool_stress.cc native/runtime/pool.cc -o /tmp/pool_stress_tsan && /tmp/pool_stress_tsan --quick
 // or with cmake: include(native/tests/pool.cmake) gives targets pool_stress and
 // pool_stress_tsan and the ctests of the same names.
 #include <sys/resource.h>
@@ -23,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "pool/pool.h"
+#include "runtime/pool.h"
 
 namespace {
 

@@ -24,22 +24,14 @@
 #include <string>
 #include <vector>
 
-#include "../cpu.h"
-#include "../shaped.h"
+#include "../dispatch/table.h"
+#include "../runtime/fpenv.h"
 
 #if defined(__linux__) || defined(__APPLE__)
 #include <sys/mman.h>
 #include <unistd.h>
 #define AK_GUARD_PAGES 1
 #endif
-
-namespace ak {
-namespace scalar { extern const ShapedTable kShapedTable; }
-#if defined(__x86_64__) || defined(_M_X64)
-namespace avx2 { extern const ShapedTable kShapedTable; }
-namespace avx512 { extern const ShapedTable kShapedTable; }
-#endif
-}  // namespace ak
 
 namespace {
 
@@ -48,7 +40,7 @@ using ak::Params;
 
 const char* const kOpNames[] = {
 #define AK_UNARY_OP(name, np, p0, p1) #name,
-#include "../ops.inc"
+#include "../registry/ops.inc"
 };
 
 long g_passed = 0, g_failed = 0;
@@ -141,10 +133,6 @@ bool same_range(const T* a, const T* b, size_t n) {
   return true;
 }
 
-template <class T> const ak::ShapedKernels<T>& kernels(const ak::ShapedTable& t);
-template <> const ak::ShapedKernels<float>& kernels<float>(const ak::ShapedTable& t) { return t.f32; }
-template <> const ak::ShapedKernels<double>& kernels<double>(const ak::ShapedTable& t) { return t.f64; }
-
 // A guarded copy of v.
 template <class T>
 struct Arr {
@@ -159,10 +147,10 @@ struct Arr {
 // ---------------------------------------------------------------- unary backward
 
 template <class T>
-void test_backward(const ak::ShapedKernels<T>& k, const char* level, const char* dtype) {
+void test_backward(const ak::Kernels<T>& k, const char* level, const char* dtype) {
   constexpr size_t kMax = 192;
   const std::vector<T> dy_all = data<T>(kMax, 4), x_all = data<T>(kMax, 20);
-  const Params params[] = {{0, 0, nullptr}, {1, 20, nullptr}};
+  const Params params[] = {{0, 0}, {1, 20}};
   // [start-guarded, end-guarded] x [dy, x, dx], reused for every length.
   Guarded<T> bufs[2][3] = {{Guarded<T>(kMax, false), Guarded<T>(kMax, false), Guarded<T>(kMax, false)},
                            {Guarded<T>(kMax, true), Guarded<T>(kMax, true), Guarded<T>(kMax, true)}};
@@ -211,7 +199,7 @@ const Shape kShapes[] = {{1, 1, 1},  {3, 1, 1},  {2, 7, 1},  {1, 16, 1}, {3, 17,
 
 // softmax: the whole call, then row by row and in column chunks (as tiles).
 template <class T>
-void test_softmax(const ak::ShapedKernels<T>& k, const char* level, const char* dtype) {
+void test_softmax(const ak::Kernels<T>& k, const char* level, const char* dtype) {
   for (const Shape& s : kShapes) {
     const size_t n = s.outer * s.len * s.inner;
     for (int log = 0; log < 2; ++log) {
@@ -253,7 +241,7 @@ void test_softmax(const ak::ShapedKernels<T>& k, const char* level, const char* 
 }
 
 template <class T>
-void test_prelu(const ak::ShapedKernels<T>& k, const char* level, const char* dtype) {
+void test_prelu(const ak::Kernels<T>& k, const char* level, const char* dtype) {
   for (const Shape& s : kShapes) {
     const size_t n = s.outer * s.len * s.inner;
     for (int scalar = 0; scalar < 2; ++scalar) {
@@ -308,7 +296,7 @@ void test_prelu(const ak::ShapedKernels<T>& k, const char* level, const char* dt
 }
 
 template <class T>
-void test_maxout(const ak::ShapedKernels<T>& k, const char* level, const char* dtype) {
+void test_maxout(const ak::Kernels<T>& k, const char* level, const char* dtype) {
   for (const Shape& s : kShapes) {
     for (size_t pieces = 1; pieces <= s.len; ++pieces) {
       if (s.len % pieces) continue;
@@ -346,8 +334,8 @@ void test_maxout(const ak::ShapedKernels<T>& k, const char* level, const char* d
 }
 
 template <class T>
-void test_level(const ak::ShapedTable& t, const char* level, const char* dtype) {
-  const ak::ShapedKernels<T>& k = kernels<T>(t);
+void test_level(const ak::KernelTable& t, const char* level, const char* dtype) {
+  const ak::Kernels<T>& k = t.of<T>();
   test_backward<T>(k, level, dtype);
   test_softmax<T>(k, level, dtype);
   test_prelu<T>(k, level, dtype);
@@ -362,24 +350,14 @@ int main() {
   std::signal(SIGBUS, on_fault);
   std::printf("guard pages on\n");
 #endif
-  struct Level {
-    ak::Isa isa;
-    const ak::ShapedTable* table;
-  };
-  const Level levels[] = {
-      {ak::Isa::kScalar, &ak::scalar::kShapedTable},
-#if defined(__x86_64__) || defined(_M_X64)
-      {ak::Isa::kAvx2, &ak::avx2::kShapedTable},
-      {ak::Isa::kAvx512, &ak::avx512::kShapedTable},
-#endif
-  };
-  for (const Level& l : levels) {
-    if (!ak::isa_supported(l.isa)) continue;
+  for (int l = 0; l < ak::kNumIsas; ++l) {
+    const ak::KernelTable* t = ak::kernel_table(static_cast<ak::Isa>(l));
+    if (t == nullptr) continue;
     size_t kernels = 0;
-    for (unsigned id = 0; id < ak::kNumUnaryOps; ++id) kernels += (l.table->f32.bwd_x[id] != nullptr) + (l.table->f64.bwd_x[id] != nullptr);
-    std::printf("level %s: %zu backward kernels\n", ak::isa_name(l.isa), kernels);
-    test_level<float>(*l.table, ak::isa_name(l.isa), "float32");
-    test_level<double>(*l.table, ak::isa_name(l.isa), "float64");
+    for (unsigned id = 0; id < ak::kNumUnaryOps; ++id) kernels += (t->f32.bwd_x[id] != nullptr) + (t->f64.bwd_x[id] != nullptr);
+    std::printf("level %s: %zu backward kernels\n", ak::isa_name(t->isa), kernels);
+    test_level<float>(*t, ak::isa_name(t->isa), "float32");
+    test_level<double>(*t, ak::isa_name(t->isa), "float64");
   }
   std::printf("%ld passed, %ld failed\n", g_passed, g_failed);
   return g_failed ? 1 : 0;

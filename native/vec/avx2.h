@@ -156,8 +156,8 @@ template <int K> AK_INLINE Vf shr_bits(Vf a) { return Vf{_mm256_castsi256_ps(_mm
 template <int K> AK_INLINE Vd shl_bits(Vd a) { return Vd{_mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(a.v), K))}; }
 template <int K> AK_INLINE Vd shr_bits(Vd a) { return Vd{_mm256_castsi256_pd(_mm256_srli_epi64(_mm256_castpd_si256(a.v), K))}; }
 // tab[bits(idx) & 31] per lane: four 8-entry vpermps and three blends on index bits 3
-// and 4 (moved into the sign bit). A vgatherdps made gelu_ half as fast on Zen 4
-// (347 against 693 M/s).
+// and 4 (moved into the sign bit): a vgatherdps made gelu_ half as fast
+// (bench/figures/native-design-choices.md).
 AK_INLINE Vf lookup32(Vf idx, const float* tab) {
   const __m256i i = _mm256_castps_si256(idx.v);
   const __m256 b3 = _mm256_castsi256_ps(_mm256_slli_epi32(i, 28));

@@ -1,9 +1,9 @@
 /**
  * Inputs, parameter sets and the accuracy check of the numerics suite, all
- * derived from the registry (lib/ops.ts) and the float64 reference
+ * derived from the registry (lib/registry/ops.ts) and the float64 reference
  * (test/reference.cjs): nothing here names an op.
  */
-import type { ParamDef, UnaryOpDef } from '../../lib/ops';
+import type { ParamDef, UnaryOpDef } from '../../lib/registry/ops';
 import { ops as refOps, lastLo } from '../reference.cjs';
 import { ulpError, EXACT_SLACK } from '../ulp.cjs';
 

@@ -6,8 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ak from '../../lib/index';
-import { shapedOps, shapedNames } from '../../lib/ops';
+import { shapedOps, shapedNames } from '../../lib/registry/ops';
 import { ulpError } from '../ulp.cjs';
+import { rng } from './helpers';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { dd } = require('../reference-backward.cjs') as {
   dd: {
@@ -21,17 +22,6 @@ const DTYPES = [
   { dtype: 'float32' as const, Ctor: Float32Array, eps: 2 ** -23, round: Math.fround },
   { dtype: 'float64' as const, Ctor: Float64Array, eps: 2 ** -52, round: (v: number) => v },
 ];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function splitOf(shape: number[], axis: number): { outer: number; len: number; inner: number } {
   const a = axis < 0 ? axis + shape.length : axis;

@@ -12,7 +12,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import ak from '../../lib/index';
-import { unaryOps, unaryNames, type UnaryName } from '../../lib/ops';
+import { unaryOps, unaryNames, type UnaryName } from '../../lib/registry/ops';
 import type { FloatArray } from '../../lib/types';
 import {
   DTYPES, SEED, boundOf, describeWorst, grid, paramSets, randomBits, randomValues, referenceOf, rng,

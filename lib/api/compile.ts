@@ -1,0 +1,156 @@
+/**
+ * compile(expression, { params }): a custom activation with the interface of
+ * the built-in ones (forward, backward, async, float32 and float64), run as a
+ * fused bytecode program (lib/expr/ compiles it; the engine runs it).
+ */
+import type { Engine } from '../backend/backend';
+import type { AsyncOptions, FloatArray, OutOptions } from '../types';
+import { checkFinite } from '../validate/params';
+import { checkFloatArray, checkKeys, checkLike, checkOptionsObject, typeError } from '../validate/values';
+import { build, labelled, paramNames, parse, ExpressionError, type Compiled } from '../expr/build';
+import { disassemble, type Program } from '../expr/codegen';
+import { entryPair, takeOpts, takeOut, withProps, type Call } from './entry';
+
+export interface CompileOptions<P extends string = string> {
+  /** Values of the expression's named parameters (every name other than x and the functions). */
+  params?: Readonly<Record<P, number>>;
+}
+
+/**
+ * Per-call values of a compiled expression's parameters (P: their names, as
+ * given in compile()'s options.params), overriding the compiled ones.
+ */
+export type ParamValues<P extends string = string> = { readonly [K in P]?: number };
+
+export interface CompiledBackward<P extends string = string> {
+  /** dx = dy · f'(x), f' differentiated symbolically; a new array of x's type, or `options.out` (may be dy or x). */
+  <A extends FloatArray>(dy: A, x: A, options?: OutOptions<A> & ParamValues<P>): A;
+  async<A extends FloatArray>(dy: A, x: A, options?: OutOptions<A> & AsyncOptions & ParamValues<P>): Promise<A>;
+}
+
+/** A compiled activation; P: the names of its parameters (compile()'s options.params keys). */
+export interface CompiledActivation<P extends string = string> {
+  /** y = f(x): a new array of x's type, or `options.out` (which may be x itself). */
+  <A extends FloatArray>(x: A, options?: OutOptions<A> & ParamValues<P>): A;
+  async<A extends FloatArray>(x: A, options?: OutOptions<A> & AsyncOptions & ParamValues<P>): Promise<A>;
+  readonly backward: CompiledBackward<P>;
+  /** The source text. */
+  readonly expression: string;
+  /** The compiled parameter values (per-call options may override them). */
+  readonly params: Readonly<Record<P, number>>;
+  /** The forward and backward bytecode (format: lib/expr/opcodes.ts). */
+  readonly program: Program;
+  readonly backwardProgram: Program;
+  /** A readable listing of both programs. */
+  disassemble(): string;
+}
+
+/** compile(): P, the parameter names, comes from options.params (none without it). */
+export type CompileFn = <P extends string = never>(expression: string, options?: CompileOptions<P>) => CompiledActivation<P>;
+
+function label(src: string): string {
+  const s = src.length > 40 ? src.slice(0, 40) + '…' : src;
+  return `compile(${JSON.stringify(s)})`;
+}
+
+interface Run extends Call {
+  readonly program: Program;
+  readonly inputs: readonly FloatArray[];
+  readonly out: FloatArray;
+}
+
+export function createCompile(engine: Engine): CompileFn {
+  return function compile(expression: string, options?: CompileOptions): CompiledActivation {
+    const fn = 'compile';
+    if (typeof expression !== 'string') throw typeError(fn, 'an expression string', 'expression', expression);
+    const opts = checkOptionsObject(fn, options, 'options');
+    if (opts !== undefined) checkKeys(fn, opts, ['params']);
+    const ast = labelled(fn, () => parse(expression));
+    const names = paramNames(ast);
+    for (const [reserved, col] of names) {
+      // Per-call parameter values share the options object with out and signal.
+      if (reserved === 'out' || reserved === 'signal') {
+        const e = new ExpressionError(expression, col, 'a parameter name other than out and signal (they name call options)', `the name ${reserved}`);
+        e.message = `${fn}: ${e.message}`;
+        throw e;
+      }
+    }
+    const nameList = [...names.keys()];
+    const given = checkOptionsObject(fn, opts?.params, 'options.params') ?? {};
+    checkKeys(fn, given, nameList, 'options.params', 'parameter');
+    const values: Record<string, number> = Object.create(null) as Record<string, number>;
+    for (const [name, col] of names) {
+      const v = Object.prototype.hasOwnProperty.call(given, name) ? given[name] : undefined;
+      values[name] = checkFinite(fn, v, `options.params.${name} (the parameter at column ${col} of the expression)`);
+    }
+    const base = labelled(fn, () => build(expression, ast, values));
+    Object.freeze(values);
+
+    // Variants for per-call parameter values, most recent first (a training loop sweeping β reuses them).
+    const variants = new Map<string, Compiled>();
+    const name = label(expression);
+    const variant = (f: string, o: Record<string, unknown> | undefined): Compiled => {
+      if (o === undefined || nameList.length === 0) return base;
+      let differs = false;
+      const vals: Record<string, number> = Object.assign(Object.create(null) as object, values);
+      for (const p of nameList) {
+        const v = Object.prototype.hasOwnProperty.call(o, p) ? o[p] : undefined;
+        if (v === undefined) continue;
+        vals[p] = checkFinite(f, v, `options.${p}`);
+        if (vals[p] !== values[p]) differs = true;
+      }
+      if (!differs) return base;
+      const key = nameList.map((p) => String(vals[p])).join(',');
+      let c = variants.get(key);
+      if (c === undefined) {
+        c = labelled(f, () => build(expression, ast, vals));
+        if (variants.size >= 16) variants.delete(variants.keys().next().value!);
+      } else {
+        variants.delete(key);
+      }
+      variants.set(key, c);
+      return c;
+    };
+
+    const keys = ['out', ...nameList];
+    const run = (c: Run): void => engine.runProgram(c.program, c.inputs, c.out);
+    const runAsync = (f: string, c: Run, signal: AbortSignal | undefined): Promise<void> => engine.runProgramAsync(f, c.program, c.inputs, c.out, signal);
+    const result = (c: Run): FloatArray => c.out;
+
+    const [act, actAsync] = entryPair<Run>(name, keys, {
+      prepare(f, [x, options], k) {
+        const xa = checkFloatArray(f, x, 'x');
+        const n = xa.length;
+        const o = takeOpts(f, options, k);
+        const out = takeOut(f, o?.out, xa, 'x', [[xa, 'x']]);
+        const program = variant(f, o).forward;
+        return { opts: o, program, inputs: [xa], out, arrays: [[xa, 'x', n], [out, 'options.out', n]] };
+      },
+      run, runAsync, result,
+    });
+    const [backward, backwardAsync] = entryPair<Run>(`${name}.backward`, keys, {
+      prepare(f, [dy, x, options], k) {
+        const xa = checkFloatArray(f, x, 'x');
+        const dya = checkLike(f, dy, 'dy', xa, 'x');
+        const n = xa.length;
+        const o = takeOpts(f, options, k);
+        const out = takeOut(f, o?.out, xa, 'x', [[xa, 'x'], [dya, 'dy']]);
+        const program = variant(f, o).backward;
+        return { opts: o, program, inputs: [xa, dya], out, arrays: [[xa, 'x', n], [dya, 'dy', n], [out, 'options.out', n]] };
+      },
+      run, runAsync, result,
+    });
+    const compiled = withProps<CompiledActivation<string>>(act, name, {
+      async: actAsync,
+      backward: withProps(backward, 'backward', { async: backwardAsync }),
+      expression,
+      params: values,
+      program: base.forward,
+      backwardProgram: base.backward,
+    });
+    Object.defineProperty(compiled, 'disassemble', {
+      value: () => `; forward\n${disassemble(base.forward)}\n; backward\n${disassemble(base.backward)}`,
+    });
+    return compiled;
+  };
+}

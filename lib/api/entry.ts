@@ -1,0 +1,69 @@
+/**
+ * How every public function and its `.async` twin run one call: validate it
+ * all (throwing before any write), take options.signal (async), check the
+ * arrays again (option getters are user code and may have detached one), then
+ * hand the call to the engine. One shape for unary, shaped and compiled ops.
+ */
+import type { FloatArray } from '../types';
+import { takeSignal } from '../validate/signal';
+import { checkKeys, checkLike, checkNoPartialOverlap, checkOptionsObject, checkStillLive, newLike } from '../validate/values';
+
+/** One validated call. */
+export interface Call {
+  /** The options object as given (options.signal is read from it last). */
+  readonly opts: Record<string, unknown> | undefined;
+  /** Every array of the call with its name and the length it was accepted with. */
+  readonly arrays: readonly (readonly [FloatArray | null, string, number])[];
+}
+
+export interface Entry<C extends Call> {
+  /** Validates one call; `fn` labels its messages, `keys` are the options it accepts. */
+  prepare(fn: string, args: unknown[], keys: readonly string[]): C;
+  run(c: C): void;
+  runAsync(fn: string, c: C, signal: AbortSignal | undefined): Promise<void>;
+  /** What the call returns once run. */
+  result(c: C): unknown;
+}
+
+/** The sync function `name` and its `.async`, over one Entry. */
+export function entryPair<C extends Call>(name: string, keys: readonly string[], e: Entry<C>): [(...args: unknown[]) => unknown, (...args: unknown[]) => Promise<unknown>] {
+  const asyncName = `${name}.async`;
+  const asyncKeys = [...keys, 'signal'];
+  const sync = (...args: unknown[]): unknown => {
+    const c = e.prepare(name, args, keys);
+    checkStillLive(name, c.arrays);
+    e.run(c);
+    return e.result(c);
+  };
+  const later = async (...args: unknown[]): Promise<unknown> => {
+    const c = e.prepare(asyncName, args, asyncKeys);
+    const signal = takeSignal(asyncName, c.opts?.signal);
+    checkStillLive(asyncName, c.arrays); // options.signal's getter ran last
+    await e.runAsync(asyncName, c, signal);
+    return e.result(c);
+  };
+  return [sync, later];
+}
+
+/** Attaches `props` (async, backward, names, registry entries) to a public function, read-only. */
+export function withProps<F>(f: (...args: never[]) => unknown, name: string, props: Record<string, unknown>): F {
+  const d: PropertyDescriptorMap = { name: { value: name } };
+  for (const k of Object.keys(props)) d[k] = { value: props[k], enumerable: true };
+  Object.defineProperties(f, d);
+  return f as unknown as F;
+}
+
+/** `out` given by the caller (checked against `ref` and every input), or a new array like ref. */
+export function takeOut(fn: string, v: unknown, ref: FloatArray, refName: string, inputs: readonly (readonly [FloatArray, string])[]): FloatArray {
+  if (v === undefined) return newLike(ref);
+  const out = checkLike(fn, v, 'options.out', ref, refName);
+  for (const [a, name] of inputs) checkNoPartialOverlap(fn, out, 'options.out', a, name);
+  return out;
+}
+
+/** The options object of a call, its keys checked. */
+export function takeOpts(fn: string, v: unknown, keys: readonly string[]): Record<string, unknown> | undefined {
+  const opts = checkOptionsObject(fn, v, 'options');
+  if (opts !== undefined) checkKeys(fn, opts, keys);
+  return opts;
+}

@@ -1,0 +1,132 @@
+/** The public API's types: what each function accepts and returns. */
+import type { ShapedOpDef, UnaryName, UnaryOpDef, UnaryParams, unaryOps } from '../registry/ops';
+import type {
+  AsyncOptions, FloatArray, Info, MaxoutOptions, OutOptions, PreluOptions, SoftmaxBackwardOptions, SoftmaxOptions,
+} from '../types';
+import type { CompileFn } from './compile';
+import type { StatsFn } from './stats';
+
+/**
+ * Options of a unary backward call: `out` (dy itself for in place, x or y
+ * itself, or an array sharing no byte with any of them), the op's parameters,
+ * and `y` = f(x) for the ops whose derivative is cheaper from it.
+ */
+export type UnaryBackwardOptions<A extends FloatArray, P, UsesY extends boolean> =
+  OutOptions<A> & P & (UsesY extends true ? { /** The forward output f(x); the derivative is then computed from it alone. */ y?: A } : unknown);
+
+export interface UnaryBackward<P, UsesY extends boolean> {
+  /**
+   * dx = dy · f'(x): a new array of dy's type, or `options.out`. dy and x (and
+   * y) have one type and one length. NaN in dy or x gives NaN.
+   */
+  <A extends FloatArray>(dy: A, x: A, options?: UnaryBackwardOptions<A, P, UsesY>): A;
+  /** From the forward output alone (ops that accept y): x may be null when options.y is given. */
+  <A extends FloatArray>(dy: A, x: UsesY extends true ? null : never, options: UnaryBackwardOptions<A, P, UsesY> & { y: A }): A;
+  /** The same work off the event loop; resolves to dx. */
+  async<A extends FloatArray>(dy: A, x: A, options?: UnaryBackwardOptions<A, P, UsesY> & AsyncOptions): Promise<A>;
+  async<A extends FloatArray>(dy: A, x: UsesY extends true ? null : never, options: UnaryBackwardOptions<A, P, UsesY> & AsyncOptions & { y: A }): Promise<A>;
+}
+
+export interface UnaryActivation<P, UsesY extends boolean = boolean> {
+  /** y = f(x): a new array of x's type, or `options.out` (which may be x itself). */
+  <A extends FloatArray>(x: A, options?: OutOptions<A> & P): A;
+  /** The same work off the event loop; resolves to the output. */
+  async<A extends FloatArray>(x: A, options?: OutOptions<A> & AsyncOptions & P): Promise<A>;
+  /** The backward pass dx = dy · f'(x) (see `def.backward` for f', its kinks and its bound). */
+  readonly backward: UnaryBackward<P, UsesY>;
+  /** The op's name in the registry. */
+  readonly opName: string;
+  /** The registry entry: formula, parameters, accuracy bounds, backward. */
+  readonly def: UnaryOpDef;
+}
+
+export type UnaryApi = {
+  readonly [N in UnaryName]: UnaryActivation<UnaryParams<N>, (typeof unaryOps)[N]['backwardUsesY']>;
+};
+
+interface ShapedMeta {
+  /** The op's name in the registry. */
+  readonly opName: string;
+  /** The registry entry (lib/registry/ops.ts shapedOps). */
+  readonly def: ShapedOpDef;
+}
+
+export interface Softmax extends ShapedMeta {
+  /** softmax (or logSoftmax) of x along options.axis: a new array of x's type, or options.out (x itself allowed). */
+  <A extends FloatArray>(x: A, options?: SoftmaxOptions<A>): A;
+  async<A extends FloatArray>(x: A, options?: SoftmaxOptions<A> & AsyncOptions): Promise<A>;
+  readonly backward: {
+    /** dx from dy and x, or from options.y (the forward output; x may then be null). */
+    <A extends FloatArray>(dy: A, x: A | null, options?: SoftmaxBackwardOptions<A>): A;
+    async<A extends FloatArray>(dy: A, x: A | null, options?: SoftmaxBackwardOptions<A> & AsyncOptions): Promise<A>;
+  };
+}
+
+/** prelu.backward's result: dalpha is a number when alpha was one, else an array of alpha's type and length. */
+export interface PreluGrad<A extends FloatArray, D extends number | A> {
+  dx: A;
+  dalpha: D;
+}
+
+export interface Prelu extends ShapedMeta {
+  /** x > 0 ? x : α_c·x, alpha a number or one value per channel (an array of x's type). */
+  <A extends FloatArray>(x: A, alpha: number | A, options?: PreluOptions<A>): A;
+  async<A extends FloatArray>(x: A, alpha: number | A, options?: PreluOptions<A> & AsyncOptions): Promise<A>;
+  readonly backward: {
+    <A extends FloatArray>(dy: A, x: A, alpha: number, options?: PreluOptions<A>): PreluGrad<A, number>;
+    <A extends FloatArray>(dy: A, x: A, alpha: A, options?: PreluOptions<A>): PreluGrad<A, A>;
+    async<A extends FloatArray>(dy: A, x: A, alpha: number, options?: PreluOptions<A> & AsyncOptions): Promise<PreluGrad<A, number>>;
+    async<A extends FloatArray>(dy: A, x: A, alpha: A, options?: PreluOptions<A> & AsyncOptions): Promise<PreluGrad<A, A>>;
+  };
+}
+
+export interface Maxout extends ShapedMeta {
+  /** The max of each group of options.pieces entries along options.axis: an array of x.length / pieces. */
+  <A extends FloatArray>(x: A, options: MaxoutOptions<A>): A;
+  async<A extends FloatArray>(x: A, options: MaxoutOptions<A> & AsyncOptions): Promise<A>;
+  readonly backward: {
+    /** dx of x's shape (options.shape is x's): dy (x.length / pieces) routed to each group's first maximum. */
+    <A extends FloatArray>(dy: A, x: A, options: MaxoutOptions<A>): A;
+    async<A extends FloatArray>(dy: A, x: A, options: MaxoutOptions<A> & AsyncOptions): Promise<A>;
+  };
+}
+
+export interface ShapedApi {
+  readonly prelu: Prelu;
+  readonly maxout: Maxout;
+  readonly softmax: Softmax;
+  readonly logSoftmax: Softmax;
+}
+
+export interface Api extends ShapedApi, UnaryApi {
+  /**
+   * Compiles an expression of x into an activation with the built-ins'
+   * interface (`act(x, { out })`, `act.backward(dy, x)`, `.async`, float32 and
+   * float64); its backward pass is the symbolic derivative.
+   *
+   * The language: numbers, `x`, named parameters (values in `options.params`,
+   * overridable per call as options), `+ - * /`, `^` with an integer exponent,
+   * unary minus; the units abs sign step sqrt exp expm1 log log1p sin cos tan
+   * sinh cosh tanh asinh atan erf erfc sinc sigmoid softplus, `max(a, b)`,
+   * `min(a, b)`, `select(c, a, b)` (a where c > 0, else b); and every built-in
+   * op by name with its parameters positional or named:
+   * `elu(x, 0.5)`, `gelu(x, approximate = 'tanh')`.
+   *
+   * @example compile('x * sigmoid(beta * x)', { params: { beta: 1.5 } })
+   * @example compile('max(x, sigmoid(x))').backward(dy, x)
+   * @throws SyntaxError with `column` (1-based) and `expected` for a bad expression.
+   */
+  compile: CompileFn;
+  /**
+   * One pass over x: count, NaN count, min, max, mean, variance; with
+   * `op`, the fractions in its dead region (relu: x ≤ 0; leakyRelu/PReLU: the
+   * negative side) and saturated tails (|f'| < 1e-3, derived from the op's
+   * derivative); with `shape` and `channelAxis`, the same per channel and the
+   * channels dead in every sample; for `op: 'selu'`, the mean and variance of
+   * the outputs (self-normalization: 0 and 1).
+   */
+  stats: StatsFn;
+  info(): Info;
+  /** Resizes the process-wide thread pool (1 to 256; native backend; the JS twin computes on the calling thread). */
+  setThreads(n: number): void;
+}

@@ -1,0 +1,47 @@
+/**
+ * The pure-JS twin as a Backend: every op, both dtypes, on the calling thread.
+ * It never declines a call, so it is both the `activation-kernels/js` backend
+ * and what ./compose.ts runs when another backend declines one.
+ */
+import type { Backend } from './backend';
+import { unaryOps, unaryNames, type BackwardDef } from '../registry/ops';
+import { runShaped } from '../fallback/shaped';
+import { scanStats } from '../fallback/stats';
+import { runProgram } from '../expr/interp';
+
+const forward = unaryNames.map((n) => unaryOps[n].js);
+const backward = unaryNames.map((n): BackwardDef => unaryOps[n].backward);
+
+export type JsBackend = Required<Omit<Backend, 'unaryAsync' | 'unaryBackwardAsync' | 'shapedAsync' | 'runProgramAsync' | 'setThreads'>> & { readonly name: 'js' };
+
+export function createJsBackend(loadError: string | null = null): JsBackend {
+  return {
+    name: 'js',
+    unary(id, x, y, a, b) {
+      forward[id](x, y, a, b);
+      return true;
+    },
+    unaryBackward(id, dy, x, y, dx, a, b) {
+      const bw = backward[id];
+      if (y) bw.jsFromY!(dy, y, dx, a, b);
+      else bw.js(dy, x!, dx, a, b);
+      return true;
+    },
+    shaped(c) {
+      runShaped(c);
+      return true;
+    },
+    runProgram(p, inputs, out) {
+      runProgram(p, inputs, out);
+      return true;
+    },
+    stats(x, outer, C, inner, hasShape, deadMax, lo, hi, out) {
+      scanStats(x, outer, C, inner, hasShape, deadMax, lo, hi, out);
+      return true;
+    },
+    isa: 'js',
+    isas: ['js'],
+    threads: () => 1,
+    loadError,
+  };
+}

@@ -1,0 +1,377 @@
+/**
+ * THE op registry: every element-wise op is declared here once, and this
+ * declaration drives the public functions, option validation, the JS twin,
+ * the native dispatch (op ids are the key order; the lists the C++ side needs
+ * come from ./native-lists.ts), the tests and the benchmarks.
+ */
+import * as fwd from '../fallback/unary';
+import { twoProdErr, twoSumErr } from '../fallback/dd';
+import * as bwd from '../fallback/unary-backward';
+import type { UnaryKernel } from '../fallback/unary';
+import type { UnaryBackwardFromYKernel, UnaryBackwardKernel } from '../fallback/unary-backward';
+
+export interface NumberParam {
+  readonly kind: 'number';
+  readonly name: string;
+  readonly default: number;
+  /** Inclusive lower bound, or exclusive when minExclusive. Parameters are always finite. */
+  readonly min?: number;
+  readonly minExclusive?: boolean;
+  readonly max?: number;
+  readonly doc: string;
+}
+
+export interface EnumParam {
+  readonly kind: 'enum';
+  readonly name: string;
+  readonly default: string;
+  /** Passed to kernels as the index of the value in this list. */
+  readonly values: readonly string[];
+  readonly doc: string;
+}
+
+export type ParamDef = NumberParam | EnumParam;
+
+export interface UnaryOpDef {
+  readonly formula: string;
+  readonly params: readonly ParamDef[];
+  /**
+   * Exact ops give the correctly rounded value of the formula in the array's
+   * type; the others are held to `ulp` (float32) and `ulp64` (float64).
+   */
+  readonly exact: boolean;
+  /** Max error in float32 ULPs every backend must meet over all 2^32 inputs (0.5 for exact ops). */
+  readonly ulp: number;
+  /** Max error in float64 ULPs on random and special inputs. */
+  readonly ulp64: number;
+  /**
+   * Cross-parameter rule on the resolved parameters: null, or when broken the
+   * parameter to blame, what it should have been and its value.
+   */
+  readonly check?: (p: readonly number[]) => readonly [string, string, number] | null;
+  /** The backward pass can take the forward output y instead of recomputing f(x). */
+  readonly backwardUsesY: boolean;
+  /** The pure-JS forward kernel. */
+  readonly js: UnaryKernel;
+  /**
+   * Elements from which the native backend splits a call over the thread pool
+   * (below: one thread, the caller's). Measured per op by
+   * `node bench/threads-quick.cjs --thresholds` (where two threads first beat
+   * one by 10%); cheap ops need far more elements than costly ones.
+   */
+  readonly parallelMin: number;
+  /** The backward pass dx = dy·f'(x). */
+  readonly backward: BackwardDef;
+}
+
+/**
+ * An op's backward pass: what f' is, its convention at kinks, its accuracy
+ * bound and its pure-JS kernels. dx = dy·f'(x) is the IEEE product of dy and
+ * f'(x) evaluated in float64 (so NaN in dy or x gives NaN, and an infinite dy
+ * at a zero derivative gives NaN), rounded once to the array's type.
+ */
+export interface BackwardDef {
+  /** f'(x), as the kernels compute it. */
+  readonly derivative: string;
+  /** The value taken at each kink and whose convention it is (PyTorch's), for the README table. */
+  readonly kink: string;
+  /** The kinks as data, for parameters a, b (converted to the array's type): [x, f'(x)] pairs. */
+  readonly kinks: (a: number, b: number) => readonly (readonly [number, number])[];
+  /** The correctly rounded dy·f'(x) in the array's type. */
+  readonly exact: boolean;
+  /** Max error in ULPs of the type (float32, float64) where f' is well conditioned. */
+  readonly ulp: number;
+  readonly ulp64: number;
+  /**
+   * Where f' crosses zero by cancellation of terms of size about 1 (an
+   * interval of x for parameters a, b): there the bound is absolute,
+   * |dx − dy·f'(x)| ≤ absEps · ε · |dy|, ε the type's machine epsilon.
+   */
+  readonly cancels?: (a: number, b: number) => readonly [number, number] | null;
+  readonly absEps?: number;
+  /** The pure-JS kernel from x. */
+  readonly js: UnaryBackwardKernel;
+  /** The pure-JS kernel from y = f(x) (present exactly when backwardUsesY). */
+  readonly jsFromY?: UnaryBackwardFromYKernel;
+}
+
+function num<N extends string>(
+  name: N, def: number, doc: string, range: { min?: number; minExclusive?: boolean; max?: number } = {},
+): NumberParam & { readonly name: N } {
+  return { kind: 'number', name, default: def, doc, ...range };
+}
+
+const EXACT = { exact: true, ulp: 0.5, ulp64: 0.5 } as const;
+const SMOOTH = { exact: false, ulp: 4, ulp64: 4 } as const;
+const NO_KINK = { kink: 'none (smooth)', kinks: () => [] } as const;
+
+/**
+ * The x with αx + β = target exactly, if it is a double (the kinks of
+ * hardSigmoid are where the exact αx + β leaves (0, 1); for most α they fall
+ * between doubles and no input sits on them).
+ */
+function exactRoot(alpha: number, beta: number, target: number): number | null {
+  if (alpha === 0) return null;
+  const x = (target - beta) / alpha;
+  const p = alpha * x;
+  const s = p + beta;
+  return Number.isFinite(x) && s === target && twoProdErr(alpha, x, p) === 0 && twoSumErr(p, beta, s) === 0 ? x : null;
+}
+
+/**
+ * The unary element-wise ops, in native op-id order. Parameters are converted
+ * to the array's type before use (a float32 call computes with
+ * Math.fround(alpha)), which is what makes the "exact" ops exact.
+ */
+export const unaryOps = {
+  relu: {
+    parallelMin: 262144,
+    formula: 'max(x, 0)', params: [], ...EXACT, backwardUsesY: false, js: fwd.relu,
+    backward: {
+      derivative: 'x > 0 ? 1 : 0', kink: "f'(0) = 0 (PyTorch's threshold_backward)", kinks: () => [[0, 0]],
+      ...EXACT, js: bwd.relu,
+    },
+  },
+  leakyRelu: {
+    parallelMin: 262144,
+    formula: 'x ≥ 0 ? x : αx',
+    params: [num('alpha', 0.01, 'slope for x < 0')],
+    ...EXACT, backwardUsesY: false, js: fwd.leakyRelu,
+    backward: {
+      derivative: 'x > 0 ? 1 : α', kink: "f'(0) = α (PyTorch's leaky_relu_backward tests x > 0)", kinks: (a) => [[0, a]],
+      ...EXACT, js: bwd.leakyRelu,
+    },
+  },
+  relu6: {
+    parallelMin: 262144,
+    formula: 'min(max(x, 0), 6)', params: [], ...EXACT, backwardUsesY: false, js: fwd.relu6,
+    backward: {
+      derivative: '0 < x < 6 ? 1 : 0', kink: "f'(0) = f'(6) = 0 (PyTorch's relu6 is hardtanh(0, 6))", kinks: () => [[0, 0], [6, 0]],
+      ...EXACT, js: bwd.relu6,
+    },
+  },
+  hardTanh: {
+    parallelMin: 131072,
+    formula: 'min(max(x, min), max)',
+    params: [num('min', -1, 'lower clamp'), num('max', 1, 'upper clamp')],
+    check: (p: readonly number[]) => (p[0] > p[1] ? ['min', `a number ≤ max (${p[1]})`, p[0]] as const : null),
+    ...EXACT, backwardUsesY: false, js: fwd.hardTanh,
+    backward: {
+      derivative: 'min < x < max ? 1 : 0', kink: "f'(min) = f'(max) = 0 (PyTorch's hardtanh_backward)", kinks: (a, b) => [[a, 0], [b, 0]],
+      ...EXACT, js: bwd.hardTanh,
+    },
+  },
+  elu: {
+    parallelMin: 131072,
+    formula: 'x > 0 ? x : α·expm1(x)',
+    params: [num('alpha', 1, 'saturation value -α for x → -∞', { min: 0 })],
+    ...SMOOTH, backwardUsesY: true, js: fwd.elu,
+    backward: {
+      derivative: 'x > 0 ? 1 : α·e^x; from y: y > 0 ? 1 : y + α', kink: "f'(0) = α (PyTorch's elu_backward takes the x ≤ 0 branch)", kinks: (a) => [[0, a]],
+      ...SMOOTH, js: bwd.elu, jsFromY: bwd.eluFromY,
+    },
+  },
+  selu: {
+    parallelMin: 8192,
+    formula: 'λ·(x > 0 ? x : α·expm1(x)), α = 1.6732632423543772848, λ = 1.0507009873554804934',
+    params: [], ...SMOOTH, backwardUsesY: true, js: fwd.selu,
+    backward: {
+      derivative: 'x > 0 ? λ : λα·e^x; from y: y > 0 ? λ : y + λα', kink: "f'(0) = λα (PyTorch's elu_backward takes the x ≤ 0 branch)",
+      kinks: () => [[0, bwd.SELU_LA_HI]],
+      ...SMOOTH, js: bwd.selu, jsFromY: bwd.seluFromY,
+    },
+  },
+  celu: {
+    parallelMin: 8192,
+    formula: 'max(0, x) + min(0, α·expm1(x/α))',
+    params: [num('alpha', 1, 'scale, > 0', { min: 0, minExclusive: true })],
+    ...SMOOTH, backwardUsesY: false, js: fwd.celu,
+    backward: { derivative: 'x > 0 ? 1 : e^(x/α)', kink: "f'(0) = 1 (both sides agree)", kinks: () => [[0, 1]], ...SMOOTH, js: bwd.celu },
+  },
+  sigmoid: {
+    parallelMin: 131072,
+    formula: '1 / (1 + e^-x)', params: [], ...SMOOTH, backwardUsesY: true, js: fwd.sigmoid,
+    backward: { derivative: 'σ(x)(1 − σ(x)); from y: y(1 − y)', ...NO_KINK, ...SMOOTH, js: bwd.sigmoid, jsFromY: bwd.sigmoidFromY },
+  },
+  tanh: {
+    parallelMin: 65536,
+    formula: 'tanh(x)', params: [], ...SMOOTH, backwardUsesY: true, js: fwd.tanh,
+    backward: { derivative: '1 − tanh²(x); from y: (1 − y)(1 + y)', ...NO_KINK, ...SMOOTH, js: bwd.tanh, jsFromY: bwd.tanhFromY },
+  },
+  softplus: {
+    parallelMin: 8192,
+    formula: 'βx > threshold ? x : log1p(e^(βx)) / β',
+    params: [
+      num('beta', 1, 'sharpness, > 0', { min: 0, minExclusive: true }),
+      num('threshold', 20, 'βx above which the result is x'),
+    ],
+    ...SMOOTH, backwardUsesY: false, js: fwd.softplus,
+    backward: {
+      derivative: 'βx > threshold ? 1 : σ(βx)', kink: "f' jumps to 1 where βx > threshold (PyTorch's softplus_backward)",
+      kinks: (a, b) => [[b / a, 1 / (1 + Math.exp(-b))]],
+      ...SMOOTH, js: bwd.softplus,
+    },
+  },
+  swish: {
+    parallelMin: 65536,
+    formula: 'x·sigmoid(βx)',
+    params: [num('beta', 1, 'β = 1 is SiLU')],
+    ...SMOOTH, backwardUsesY: false, js: fwd.swish,
+    backward: {
+      derivative: 's(1 + βx(1 − s)), s = σ(βx)', ...NO_KINK, ...SMOOTH,
+      cancels: (a) => (a === 0 ? null : a > 0 ? [-3.3 / a, -0.4 / a] : [-0.4 / a, -3.3 / a]), absEps: 4,
+      js: bwd.swish,
+    },
+  },
+  silu: {
+    parallelMin: 65536,
+    formula: 'x·sigmoid(x)', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.silu,
+    backward: {
+      derivative: 's(1 + x(1 − s)), s = σ(x)', ...NO_KINK, ...SMOOTH, cancels: () => [-3.3, -0.4], absEps: 4, js: bwd.silu,
+    },
+  },
+  gelu: {
+    parallelMin: 8192,
+    formula: "0.5x(1 + erf(x/√2)); 'tanh': 0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))",
+    params: [{ kind: 'enum', name: 'approximate', default: 'none', values: ['none', 'tanh'], doc: "'none' (erf form) or 'tanh'" }],
+    ...SMOOTH, backwardUsesY: false, js: fwd.gelu,
+    backward: {
+      derivative: "Φ(x) + xφ(x); 'tanh': s(1 + w(1 − s)), s = σ(2u), w = 2x·du/dx, u = √(2/π)(x + 0.044715x³)",
+      ...NO_KINK, ...SMOOTH, cancels: () => [-1.6, -0.3], absEps: 4, js: bwd.gelu,
+    },
+  },
+  mish: {
+    parallelMin: 8192,
+    formula: 'x·tanh(softplus(x))', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.mish,
+    backward: {
+      derivative: 'tanh(sp(x)) + x·σ(x)·sech²(sp(x)), sp = softplus', ...NO_KINK, ...SMOOTH,
+      cancels: () => [-1.7, -0.7], absEps: 4, js: bwd.mish,
+    },
+  },
+  hardSigmoid: {
+    parallelMin: 65536,
+    formula: 'max(0, min(1, αx + β))',
+    params: [num('alpha', 1 / 6, 'slope'), num('beta', 0.5, 'offset')],
+    ...EXACT, backwardUsesY: false, js: fwd.hardSigmoid,
+    backward: {
+      derivative: '0 < αx + β < 1 ? α : 0',
+      kink: "f' = 0 at both kinks, α strictly between (PyTorch's hardsigmoid_backward: 1/6 on the open interval (−3, 3)). " +
+        'The kinks are where the exact αx + β, with α and β in the array\'s type, reaches 0 and 1: float32 puts them at ±3 ' +
+        '(f\'(±3) = 0 as in PyTorch), float64 rounds 1/6 below 1/6, which puts them just outside, so f\'(±3) = α as the forward\'s slope there',
+      kinks: (a, b) => [exactRoot(a, b, 0), exactRoot(a, b, 1)].filter((x): x is number => x !== null).map((x) => [x, 0] as const),
+      ...EXACT, js: bwd.hardSigmoid,
+    },
+  },
+  hardSwish: {
+    parallelMin: 8192,
+    formula: 'x·min(max(x + 3, 0), 6) / 6', params: [], ...EXACT, backwardUsesY: false, js: fwd.hardSwish,
+    backward: {
+      derivative: 'x < −3 ? 0 : x ≤ 3 ? (2x + 3)/6 : 1',
+      kink: "f'(−3) = −0.5, f'(3) = 1.5 (PyTorch's scalar hardswish_backward; its vectorized CPU path gives 1 at 3)",
+      kinks: () => [[-3, -0.5], [3, 1.5]],
+      ...EXACT, js: bwd.hardSwish,
+    },
+  },
+  softsign: {
+    parallelMin: 131072,
+    formula: 'x / (1 + |x|)', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.softsign,
+    backward: { derivative: '1 / (1 + |x|)²', ...NO_KINK, ...SMOOTH, js: bwd.softsign },
+  },
+  rbf: {
+    parallelMin: 8192,
+    formula: 'exp(-γ(x - c)²)',
+    params: [num('gamma', 1, 'width γ ≥ 0', { min: 0 }), num('center', 0, 'center c')],
+    ...SMOOTH, backwardUsesY: false, js: fwd.rbf,
+    backward: { derivative: '−2γ(x − c)·exp(−γ(x − c)²)', ...NO_KINK, ...SMOOTH, js: bwd.rbf },
+  },
+} as const satisfies Record<string, UnaryOpDef>;
+
+export type UnaryName = keyof typeof unaryOps;
+
+/** Op names in id order: the native side's ops.inc lists them in this order. */
+export const unaryNames = Object.keys(unaryOps) as UnaryName[];
+
+/** The parameters an op accepts as options, typed from its declaration. */
+export type ParamOptions<P extends readonly ParamDef[]> = {
+  [K in P[number] as K['name']]?: K extends { kind: 'enum'; values: readonly (infer V)[] } ? V : number;
+};
+export type UnaryParams<N extends UnaryName> = ParamOptions<(typeof unaryOps)[N]['params']>;
+
+/**
+ * The shaped ops: each sees its array through a shape and an axis. Declared
+ * once here (the public functions, their option names, the generated exports
+ * and the README table come from this block); the kernels take a ShapedCall
+ * (lib/types.ts) named by `call` / `backwardCall`.
+ */
+export interface ShapedOpDef {
+  /** What the forward computes. */
+  readonly formula: string;
+  /** The public call forms. */
+  readonly usage: string;
+  readonly backwardUsage: string;
+  /** Options besides `out` (and `signal` of .async); the backward accepts the same plus `backwardOptions`. */
+  readonly options: readonly string[];
+  readonly backwardOptions: readonly string[];
+  /** What the backward computes, and its convention where the forward is not differentiable. */
+  readonly derivative: string;
+  readonly kink: string;
+  readonly exact: boolean;
+  /** Max error of the forward in ULPs of the type (0.5: correctly rounded). */
+  readonly ulp: number;
+  readonly ulp64: number;
+  /** The ShapedCall ops a backend receives. */
+  readonly call: 'softmax' | 'logSoftmax' | 'prelu' | 'maxout';
+  readonly backwardCall: 'softmaxBackward' | 'logSoftmaxBackward' | 'preluBackward' | 'maxoutBackward';
+}
+
+export const shapedOps = {
+  prelu: {
+    formula: 'x > 0 ? x : α_c·x, α per channel (or one α)',
+    usage: 'prelu(x, alpha, { shape, channelAxis, out })',
+    backwardUsage: 'prelu.backward(dy, x, alpha, { shape, channelAxis, out }) → { dx, dalpha }',
+    options: ['shape', 'channelAxis'], backwardOptions: [],
+    derivative: 'dx = x > 0 ? dy : α_c·dy; dα_c = Σ over channel c of (x > 0 ? 0 : x·dy), accumulated in float64 (compensated)',
+    kink: "dx at x = 0 is α_c·dy (PyTorch's prelu backward tests x > 0)",
+    ...EXACT, call: 'prelu', backwardCall: 'preluBackward',
+  },
+  maxout: {
+    formula: 'max over groups of `pieces` consecutive entries along an axis; the axis shrinks `pieces` times',
+    usage: 'maxout(x, { shape, axis, pieces, out })',
+    backwardUsage: 'maxout.backward(dy, x, { shape, axis, pieces, out }) (shape, axis: of x)',
+    options: ['shape', 'axis', 'pieces'], backwardOptions: [],
+    derivative: 'dx = dy at the first maximum of each group, 0 elsewhere',
+    kink: 'ties: the first maximum takes dy; a NaN counts as the maximum (its group gives NaN forward)',
+    ...EXACT, call: 'maxout', backwardCall: 'maxoutBackward',
+  },
+  softmax: {
+    formula: 'e^(x − max) / Σ e^(x − max) along an axis',
+    usage: 'softmax(x, { shape, axis, out })',
+    backwardUsage: 'softmax.backward(dy, x, { y, shape, axis, out }) (x may be null when y is given)',
+    options: ['shape', 'axis'], backwardOptions: ['y'],
+    derivative: 'dx = y ⊙ (dy − Σ dy⊙y)',
+    kink: 'none (smooth); rows holding NaN or +Inf, or only −Inf, give NaN (as PyTorch)',
+    ...SMOOTH, call: 'softmax', backwardCall: 'softmaxBackward',
+  },
+  logSoftmax: {
+    formula: '(x − max) − log Σ e^(x − max) along an axis',
+    usage: 'logSoftmax(x, { shape, axis, out })',
+    backwardUsage: 'logSoftmax.backward(dy, x, { y, shape, axis, out }) (x may be null when y is given)',
+    options: ['shape', 'axis'], backwardOptions: ['y'],
+    derivative: 'dx = dy − softmax(x)·Σ dy',
+    kink: 'none (smooth); rows holding NaN or +Inf, or only −Inf, give NaN (as PyTorch)',
+    ...SMOOTH, call: 'logSoftmax', backwardCall: 'logSoftmaxBackward',
+  },
+} as const satisfies Record<string, ShapedOpDef>;
+
+export type ShapedName = keyof typeof shapedOps;
+export const shapedNames = Object.keys(shapedOps) as ShapedName[];
+
+/**
+ * The op names stats() takes besides the unary ones, each read as the unary op
+ * with the same regions (PReLU is leakyRelu with a learned α per channel: the
+ * same dead, negative side).
+ */
+export const statsAliases = { prelu: 'leakyRelu' } as const satisfies Record<string, UnaryName>;
+
+/** What stats()'s options.op accepts by name. */
+export type StatsOpName = UnaryName | keyof typeof statsAliases;
