@@ -428,9 +428,12 @@ struct sigmoidFromY : BwdBase<4, true> {
     explicit K(const Params&) {}
     AK_INLINE Vd operator()(Vd dy, Vd w) const { return dy * (w * (dconst(1) - w)); }
   };
+  // The API takes any y: past |y| = 2^32, g(y) ~ -y² may leave the float range while
+  // dy·g(y) does not (dy subnormal), so those lanes take K.
   struct F {
-    static constexpr bool kSlow = false;
+    static constexpr bool kSlow = true;
     explicit F(const Params&) {}
+    AK_INLINE Mf slow(Vf w) const { return gt(abs(w), fconst(0x1p32f)); }
     AK_INLINE Vf operator()(Vf dy, Vf w) const { return dy * (w * (fconst(1) - w)); }
   };
 };
@@ -462,9 +465,11 @@ struct tanhFromY : BwdBase<4, true> {
     explicit K(const Params&) {}
     AK_INLINE Vd operator()(Vd dy, Vd w) const { return dy * ((dconst(1) - w) * (dconst(1) + w)); }
   };
+  // As sigmoidFromY: |y| > 2^32 takes K.
   struct F {
-    static constexpr bool kSlow = false;
+    static constexpr bool kSlow = true;
     explicit F(const Params&) {}
+    AK_INLINE Mf slow(Vf w) const { return gt(abs(w), fconst(0x1p32f)); }
     AK_INLINE Vf operator()(Vf dy, Vf w) const { return dy * ((fconst(1) - w) * (fconst(1) + w)); }
   };
 };
@@ -772,9 +777,11 @@ struct rbf : BwdBase<2, true> {
     bool gamma_zero;
     explicit F(const Params& p)
         : gamma(fconst(static_cast<float>(p.a))), center(fconst(static_cast<float>(p.b))), gamma_zero(static_cast<float>(p.a) == 0.0f) {}
+    // Also −2γd below 2^-100 (d or γ tiny): f' may be subnormal where dy·f' is not.
     AK_INLINE Mf slow(Vf x) const {
       const Vf d = x - center;
-      return gt(gamma * (d * d), fconst(80));
+      const Mf tiny = mand(lt(abs(gamma * d), fconst(0x1p-100f)), mnot(eq(d, zero<Vf>())));
+      return mor(gt(gamma * (d * d), fconst(80)), tiny);
     }
     AK_INLINE Vf operator()(Vf dy, Vf x) const {
       if (gamma_zero) return dy * select(isnan(x), x, zero<Vf>());

@@ -136,6 +136,35 @@ describe('unary backward against the float64 reference derivative', () => {
   }
 });
 
+describe('unary backward at far inputs with dy from the subnormals to the largest', () => {
+  // dy·f'(x) is one product: no intermediate of a float-lane kernel may overflow or underflow
+  // where that product does not.
+  for (const name of unaryNames) {
+    const def: UnaryOpDef = unaryOps[name];
+    for (const { dtype, Ctor } of DTYPES) {
+      it(`${name} ${dtype}`, () => {
+        const f32 = dtype === 'float32';
+        const xs = [...SPECIALS, ...(f32 ? [] : F64_SPECIALS), 2 ** 64, -(2 ** 64), 1e19, -1e19, 2 ** 32, -(2 ** 32), -80, -40, 40, -9.6, -12.6, 0.75, -0.75, -1e-40, 3e-45, 1e-37].map(f32 ? Math.fround : (v: number) => v);
+        // float64: dy up to 2^20 (float64 kernels and the twin compute f' first, and it may be
+        // subnormal where dy·f' is not: the check's tiny-result rule covers only small products).
+        const dys = f32 ? [2 ** -149, -1e-40, 1e-38, -1e-30, 1e-20, 1e20, -1e30, 3.4e38] : [5e-324, -1e-310, 1e-300, -1e-200, 1e-20, -(2 ** 20)];
+        // Each number parameter also moved alone (rbf's γ off a power of two with c = 0 makes
+        // −2γ(x − c) subnormal for a subnormal x).
+        const base = paramSets(def)[0];
+        const alone = def.params.filter((q) => q.kind === 'number').map((q) => ({ ...base, [q.name]: q.default === 0 ? 0.75 : q.default * 1.75 }));
+        for (const set of [...paramSets(def), ...alone]) {
+          const p = typed(set, dtype);
+          const x = Ctor.from(xs.flatMap((v) => dys.map(() => v)));
+          const dy = Ctor.from(xs.flatMap(() => dys));
+          const dx = api[name].backward(dy, x, set);
+          const c = check(name, def, dtype, p, x, dy, dx, (i) => R.derivatives[name](x[i], p));
+          expect(c.fails, c.fails.join('\n')).toEqual([]);
+        }
+      });
+    }
+  }
+});
+
 describe('unary backward from y = f(x)', () => {
   for (const name of unaryNames) {
     const def: UnaryOpDef = unaryOps[name];
@@ -159,6 +188,24 @@ describe('unary backward from y = f(x)', () => {
           for (let i = 0; i < x.length; i++) {
             if (Math.abs(xa[i]) <= 2) expect(Math.abs(dx[i] - fromX[i])).toBeLessThanOrEqual(16 * (dtype === 'float32' ? 2 ** -23 : 2 ** -52) * Math.abs(dya[i]) * 4);
           }
+        }
+      });
+      // Regression (soak: tanh.backward from y = -3e38, dy = -1e-40 gave Inf in float lanes, the
+      // twin 9e36): the API takes any y, so g(y) may be beyond the type's range while dy·g(y) is not.
+      it(`${name} ${dtype}: any y, far outside f's range, with dy from the subnormals to the largest`, () => {
+        // float64: |y| and dy kept where the double-double reference of dy·g(y) stays finite.
+        const big = dtype === 'float32' ? 3.4e38 : 1e100;
+        const ys = [big, -big, 1e30, -1e30, 2 ** 64, -(2 ** 64), 2 ** 40, -(2 ** 40), 1e19, -1e19, 2 ** 32, -(2 ** 32), 3, -3, 0.5, 0, -0, -0.75, 1, -1];
+        const dys = dtype === 'float32'
+          ? [2 ** -149, -1e-40, 1e-38, 1e-30, -1e-20, 1, 1e20, -1e30, 3.4e38]
+          : [5e-324, -1e-310, 1e-300, -1e-200, 1, 1e50, -1e100];
+        for (const set of paramSets(def)) {
+          const p = typed(set, dtype);
+          const y = Ctor.from(ys.flatMap((v) => dys.map(() => v)));
+          const dya = Ctor.from(ys.flatMap(() => dys));
+          const dx = api[name].backward(dya, null as unknown as typeof y, { ...set, y });
+          const c = check(name, def, dtype, p, y, dya, dx, (i) => R.fromY[name](y[i], p), true);
+          expect(c.fails, c.fails.join('\n')).toEqual([]);
         }
       });
     }
