@@ -301,7 +301,8 @@ struct selu : OpBase<2> {
       const V ll = CC<V>(-0x1.2adddap-25f, 0x1.6f9a2b2ae3d88p-55);
       const V lah = CC<V>(0x1.c212ccp+0f, 0x1.c212cc640f031p+0);
       const V lal = CC<V>(0x1.903c0cp-26f, 0x1.0428c2e0f6ed7p-56);
-      const V pos = select(isinf(x), x, fma(x, lh, x * ll));  // Inf·ll would make fma NaN
+      // x itself at ±Inf (Inf·ll would make the fma NaN) and ±0 (float's ll < 0: -0·ll = +0).
+      const V pos = select(mor(isinf(x), eq(x, zero<V>())), x, fma(x, lh, x * ll));
       V m;
       if constexpr (kIsF32<V>) {
         m = expm1_neg_side(x);
@@ -338,7 +339,9 @@ struct celu : OpBase<2> {
       const W ql = finite_or_zero(((x - pr) - two_prod_err(q, alpha, pr)) / alpha);
       const W m = expm1_(q);
       const W m2 = fma(ql, m + splat<W>(T_<W>(1)), m);
-      return select(gt(x, zero<W>()), x, alpha * m2);
+      // x itself for x >= 0 (-0 included: α·m2 would be +0) and for |x/α| < 2^-54, where
+      // α·expm1(x/α) = x(1 + x/2α) rounds to x (the remainders above would be subnormal).
+      return select(mor(ge(x, zero<W>()), lt(abs(q), splat<W>(T_<W>(0x1p-54)))), x, alpha * m2);
     }
   };
 };
