@@ -37,10 +37,13 @@ AK_INLINE V two_sum_err(V a, V b, V s) {  // a + b == s + err exactly (Knuth)
 
 // max(x, 0) with NaN kept: vec max() returns its first operand when that is NaN, and
 // maxps returns the second (+0) for x = -0, as the twin does.
+// maxFast(0, x) is 0 > x ? 0 : x: NaN passes (x86's max gives its second operand), and
+// + 0 turns the -0 it passes into +0 (exact for every other x): two ops where the
+// NaN-propagating max takes three.
 struct relu : OpBase<4> {
   template <class V> struct K {
     explicit K(const Params&) {}
-    AK_INLINE V operator()(V x) const { return max(x, zero<V>()); }
+    AK_INLINE V operator()(V x) const { return maxFast(zero<V>(), x) + zero<V>(); }
   };
 };
 
@@ -61,16 +64,18 @@ struct leakyRelu : OpBase<4> {
 struct relu6 : OpBase<4> {
   template <class V> struct K {
     explicit K(const Params&) {}
-    AK_INLINE V operator()(V x) const { return min(max(x, zero<V>()), splat<V>(T_<V>(6))); }
+    // As relu, then 6 < t ? 6 : t (NaN passes again).
+    AK_INLINE V operator()(V x) const { return minFast(splat<V>(T_<V>(6)), maxFast(zero<V>(), x)) + zero<V>(); }
   };
 };
 
-// x < lo ? lo : x > hi ? hi : x (NaN falls through both compares).
+// x < lo ? lo : x > hi ? hi : x (NaN falls through both compares), which is
+// minFast(hi, maxFast(lo, x)) (lo > x ? lo : x, then hi < t ? hi : t) operation for operation.
 struct hardTanh : OpBase<4> {
   template <class V> struct K {
     V lo, hi;
     explicit K(const Params& p) : lo(splat<V>(T_<V>(p.a))), hi(splat<V>(T_<V>(p.b))) {}
-    AK_INLINE V operator()(V x) const { return select(lt(x, lo), lo, select(gt(x, hi), hi, x)); }
+    AK_INLINE V operator()(V x) const { return minFast(hi, maxFast(lo, x)); }
   };
 };
 
