@@ -844,7 +844,13 @@ void backward_map(const typename V::T* dy, const typename V::T* in, typename V::
   constexpr size_t N = V::N;
   constexpr size_t U = static_cast<size_t>(Op::kUnroll);
   size_t i = 0;
-  if (n >= U * N) {
+  // As the forward driver: one partial vector up to the first vector-aligned element of dx.
+  const size_t mis = (reinterpret_cast<uintptr_t>(dx) / sizeof(typename V::T)) % N;
+  if (mis != 0 && n >= 2 * U * N) {
+    i = N - mis;
+    storePartial(dx, k(loadPartial(dy, i), loadPartial(in, i)), i);
+  }
+  if (n - i >= U * N) {
     for (; i <= n - U * N; i += U * N) {
       V g[U], v[U];
       for (size_t u = 0; u < U; ++u) g[u] = load(dy + i + u * N);
