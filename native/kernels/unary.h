@@ -285,11 +285,21 @@ AK_INLINE V expm1_neg_side(V x) {
 }
 
 // x >= 0 ? x : α·expm1(x) (x = -0 selects x: elu(-0) = -0).
+struct elu1;
 struct elu : OpBase<2> {
+  // α = 1, the default: the same without the product (α·m = m exactly).
+  using Special = elu1;
+  template <class T> static bool special(T a, T) { return a == T(1); }
   template <class V> struct K {
     V alpha;
     explicit K(const Params& p) : alpha(splat<V>(T_<V>(p.a))) {}
     AK_INLINE V operator()(V x) const { return select(ge(x, zero<V>()), x, alpha * expm1_neg_side(x)); }
+  };
+};
+struct elu1 : OpBase<2> {
+  template <class V> struct K {
+    explicit K(const Params&) {}
+    AK_INLINE V operator()(V x) const { return select(ge(x, zero<V>()), x, expm1_neg_side(x)); }
   };
 };
 
