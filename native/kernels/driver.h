@@ -62,17 +62,20 @@ void unary_map(const typename V::T* x, typename V::T* y, size_t n, const Params&
   const K k(p);  // per-call constants (splatted parameters) hoisted out of the loop
   constexpr size_t N = V::N;
   constexpr size_t U = static_cast<size_t>(Op::kUnroll);
-  if (!p.stream) {
-    map_from<false, U, V>(k, x, y, 0, n);
-    return;
-  }
-  // Plain stores up to the first vector-aligned element of y, whole vectors streamed
-  // (non-temporal), the tail plain; the fence orders them before the tile is reported done.
+  // One partial vector up to the first vector-aligned element of y, so that the whole
+  // vectors after it are aligned stores (an unaligned one spans two cache lines: the
+  // cheap ops are bound by the stores), and streamed ones (non-temporal) for large
+  // outputs, the fence ordering them before the tile is reported done. Small calls
+  // (under two trips of the main loop) skip the extra partial vector.
   size_t i = 0;
   const size_t mis = (reinterpret_cast<uintptr_t>(y) / sizeof(T)) % N;
-  if (mis != 0) {
+  if (mis != 0 && (p.stream || n >= 2 * U * N)) {
     i = n < N - mis ? n : N - mis;
     storePartial(y, k(loadPartial(x, i)), i);
+  }
+  if (!p.stream) {
+    map_from<false, U, V>(k, x, y, i, n);
+    return;
   }
   map_from<true, U, V>(k, x, y, i, n);
   stream_fence();
