@@ -36,6 +36,10 @@ export function compose(b: Backend): Engine {
       if (!b.shaped?.(c)) twin.shaped(c);
     },
     shapedAsync: (fn, c, signal) => later(fn, b.shapedAsync?.(c, signal, fn), signal, () => e.shaped(c)),
+    fused(c) {
+      if (!b.fused?.(c)) twin.fused(c);
+    },
+    fusedAsync: (fn, c, signal) => later(fn, b.fusedAsync?.(c, signal, fn), signal, () => e.fused(c)),
     runProgram(p, inputs, out) {
       if (!b.runProgram?.(p, inputs, out)) twin.runProgram(p, inputs, out);
     },

@@ -375,3 +375,70 @@ export const statsAliases = { prelu: 'leakyRelu' } as const satisfies Record<str
 
 /** What stats()'s options.op accepts by name. */
 export type StatsOpName = UnaryName | keyof typeof statsAliases;
+
+/**
+ * The gated units: x split in two halves a, b along an axis, one half (the
+ * gate) through a unary op of the registry, times the other. Declared by that
+ * op (`act`, whose parameters they accept) and by which half is the gate, so
+ * the JS twin and the native path are the unary kernels of `act` on tiles,
+ * then one product: y = round(round(act(gate)) · up), as a framework that
+ * activates then multiplies. The two-array forms f(gate, up) take the halves
+ * as separate arrays of one shape.
+ */
+export interface GatedOpDef {
+  readonly formula: string;
+  /** The activation of the gate: a unary op, with its parameters. */
+  readonly act: UnaryName;
+  /** The half of x that goes through `act` (glu: the second, b; the others: the first, a). */
+  readonly gate: 'first' | 'second';
+  /** f(gate, up, { out }) exists besides f(x, { shape, axis }). */
+  readonly pair: boolean;
+  readonly usage: string;
+  readonly backwardUsage: string;
+  /** What the backward computes and how it rounds. */
+  readonly derivative: string;
+  readonly exact: false;
+  /**
+   * Max error of the forward and of each gradient in ULPs of the type: act's
+   * bound carried through one product (an error of e ULPs in act(gate) is up to
+   * 2e ULPs of the product, plus its rounding), as measured by the sweep.
+   */
+  readonly ulp: number;
+  readonly ulp64: number;
+  readonly backwardUlp: number;
+  readonly backwardUlp64: number;
+}
+
+const GATED_BOUNDS = { exact: false, ulp: 8.5, ulp64: 8.5, backwardUlp: 9, backwardUlp64: 9 } as const;
+const GATED_DERIVATIVE = (h: string, gate: string, up: string): string =>
+  `d${up} = dy·${h}(${gate}), d${gate} = (dy·${up})·${h}′(${gate}), each product rounded to the array's type (PyTorch's autograd order)`;
+
+export const gatedOps = {
+  glu: {
+    formula: 'a ⊗ σ(b), x split in halves a, b along `axis` (PyTorch F.glu)', act: 'sigmoid', gate: 'second', pair: false,
+    usage: 'glu(x, { shape, axis, bias, out })', backwardUsage: 'glu.backward(dy, x, { shape, axis, bias, out }) → dx (x\'s shape; { dx, dbias } with bias)',
+    derivative: GATED_DERIVATIVE('σ', 'b', 'a'), ...GATED_BOUNDS,
+  },
+  swiglu: {
+    formula: 'silu(a) ⊗ b (LLaMA, PaLM)', act: 'silu', gate: 'first', pair: true,
+    usage: 'swiglu(x, { shape, axis, bias, out }) or swiglu(gate, up, { out })',
+    backwardUsage: 'swiglu.backward(dy, x, { shape, axis, bias, out }) → dx; swiglu.backward(dy, gate, up, { dgate, dup }) → { dgate, dup }',
+    derivative: GATED_DERIVATIVE('silu', 'a', 'b'), ...GATED_BOUNDS,
+  },
+  geglu: {
+    formula: 'gelu(a) ⊗ b (T5 v1.1), with gelu\'s `approximate`', act: 'gelu', gate: 'first', pair: true,
+    usage: 'geglu(x, { shape, axis, approximate, bias, out }) or geglu(gate, up, { approximate, out })',
+    backwardUsage: 'geglu.backward(dy, x, { shape, axis, approximate, bias, out }) → dx; geglu.backward(dy, gate, up, { approximate, dgate, dup }) → { dgate, dup }',
+    derivative: GATED_DERIVATIVE('gelu', 'a', 'b'), ...GATED_BOUNDS,
+  },
+  reglu: {
+    formula: 'relu(a) ⊗ b', act: 'relu', gate: 'first', pair: true,
+    usage: 'reglu(x, { shape, axis, bias, out }) or reglu(gate, up, { out })',
+    backwardUsage: 'reglu.backward(dy, x, { shape, axis, bias, out }) → dx; reglu.backward(dy, gate, up, { dgate, dup }) → { dgate, dup }',
+    derivative: GATED_DERIVATIVE('relu', 'a', 'b') + "; relu′(0) = 0 (PyTorch's threshold_backward)", ...GATED_BOUNDS,
+  },
+} as const satisfies Record<string, GatedOpDef>;
+
+export type GatedName = keyof typeof gatedOps;
+export const gatedNames = Object.keys(gatedOps) as GatedName[];
+export type GatedParams<N extends GatedName> = UnaryParams<(typeof gatedOps)[N]['act']>;
