@@ -5,9 +5,9 @@
 // parameter value over --n random (gate, up) pairs (gate: uniform on [-12, 12] and
 // random finite bit patterns; up uniform on [-4, 4]) against the double-double
 // reference (test/reference.cjs, test/reference-backward.cjs): the largest error in
-// ULPs of y, d(up) and d(gate) (d(gate) inside the act's cancellation window, where its
-// bound is absolute, is counted apart as |error| / (ε·|dy·up|); float64 results within 2^60
-// of underflow are held to an absolute 2^-1022, as the unary backward's test holds them).
+// ULPs of y and d(up), and for d(gate) the ULP coefficient it needs beside act's ε term
+// ((eps + 1)·ε·|dy·up|·S(gate), lib/registry/ops.ts GatedOpDef); float64 results within
+// 2^60 of underflow are held to an absolute 2^-1022, as the unary backward's test holds them.
 //
 //   node scripts/sweep-gated.cjs [--n=200000] [--seed=1]
 'use strict';
@@ -24,8 +24,8 @@ function child() {
   const ak = require(path.join(root, 'dist', 'index.js'));
   const { gatedOps, gatedNames, unaryOps } = require(path.join(root, 'dist', 'ops.js'));
   const { ops: refOps, lastLo } = require(path.join(root, 'test', 'reference.cjs'));
-  const { derivative, dd } = require(path.join(root, 'test', 'reference-backward.cjs'));
-  const { ulpError } = require(path.join(root, 'test', 'ulp.cjs'));
+  const { derivative, dd, scaleOf } = require(path.join(root, 'test', 'reference-backward.cjs'));
+  const { ulpError, ulpOf } = require(path.join(root, 'test', 'ulp.cjs'));
   let a = seed >>> 0;
   const rnd = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -60,9 +60,12 @@ function child() {
         const y = ak[name](x, p);
         const dx = ak[name].backward(dy, x, p);
         const dg = dx.subarray(def.gate === 'first' ? 0 : n).subarray(0, n), du = dx.subarray(def.gate === 'first' ? n : 0).subarray(0, n);
-        const win = act.backward.cancels?.(0, 0) ?? null;
+        const [pa, pb] = [0, 1].map((k) => {
+          const q = act.params[k];
+          return q === undefined ? 0 : q.kind === 'enum' ? q.values.indexOf(refP[q.name]) : refP[q.name];
+        });
         const eps = dtype === 'float32' ? 2 ** -23 : 2 ** -52;
-        const w = { y: 0, du: 0, dg: 0, dgAbs: 0, dgAt: null };
+        const w = { y: 0, du: 0, dg: 0, dgAt: null };
         const mulRef = (s, b) => {
           const q = s[0] * b;
           return !Number.isFinite(q) || q === 0 ? [q, 0] : dd.mul(s, [b, 0]);
@@ -73,14 +76,18 @@ function child() {
           w.y = Math.max(w.y, ulpError(y[i], r[0], dtype, r[1]));
           const rdu = mulRef(s, dy[i]);
           w.du = Math.max(w.du, ulpError(du[i], rdu[0], dtype, rdu[1]));
-          const wv = round(dy[i] * u[i]);
-          const rdg = mulRef(derivative(def.act, g[i], refP), wv);
-          const e = ulpError(dg[i], rdg[0], dtype, rdg[1]);
+          // d(gate) against act's backward bound with dy·up for dy: the ULP coefficient this
+          // element needs beside (eps + 1)·ε·|dy·up|·S(gate).
+          const wv = mulRef([dy[i], 0], u[i]);
+          const d = derivative(def.act, g[i], refP);
+          const rdg = Number.isFinite(d[0]) && d[0] * wv[0] !== 0 ? dd.mul(d, wv) : [d[0] * wv[0], 0];
           // Near float64's underflow (as test/numerics/backward.test.ts): an absolute error below the smallest normal.
           if (dtype === 'float64' && Math.abs(rdg[0]) < 2 ** -962 && Math.abs(dg[i] - rdg[0]) <= 2 ** -1022) continue;
-          if (win && g[i] >= win[0] && g[i] <= win[1]) w.dgAbs = Math.max(w.dgAbs, Math.abs(dg[i] - rdg[0]) / (eps * Math.abs(dy[i] * u[i])));
-          else if (e > w.dg) {
-            w.dg = e;
+          const e = ulpError(dg[i], rdg[0], dtype, rdg[1]);
+          const epsTerm = ((act.backward.eps + 1) * eps * Math.abs(wv[0]) * scaleOf(act.backward, false, g[i], pa, pb, d)) / ulpOf(rdg[0], dtype);
+          const need = e === Infinity ? e : Math.max(0, e - epsTerm);
+          if (need > w.dg) {
+            w.dg = need;
             w.dgAt = [g[i], u[i], dy[i]];
           }
         }
@@ -103,14 +110,13 @@ if (process.env.SWEEP_GATED_CHILD) {
     const res = JSON.parse(execFileSync(process.execPath, [__filename, ...args], { env: { ...process.env, ...env, SWEEP_GATED_CHILD: '1' }, maxBuffer: 1 << 26 }).toString());
     for (const r of res) {
       const k = `${r.op} ${r.dtype}${Object.keys(r.params).length ? ' ' + JSON.stringify(r.params) : ''}`;
-      console.log(`${level.padEnd(7)} ${k.padEnd(40)} y ${r.y.toFixed(3)}  d(up) ${r.du.toFixed(3)}  d(gate) ${r.dg.toFixed(3)}  (window: ${r.dgAbs.toFixed(2)} ε|dy·up|)${r.dg > 4 ? ` worst d(gate) at gate, up, dy = ${r.dgAt.join(', ')}` : ''}`);
+      console.log(`${level.padEnd(7)} ${k.padEnd(40)} y ${r.y.toFixed(3)}  d(up) ${r.du.toFixed(3)}  d(gate) ${r.dg.toFixed(3)}${r.dg > 4 ? ` worst d(gate) at gate, up, dy = ${r.dgAt.join(', ')}` : ''}`);
       const key = `${r.op} ${r.dtype}`;
-      const o = (worst[key] ??= { y: 0, grad: 0, abs: 0 });
+      const o = (worst[key] ??= { y: 0, grad: 0 });
       o.y = Math.max(o.y, r.y);
       o.grad = Math.max(o.grad, r.du, r.dg);
-      o.abs = Math.max(o.abs, r.dgAbs);
     }
   }
   console.log(`\nworst over ${levels.map((l) => l[0]).join(', ')}, n = ${n} per case:`);
-  for (const [k, o] of Object.entries(worst)) console.log(`  ${k.padEnd(18)} y ${o.y.toFixed(3)} ULP, gradients ${o.grad.toFixed(3)} ULP, window ${o.abs.toFixed(2)} ε|dy·up|`);
+  for (const [k, o] of Object.entries(worst)) console.log(`  ${k.padEnd(18)} y ${o.y.toFixed(3)} ULP, gradients ${o.grad.toFixed(3)} ULP (beside d(gate)'s ε term)`);
 }
