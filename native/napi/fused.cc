@@ -134,7 +134,8 @@ template <class T>
 std::unique_ptr<TiledCall> make_fused(const Kernels<T>& k, const FusedArgs& f) {
   const UnaryKernel<T> act = k.unary[f.act];
   const BwdKernel<T> bwd = f.from_y ? k.bwd_y[f.act] : k.bwd_x[f.act];
-  if (!act || !k.product || !k.sum || !k.add_scalar || (f.backward && !bwd)) return nullptr;
+  const UnaryBiasKernel<T> act_bias = k.unary_bias[f.act];
+  if (!act || !act_bias || !k.product || !k.sum || !k.add_scalar || (f.backward && !bwd)) return nullptr;
   FusedBias<T> bias;
   bias.on = f.biased;
   bias.scalar = static_cast<T>(f.bias_scalar);
@@ -143,7 +144,7 @@ std::unique_ptr<TiledCall> make_fused(const Kernels<T>& k, const FusedArgs& f) {
   std::unique_ptr<TiledCall> call;
   if (!f.backward) {
     bias.values = f.a[3].cptr<T>();
-    call.reset(new FusedCall<T>(act, k.product, f.p, f.G, f.a[0].cptr<T>(), f.a[1].cptr<T>(), f.a[2].mptr<T>(), bias));
+    call.reset(new FusedCall<T>(act, act_bias, k.product, f.p, f.G, f.a[0].cptr<T>(), f.a[1].cptr<T>(), f.a[2].mptr<T>(), bias));
   } else {
     bias.values = f.a[5].cptr<T>();
     call.reset(new FusedBwdCall<T>(act, bwd, k.product, f.p, f.G, f.from_y, f.a[0].cptr<T>(), f.a[1].cptr<T>(),

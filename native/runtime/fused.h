@@ -68,6 +68,25 @@ inline void add_bias(const T* src, T* t, size_t n, const FusedBias<T>& b, size_t
   }
 }
 
+// dst[k] = f(src[k] + bias(c0 + (j0 + k) / inner)), k < n: the op's biased kernel, which
+// adds in the lane as it loads (no pass of its own over a scratch row).
+template <class T>
+inline void act_biased(UnaryBiasKernel<T> f, Params p, const T* src, T* dst, size_t n, const FusedBias<T>& b,
+                       size_t c0, size_t j0, size_t inner) {
+  if (b.values == nullptr || inner == 1) {
+    p.bias = b.scalar;
+    f(src, b.values ? b.values + c0 + j0 : nullptr, dst, n, p);
+    return;
+  }
+  for (size_t k = 0; k < n;) {
+    const size_t ch = (j0 + k) / inner;
+    const size_t end = (ch + 1) * inner - j0 < n ? (ch + 1) * inner - j0 : n;
+    p.bias = b.values[c0 + ch];
+    f(src + k, nullptr, dst + k, end - k, p);
+    k = end;
+  }
+}
+
 // Calls chunk(o, j, n) for the pieces of output range [b, e): within one block each,
 // at most fused_chunk<T>() long.
 template <class T, class F>
@@ -84,9 +103,10 @@ inline void for_chunks(const FusedGeom& G, size_t b, size_t e, F&& chunk) {
 template <class T>
 class FusedCall final : public TiledCall {
  public:
-  FusedCall(UnaryKernel<T> act, BwdKernel<T> product, const Params& p, const FusedGeom& G, const T* g, const T* u,
-            T* y, const FusedBias<T>& bias)
-      : act_(act), product_(product), p_(p), G_(G), g_(g), u_(u), y_(y), bias_(bias), split_(G.outer * G.m) {
+  FusedCall(UnaryKernel<T> act, UnaryBiasKernel<T> act_bias, BwdKernel<T> product, const Params& p, const FusedGeom& G,
+            const T* g, const T* u, T* y, const FusedBias<T>& bias)
+      : act_(act), act_bias_(act_bias), product_(product), p_(p), G_(G), g_(g), u_(u), y_(y), bias_(bias),
+        split_(G.outer * G.m) {
     p_.stream = false;
   }
   size_t tiles() const override { return split_.tiles(); }
@@ -97,15 +117,13 @@ class FusedCall final : public TiledCall {
     for_chunks<T>(G_, b, b + split_.len(t), [&](size_t o, size_t j, size_t n) {
       const T* g = g_ + o * G_.stride + G_.g_off + j;
       T* y = y_ + o * G_.m + j;
+      T* const to = u_ == nullptr ? y : s;
       if (bias_.on) {
-        add_bias(g, tmp, n, bias_, G_.g_c0, j, G_.inner);
-        g = tmp;
+        act_biased(act_bias_, p_, g, to, n, bias_, G_.g_c0, j, G_.inner);
+      } else {
+        act_(g, to, n, p_);
       }
-      if (u_ == nullptr) {
-        act_(g, y, n, p_);
-        return;
-      }
-      act_(g, s, n, p_);
+      if (u_ == nullptr) return;
       const T* u = u_ + o * G_.stride + G_.u_off + j;
       if (bias_.on) {
         add_bias(u, tmp, n, bias_, G_.u_c0, j, G_.inner);
@@ -117,6 +135,7 @@ class FusedCall final : public TiledCall {
 
  private:
   UnaryKernel<T> act_;
+  UnaryBiasKernel<T> act_bias_;
   BwdKernel<T> product_;
   Params p_;
   FusedGeom G_;
