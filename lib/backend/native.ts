@@ -19,7 +19,7 @@ import * as path from 'path';
 import type { Backend } from './backend';
 import { unaryOps, unaryNames } from '../registry/ops';
 import { poolBackend, type PoolBinding } from './pool';
-import { backwardCalls, exprCalls, shapedCallsOf, type CallsBinding } from './native-calls';
+import { backwardCalls, exprCalls, fusedCallsOf, shapedCallsOf, type CallsBinding } from './native-calls';
 import type { FloatArray } from '../types';
 import { rangeError } from '../validate/values';
 
@@ -231,7 +231,7 @@ export function wrapBinding(binding: Binding, file: string, info: NativeInfo, le
     ...(level === null ? poolBackend(binding) : { ...poolBackend(binding), unaryAsync: undefined }),
     // Backward passes, shaped ops, compiled expressions and stats() run the
     // active level only; a pinned level leaves them to the JS twin.
-    ...(level === null ? { ...backwardCalls(binding), ...shapedCallsOf(binding), ...exprCalls(binding) } : {}),
+    ...(level === null ? { ...backwardCalls(binding), ...shapedCallsOf(binding), ...fusedCallsOf(binding), ...exprCalls(binding) } : {}),
     loadError: level === null ? info.isaError : null,
     binding,
     file,

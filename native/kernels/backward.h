@@ -891,6 +891,23 @@ struct Lane {
   }
 };
 
+// out = a·b, one product rounded in the lane type: the gate of the gated ops and their
+// gradients (runtime/fused.h), as a framework multiplies two activations.
+struct product : BwdBase<4, false> {
+  template <class V> struct K {
+    explicit K(const Params&) {}
+    AK_INLINE V operator()(V a, V b) const { return a * b; }
+  };
+};
+
+// out = a + b rounded in the lane type: a per-element bias (runtime/fused.h).
+struct sum : BwdBase<4, false> {
+  template <class V> struct K {
+    explicit K(const Params&) {}
+    AK_INLINE V operator()(V a, V b) const { return a + b; }
+  };
+};
+
 // dx[i] = op(dy[i], in[i]) for i in [0, n); only [0, n) of each array is touched, and
 // every vector is loaded before its store, so dx may be dy or in itself.
 template <class Op, class V>

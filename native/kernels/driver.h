@@ -81,6 +81,38 @@ void unary_map(const typename V::T* x, typename V::T* y, size_t n, const Params&
   stream_fence();
 }
 
+// y[i] = op(x[i] + bias): the op's own functor on sums formed in the lane type (b null:
+// p.bias for every element), the main loop unrolled as unary_map's. Never streams: a
+// fused call's output goes through L1-sized chunks.
+template <class Op, class V>
+void unary_map_bias(const typename V::T* x, const typename V::T* b, typename V::T* y, size_t n, const Params& p) {
+  using T = typename V::T;
+  if constexpr (HasSpecial<Op>::value) {
+    if (Op::special(static_cast<T>(p.a), static_cast<T>(p.b))) return unary_map_bias<typename Op::Special, V>(x, b, y, n, p);
+  }
+  using K = typename Op::template K<V>;
+  const K k(p);
+  if (b == nullptr) {
+    const V bs = splat<V>(static_cast<T>(p.bias));
+    const auto kb = [&](V v) { return k(v + bs); };
+    map_from<false, static_cast<size_t>(Op::kUnroll), V>(kb, x, y, 0, n);
+    return;
+  }
+  constexpr size_t N = V::N;
+  constexpr size_t U = static_cast<size_t>(Op::kUnroll);
+  size_t i = 0;
+  if (n >= U * N) {
+    for (; i <= n - U * N; i += U * N) {
+      V v[U];
+      for (size_t u = 0; u < U; ++u) v[u] = load(x + i + u * N) + load(b + i + u * N);
+      for (size_t u = 0; u < U; ++u) v[u] = k(v[u]);
+      for (size_t u = 0; u < U; ++u) store(y + i + u * N, v[u]);
+    }
+  }
+  for (; i + N <= n; i += N) store(y + i, k(load(x + i) + load(b + i)));
+  if (i < n) storePartial(y + i, k(loadPartial(x + i, n - i) + loadPartial(b + i, n - i)), n - i);
+}
+
 }  // namespace kern
 }  // namespace AK_ISA_NS
 }  // namespace ak

@@ -208,6 +208,16 @@ struct hardSwish : OpBase<2> {
 // ---------------------------------------------------------------------------------
 // Ops within a few ULP.
 
+// x + a rounded in the lane type (a already in the array's type): a bias shared by a run
+// of elements (runtime/fused.h), not a registry op.
+struct addScalar : OpBase<4> {
+  template <class V> struct K {
+    V a;
+    explicit K(const Params& p) : a(splat<V>(T_<V>(p.a))) {}
+    AK_INLINE V operator()(V x) const { return x + a; }
+  };
+};
+
 // x / (1 + |x|): two roundings, the sum's relative error is at most 2^-p, so < 1.5 ULP.
 // ±Inf would give Inf/Inf = NaN; the limit is ±1.
 struct softsign : OpBase<2> {
