@@ -8,8 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import * as ak from '../../lib/index';
 import { unaryOps, unaryNames, type UnaryOpDef } from '../../lib/registry/ops';
+import { movedParamSets, type Params } from './helpers';
 
-type Params = Record<string, number | string>;
 const api = ak as unknown as Record<string, (x: Float32Array | Float64Array, o?: object) => Float32Array | Float64Array>;
 const DTYPES = [
   { dtype: 'float32', Ctor: Float32Array, round: Math.fround },
@@ -18,20 +18,6 @@ const DTYPES = [
 const U = 2 ** -149;
 const show = (v: number): string => (Object.is(v, -0) ? '-0' : String(v));
 const neg = (v: number): boolean => v < 0 || Object.is(v, -0);
-
-/** The defaults, each enum value, and every number parameter moved. */
-function paramSets(def: UnaryOpDef): Params[] {
-  const base: Params = {};
-  for (const p of def.params) base[p.name] = p.default;
-  const sets: Params[] = [base];
-  const moved: Params = { ...base };
-  for (const p of def.params) {
-    if (p.kind === 'enum') for (const v of p.values) if (v !== p.default) sets.push({ ...base, [p.name]: v });
-    if (p.kind === 'number') moved[p.name] = p.default === 0 ? 0.75 : p.default * 1.75;
-  }
-  if (def.params.some((p) => p.kind === 'number')) sets.push(moved);
-  return sets;
-}
 
 describe('signed zeros', () => {
   it('pinned: selu(-0), celu(-0), gelu below its underflow, hardSwish(±0)', () => {
@@ -71,7 +57,7 @@ describe('signed zeros', () => {
         for (let v = 1; v < 1e6; v *= 1.013) xs.push(v, -v);
         if (dtype === 'float64') xs.push(5e-324, -5e-324, 1e-310, -1e-310, 1e300, -1e300);
         const x = Ctor.from(xs.map(round));
-        for (const set of paramSets(def)) {
+        for (const set of movedParamSets(def)) {
           const y = api[name](x, set), w = twin[name](x, set);
           const fails: string[] = [];
           for (let i = 0; i < x.length; i++) {
