@@ -11,7 +11,7 @@
 //
 // The sources and per-ISA flags are binding.gyp's (read here, never restated), with
 // node-gyp's Release flags (-O3, no exceptions/RTTI). Usage:
-//   node scripts/cross/build.cjs linux-arm64 [win32-x64] [--out DIR] [--keep-objects]
+//   node scripts/cross/build.cjs linux-arm64 [win32-x64] [--out DIR]
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -109,7 +109,13 @@ function importLibrary(dlltool, dir) {
   return lib;
 }
 
-/** Compiles binding.gyp's `target` for platform `name` into a fresh temporary directory; returns its objects. */
+// Objects compiled in this process, by platform, source and flags: the addon and the
+// test executables share ak_core, which is compiled once.
+const objCache = new Map();
+let cacheDir = null;
+process.on('exit', () => cacheDir && fs.rmSync(cacheDir, { recursive: true, force: true }));
+
+/** Compiles binding.gyp's `target` for platform `name`; returns its objects and a scratch directory. */
 async function compile(name, target) {
   const t = TARGETS[name];
   if (!t) throw new Error(`unknown target ${name}; one of ${Object.keys(TARGETS).join(', ')}`);
@@ -123,12 +129,16 @@ async function compile(name, target) {
     `-I${t.nodeInclude()}`, `-I${path.isAbsolute(napi) ? napi : path.join(root, napi)}`,
   ];
   const jobs = Math.max(1, Math.min(2, Number(process.env.JOBS || 2)));
-  const objs = us.map((u, i) => path.join(objDir, `${i}-${path.basename(u.src, '.cc')}.o`));
+  cacheDir = cacheDir || fs.mkdtempSync(path.join(os.tmpdir(), 'ak-cross-objs-'));
+  const keys = us.map((u) => `${name} ${u.src} ${u.flags.join(' ')}`);
+  const objs = keys.map((k, i) => objCache.get(k) || path.join(cacheDir, `${name}-${objCache.size + i}-${path.basename(us[i].src, '.cc')}.o`));
   let next = 0;
   const worker = async () => {
     while (next < us.length) {
       const i = next++;
+      if (objCache.has(keys[i])) continue;
       await run(tools.cxx, [...common, ...us[i].flags, '-c', path.join(root, us[i].src), '-o', objs[i]]);
+      objCache.set(keys[i], objs[i]);
     }
   };
   await Promise.all(Array.from({ length: jobs }, worker));
@@ -145,7 +155,7 @@ async function build(name, opts = {}) {
   const importLib = tools.dlltool ? importLibrary(tools.dlltool, objDir) : null;
   await run(tools.cxx, t.link(t, objs, out, importLib));
   await run(tools.strip, ['--strip-unneeded', out]);
-  if (!opts.keepObjects) fs.rmSync(objDir, { recursive: true, force: true });
+  fs.rmSync(objDir, { recursive: true, force: true });
   const kb = (fs.statSync(out).size / 1024).toFixed(0);
   console.log(`[cross] ${name}: ${path.relative(root, out)} (${kb} KiB, ${objs.length} units, ${((Date.now() - started) / 1000).toFixed(0)} s)`);
   return out;
@@ -169,7 +179,7 @@ if (require.main === module) {
   const out = outAt >= 0 ? args[outAt + 1] : undefined;
   const names = args.filter((a, i) => !a.startsWith('--') && (outAt < 0 || i !== outAt + 1));
   (async () => {
-    for (const n of names.length ? names : Object.keys(TARGETS)) await build(n, { out, keepObjects: args.includes('--keep-objects') });
+    for (const n of names.length ? names : Object.keys(TARGETS)) await build(n, { out });
   })().catch((e) => {
     console.error(e.message);
     process.exit(1);
