@@ -1,15 +1,15 @@
 /**
  * The vector math's own sweep (native/tests/math_sweep.cc): the vec layer's self-test
  * (load/store, masks, bit ops, ldexp, lookup32, ...) and every native/math function
- * against long double references, each held to the max-ULP bound its doc comment
- * states, on every ISA level this CPU runs. --quick takes every 4099th float32 bit
+ * against long double references, each held to its max-ULP bound in
+ * native/math/bounds.inc, on every ISA level this CPU runs. --quick takes every 4099th float32 bit
  * pattern and 20000 float64 samples per range; the exhaustive run
  * (math_sweep --stride 1) is in native/math/README.md. Built here with g++ from the
  * sources, as CMake's math_sweep target is (native/tests/math.cmake).
  */
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { compileUnits, gxx, ISA_FLAGS } from './gxx';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,4 +64,15 @@ describe.runIf(HAVE_GXX)('native/math sweep (math_sweep --quick)', () => {
       expect(r.out, fn).toMatch(new RegExp(`^${fn} +scalar +f64: max`, 'm'));
     }
   }, 300_000);
+});
+
+describe('native/math/bounds.inc', () => {
+  it("is what native/math/README.md's accuracy table states, row for row", () => {
+    const rows = [...readFileSync(join(root, 'native', 'math', 'bounds.inc'), 'utf8').matchAll(/^AK_MATH_BOUND\((\w+),\s*([\d.]+),\s*([\d.]+)\)/gm)]
+      .map((m) => [m[1], Number(m[2]), Number(m[3])]);
+    const table = [...readFileSync(join(root, 'native', 'math', 'README.md'), 'utf8').matchAll(/^\| `(\w+)`[^|]*\| ([\d.]+) \/ ([\d.]+) \|/gm)]
+      .map((m) => [m[1].replace(/_/g, '').replace(/T$/, ''), Number(m[2]), Number(m[3])]);
+    expect(rows.length).toBeGreaterThan(10);
+    expect(table).toEqual(rows);
+  });
 });

@@ -57,7 +57,8 @@ function makeUnaryBackward(name: UnaryName, id: number, def: UnaryOpDef, engine:
       const opts = takeOpts(fn, options, keys);
       const ya = opts?.y === undefined ? null : checkLike(fn, opts.y, 'options.y', dya, 'dy');
       // With y the derivative is computed from y alone, so x may be left out (null).
-      const xa = x === null && ya !== null ? null : checkLike(fn, x, ya === null ? 'x' : 'x (or null with options.y)', dya, 'dy');
+      const xName = ya !== null ? 'x (or null with options.y)' : def.backwardUsesY ? `x (or null, with the forward output ${name}(x) as options.y)` : 'x';
+      const xa = x === null && ya !== null ? null : checkLike(fn, x, xName, dya, 'dy');
       const inputs: [FloatArray, string][] = [[dya, 'dy']];
       if (xa) inputs.push([xa, 'x']);
       if (ya) inputs.push([ya, 'options.y']);

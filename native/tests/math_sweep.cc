@@ -73,31 +73,21 @@ R reference(int fn, R x) {
 }
 
 const char* kFnNames[] = {
-#define AKT_NAME(n) #n,
-    AK_MATH_FUNCS(AKT_NAME)
-#undef AKT_NAME
+#define AK_MATH_BOUND(n, f32, f64) #n,
+#include "../math/bounds.inc"
 };
 
-// Stated max-ULP bounds (the doc comment of each function in native/math says the same).
-double bound_f32(int fn) {
-  switch (fn) {
-    case akt::k_exp: return 1.5;
-    case akt::k_mish: return 2.5;
-    case akt::k_tanh: return 2.51;
-    case akt::k_gelu: return 2.75;
-    case akt::k_sigmoid: case akt::k_swish: case akt::k_gelutanh: return 2.5;
-    default: return 2.0;
-  }
-}
-double bound_f64(int fn) {
-  switch (fn) {
-    case akt::k_exp: return 1.5;
-    case akt::k_mish: return 3.0;
-    case akt::k_gelu: return 2.75;
-    case akt::k_sigmoid: case akt::k_swish: case akt::k_gelutanh: return 2.5;
-    default: return 2.0;
-  }
-}
+// The stated max-ULP bounds: native/math/bounds.inc.
+const double kBoundF32[] = {
+#define AK_MATH_BOUND(n, f32, f64) f32,
+#include "../math/bounds.inc"
+};
+const double kBoundF64[] = {
+#define AK_MATH_BOUND(n, f32, f64) f64,
+#include "../math/bounds.inc"
+};
+double bound_f32(int fn) { return kBoundF32[fn]; }
+double bound_f64(int fn) { return kBoundF64[fn]; }
 
 // Error of y against ref in ULPs of the type T (float or double).
 template <class T>
