@@ -116,6 +116,16 @@ for (const [label, api] of apis) {
       expect(Array.from(new Float32Array(y.buffer))).toEqual([0, 2, 0, 4]);
       const l = new Long([1, -1]);
       expect(Array.from(api.compile('x * 2')(l))).toEqual([2, -2]);
+      // The gated ops too (one-array and two-array forms, forward and backward).
+      const g = new Long([1, -2, 3, -4]), u = new Float32Array([1, 1, 1, 1]);
+      const yo = new Long(4), ho = new Long(2), dg = new Long(4), du = new Long(4), dx = new Long(4);
+      expect(api.swiglu(g, u, { out: yo })).toBe(yo);
+      expect(api.glu(g, { out: ho })).toBe(ho);
+      const pg = api.swiglu.backward(new Float32Array(4).fill(1), g, u, { dgate: dg, dup: du });
+      expect(pg.dgate).toBe(dg);
+      expect(pg.dup).toBe(du);
+      expect(api.glu.backward(new Float32Array(2).fill(1), g, { out: dx })).toBe(dx);
+      expect(Array.from(new Float32Array(yo.buffer))).toEqual(Array.from(api.swiglu(new Float32Array(g.buffer), u)));
     });
 
     it('11: float32 constants outside float32 range: the same answer on both backends', () => {
@@ -124,7 +134,7 @@ for (const [label, api] of apis) {
       // rounded once, on both backends (the native float32 interpreter declines it to the twin).
       expect(Array.from(api.compile('x * 1e39')(x))).toEqual([Infinity, 0, -Infinity, Math.fround(1e9)]);
       expect(Array.from(api.compile('x * 1e-46 * 1e40')(x))).toEqual([1e-6, 0, -2e-6, 1e-36].map(Math.fround));
-      expect(Array.from(api.compile('x / 1e-46')(new Float32Array([1e-40])))).toEqual([Math.fround(1e-40 / 1e-46)]);
+      expect(Array.from(api.compile('x / 1e-46')(new Float32Array([1e-40])))).toEqual([Math.fround(Math.fround(1e-40) / 1e-46)]);
       // A registry op's parameter float32 rounds out of its range is refused, as the op itself does.
       for (const src of ['celu(x, alpha = 1e-46)', 'rbf(x, gamma = 1e39)']) {
         const e = errorOf(() => api.compile(src)(x));
@@ -161,6 +171,40 @@ for (const [label, api] of apis) {
         expect(api.maxout(new dt(0), { shape: [2 ** 26, 0, 2 ** 26], pieces: 1 }).length).toBe(0);
       }
       expect(Date.now() - t0).toBeLessThan(5000);
+    });
+
+    it('fuzz findings: max/min order -0 below +0 (Math.max/min), and stats of data with an infinity', () => {
+      const z = new Float64Array([-0, 0, -0, 0]);
+      for (const dt of [Float32Array, Float64Array]) {
+        const x = new dt(z);
+        const signs = (a: ArrayLike<number>): boolean[] => Array.from(a, (v) => Object.is(v, -0));
+        expect(signs(api.compile('max(x, 0)')(x))).toEqual([false, false, false, false]);
+        expect(signs(api.compile('max(x, -0)')(x))).toEqual([true, false, true, false]);
+        expect(signs(api.compile('min(x, 0)')(x))).toEqual([true, false, true, false]);
+        expect(signs(api.compile('min(x, -0)')(x))).toEqual([true, true, true, true]);
+        expect(signs(api.compile('max(x, -x)')(x))).toEqual([false, false, false, false]);
+        expect(signs(api.compile('min(-x, x)')(x))).toEqual([true, true, true, true]);
+      }
+      // One +Inf among the data: mean +Inf and variance NaN, whatever order the segments merge
+      // in (channels, threads); +Inf and -Inf together: mean NaN.
+      for (const n of [12, 3 << 18]) {
+        for (const dt of [Float32Array, Float64Array]) {
+          const x = new dt(n).map((_, i) => (i % 7) - 3);
+          x[1] = Infinity;
+          const s = api.stats(x, { shape: [1, 3, n / 3], channelAxis: 1 });
+          expect(s.mean).toBe(Infinity);
+          expect(s.variance).toBeNaN();
+          expect(s.channels![0].mean).toBe(Infinity);
+          expect(s.channels![0].variance).toBeNaN();
+          expect(Number.isFinite(s.channels![1].mean) && Number.isFinite(s.channels![2].variance)).toBe(true);
+          x[n - 2] = -Infinity;
+          const t = api.stats(x);
+          expect(t.mean).toBeNaN();
+          expect(t.variance).toBeNaN();
+          expect(t.min).toBe(-Infinity);
+          expect(t.max).toBe(Infinity);
+        }
+      }
     });
 
     it('wrong errors: one voice (RangeError, no internal message, no bare stack overflow)', () => {

@@ -26,29 +26,6 @@ function checkRegisters(p: Program, m: number): void {
   }
 }
 
-/**
- * The constants of p as a float32 run uses them: a registry op's parameters
- * rounded to float32, as the op itself receives them in a float32 call (and as
- * the native float32 interpreter passes them). Every other constant stays
- * float64, the program rounding once when it stores its result; a constant
- * float32 cannot hold makes the native float32 interpreter decline the program
- * (native/napi/expr.cc), so both backends give this one answer.
- */
-const consts32 = new WeakMap<Float64Array, Float64Array>();
-function float32Consts(p: Program): Float64Array {
-  let k = consts32.get(p.consts);
-  if (k !== undefined) return k;
-  k = p.consts.slice();
-  for (let pc = HEADER_WORDS; pc < p.code.length; pc += INSTR_WORDS) {
-    if (p.code[pc] !== CALL) continue;
-    const b = p.code[pc + 3];
-    k[b + 1] = Math.fround(p.consts[b + 1]);
-    k[b + 2] = Math.fround(p.consts[b + 2]);
-  }
-  consts32.set(p.consts, k);
-  return k;
-}
-
 function registers(n: number): Float64Array[] {
   while (regs.length < n) regs.push(new Float64Array(TILE));
   return regs;
@@ -138,7 +115,10 @@ export function runProgram(p: Program, inputs: readonly FloatArray[], out: Float
   const N = out.length;
   const in32 = inputs.map((a) => dtypeOf(a) === 'float32');
   const out32 = dtypeOf(out) === 'float32';
-  const consts = out32 ? float32Consts(p) : p.consts;
+  // float64 constants and CALL parameters in every run, float32 ones included (one rounding, at
+  // the store); a constant float32 cannot hold makes the native float32 interpreter decline the
+  // program to this one (native/napi/expr.cc), so both backends give this answer.
+  const consts = p.consts;
   // Decode once per call: per tile, each instruction is then one call with its operands ready.
   const m = (code.length - HEADER_WORDS) / INSTR_WORDS;
   checkRegisters(p, m);
