@@ -1,8 +1,8 @@
 /**
  * Issue 16, second hardening round: one regression test per numbered item
- * (1-6, 9, 11-13) and for the "wrong errors", on the native and the JS
- * backends. Items 7 and 8 are test/reentrant-options.test.ts and
- * test/validation.test.ts; item 10 is test/shape-validation.test.ts.
+ * and for the "wrong errors", on the native and the JS backends. Item 7 for
+ * the registry ops is test/reentrant-options.test.ts; here it covers main's
+ * newer surface (fused bias, gated ops).
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -10,8 +10,22 @@ import { describe, expect, it } from 'vitest';
 import ak from '../lib/index';
 import { loadBinding } from '../lib/backend/native';
 import akjs from '../lib/js';
+import type { FloatArray } from '../lib/types';
 
 const apis = [['native', ak], ['js', akjs]] as const;
+
+const detach = (b: ArrayBufferLike): void => void structuredClone(b, { transfer: [b as ArrayBuffer] });
+const bits = (a: FloatArray): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+
+/** plain with `key` read through a getter that first runs `meddle`. */
+function through(plain: Record<string, unknown>, key: string, meddle: () => void): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const k of Object.keys(plain)) {
+    if (k === key) Object.defineProperty(o, k, { enumerable: true, get: () => (meddle(), plain[k]) });
+    else o[k] = plain[k];
+  }
+  return o;
+}
 
 function errorOf(f: () => unknown): Error {
   try {
@@ -89,6 +103,65 @@ for (const [label, api] of apis) {
       const s = api.stats(new Float32Array([-1, 0, 2]), { op: act });
       expect(s.count).toBe(3);
       expect(s.regions!.dead).toBe('x ≤ 0');
+    });
+
+    it('7: a re-entrant option getter leaves the fused-bias and gated calls alone', async () => {
+      const meddle = (): void => {
+        api.softplus(new Float32Array(16), { beta: 3, threshold: 2, bias: -7 });
+        api.geglu(new Float32Array(8), { approximate: 'tanh', bias: 2 });
+        api.leakyRelu(new Float64Array(1), { alpha: -3 });
+      };
+      const x = Float32Array.from({ length: 64 }, (_, i) => (i - 32) / 5);
+      const sp = { beta: 2, threshold: 5, bias: Float32Array.from({ length: 4 }, (_, i) => i / 3), shape: [4, 4, 4], channelAxis: 1 };
+      for (const k of Object.keys(sp)) {
+        const want = bits(api.softplus(x, sp));
+        expect(bits(api.softplus(x, through(sp, k, meddle))), k).toBe(want);
+        expect(bits(await api.softplus.async(x, through(sp, k, meddle))), k).toBe(want);
+        const a = api.softplus.backward(x, x, through(sp, k, meddle)) as unknown as { dx: FloatArray; dbias: FloatArray };
+        const b = api.softplus.backward(x, x, sp) as unknown as { dx: FloatArray; dbias: FloatArray };
+        expect([bits(a.dx), bits(a.dbias)], k).toEqual([bits(b.dx), bits(b.dbias)]);
+      }
+      const gg = { approximate: 'tanh', bias: Float32Array.from({ length: 8 }, (_, i) => i / 7 - 0.5), shape: [8, 8], axis: 1 };
+      const dy = new Float32Array(32).fill(1.5);
+      for (const k of Object.keys(gg)) {
+        expect(bits(api.geglu(x, through(gg, k, meddle))), k).toBe(bits(api.geglu(x, gg)));
+        const a = api.geglu.backward(dy, x, through(gg, k, meddle)) as unknown as { dx: FloatArray };
+        const b = api.geglu.backward(dy, x, gg) as unknown as { dx: FloatArray };
+        expect(bits(a.dx), k).toBe(bits(b.dx));
+      }
+    });
+
+    it('8: a compiled activation\'s per-call getter that detaches x, out or dy is a TypeError', async () => {
+      const act = api.compile('x * b + 1', { params: { b: 2 } });
+      const cases: [string, () => unknown][] = [
+        ['x', () => { const x = new Float32Array(8).fill(1); return act(x, { get b() { detach(x.buffer); return 2; } }); }],
+        ['options.out', () => { const x = new Float32Array(8).fill(1), out = new Float32Array(8); return act(x, { out, get b() { detach(out.buffer); return 2; } }); }],
+        ['dy', () => { const x = new Float64Array(8).fill(1), dy = new Float64Array(8).fill(1); return act.backward(dy, x, { get b() { detach(dy.buffer); return 2; } }); }],
+        ['x', () => { const x = new Float64Array(8).fill(1), dy = new Float64Array(8).fill(1); return act.backward(dy, x, { get b() { detach(x.buffer); return 2; } }); }],
+      ];
+      for (const [name, f] of cases) {
+        const e = errorOf(f);
+        expect(e).toBeInstanceOf(TypeError);
+        expect(e.message).toContain(`live buffer for ${name}`);
+      }
+      const x = new Float32Array(8).fill(1);
+      await expect(act.async(x, { get b() { detach(x.buffer); return 2; } })).rejects.toThrow(/\.async: .*live buffer for x/);
+    });
+
+    it('10: a shape whose entries change between reads is read once', () => {
+      const x = new Float32Array(6).map((_, i) => i - 2);
+      const flaky = (): number[] => {
+        let reads = 0;
+        const shape = [2, 3];
+        Object.defineProperty(shape, 1, { enumerable: true, get: () => (++reads === 1 ? 3 : 1e6) });
+        return shape;
+      };
+      expect(api.stats(x, { shape: flaky(), channelAxis: 1 })).toEqual(api.stats(x, { shape: [2, 3], channelAxis: 1 }));
+      expect(bits(api.softmax(x, { shape: flaky() }))).toBe(bits(api.softmax(x, { shape: [2, 3] })));
+      expect(bits(api.prelu(x, new Float32Array([0.1, 0.2, 0.3]), { shape: flaky() }))).toBe(bits(api.prelu(x, new Float32Array([0.1, 0.2, 0.3]), { shape: [2, 3] })));
+      expect(bits(api.maxout(x, { shape: flaky(), pieces: 3 }))).toBe(bits(api.maxout(x, { shape: [2, 3], pieces: 3 })));
+      expect(bits(api.gelu(x, { bias: new Float32Array([1, 2, 3]), shape: flaky(), channelAxis: 1 }))).toBe(bits(api.gelu(x, { bias: new Float32Array([1, 2, 3]), shape: [2, 3], channelAxis: 1 })));
+      expect(bits(api.glu(x, { shape: [3, 2], axis: 1 }))).toBe(bits(api.glu(x, { shape: ((): number[] => { let r = 0; const s = [3, 2]; Object.defineProperty(s, 1, { enumerable: true, get: () => (++r === 1 ? 2 : 6) }); return s; })(), axis: 1 })));
     });
 
     it('9: a subclass or an own property lying about buffer, byteOffset or length changes nothing', () => {
