@@ -258,6 +258,13 @@ for (const [label, api] of apis) {
         expect(signs(api.compile('max(x, -x)')(x))).toEqual([false, false, false, false]);
         expect(signs(api.compile('min(-x, x)')(x))).toEqual([true, true, true, true]);
       }
+      // rbf'(x) at x = c is −2γ·(x − c) itself: odd about c, so its zero takes the opposite sign of x − c.
+      for (const dt of [Float32Array, Float64Array]) {
+        const signs = (a: ArrayLike<number>): boolean[] => Array.from(a, (v) => Object.is(v, -0));
+        const x = new dt([-0, 0, -0, 0]), dy = new dt([-1, -1, 1, 1]);
+        expect(signs(api.rbf.backward(dy, x))).toEqual([true, false, false, true]);
+        expect(signs(api.rbf.backward(dy, x, { center: -0, gamma: 3 }))).toEqual([false, false, true, true]);
+      }
       // One +Inf among the data: mean +Inf and variance NaN, whatever order the segments merge
       // in (channels, threads); +Inf and -Inf together: mean NaN.
       for (const n of [12, 3 << 18]) {

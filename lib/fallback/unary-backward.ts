@@ -497,6 +497,9 @@ export function rbf(dy: FloatArray, x: FloatArray, dx: FloatArray, gamma: number
       d = NaN;
     } else if (gamma === 0 || Math.abs(dd) === Infinity) {
       d = 0;
+    } else if (dd === 0) {
+      // −2γ·(x − c) itself: dd + dl would turn x − c = −0 into +0 (f' is odd about c).
+      d = -2 * gamma * dd;
     } else if (Math.abs(dd) > 1e150) {
       const z = gamma * dd * dd;
       d = -2 * gamma * dd * Math.exp(-z);

@@ -812,6 +812,8 @@ struct rbf : BwdBase<2, true> {
       const auto deep = gt(z, dconst(-kTailT));
       if (any(deep)) near = select(deep, tail_slope(-z, -zl, m2g * (dd + dl)), near);
       Vd d = select(gt(ad, dconst(1e150)), far, near);
+      // At x = c, −2γ·(x − c) itself: dd + dl would turn x − c = −0 into +0 (f' is odd about c).
+      d = select(eq(dd, zero<Vd>()), m2g * dd, d);
       if (gamma_zero) d = zero<Vd>();
       d = select(eq(ad, dconst(std::numeric_limits<double>::infinity())), zero<Vd>(), d);
       return dy * select(isnan(dd), dd, d);
