@@ -21,18 +21,38 @@
  *   threads      setThreads between .async calls in flight: every result has
  *                the bits of the same call run alone
  *   shared       a worker rewrites the input of calls on a SharedArrayBuffer
- *                while they run: no crash, nothing written outside out
- *   resizable    resizable buffers (sync calls: the fixed buffer's bits;
- *                .async: a TypeError), shrunk or grown by an option getter
- *   reentrant    option getters of every kind of call that call the API with
- *                other parameters first: the plain call's bits
+ *                while they run (a bias and a gated op's up among them): no
+ *                crash, nothing written outside out
+ *   resizable    resizable buffers (sync calls: the fixed buffer's values;
+ *                .async: a TypeError), shrunk or grown by an option getter;
+ *                a bias and the two-array gated form among the calls
+ *   reentrant    option getters of every kind of call (bias and gated ones
+ *                included) that call the API with other parameters first: the
+ *                plain call's values, dbias too
  *   lies         typed-array subclasses and own properties lying about buffer,
- *                byteOffset, byteLength or length: the genuine call's bits
- *                and its refusals (a partial overlap stays one)
- *   zeros        ±0 (and ±tiny) through every op and compiled expression:
- *                native and twin agree on the sign of zero, bit for bit
- *   zeroHuge     shapes with a zero and huge other dimensions, every shaped op
- *                and stats(): an empty result or a RangeError, at once
+ *                byteOffset, byteLength or length (also for a bias call and a
+ *                two-array gated op): the genuine call's values and its
+ *                refusals (a partial overlap stays one)
+ *   zeros        ±0 (and ±tiny) through every op, a ±0 bias, the gated ops
+ *                and compiled expressions: native and twin agree on the sign
+ *                of zero
+ *   zeroHuge     shapes with a zero and huge other dimensions, every shaped op,
+ *                the gated ops, a bias layout and stats(): an empty result or a
+ *                RangeError, at once
+ *   fused        a bias on the element-wise ops (a number, per channel, on the
+ *                last axis; from x and from y) and the gated ops (one-array
+ *                form with axis and bias, two-array form), forward and
+ *                backward, sync and .async, in place: each call has the bits of
+ *                its composition on the same backend (f(x + b); act(gate)·up;
+ *                act.backward(dy·up, gate) and act(gate)·dy), dbias the float64
+ *                sum of dx, nothing written outside out; a broken argument
+ *                (bias length, type, NaN, overlap, odd axis) a TypeError or
+ *                RangeError with nothing written
+ *
+ * Results are compared value by value with Object.is (±0 told apart, every
+ * NaN the same: a NaN's sign and payload are no contract, and they do vary,
+ * e.g. with the output's alignment on avx2); "nothing written" is checked
+ * byte for byte.
  *
  * A family's run(ctx, seed, index) returns 'valid' or 'invalid' (the call was
  * refused as it had to be) and throws an Error for a finding.
@@ -79,6 +99,14 @@ function bitsEqual(a, b) {
   for (let i = 0; i < u.length; i++) if (u[i] !== v[i]) return false;
   return true;
 }
+
+/** A registry op's default parameters (the bias cases vary the layout, not the op). */
+function pickParams() {
+  return {};
+}
+
+/** The comparison of results: sameValues below (a NaN's sign and payload are no contract). */
+const sameBits = (a, b) => sameValues(a, b);
 
 /** Element-wise Object.is: ±0 told apart, every NaN the same (payloads are no contract). */
 function sameValues(a, b) {
@@ -358,7 +386,7 @@ const families = {
       if (detached) fail(`${src} ${kinds}: ran on a detached buffer`);
       if (invalid) fail(`${src} ${kinds}: an invalid value was accepted`);
       const want = backward ? act.backward(dyCopy, xCopy, plain) : act(xCopy, plain);
-      if (!bitsEqual(got, want)) fail(`${src} ${kinds}: differs from the plain call at ${firstDiff(got, want)}`);
+      if (!sameValues(got, want)) fail(`${src} ${kinds}: differs from the plain call at ${firstDiff(got, want)}`);
       if (useOut && got !== out) fail(`${src}: did not return options.out`);
       return 'valid';
     },
@@ -370,9 +398,10 @@ const families = {
       const F = r() < 0.5 ? Float32Array : Float64Array;
       const rank = int(r, 1, 4);
       const shape = [];
-      for (let i = 0; i < rank; i++) shape.push(r() < 0.15 ? 0 : int(r, 1, r() < 0.1 ? 3000 : 12));
+      // Up to 8000 elements (a wide channel axis sometimes): stats() is the slowest call here.
+      for (let i = 0; i < rank; i++) shape.push(r() < 0.15 ? 0 : int(r, 1, r() < 0.1 ? 1000 : 12));
       let n = shape.reduce((a, b) => a * b, 1);
-      if (n > 50000) {
+      if (n > 8000) {
         shape[0] = 1;
         n = shape.reduce((a, b) => a * b, 1);
       }
@@ -443,7 +472,7 @@ const families = {
       ctx.ak.setThreads(threads0);
       calls.forEach((c, i) => {
         const want = c.run(false);
-        if (!bitsEqual(got[i], want)) fail(`${desc[i]} with setThreads racing: differs from the call alone at ${firstDiff(got[i], want)}`);
+        if (!sameValues(got[i], want)) fail(`${desc[i]} with setThreads racing: differs from the call alone at ${firstDiff(got[i], want)}`);
       });
       return 'valid';
     },
@@ -460,7 +489,7 @@ const families = {
       const whole = new F(outBuf);
       whole.fill(-777.25);
       const out = new F(outBuf, 16 * 4, n);
-      const kind = pick(r, ['relu', 'gelu', 'softmax', 'compiled', 'stats', 'prelu', 'maxout', 'async']);
+      const kind = pick(r, ['relu', 'gelu', 'softmax', 'compiled', 'stats', 'prelu', 'maxout', 'async', 'swiglu', 'geluBias']);
       ctx.note({ kind, n });
       if (kind === 'stats') ctx.ak.stats(x, { shape: [1, n], channelAxis: 1, op: 'relu' });
       else if (kind === 'compiled') ctx.ak.compile('tanh(x) * x + 1')(x, { out });
@@ -468,6 +497,8 @@ const families = {
       else if (kind === 'prelu') ctx.ak.prelu(x, 0.25, { out });
       else if (kind === 'maxout') ctx.ak.maxout(x, { pieces: 1, out });
       else if (kind === 'async') await ctx.ak.gelu.async(x, { out });
+      else if (kind === 'swiglu') ctx.ak.swiglu(x, new Float32Array(m.sab, 0, n), { out });
+      else if (kind === 'geluBias') ctx.ak.gelu(x, { out, bias: new Float32Array(m.sab, 0, 1), shape: [1, n], channelAxis: 0 });
       else ctx.ak[kind](x, { out });
       for (let i = 0; i < 16; i++) if (!Object.is(whole[i], -777.25) || !Object.is(whole[16 + n + i], -777.25)) fail(`${kind} on a buffer a worker rewrites: wrote outside out`);
       return 'valid';
@@ -487,13 +518,15 @@ const families = {
       fillData(x, r);
       const fixed = x.slice();
       const kind = pick(r, ['sync', 'async', 'shrink', 'grow', 'outAsync']);
-      const op = pick(r, ['relu', 'gelu', 'softmax', 'compiled']);
-      const call = (v, o) => (op === 'compiled' ? api.compile('x * x - 1')(v, o) : api[op](v, o));
-      const callAsync = (v, o) => (op === 'compiled' ? api.compile('x * x - 1').async(v, o) : api[op].async(v, o));
+      const op = pick(r, ['relu', 'gelu', 'softmax', 'compiled', 'geluBias', 'swiglu']);
+      // The bias joins the options object itself: spreading it would run the resizing getter before the call.
+      const withBias = (o) => (o === undefined ? { bias: -0.5 } : Object.defineProperty(o, 'bias', { value: -0.5, enumerable: true }));
+      const call = (v, o) => (op === 'compiled' ? api.compile('x * x - 1')(v, o) : op === 'geluBias' ? api.gelu(v, withBias(o)) : op === 'swiglu' ? api.swiglu(v, v, o) : api[op](v, o));
+      const callAsync = (v, o) => (op === 'compiled' ? api.compile('x * x - 1').async(v, o) : op === 'geluBias' ? api.gelu.async(v, withBias(o)) : op === 'swiglu' ? api.swiglu.async(v, v, o) : api[op].async(v, o));
       ctx.note({ api: api === ctx.ak ? 'native' : 'js', type: F.name, n, tracking, kind, op });
       if (kind === 'sync') {
         const got = call(x), want = call(fixed);
-        if (!bitsEqual(got, want)) fail(`${op} on a resizable buffer: differs at ${firstDiff(got, want)}`);
+        if (!sameValues(got, want)) fail(`${op} on a resizable buffer: differs at ${firstDiff(got, want)}`);
         return 'valid';
       }
       if (kind === 'async' || kind === 'outAsync') {
@@ -534,8 +567,13 @@ const families = {
         ['softplus', { beta: 2, threshold: 10 }], ['hardTanh', { min: -0.5, max: 2 }], ['rbf', { gamma: 2, center: 0.5 }],
         ['celu', { alpha: 0.7 }], ['leakyRelu', { alpha: 0.1 }], ['elu', { alpha: 1.5 }],
         ['softmax', { shape: [n], axis: 0 }], ['maxout', { pieces: 1, shape: [n] }], ['compiled', { a: 0.75 }], ['stats', { op: 'hardTanh', params: { min: -1, max: 0.5 } }],
+        ['softplus', { beta: 2, bias: -0.5 }], ['gelu', { approximate: 'tanh', bias: 0.25, shape: [n], channelAxis: 0 }],
+        ['glu', { shape: [1, 2 * (n >> 1)], axis: 1 }], ['geglu', { approximate: 'tanh', bias: 0.5, shape: [2 * (n >> 1)], axis: 0 }],
       ];
-      const [op, plain] = pick(r, cases);
+      const [op, plainRaw] = pick(r, cases);
+      // The gated ops' one-array form: an even length; a per-channel bias of length n.
+      const gatedOp = op === 'glu' || op === 'geglu';
+      const plain = op === 'gelu' ? { ...plainRaw, bias: F.from(x, (v, i) => i / n - 0.5) } : plainRaw;
       const keys = Object.keys(plain);
       const key = pick(r, keys);
       const opts = {};
@@ -552,13 +590,23 @@ const families = {
         const f = act || api[op];
         const g = backward ? f.backward : f;
         const h = async ? g.async : g;
-        return backward ? h(x.slice(), x, o) : h(x, o);
+        const xs = gatedOp ? x.subarray(0, 2 * (n >> 1)) : x;
+        const dy = gatedOp ? x.subarray(0, n >> 1).slice() : x.slice();
+        return backward ? h(dy, xs, o) : h(xs, o);
       };
       const got = await call(opts);
       const want = await call(plain);
       if (op === 'stats') {
         if (JSON.stringify(got) !== JSON.stringify(want)) fail(`stats with a re-entrant getter on ${key}: differs`);
-      } else if (!bitsEqual(got, want)) fail(`${op} with a re-entrant getter on ${key}: differs at ${firstDiff(got, want)}`);
+      } else if (ArrayBuffer.isView(got)) {
+        // Values bit for bit, ±0 apart; a NaN's payload is no contract (V8's tiers make different ones).
+        if (!sameValues(got, want)) fail(`${op} with a re-entrant getter on ${key}: differs at ${firstDiff(got, want)}`);
+      } else {
+        // With a bias, backward gives { dx, dbias }.
+        if (!sameValues(got.dx, want.dx)) fail(`${op}.backward with a re-entrant getter on ${key}: dx differs at ${firstDiff(got.dx, want.dx)}`);
+        const d1 = typeof got.dbias === 'number' ? [got.dbias] : got.dbias, d2 = typeof want.dbias === 'number' ? [want.dbias] : want.dbias;
+        if (!sameValues(d1, d2)) fail(`${op}.backward with a re-entrant getter on ${key}: dbias differs at ${firstDiff(d1, d2)}`);
+      }
       return 'valid';
     },
   },
@@ -590,8 +638,15 @@ const families = {
       fillData(xs, r);
       const outOff = where === 'inplace' ? 0 : where === 'partial' ? 1 : where === 'after' ? n : n + 4;
       const out = make(target === 'out', outOff, n);
-      const op = pick(r, ['relu', 'gelu', 'compiled', 'softmax', 'prelu']);
-      const call = (v, o) => (op === 'compiled' ? api.compile('x * 2 - 1')(v, { out: o }) : op === 'prelu' ? api.prelu(v, 0.5, { out: o }) : api[op](v, { out: o }));
+      const op = pick(r, ['relu', 'gelu', 'compiled', 'softmax', 'prelu', 'geluBias', 'reglu']);
+      const ups = fillData(new F(n), r);
+      const call = (v, o) => {
+        if (op === 'compiled') return api.compile('x * 2 - 1')(v, { out: o });
+        if (op === 'prelu') return api.prelu(v, 0.5, { out: o });
+        if (op === 'geluBias') return api.gelu(v, { out: o, bias: 0.75 });
+        if (op === 'reglu') return api.reglu(v, ups, { out: o });
+        return api[op](v, { out: o });
+      };
       ctx.note({ api: api === ctx.ak ? 'native' : 'js', lieKind, field, target, where, op, n, type: F.name });
       // The genuine call, on a copy of the buffer: what the lying call must do.
       const copy = buf.slice(0);
@@ -605,7 +660,7 @@ const families = {
         return 'invalid';
       }
       if (got !== out) fail(`${op}: did not return the caller's out`);
-      if (!bitsEqual(new Uint8Array(buf), new Uint8Array(copy))) fail(`${op} with ${lieKind} ${target}.${field} lying: the buffer differs from the genuine call's`);
+      if (!sameValues(new F(buf), new F(copy))) fail(`${op} with ${lieKind} ${target}.${field} lying: the buffer differs from the genuine call's`);
       return 'valid';
     },
   },
@@ -627,6 +682,23 @@ const families = {
         const dy = F.from(x, (v, i) => (i % 2 ? 1 : -1));
         a = backward ? ctx.ak[name].backward(dy, x) : ctx.ak[name](x);
         b = backward ? ctx.akjs[name].backward(dy, x) : ctx.akjs[name](x);
+      } else if (u < 0.6) {
+        // A bias of ±0 (x + b keeps or loses x's zero sign as IEEE addition does) and the gated ops.
+        const up = F.from(x, (v, i) => pick(r, [1, -1, 0, -0, tiny]));
+        const kind = pick(r, ['bias', 'gated', 'gatedPair', 'gatedBackward']);
+        const gname = pick(r, Object.keys(ctx.registry.gatedOps));
+        const name = pick(r, names);
+        const bz = pick(r, [0, -0]);
+        const even = x.subarray(0, x.length & ~1);
+        const run = (api) => {
+          if (kind === 'bias') return api[name](x, { bias: bz });
+          if (kind === 'gated') return api[gname](even);
+          if (kind === 'gatedPair') return ctx.registry.gatedOps[gname].pair ? api[gname](x, up) : api[gname](even, { bias: bz });
+          return ctx.registry.gatedOps[gname].pair ? api[gname].backward(up, x, up).dgate : api[gname].backward(up.subarray(0, even.length >> 1), even);
+        };
+        what = kind === 'bias' ? `${name}(x, { bias: ${Object.is(bz, -0) ? '-0' : 0} })` : `${gname} ${kind}`;
+        a = run(ctx.ak);
+        b = run(ctx.akjs);
       } else {
         const src = pick(r, ['x + 0', '0 - x', 'x - 0', '-0 - x', 'x * 1', 'x + (-0)', '-x', 'x * 0', 'abs(x)', 'x / 2', 'max(x, 0)', 'min(x, -0)', 'sin(x)', 'tanh(x)', 'x^3', 'sqrt(x)', 'expm1(x)', 'log1p(x)', 'x + b']);
         what = src;
@@ -644,6 +716,261 @@ const families = {
     },
   },
 
+  fused: {
+    weight: 3,
+    async run(ctx, r) {
+      const api = r() < 0.5 ? ctx.ak : ctx.akjs;
+      const F = r() < 0.5 ? Float32Array : Float64Array;
+      const E = F.BYTES_PER_ELEMENT;
+      const gated = r() < 0.5;
+      const backward = r() < 0.5;
+      const async = r() < 0.25;
+      const pad = 8;
+      // One buffer for every array of the call, each at its own offset between sentinels.
+      const arena = (lens) => {
+        const offs = [];
+        let at = pad;
+        for (const n of lens) {
+          offs.push(at);
+          at += n + pad;
+        }
+        const buf = new ArrayBuffer(at * E);
+        new F(buf).fill(-321.5);
+        return { buf, views: lens.map((n, i) => new F(buf, offs[i] * E, n)), offs };
+      };
+      const sentinelsIntact = (a, lens, skip) => {
+        const all = new F(a.buf);
+        for (let i = 0; i < pad; i++) if (!Object.is(all[i], -321.5)) return false;
+        for (let k = 0; k < lens.length; k++) {
+          if (skip.includes(k)) continue;
+          for (let i = 0; i < pad; i++) if (!Object.is(all[a.offs[k] + lens[k] + i], -321.5)) return false;
+        }
+        return true;
+      };
+      const close = (got, want, rel, abs) => (Number.isFinite(want) ? Math.abs(got - want) <= rel * Math.abs(want) + abs : Object.is(got, want) || (got !== got && want !== want));
+      const finish = (what, dx, dbiasGot, chanOf, C, biasIsArray) => {
+        const sums = new Float64Array(C), mags = new Float64Array(C);
+        for (let i = 0; i < dx.length; i++) {
+          sums[chanOf(i)] += dx[i];
+          mags[chanOf(i)] += Math.abs(dx[i]);
+        }
+        const d = biasIsArray ? Array.from(dbiasGot) : [dbiasGot];
+        if (d.length !== C) fail(`${what}: dbias of length ${d.length}, expected ${C}`);
+        const rel = biasIsArray ? (F === Float32Array ? 2 ** -23 : 2 ** -52) : 0;
+        for (let c = 0; c < C; c++) {
+          const want = biasIsArray ? new F([sums[c]])[0] : sums[c];
+          if (!close(d[c], want, rel, dx.length * 2 ** -53 * mags[c] * (1 + rel))) fail(`${what}: dbias[${c}] ${d[c]}, the float64 sum of dx ${sums[c]}`);
+        }
+      };
+
+      if (!gated) {
+        const names = Object.keys(ctx.registry.unaryOps);
+        const name = pick(r, names);
+        const def = ctx.registry.unaryOps[name];
+        const f = api[name];
+        const dims = [int(r, 1, 5), int(r, 1, 6), int(r, 1, 7)];
+        const n = dims[0] * dims[1] * dims[2];
+        const layout = pick(r, ['number', 'channels', 'last']);
+        const C = layout === 'number' ? 1 : layout === 'channels' ? dims[1] : dims[2];
+        const chanOf = layout === 'number' ? () => 0 : layout === 'channels' ? (i) => Math.floor(i / dims[2]) % dims[1] : (i) => i % dims[2];
+        const fromY = backward && def.backwardUsesY && r() < 0.4;
+        const lens = [n, n, layout === 'number' ? 0 : C, n];
+        const a = arena(lens);
+        const [x, dy, biasArr, out] = a.views;
+        fillData(x, r, 0.1);
+        fillData(dy, r, 0.1);
+        for (let i = 0; i < dy.length; i++) if (!Number.isFinite(dy[i])) dy[i] = 1.5;
+        if (biasArr.length) fillData(biasArr, r, 0.05);
+        for (let i = 0; i < biasArr.length; i++) if (!Number.isFinite(biasArr[i])) biasArr[i] = 0.25;
+        const bnum = pick(r, [0.5, -0, 0, -3, 1e-3, 7.25, 2 ** -30]);
+        const opts = layout === 'number' ? { bias: bnum } : layout === 'channels' ? { bias: biasArr, shape: dims } : { bias: biasArr, shape: dims, channelAxis: -1 };
+        const bOf = layout === 'number' ? () => new F([bnum])[0] : (i) => biasArr[chanOf(i)];
+        const mutation = r() < 0.25 ? pick(r, ['biasLength', 'biasType', 'biasNaN', 'outOverBias', 'shapeMismatch']) : null;
+        const inPlace = !backward && mutation !== 'outOverBias' && r() < 0.25;
+        ctx.note({ api: api === ctx.ak ? 'native' : 'js', name, type: F.name, dims, layout, backward, fromY, async, inPlace, mutation });
+        const t = F.from(x, (v, i) => v + bOf(i));
+        let o = { ...opts };
+        if (mutation === 'biasLength') o = layout === 'number' ? { bias: new F(dims[1] + 1), shape: dims } : { ...opts, bias: new F(C + 1) };
+        if (mutation === 'biasType') o = { ...opts, bias: layout === 'number' ? '1' : new (F === Float32Array ? Float64Array : Float32Array)(C) };
+        if (mutation === 'biasNaN') o = { ...opts, bias: pick(r, [NaN, Infinity, 1e39]) };
+        if (mutation === 'outOverBias') o = { ...opts, bias: new F(a.buf, a.offs[3] * E, Math.max(C, 1)), shape: dims, channelAxis: layout === 'last' ? -1 : 1 };
+        if (mutation === 'shapeMismatch') o = { ...opts, shape: [dims[0] + 1, dims[1], dims[2]] };
+        if (mutation === 'biasNaN' && F === Float64Array && o.bias === 1e39) o.bias = NaN;
+        const before = new Uint8Array(a.buf).slice();
+        const call = () => {
+          if (!backward) {
+            const target = inPlace ? x : out;
+            return (async ? f.async : f)(x, { ...o, out: target });
+          }
+          const y = fromY ? api[name](t, pickParams(def)) : null;
+          const bo = fromY ? { ...o, y, out } : { ...o, out };
+          return (async ? f.backward.async : f.backward)(dy, fromY ? null : x, { ...bo, ...pickParams(def) });
+        };
+        const [got, err] = await attempt(call);
+        if (mutation) {
+          if (!err) fail(`${name} bias (${mutation}): accepted`);
+          if (!isRefusal(err)) fail(`${name} bias (${mutation}): ${err.stack}`);
+          if (!bitsEqual(new Uint8Array(a.buf), before)) fail(`${name} bias (${mutation}): a refused call wrote`);
+          return 'invalid';
+        }
+        if (err) fail(`${name} bias ${layout}: ${err.stack}`);
+        if (!sentinelsIntact(a, lens, [])) fail(`${name} bias ${layout}: wrote outside its arrays`);
+        if (!backward) {
+          if (got !== (inPlace ? x : out)) fail(`${name}: did not return options.out`);
+          const want = f(t, pickParams(def));
+          if (!sameBits(got, want)) fail(`${name}(x, bias ${layout}) is not ${name}(x + b) at ${firstDiff(got, want)}`);
+          return 'valid';
+        }
+        const want = fromY ? f.backward(dy, null, { y: api[name](t, pickParams(def)), ...pickParams(def) }) : f.backward(dy, t, pickParams(def));
+        if (got.dx !== out) fail(`${name}.backward: did not return options.out as dx`);
+        if (!sameBits(got.dx, want)) fail(`${name}.backward(bias ${layout}${fromY ? ', from y' : ''}) is not the backward at x + b: ${firstDiff(got.dx, want)}`);
+        finish(`${name}.backward`, got.dx, got.dbias, chanOf, C, layout !== 'number');
+        return 'valid';
+      }
+
+      // The gated ops.
+      const gnames = Object.keys(ctx.registry.gatedOps);
+      const name = pick(r, gnames);
+      const def = ctx.registry.gatedOps[name];
+      const act = api[def.act];
+      const aopts = def.act === 'gelu' && r() < 0.5 ? { approximate: 'tanh' } : {};
+      const f = api[name];
+      const pair = def.pair && r() < 0.5;
+      if (pair) {
+        const n = int(r, 0, 300);
+        const lens = [n, n, n, n, n];
+        const a = arena(lens);
+        const [g, u, dy, o1, o2] = a.views;
+        fillData(g, r, 0.1);
+        fillData(u, r, 0.1);
+        fillData(dy, r, 0.1);
+        const place = pick(r, ['new', 'out', 'gate', 'up']);
+        const mutation = r() < 0.2 ? pick(r, backward ? ['dgateOnDy', 'sameOut', 'bias', 'lengths'] : ['bias', 'lengths']) : null;
+        ctx.note({ api: api === ctx.ak ? 'native' : 'js', name, pair: true, type: F.name, n, backward, async, place, mutation, aopts });
+        const g0 = g.slice(), u0 = u.slice();
+        const before = new Uint8Array(a.buf).slice();
+        const call = () => {
+          if (!backward) {
+            const o = { ...aopts };
+            if (mutation === 'bias') o.bias = 1;
+            if (place !== 'new') o.out = place === 'out' ? o1 : place === 'gate' ? g : u;
+            if (mutation === 'lengths') return (async ? f.async : f)(g, new F(n + 1), o);
+            return (async ? f.async : f)(g, u, o);
+          }
+          const o = { ...aopts };
+          if (place === 'out') Object.assign(o, { dgate: o1, dup: o2 });
+          if (place === 'gate') Object.assign(o, { dgate: g, dup: u });
+          if (mutation === 'dgateOnDy') o.dgate = dy;
+          if (mutation === 'sameOut') Object.assign(o, { dgate: o1, dup: o1 });
+          if (mutation === 'bias') o.bias = new F(n);
+          if (mutation === 'lengths') return (async ? f.backward.async : f.backward)(dy, g, new F(n + 2), o);
+          return (async ? f.backward.async : f.backward)(dy, g, u, o);
+        };
+        const [got, err] = await attempt(call);
+        if (mutation) {
+          if (!err) fail(`${name} pair (${mutation}): accepted`);
+          if (!isRefusal(err)) fail(`${name} pair (${mutation}): ${err.stack}`);
+          if (!bitsEqual(new Uint8Array(a.buf), before)) fail(`${name} pair (${mutation}): a refused call wrote`);
+          return 'invalid';
+        }
+        if (err) fail(`${name} pair: ${err.stack}`);
+        if (!sentinelsIntact(a, lens, [])) fail(`${name} pair: wrote outside its arrays`);
+        const ag = act(g0, aopts);
+        if (!backward) {
+          const want = F.from(ag, (v, i) => v * u0[i]);
+          if (place !== 'new' && got !== (place === 'out' ? o1 : place === 'gate' ? g : u)) fail(`${name}: did not return options.out`);
+          if (!sameBits(got, want)) fail(`${name}(gate, up) is not ${def.act}(gate)·up at ${firstDiff(got, want)}`);
+          return 'valid';
+        }
+        const dg = act.backward(F.from(dy, (v, i) => v * u0[i]), g0, aopts);
+        const du = F.from(ag, (v, i) => v * dy[i]);
+        if (!sameBits(got.dgate, dg)) fail(`${name}.backward dgate is not ${def.act}.backward(dy·up, gate) at ${firstDiff(got.dgate, dg)}`);
+        if (!sameBits(got.dup, du)) fail(`${name}.backward dup is not ${def.act}(gate)·dy at ${firstDiff(got.dup, du)}`);
+        return 'valid';
+      }
+      // One-array form: x of shape [outer, L, inner] split along axis 1 (or -1 with inner = 1).
+      const last = r() < 0.4;
+      const outer = int(r, 1, 6), H = int(r, 0, 9), inner = last ? 1 : int(r, 1, 5);
+      const L = 2 * H;
+      const n = outer * L * inner;
+      const biasKind = pick(r, ['none', 'none', 'number', 'features']);
+      const lens = [n, n / 2, n, biasKind === 'features' ? L : 0, n];
+      const a = arena(lens);
+      const [x, dy, dxo, biasArr, yo] = a.views;
+      fillData(x, r, 0.1);
+      fillData(dy, r, 0.1);
+      fillData(biasArr, r, 0.05);
+      for (let i = 0; i < biasArr.length; i++) if (!Number.isFinite(biasArr[i])) biasArr[i] = -0.5;
+      const bnum = pick(r, [0.5, -0, 0, -3, 1e-3]);
+      const shape = last ? [outer, L] : [outer, L, inner];
+      const axis = last ? pick(r, [-1, 1, undefined]) : 1;
+      const opts = { shape, ...(axis === undefined ? {} : { axis }), ...aopts };
+      if (biasKind === 'number') opts.bias = bnum;
+      if (biasKind === 'features') opts.bias = biasArr;
+      const featureOf = (i) => Math.floor(i / inner) % L;
+      const bOf = biasKind === 'number' ? () => new F([bnum])[0] : biasKind === 'features' ? (i) => biasArr[featureOf(i)] : () => 0;
+      const mutation = r() < 0.2 ? pick(r, ['oddAxis', 'biasLength', 'outOverX', 'biasNaN']) : null;
+      ctx.note({ api: api === ctx.ak ? 'native' : 'js', name, pair: false, type: F.name, shape, axis, backward, async, biasKind, mutation, aopts });
+      let o = { ...opts };
+      if (mutation === 'oddAxis') o = { ...o, shape: last ? [outer * L, 1] : [outer, L, inner].map((d, i) => (i === 1 ? d + 1 : d)) };
+      if (mutation === 'oddAxis' && !last) o.shape = [outer * 2, 1, n / (outer * 2)], o.axis = 1;
+      if (mutation === 'oddAxis' && n === 0) o.shape = [0, 3];
+      if (mutation === 'biasLength') o.bias = new F(L + 1);
+      if (mutation === 'outOverX') o.out = backward ? new F(a.buf, a.offs[0] * E + E, n) : x.subarray(0, n / 2);
+      if (mutation === 'biasNaN') o.bias = NaN;
+      if (mutation === 'outOverX' && n === 0) o.bias = NaN;
+      const before = new Uint8Array(a.buf).slice();
+      const x0 = x.slice();
+      const call = () => {
+        if (!backward) return (async ? f.async : f)(x, { out: yo.subarray(0, n / 2), ...o });
+        return (async ? f.backward.async : f.backward)(dy, x, { out: dxo, ...o });
+      };
+      const [got, err] = await attempt(call);
+      if (mutation) {
+        if (!err) fail(`${name} (${mutation}): accepted`);
+        if (!isRefusal(err)) fail(`${name} (${mutation}): ${err.stack}`);
+        if (!bitsEqual(new Uint8Array(a.buf), before)) fail(`${name} (${mutation}): a refused call wrote`);
+        return 'invalid';
+      }
+      if (err) fail(`${name} [${shape}] axis ${axis}: ${err.stack}`);
+      if (!sentinelsIntact(a, lens, [4])) fail(`${name}: wrote outside its arrays`);
+      const yAll = new F(a.buf, a.offs[4] * E, n);
+      for (let i = n / 2; i < n; i++) if (!Object.is(yAll[i], -321.5)) fail(`${name}: wrote past out`);
+      // The halves: element (o, j, i) of the gate half and of the other, x + b first.
+      // Without a bias, x itself (x + 0 would turn -0 into +0).
+      const t = biasKind === 'none' ? x0 : F.from(x0, (v, i) => v + bOf(i));
+      const m = H * inner;
+      const gI = new Int32Array(n / 2), uI = new Int32Array(n / 2);
+      for (let oo = 0, k = 0; oo < outer; oo++) {
+        for (let q = 0; q < m; q++, k++) {
+          const first = oo * L * inner + q, second = first + m;
+          gI[k] = def.gate === 'first' ? first : second;
+          uI[k] = def.gate === 'first' ? second : first;
+        }
+      }
+      const g = F.from(gI, (i) => t[i]), u = F.from(uI, (i) => t[i]);
+      const ag = act(g, aopts);
+      if (!backward) {
+        const want = F.from(ag, (v, k) => v * u[k]);
+        const y = biasKind === 'none' ? got : got;
+        if (!sameBits(y, want)) fail(`${name}(x, [${shape}], bias ${biasKind}) is not ${def.act}(gate)·up at ${firstDiff(y, want)}`);
+        return 'valid';
+      }
+      const dx = biasKind === 'none' ? got : got.dx;
+      if (dx !== dxo) fail(`${name}.backward: did not return options.out`);
+      const dg = act.backward(F.from(dy, (v, k) => v * u[k]), g, aopts);
+      const du = F.from(ag, (v, k) => v * dy[k]);
+      const want = new F(n);
+      for (let k = 0; k < n / 2; k++) {
+        want[gI[k]] = dg[k];
+        want[uI[k]] = du[k];
+      }
+      if (!sameBits(dx, want)) fail(`${name}.backward([${shape}], bias ${biasKind}) is not the composition at ${firstDiff(dx, want)}`);
+      if (biasKind !== 'none') finish(`${name}.backward`, dx, got.dbias, biasKind === 'number' ? () => 0 : featureOf, biasKind === 'number' ? 1 : L, biasKind === 'features');
+      return 'valid';
+    },
+  },
+
   zeroHuge: {
     weight: 1,
     async run(ctx, r) {
@@ -654,7 +981,7 @@ const families = {
       for (let i = 0; i < rank; i++) shape.push(pick(r, [2 ** int(r, 20, 53), 2 ** 53 - 1, int(r, 1, 9), 2 ** 30]));
       shape[int(r, 0, rank - 1)] = 0;
       const axis = int(r, 0, rank - 1);
-      const op = pick(r, ['softmax', 'logSoftmax', 'prelu', 'maxout', 'stats', 'softmax.backward', 'prelu.backward', 'maxout.backward']);
+      const op = pick(r, ['softmax', 'logSoftmax', 'prelu', 'maxout', 'stats', 'softmax.backward', 'prelu.backward', 'maxout.backward', 'glu', 'swiglu.backward', 'geluBias', 'gelu.backward']);
       ctx.note({ api: api === ctx.ak ? 'native' : 'js', op, shape, axis, type: F.name });
       const x = new F(0);
       const t0 = Date.now();
@@ -667,6 +994,10 @@ const families = {
           case 'stats': return api.stats(x, { shape, channelAxis: axis });
           case 'softmax.backward': return api.softmax.backward(x, x, { shape, axis });
           case 'prelu.backward': return api.prelu.backward(x, x, 0.5, { shape, channelAxis: axis });
+          case 'glu': return api.glu(x, { shape, axis });
+          case 'swiglu.backward': return api.swiglu.backward(x, x, { shape, axis, bias: 0.5 }).dx;
+          case 'geluBias': return api.gelu(x, { shape, channelAxis: axis, bias: 0.5 });
+          case 'gelu.backward': return api.gelu.backward(x, x, { shape, channelAxis: axis, bias: new F(shape[axis] > 1e6 ? 0 : shape[axis]) }).dx;
           default: return api.maxout.backward(x, x, { shape, axis, pieces: 1 });
         }
       });

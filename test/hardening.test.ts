@@ -148,6 +148,23 @@ for (const [label, api] of apis) {
       await expect(act.async(x, { get b() { detach(x.buffer); return 2; } })).rejects.toThrow(/\.async: .*live buffer for x/);
     });
 
+    it('8: an option getter that shrinks an accepted buffer refuses the gated and fused-bias calls', () => {
+      for (const which of ['pair', 'one', 'backward', 'bias', 'biasOut'] as const) {
+        const buf = new ArrayBuffer(4 * 64, { maxByteLength: 4 * 64 });
+        const x = new Float32Array(buf), up = new Float32Array(64).fill(1);
+        const shrink = (): undefined => void buf.resize(0);
+        let e: Error;
+        if (which === 'pair') e = errorOf(() => api.swiglu(x, up, { get out() { return shrink(); } }));
+        else if (which === 'one') e = errorOf(() => api.glu(x, { get out() { return shrink(); } }));
+        else if (which === 'backward') e = errorOf(() => api.glu.backward(new Float32Array(32), x, { get out() { return shrink(); } }));
+        else if (which === 'bias') e = errorOf(() => api.gelu(up, { bias: x, shape: [1, 64], get out() { return shrink(); } }));
+        else e = errorOf(() => api.geglu(new Float32Array(64 * 2), { bias: x, shape: [2, 64], get approximate() { shrink(); return 'none'; } }));
+        expect(e, which).toBeInstanceOf(RangeError);
+        // The bias is checked after options.out is read: there the shrunk bias is refused as too short.
+        expect(e.message, which).toMatch(which === 'bias' ? /Expected length 64 .* for options\.bias/ : /resized while the options were read/);
+      }
+    });
+
     it('10: a shape whose entries change between reads is read once', () => {
       const x = new Float32Array(6).map((_, i) => i - 2);
       const flaky = (): number[] => {
@@ -242,6 +259,11 @@ for (const [label, api] of apis) {
         expect(api.softmax.backward(new dt(0), new dt(0), { shape: [2 ** 26, 0, 2 ** 26], axis: 1 }).length).toBe(0);
         expect(api.prelu(new dt(0), 0.5, { shape: [2 ** 26, 0, 2 ** 26] }).length).toBe(0);
         expect(api.maxout(new dt(0), { shape: [2 ** 26, 0, 2 ** 26], pieces: 1 }).length).toBe(0);
+        // The fused passes (bias, gated): no loop over a huge outer count of empty rows.
+        expect(api.gelu.backward(new dt(0), new dt(0), { shape: [2 ** 30, 0], channelAxis: 1, bias: new dt(0) }).dx.length).toBe(0);
+        expect(api.gelu(new dt(0), { shape: [2 ** 30, 4, 0], bias: new dt(4) }).length).toBe(0);
+        expect(api.swiglu.backward(new dt(0), new dt(0), { shape: [2 ** 53 - 1, 0], axis: 1, bias: 0.5 }).dx.length).toBe(0);
+        expect(api.glu(new dt(0), { shape: [2 ** 40, 2, 0], axis: 1 }).length).toBe(0);
       }
       expect(Date.now() - t0).toBeLessThan(5000);
     });

@@ -21,9 +21,10 @@ interface GatedRun extends Call {
 }
 
 /** x split in halves along the axis: the geometry of the one-array form, and its bias. */
-function halves(fn: string, def: GatedOpDef, x: FloatArray, opts: Record<string, unknown>, of: string):
+function halves(fn: string, def: GatedOpDef, x: FloatArray, n: number, opts: Record<string, unknown>, of: string):
   { geom: FusedGeom; half: number; bias: FloatArray | null; biasScalar: number; biased: boolean } {
-  const s = checkSplit(fn, opts.shape, opts.axis, x.length, 'options.axis', () => -1, of);
+  // n: x's length when it was accepted (an option getter may shrink its buffer since; the entry's re-check refuses that).
+  const s = checkSplit(fn, opts.shape, opts.axis, n, 'options.axis', () => -1, of);
   if (s.len % 2 !== 0) throw rangeError(fn, `an axis of even length (x splits in two halves along it)`, 'options.axis', opts.axis ?? -1);
   const H = s.len / 2;
   const m = H * s.inner;
@@ -32,12 +33,12 @@ function halves(fn: string, def: GatedOpDef, x: FloatArray, opts: Record<string,
     outer: s.outer, m, stride: s.len * s.inner, gOff: first ? 0 : m, uOff: first ? m : 0,
     inner: Math.max(s.inner, 1), gC0: first ? 0 : H, uC0: first ? H : 0, sOuter: s.outer, sC: s.len, sInner: s.inner,
   };
-  if (opts.bias === undefined) return { geom, half: x.length / 2, bias: null, biasScalar: 0, biased: false };
+  if (opts.bias === undefined) return { geom, half: n / 2, bias: null, biasScalar: 0, biased: false };
   const b = checkFeatureBias(fn, x, opts.bias, s.len, `the length of axis ${s.axis} of [${s.shape.join(', ')}], before the split`);
   // A number is one bias for every feature: its gradient sums all of dx.
-  const flat = flatGeom(x.length);
+  const flat = flatGeom(n);
   const sums = b.values ? {} : { sOuter: flat.sOuter, sC: flat.sC, sInner: flat.sInner };
-  return { geom: { ...geom, ...sums }, half: x.length / 2, bias: b.values, biasScalar: b.scalar, biased: true };
+  return { geom: { ...geom, ...sums }, half: n / 2, bias: b.values, biasScalar: b.scalar, biased: true };
 }
 
 /**
@@ -73,35 +74,38 @@ function makeGated(name: GatedName, engine: Engine): Gated<object> {
     ...run,
     prepare(fn: string, args: unknown[], keys: readonly string[]): GatedRun {
       const xa = checkFloatArray(fn, args[0], isPair(args[1]) ? 'gate' : 'x');
+      // Lengths as accepted, before any option getter runs (it may shrink a buffer: the re-check then refuses the call).
+      const n = xa.length;
       if (isPair(args[1])) {
         const up = checkLike(fn, args[1], 'up', xa, 'gate');
         const opts = takeOpts(fn, args[2], keys.filter((k) => pairKeys.includes(k) || k === 'signal')) ?? {};
-        const { view: y, ret: yRet } = takeSized(fn, opts.out, 'options.out', xa, xa.length, 'the length of gate');
+        const { view: y, ret: yRet } = takeSized(fn, opts.out, 'options.out', xa, n, 'the length of gate');
         checkNoPartialOverlap(fn, y, 'options.out', xa, 'gate');
         checkNoPartialOverlap(fn, y, 'options.out', up, 'up');
         const [a, b] = resolveParams(fn, actDef, opts, dtypeOf(xa) === 'float32');
-        const call: FusedCall = { op: 'fused', act, a, b, geom: flatGeom(xa.length), g: xa, u: up, y, biased: false, bias: null, biasScalar: 0 };
-        return { opts, call, result: () => yRet, arrays: [[xa, 'gate', xa.length], [up, 'up', xa.length], [y, 'options.out', xa.length]] };
+        const call: FusedCall = { op: 'fused', act, a, b, geom: flatGeom(n), g: xa, u: up, y, biased: false, bias: null, biasScalar: 0 };
+        return { opts, call, result: () => yRet, arrays: [[xa, 'gate', n], [up, 'up', n], [y, 'options.out', n]] };
       }
       const opts = takeOpts(fn, args[1], keys) ?? {};
-      const h = halves(fn, def, xa, opts, 'x');
+      const h = halves(fn, def, xa, n, opts, 'x');
       const { view: y, ret: yRet } = takeSized(fn, opts.out, 'options.out', xa, h.half, 'half the length of x');
       checkDisjoint(fn, y, 'options.out', xa, 'x');
       if (h.bias) checkDisjoint(fn, y, 'options.out', h.bias, 'options.bias');
       const [a, b] = resolveParams(fn, actDef, opts, dtypeOf(xa) === 'float32');
       const call: FusedCall = { op: 'fused', act, a, b, geom: h.geom, g: xa, u: xa, y, biased: h.biased, bias: h.bias, biasScalar: h.biasScalar };
-      return { opts, call, result: () => yRet, arrays: [[xa, 'x', xa.length], [y, 'options.out', h.half], [h.bias, 'options.bias', h.bias?.length ?? 0]] };
+      return { opts, call, result: () => yRet, arrays: [[xa, 'x', n], [y, 'options.out', h.half], [h.bias, 'options.bias', h.bias ? h.geom.sC : 0]] };
     },
   };
   const backward = {
     ...run,
     prepare(fn: string, args: unknown[], keys: readonly string[]): GatedRun {
       const dya = checkFloatArray(fn, args[0], 'dy');
+      const nd = dya.length;
       if (isPair(args[2])) {
         const ga = checkLike(fn, args[1], 'gate', dya, 'dy');
         const up = checkLike(fn, args[2], 'up', dya, 'dy');
         const opts = takeOpts(fn, args[3], keys.filter((k) => pairBwdKeys.includes(k) || k === 'signal')) ?? {};
-        const n = dya.length;
+        const n = nd;
         const { view: dg, ret: dgRet } = takeSized(fn, opts.dgate, 'options.dgate', dya, n, 'the length of dy');
         const { view: du, ret: duRet } = takeSized(fn, opts.dup, 'options.dup', dya, n, 'the length of dy');
         for (const [o, oname] of [[dg, 'options.dgate'], [du, 'options.dup']] as const) {
@@ -117,10 +121,11 @@ function makeGated(name: GatedName, engine: Engine): Gated<object> {
         return { opts, call, result: () => ({ dgate: dgRet, dup: duRet }), arrays: [[dya, 'dy', n], [ga, 'gate', n], [up, 'up', n], [dg, 'options.dgate', n], [du, 'options.dup', n]] };
       }
       const xa = checkSameType(fn, args[1], 'x', dya, 'dy');
+      const n = xa.length;
       const opts = takeOpts(fn, args[2], keys) ?? {};
-      const h = halves(fn, def, xa, opts, 'x');
-      if (dya.length !== h.half) throw rangeError(fn, `length ${h.half} (half the length of x)`, 'dy', dya);
-      const { view: dx, ret: dxRet } = takeSized(fn, opts.out, 'options.out', xa, xa.length, 'the length of x');
+      const h = halves(fn, def, xa, n, opts, 'x');
+      if (nd !== h.half) throw rangeError(fn, `length ${h.half} (half the length of x)`, 'dy', dya);
+      const { view: dx, ret: dxRet } = takeSized(fn, opts.out, 'options.out', xa, n, 'the length of x');
       checkNoPartialOverlap(fn, dx, 'options.out', xa, 'x');
       checkDisjoint(fn, dx, 'options.out', dya, 'dy');
       if (h.bias) checkDisjoint(fn, dx, 'options.out', h.bias, 'options.bias');
@@ -131,7 +136,7 @@ function makeGated(name: GatedName, engine: Engine): Gated<object> {
         biased: h.biased, bias: h.bias, biasScalar: h.biasScalar, dbias,
       };
       const result = (): unknown => (dbias ? withDbias(dxRet, h.bias, dbias) : dxRet);
-      return { opts, call, result, arrays: [[dya, 'dy', h.half], [xa, 'x', xa.length], [dx, 'options.out', xa.length], [h.bias, 'options.bias', h.bias?.length ?? 0]] };
+      return { opts, call, result, arrays: [[dya, 'dy', h.half], [xa, 'x', n], [dx, 'options.out', n], [h.bias, 'options.bias', h.bias ? h.geom.sC : 0]] };
     },
   };
   const [f, fAsync] = entryPair(name, [...new Set([...oneKeys, ...pairKeys])], forward);

@@ -25,6 +25,8 @@ function addBias(src: FloatArray, t: FloatArray, c: FusedCall | FusedBackwardCal
 
 export function runFused(c: FusedCall): void {
   const G = c.geom;
+  // Nothing to compute: an empty x may still have a huge outer count (shape [2^30, 0]).
+  if (G.m === 0 || G.outer === 0) return;
   const fwd = unaryOps[unaryNames[c.act]].js;
   const tmp = newLike(c.g, Math.min(CHUNK, G.m));
   const s = newLike(c.g, Math.min(CHUNK, G.m));
@@ -62,6 +64,7 @@ export function runFusedBackward(c: FusedBackwardCall): void {
   const G = c.geom;
   const bw: BackwardDef = unaryOps[unaryNames[c.act]].backward;
   const fwd = unaryOps[unaryNames[c.act]].js;
+  if (G.m === 0 || G.outer === 0) return; // empty (dbias stays the sum of nothing, zeros), however large outer is
   const len = Math.min(CHUNK, G.m);
   const tmp = newLike(c.g, len), tu = newLike(c.g, len), w = newLike(c.g, len), s = newLike(c.g, len);
   for (let o = 0; o < G.outer; o++) {
@@ -107,6 +110,7 @@ export function runFusedBackward(c: FusedBackwardCall): void {
  * sums in, so both give the same bits from the same gradient.
  */
 export function channelSums(a: FloatArray, outer: number, C: number, inner: number, out: Float64Array): void {
+  if (outer === 0 || C === 0 || inner === 0) return;
   const comp = new Float64Array(C);
   let j = 0;
   for (let o = 0; o < outer; o++) {
