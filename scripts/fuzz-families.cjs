@@ -228,6 +228,30 @@ function startMutator() {
 
 // ------------------------------------------------------------------ families
 
+/** The doubles next to v (toward ±Infinity). */
+function neighbours(v) {
+  const f = new Float64Array(1), u = new BigInt64Array(f.buffer);
+  const out = [];
+  for (const dir of [1, -1]) {
+    f[0] = v;
+    if (v === 0) f[0] = dir * 5e-324;
+    else u[0] += BigInt(dir * Math.sign(v));
+    out.push(f[0]);
+  }
+  return out;
+}
+
+/**
+ * Whether the twin's act is well conditioned at x: its value at the doubles
+ * next to x agrees with its value at x. Two kernels a few ULP apart can give
+ * any two answers where it is not (gelu(x) / x at x = 5e-324, cos of a huge
+ * quotient): such a disagreement says nothing about the interpreter.
+ */
+function wellConditioned(act, x, y) {
+  const v = act(Float64Array.from(neighbours(x)));
+  return looseAgree(v[0], y) && looseAgree(v[1], y);
+}
+
 /** f64 agreement of native and twin results: catches garbage (a wrong register or constant), not rounding. */
 function looseAgree(g, w) {
   if (Object.is(g, w)) return true;
@@ -253,6 +277,13 @@ const families = {
         return 'invalid';
       }
       const x = fillData(new Float64Array(int(r, 1, 40)), r);
+      // A constant beyond 1e±30 is there for float32's range, and it amplifies the few
+      // ULP two kernels may differ by past any tolerance (cos(celu(x) / 1e-46)): such a
+      // source's float64 values are not compared (its errors, lengths and float32 run are).
+      const extreme = (src.match(/\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi) || []).some((t) => {
+        const v = Math.abs(Number(t));
+        return v !== 0 && (v < 1e-30 || v > 1e30);
+      });
       const [ga, e1] = await attempt(() => a(x));
       const [gb, e2] = await attempt(() => b(x));
       if (e1 || e2) {
@@ -260,7 +291,7 @@ const families = {
       } else {
         for (let i = 0; i < x.length; i++) {
           // An input near a kernel's overflow threshold may round either way: only a clear disagreement counts.
-          if (!looseAgree(ga[i], gb[i]) && Math.abs(x[i]) < 700) fail(`${src} float64 at x = ${x[i]}: native ${ga[i]}, twin ${gb[i]}`);
+          if (!looseAgree(ga[i], gb[i]) && Math.abs(x[i]) < 700 && !extreme && wellConditioned(b, x[i], gb[i])) fail(`${src} float64 at x = ${x[i]}: native ${ga[i]}, twin ${gb[i]}`);
         }
       }
       const x32 = Float32Array.from(x);
@@ -845,7 +876,8 @@ const families = {
         fillData(u, r, 0.1);
         fillData(dy, r, 0.1);
         const place = pick(r, ['new', 'out', 'gate', 'up']);
-        const mutation = r() < 0.2 ? pick(r, backward ? ['dgateOnDy', 'sameOut', 'bias', 'lengths'] : ['bias', 'lengths']) : null;
+        // Overlaps need a byte to share: only from n = 1.
+        const mutation = r() < 0.2 ? pick(r, backward && n > 0 ? ['dgateOnDy', 'sameOut', 'bias', 'lengths'] : ['bias', 'lengths']) : null;
         ctx.note({ api: api === ctx.ak ? 'native' : 'js', name, pair: true, type: F.name, n, backward, async, place, mutation, aopts });
         const g0 = g.slice(), u0 = u.slice();
         const before = new Uint8Array(a.buf).slice();

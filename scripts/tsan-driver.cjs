@@ -8,8 +8,9 @@
  * forward/backward/shaped ops on arrays past parallelMin (2^15..2^18 elements,
  * so the pool cuts them into tiles), a quarter of the async ones aborted at
  * once or on the next turn of the loop, sync threaded calls, and setThreads
- * resizes from the main thread every 40 ms; some results checked against the
- * JS twin (float32 rounding and the cancellation near zeros of f' allowed).
+ * resizes from the main thread every 40 ms; a tenth are the fused passes (a
+ * bias, the gated ops), compiled programs' .async and stats(); some results
+ * checked against the JS twin (float32 rounding and the cancellation near zeros of f' allowed).
  */
 const { Worker, isMainThread, workerData, parentPort } = require('node:worker_threads');
 const path = require('node:path');
@@ -53,10 +54,26 @@ async function run(seed) {
     } else if (u < 0.8) {
       const y = A[op](x); counts.sync++;
       if (i % 11 === 0) { if (!close(y, J[op](x))) throw new Error(`${op} sync differs`); counts.checked++; }
-    } else {
+    } else if (u < 0.9) {
       const cols = 256, rows = n / cols;
       const p = r() < 0.5 ? A.softmax.async(x, { shape: [rows, cols], axis: -1 }) : A.prelu.async(x, 0.25, { shape: [rows, cols], channelAxis: 1 });
       pending.push(p.then(() => counts.shaped++));
+    } else {
+      // The fused passes (a per-channel bias, the gated ops), compiled programs and stats(), on the pool too.
+      const cols = 256, rows = n / cols;
+      const bias = C.from({ length: cols }, (_, k) => k / cols - 0.5);
+      const kind = Math.floor(r() * 5);
+      const act = A.compile('x * sigmoid(1.5 * x)');
+      const p = kind === 0 ? A.gelu.async(x, { bias, shape: [rows, cols], channelAxis: -1 })
+        : kind === 1 ? A.swiglu.async(x.subarray(0, n / 2), x.subarray(n / 2))
+        : kind === 2 ? A.glu.backward.async(x.subarray(0, n / 2), x, { shape: [rows, cols], axis: -1 }).then((d) => d)
+        : kind === 3 ? act.async(x)
+        : Promise.resolve(A.stats(x, { shape: [rows, cols], channelAxis: 1, op: 'relu' }));
+      pending.push(p.then((y) => {
+        counts.fused = (counts.fused || 0) + 1;
+        if (i % 5 === 0 && kind === 3 && !close(y, J.compile('x * sigmoid(1.5 * x)')(x))) throw new Error('compiled async differs');
+        if (i % 5 === 0 && kind === 0 && !close(y, J.gelu(x, { bias, shape: [rows, cols], channelAxis: -1 }))) throw new Error('gelu with bias differs');
+      }));
     }
     if (pending.length > 6) await Promise.all(pending.splice(0));
   }
