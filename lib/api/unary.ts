@@ -4,33 +4,36 @@
  */
 import type { Engine } from '../backend/backend';
 import { unaryOps, type UnaryName, type UnaryOpDef } from '../registry/ops';
-import type { FloatArray } from '../types';
+import type { StorageArray } from '../types';
+import { checkLikeStored, checkStorageArray, formatOf, resolveDtype, takeOutStored, type Stored } from '../validate/dtype';
 import { resolveParams } from '../validate/params';
-import { checkFloatArray, checkLike, dtypeOf } from '../validate/values';
-import { entryPair, takeOpts, takeOut, withProps, type Call } from './entry';
+import { entryPair, takeOpts, withProps, type Call } from './entry';
 import type { UnaryActivation, UnaryBackward } from './types';
 
 interface Forward extends Call {
-  readonly x: FloatArray;
-  readonly out: FloatArray;
+  readonly x: Stored;
+  readonly out: Stored;
   /** The op's parameters, resolved for this call alone. */
   readonly p: readonly [number, number];
+  /** The 16-bit format (validate/dtype.ts formatOf). */
+  readonly fmt: number;
 }
 
 export function makeUnary(name: UnaryName, id: number, engine: Engine): UnaryActivation<object> {
   const def: UnaryOpDef = unaryOps[name];
-  const [f, fAsync] = entryPair<Forward>(name, ['out', ...def.params.map((p) => p.name)], {
+  const [f, fAsync] = entryPair<Forward>(name, ['out', 'dtype', ...def.params.map((p) => p.name)], {
     prepare(fn, [x, options], keys) {
-      const xa = checkFloatArray(fn, x, 'x');
-      const n = xa.length;
+      const xv = checkStorageArray(fn, x, 'x');
+      const n = xv.length;
       const opts = takeOpts(fn, options, keys);
-      const out = takeOut(fn, opts?.out, xa, 'x', [[xa, 'x']]);
-      const p = resolveParams(fn, def, opts, dtypeOf(xa) === 'float32');
-      return { opts, x: xa, out, p, arrays: [[xa, 'x', n], [out, 'options.out', n]] };
+      const xa = resolveDtype(fn, xv, 'x', opts?.dtype);
+      const out = takeOutStored(fn, opts?.out, xa, 'x', [[xa, 'x']]);
+      const p = resolveParams(fn, def, opts, xa.dtype !== 'float64');
+      return { opts, x: xa, out, p, fmt: formatOf(xa.dtype), arrays: [[xv, 'x', n], [out.a, 'options.out', n]] };
     },
-    run: (c) => engine.unary(id, c.x, c.out, c.p[0], c.p[1]),
-    runAsync: (fn, c, signal) => engine.unaryAsync(fn, id, c.x, c.out, c.p[0], c.p[1], signal),
-    result: (c) => c.out,
+    run: (c) => engine.unary(id, c.x.bits, c.out.bits, c.p[0], c.p[1], c.fmt),
+    runAsync: (fn, c, signal) => engine.unaryAsync(fn, id, c.x.bits, c.out.bits, c.p[0], c.p[1], signal, c.fmt),
+    result: (c) => c.out.a,
   });
   return withProps(f, name, {
     async: fAsync,
@@ -41,33 +44,40 @@ export function makeUnary(name: UnaryName, id: number, engine: Engine): UnaryAct
 }
 
 interface Backward extends Call {
-  readonly dy: FloatArray;
-  readonly x: FloatArray | null;
-  readonly y: FloatArray | null;
-  readonly dx: FloatArray;
+  readonly dy: Stored;
+  readonly x: Stored | null;
+  readonly y: Stored | null;
+  readonly dx: Stored;
   readonly p: readonly [number, number];
+  readonly fmt: number;
 }
 
+const bitsOrNull = (s: Stored | null): StorageArray | null => (s === null ? null : s.bits);
+
 function makeUnaryBackward(name: UnaryName, id: number, def: UnaryOpDef, engine: Engine): UnaryBackward<object, boolean> {
-  const keys = ['out', ...(def.backwardUsesY ? ['y'] : []), ...def.params.map((p) => p.name)];
+  const keys = ['out', 'dtype', ...(def.backwardUsesY ? ['y'] : []), ...def.params.map((p) => p.name)];
   const [f, fAsync] = entryPair<Backward>(`${name}.backward`, keys, {
     prepare(fn, [dy, x, options], keys) {
-      const dya = checkFloatArray(fn, dy, 'dy');
-      const n = dya.length;
+      const dyv = checkStorageArray(fn, dy, 'dy');
+      const n = dyv.length;
       const opts = takeOpts(fn, options, keys);
-      const ya = opts?.y === undefined ? null : checkLike(fn, opts.y, 'options.y', dya, 'dy');
+      const dya = resolveDtype(fn, dyv, 'dy', opts?.dtype);
+      const ya = opts?.y === undefined ? null : checkLikeStored(fn, opts.y, 'options.y', dya, 'dy');
       // With y the derivative is computed from y alone, so x may be left out (null).
-      const xa = x === null && ya !== null ? null : checkLike(fn, x, ya === null ? 'x' : 'x (or null with options.y)', dya, 'dy');
-      const inputs: [FloatArray, string][] = [[dya, 'dy']];
+      const xa = x === null && ya !== null ? null : checkLikeStored(fn, x, ya === null ? 'x' : 'x (or null with options.y)', dya, 'dy');
+      const inputs: [Stored, string][] = [[dya, 'dy']];
       if (xa) inputs.push([xa, 'x']);
       if (ya) inputs.push([ya, 'options.y']);
-      const dx = takeOut(fn, opts?.out, dya, 'dy', inputs);
-      const p = resolveParams(fn, def, opts, dtypeOf(dya) === 'float32');
-      return { opts, dy: dya, x: xa, y: ya, dx, p, arrays: [[dya, 'dy', n], [xa, 'x', n], [ya, 'options.y', n], [dx, 'options.out', n]] };
+      const dx = takeOutStored(fn, opts?.out, dya, 'dy', inputs);
+      const p = resolveParams(fn, def, opts, dya.dtype !== 'float64');
+      return {
+        opts, dy: dya, x: xa, y: ya, dx, p, fmt: formatOf(dya.dtype),
+        arrays: [[dyv, 'dy', n], [xa && xa.a, 'x', n], [ya && ya.a, 'options.y', n], [dx.a, 'options.out', n]],
+      };
     },
-    run: (c) => engine.unaryBackward(id, c.dy, c.x, c.y, c.dx, c.p[0], c.p[1]),
-    runAsync: (fn, c, signal) => engine.unaryBackwardAsync(fn, id, c.dy, c.x, c.y, c.dx, c.p[0], c.p[1], signal),
-    result: (c) => c.dx,
+    run: (c) => engine.unaryBackward(id, c.dy.bits, bitsOrNull(c.x), bitsOrNull(c.y), c.dx.bits, c.p[0], c.p[1], c.fmt),
+    runAsync: (fn, c, signal) => engine.unaryBackwardAsync(fn, id, c.dy.bits, bitsOrNull(c.x), bitsOrNull(c.y), c.dx.bits, c.p[0], c.p[1], signal, c.fmt),
+    result: (c) => c.dx.a,
   });
   return withProps(f, 'backward', { async: fAsync });
 }

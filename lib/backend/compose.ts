@@ -22,16 +22,16 @@ async function later(fn: string, started: Promise<void> | false | undefined, sig
 export function compose(b: Backend): Engine {
   const e: Engine = {
     name: b.name,
-    unary(id, x, y, p0, p1) {
-      if (!b.unary(id, x, y, p0, p1)) twin.unary(id, x, y, p0, p1);
+    unary(id, x, y, p0, p1, fmt) {
+      if (!b.unary(id, x, y, p0, p1, fmt)) twin.unary(id, x, y, p0, p1, fmt);
     },
-    unaryAsync: (fn, id, x, y, p0, p1, signal) =>
-      later(fn, b.unaryAsync?.(id, x, y, p0, p1, signal, fn), signal, () => e.unary(id, x, y, p0, p1)),
-    unaryBackward(id, dy, x, y, dx, p0, p1) {
-      if (!b.unaryBackward?.(id, dy, x, y, dx, p0, p1)) twin.unaryBackward(id, dy, x, y, dx, p0, p1);
+    unaryAsync: (fn, id, x, y, p0, p1, signal, fmt) =>
+      later(fn, b.unaryAsync?.(id, x, y, p0, p1, signal, fn, fmt), signal, () => e.unary(id, x, y, p0, p1, fmt)),
+    unaryBackward(id, dy, x, y, dx, p0, p1, fmt) {
+      if (!b.unaryBackward?.(id, dy, x, y, dx, p0, p1, fmt)) twin.unaryBackward(id, dy, x, y, dx, p0, p1, fmt);
     },
-    unaryBackwardAsync: (fn, id, dy, x, y, dx, p0, p1, signal) =>
-      later(fn, b.unaryBackwardAsync?.(id, dy, x, y, dx, p0, p1, signal, fn), signal, () => e.unaryBackward(id, dy, x, y, dx, p0, p1)),
+    unaryBackwardAsync: (fn, id, dy, x, y, dx, p0, p1, signal, fmt) =>
+      later(fn, b.unaryBackwardAsync?.(id, dy, x, y, dx, p0, p1, signal, fn, fmt), signal, () => e.unaryBackward(id, dy, x, y, dx, p0, p1, fmt)),
     shaped(c) {
       if (!b.shaped?.(c)) twin.shaped(c);
     },

@@ -111,3 +111,43 @@ export const roundToFloat16: F16Round = f16round ?? ((x: number) => widen(narrow
 export function roundToBfloat16(x: number): number {
   return widen(narrow(x, BF16), BF16);
 }
+
+// ------------------------------------------------------------ arrays of bits
+// The twin's conversions of whole arrays, for computing 16-bit storage in float32:
+// widening is exact; narrowing a float32 value rounds it once (the float64 routines
+// above are exact on float32 values too). A runtime Float16Array converts float16 in
+// native code, with the same IEEE rounding.
+
+type F16Ctor = new (buffer: ArrayBufferLike, byteOffset?: number, length?: number) => ArrayLike<number> & { set(a: ArrayLike<number>, offset?: number): void };
+const F16Array: F16Ctor | undefined = (globalThis as unknown as { Float16Array?: F16Ctor }).Float16Array;
+
+/** dst[off + i] = the value of src[i] in format fmt (0 float16, 1 bfloat16), i < src.length. */
+export function widenBits(src: Uint16Array, fmt: number, dst: Float32Array, off = 0): void {
+  const n = src.length;
+  if (fmt === 1) {
+    const u = new Uint32Array(dst.buffer, dst.byteOffset + 4 * off, n);
+    for (let i = 0; i < n; i++) u[i] = src[i] << 16;
+  } else if (F16Array) {
+    dst.set(new F16Array(src.buffer, src.byteOffset, n), off);
+  } else {
+    for (let i = 0; i < n; i++) dst[off + i] = fromFloat16Bits(src[i]);
+  }
+}
+
+/** dst[i] = the bits of src[i] rounded once to format fmt, i < dst.length. */
+export function narrowBits(src: Float32Array, fmt: number, dst: Uint16Array): void {
+  const n = dst.length;
+  if (fmt === 1) {
+    const u = new Uint32Array(src.buffer, src.byteOffset, n);
+    for (let i = 0; i < n; i++) {
+      const b = u[i];
+      // NaN: keep the sign and top payload bits, set the quiet bit. Else round to
+      // nearest even on the low 16 bits (the sum stays below 2^32 for every non-NaN).
+      dst[i] = (b & 0x7fffffff) > 0x7f800000 ? (b >>> 16) | 0x40 : (b + 0x7fff + ((b >>> 16) & 1)) >>> 16;
+    }
+  } else if (F16Array) {
+    new F16Array(dst.buffer, dst.byteOffset, n).set(src.length === n ? src : src.subarray(0, n));
+  } else {
+    for (let i = 0; i < n; i++) dst[i] = toFloat16Bits(src[i]);
+  }
+}
