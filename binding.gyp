@@ -6,6 +6,7 @@
 # Only native/isa/avx2.cc and native/isa/avx512.cc get ISA flags (each in its own
 # static library, since gyp has no per-file flags); everything else targets the
 # baseline CPU, so the binary runs anywhere and cpu.cc decides what may execute.
+# On arm64, native/isa/neon.cc is baseline code too and is part of ak_core.
 {
   'target_defaults': {
     'cflags_cc': ['-std=c++17', '-ffp-contract=off', '-fPIC'],
@@ -33,6 +34,10 @@
         'native/dispatch/table.cc',
         'native/isa/scalar.cc',
         'native/expr/expr.cc',
+      ],
+      # The NEON level needs no flag (AdvSIMD is the AArch64 baseline): it joins the core.
+      'conditions': [
+        ['target_arch=="arm64"', {'sources': ['native/isa/neon.cc']}],
       ],
     },
     {

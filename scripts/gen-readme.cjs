@@ -18,14 +18,14 @@ function esc(s) {
 
 function table() {
   const rows = [
-    '| op | formula | parameters (default; range) | float32 bound | float64 bound | derivative (backward) | at kinks |',
-    '|---|---|---|---|---|---|---|',
+    '| op | formula | parameters (default; range) | float32 bound | float64 bound | derivative (backward) | backward bound: the terms of S | at kinks |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const name of reg.unaryNames) {
     const op = reg.unaryOps[name];
     const bound = (u) => fmtBound(op, u);
     const bw = op.backward || {};
-    rows.push(`| \`${name}\` | ${esc(op.formula)} | ${op.params.map(fmtParam).join('<br>') || '—'} | ${bound(op.ulp)} | ${bound(op.ulp64)} | ${esc(bw.derivative || '')} | ${esc(bw.kink || '')} |`);
+    rows.push(`| \`${name}\` | ${esc(op.formula)} | ${op.params.map(fmtParam).join('<br>') || '—'} | ${bound(op.ulp)} | ${bound(op.ulp64)} | ${esc(bw.derivative || '')} | ${esc(bw.terms || '')} | ${esc(bw.kink || '')} |`);
   }
   if (reg.shapedOps) {
     rows.push('', 'With a shape and an axis:', '', '| op | what | call | bound | backward | at kinks |', '|---|---|---|---|---|---|');

@@ -59,9 +59,9 @@ describe.each(instances)('16-bit storage ($label)', ({ api }) => {
     expect(() => api.relu(x, { dtype: 'float16', out: new Float64Array(4) })).toThrow(
       'relu: Expected a Uint16Array or Float16Array of float16 or a Float32Array (the type of x, or float32 to widen) for options.out but received a Float64Array of length 4');
     expect(() => api.relu(x, { dtype: 'bfloat16', out: new Uint16Array(5) })).toThrow(RangeError);
-    expect(() => api.sigmoid.backward(x, new Float32Array(4), { dtype: 'float16' })).toThrow(
-      'sigmoid.backward: Expected a Uint16Array or Float16Array of float16 (the type of dy) for x but received a Float32Array of length 4');
-    expect(() => api.sigmoid.backward(new Float32Array(4), x)).toThrow('Expected a Float32Array (the type of dy) for x but received a Uint16Array of length 4');
+    expect(() => api.relu.backward(x, new Float32Array(4), { dtype: 'float16' })).toThrow(
+      'relu.backward: Expected a Uint16Array or Float16Array of float16 (the type of dy) for x but received a Float32Array of length 4');
+    expect(() => api.relu.backward(new Float32Array(4), x)).toThrow('Expected a Float32Array (the type of dy) for x but received a Uint16Array of length 4');
     expect(() => api.sigmoid.backward(x, null, { dtype: 'bfloat16', y: new Uint16Array(3) })).toThrow(RangeError);
     // A Float32Array out over the bytes of a 16-bit input overlaps it partially: refused.
     const buf = new ArrayBuffer(32);

@@ -64,7 +64,8 @@ function makeUnaryBackward(name: UnaryName, id: number, def: UnaryOpDef, engine:
       const dya = resolveDtype(fn, dyv, 'dy', opts?.dtype);
       const ya = opts?.y === undefined ? null : checkLikeStored(fn, opts.y, 'options.y', dya, 'dy');
       // With y the derivative is computed from y alone, so x may be left out (null).
-      const xa = x === null && ya !== null ? null : checkLikeStored(fn, x, ya === null ? 'x' : 'x (or null with options.y)', dya, 'dy');
+      const xName = ya !== null ? 'x (or null with options.y)' : def.backwardUsesY ? `x (or null, with the forward output ${name}(x) as options.y)` : 'x';
+      const xa = x === null && ya !== null ? null : checkLikeStored(fn, x, xName, dya, 'dy');
       const inputs: [Stored, string][] = [[dya, 'dy']];
       if (xa) inputs.push([xa, 'x']);
       if (ya) inputs.push([ya, 'options.y']);

@@ -1,6 +1,6 @@
 /**
- * The addon's entry points beyond forward unary (native/addon.cc, shaped.cc,
- * expr/napi.cc) as Backend members, one family each: lib/backend/native.ts
+ * The addon's entry points beyond forward unary (native/napi/backward.cc,
+ * shaped.cc, expr.cc) as Backend members, one family each: lib/backend/native.ts
  * spreads them into the backend it builds. Each returns false, as the addon
  * does, when it has no kernel for a call.
  */
@@ -16,7 +16,7 @@ export interface CallsBinding {
   /** dx = dy·f'(x), or from y when y is not null; false (nothing written): no native kernel. */
   unaryBackward?(id: number, dy: StorageArray, x: StorageArray | null, y: StorageArray | null, dx: StorageArray, a: number, b: number, fmt?: number): boolean;
   unaryBackwardAsync?(id: number, dy: StorageArray, x: StorageArray | null, y: StorageArray | null, dx: StorageArray, a: number, b: number, done: (status: number) => void, fmt?: number): number | null;
-  /** One shaped call, positionally (native/shaped.cc): op code, shape, param, arrays. */
+  /** One shaped call, positionally (native/napi/shaped.cc): op code, shape, param, arrays. */
   shaped?(op: number, outer: number, len: number, inner: number, param: number, ...arrays: (FloatArray | null)[]): boolean;
   shapedAsync?(op: number, outer: number, len: number, inner: number, param: number, a0: FloatArray | null, a1: FloatArray | null, a2: FloatArray | null, a3: FloatArray | null, a4: FloatArray | null, done: (status: number) => void): number | null;
   runProgram?(code: Int32Array, consts: Float64Array, inputs: readonly FloatArray[], out: FloatArray): boolean;
@@ -37,7 +37,7 @@ export function backwardCalls(binding: CallsBinding): Pick<Backend, 'unaryBackwa
   return out;
 }
 
-/** A shaped call as native/shaped.cc takes it: op code, param and the arrays in its order. */
+/** A shaped call as native/napi/shaped.cc takes it: op code, param and the arrays in its order. */
 function shapedArgs(c: ShapedCall): [number, number, (FloatArray | null)[]] {
   const op = shapedCalls.indexOf(c.op);
   switch (c.op) {

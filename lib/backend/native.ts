@@ -8,7 +8,7 @@
  * local build wins), then prebuilds/<platform>-<arch>/ with node-gyp-build's
  * tag rules (runtime, napi/abi, libc), most specific first.
  *
- * A binary is accepted only if its op list (native/ops.inc, via ops()) equals
+ * A binary is accepted only if its op list (native/registry/ops.inc, generated from the registry, via ops()) equals
  * the registry: a stale build would otherwise run the wrong op for an id.
  *
  * The backend declines (returns false for) what the binary has no kernel for;
@@ -24,7 +24,7 @@ import type { StorageArray } from '../types';
 import { rangeError } from '../validate/values';
 
 /** ISA levels in the addon's index order (native/cpu.h `Isa`). */
-export const ISA_LEVELS = ['scalar', 'avx2', 'avx512'] as const;
+export const ISA_LEVELS = ['scalar', 'avx2', 'avx512', 'neon'] as const;
 export type IsaLevel = (typeof ISA_LEVELS)[number];
 
 export interface NativeInfo {
@@ -38,7 +38,7 @@ export interface NativeInfo {
   isaError: string | null;
 }
 
-/** The addon's exports (native/addon.cc; the pool's: native/async.cc, lib/backend/pool.ts; the rest: ./native-calls.ts). */
+/** The addon's exports (native/napi/module.cc and unary.cc; the pool's: native/napi/async.cc, lib/backend/pool.ts; the rest: ./native-calls.ts). */
 export interface Binding extends PoolBinding, CallsBinding {
   /** Returns false, writing nothing, when the op/dtype has no native kernel. */
   unary(id: number, x: StorageArray, y: StorageArray, a: number, b: number, fmt?: number): boolean;

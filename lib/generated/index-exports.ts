@@ -134,7 +134,7 @@ export const sigmoid = api.sigmoid;
  *
  * No parameters.
  * Accuracy: within 4 ULP (float32) and 4 ULP (float64) of the exact value.
- * Backward: `tanh.backward(dy, x (or null with options.y, the forward output))` gives dx = dy·f′(x), f′ = 1 − tanh²(x); from y: (1 − y)(1 + y).
+ * Backward: `tanh.backward(dy, x (or null with options.y, the forward output))` gives dx = dy·f′(x), f′ = sech²(x) = 1 − tanh²(x); from y: (1 − y)(1 + y).
  * At kinks: none (smooth).
  * Options: `out` (an array of x's type and length, x itself for in place); `.async` takes a `signal` too.
  *

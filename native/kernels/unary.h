@@ -110,6 +110,34 @@ struct hardSigmoid : OpBase<2> {
   };
 };
 
+// c − a·b, exact where the result is representable (a remainder c − q·a with q within a
+// few ulps of c/a): one fnma with FMA; without, Sterbenz's exact c − p and the product
+// error.
+template <class V>
+AK_INLINE V fnma_exact(V a, V b, V c) {
+  if constexpr (kHasFma) {
+    return fnma(a, b, c);
+  } else {
+    const V p = a * b;
+    return (c - p) - two_prod_err(a, b, p);
+  }
+}
+
+// RN((p + lo)/6) in float lanes, for a value v = p + lo carried to 2^-46|v| (|lo| <=
+// 2^-23|p|) with |p| in [2^-80, 2^120] (so the remainders below are exact and normal):
+// q = p/6 to about an ulp, its remainder p − 6q exact, e = (remainder + lo)/6, so q + e
+// is v/6 to within 2^-44 of it. RN is monotone: where q + e ± 2^-40|q| round to the same
+// float, that float is the correct rounding of v/6. Where they do not (a rounding
+// boundary within 2^-40 of q + e: one lane in about 2^15), *unsure is set, and for NaN.
+AK_INLINE Vf div6_rounded(Vf p, Vf lo, Mf* unsure) {
+  const Vf sixth = splat<Vf>(1.0f / 6), six = splat<Vf>(6.0f);
+  const Vf q = p * sixth;
+  const Vf e = (fnma_exact(six, q, p) + lo) * sixth;
+  const Vf d = abs(q) * splat<Vf>(0x1p-40f);
+  *unsure = ne(q + (e + d), q + (e - d));
+  return q + e;
+}
+
 // x·min(max(x + 3, 0), 6)/6. Inside (-3, 3) the value x(x + 3)/6 is carried as
 // q + lo with ~2^-100 relative error: x + 3 = s + sl (two-sum), x·s = p + pl
 // (two-product; x·sl is exact since sl holds only low bits of x), q = p/6 and the
@@ -131,24 +159,39 @@ AK_INLINE void hard_swish_dd(D x, D* hi, D* lo) {
   *lo = rem / six;
 }
 
+// float32 in float lanes: x + 3 = s + sl (Fast2Sum, |x| < 3), x(s + sl) = p + pl + x·sl
+// (pl exact, x·sl within 2^-48 of the value), rounded once by div6_rounded; the lanes it
+// is unsure of, and 0 < |x| < 2^-60 (x·sl = x² would leave the normal range), go through
+// the float64 image above.
 struct hardSwish : OpBase<2> {
   template <class V> struct K {
     explicit K(const Params&) {}
+    static AK_INLINE Vf via_dd(Vf x) {
+      return kx::via_f64(x, [](Vd xd) {
+        Vd q, lo;
+        hard_swish_dd(xd, &q, &lo);
+        const Vd h = q + lo;
+        return kx::round_to_odd(h, two_sum_err(q, lo, h));
+      });
+    }
     AK_INLINE V operator()(V x) const {
       V r;
+      const V three = splat<V>(T_<V>(3));
       if constexpr (kIsF32<V>) {
-        r = kx::via_f64(x, [](Vd xd) {
-          Vd q, lo;
-          hard_swish_dd(xd, &q, &lo);
-          const Vd h = q + lo;
-          return kx::round_to_odd(h, two_sum_err(q, lo, h));
-        });
+        const V s = x + three;
+        const V sl = x - (s - three);
+        const V p = x * s;
+        Mf unsure;
+        r = div6_rounded(p, two_prod_err(x, s, p) + x * sl, &unsure);
+        const V ax = abs(x);
+        const Mf tiny = mand(lt(ax, splat<V>(0x1p-60f)), gt(ax, zero<V>()));
+        const Mf slow = mand(lt(ax, three), mor(unsure, tiny));
+        if (any(slow)) r = select(slow, via_dd(x), r);
       } else {
         V q, lo;
         hard_swish_dd(x, &q, &lo);
         r = q + lo;
       }
-      const V three = splat<V>(T_<V>(3));
       r = select(ge(x, three), x, r);
       r = select(le(x, -three), splat<V>(T_<V>(-0.0)), r);
       // NaN (unordered: eq is false) and ±0 give x.

@@ -41,6 +41,13 @@ AK_INLINE Vf narrow(const Vd* in) {
   return Vf{_mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(in[0].v)),
                                _mm512_cvtpd_ps(in[1].v), 1)};  // AVX512DQ
 }
+#elif defined(AK_ISA_NEON)
+constexpr int kParts = 2;
+AK_INLINE void widen(Vf x, Vd* out) {
+  out[0] = Vd{vcvt_f64_f32(vget_low_f32(x.v))};
+  out[1] = Vd{vcvt_high_f64_f32(x.v)};
+}
+AK_INLINE Vf narrow(const Vd* in) { return Vf{vcvt_high_f32_f64(vcvt_f32_f64(in[0].v), in[1].v)}; }
 #else
 #error "kernels/widen.h: no widening for this ISA"
 #endif

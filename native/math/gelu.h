@@ -210,7 +210,7 @@ template <> struct GeluTable<double> {
 /// and a division, was ~60); double ~60, plus the asymptotic series for lanes with
 /// z >= 15 when a vector has any (the double erfc it replaced was lane-wise long double).
 /// gelu(-Inf) = +0, gelu(+Inf) = +Inf, gelu(±0) = ±0, NaN -> NaN.
-/// Max error (stated bound 2.75 ulp): float 2.280 ulp on avx2 and avx512, 2.616 on scalar
+/// Max error (bound: bounds.inc): float 2.280 ulp on avx2 and avx512, 2.616 on scalar
 /// x86-64 (unfused fma) (all 2^32 inputs; peak near x = -1.43); double 2.369 ulp on avx2 and
 /// avx512, 2.404 on scalar (9M samples + specials).
 template <class V>
