@@ -163,3 +163,37 @@ describe('16-bit storage at the addon (native/napi: a misuse throws, never reads
     expect(back(0, h, h, null, f, 0, 0, 0)).toBe(true);
   });
 });
+
+describe.each(instances)('16-bit storage, softmax and logSoftmax ($label)', ({ api }) => {
+  for (const { dtype, widen, narrow } of FORMATS) {
+    it(`${dtype}: the float32 op on the widened rows, rounded once; Float32Array out; in place; backward from x and y; async`, async () => {
+      const shape = [37, 129];
+      const n = shape[0] * shape[1];
+      const x = halves(n, narrow, 3);
+      const dy = halves(n, narrow, 4);
+      const xw = Float32Array.from(x, widen);
+      const dyw = Float32Array.from(dy, widen);
+      for (const name of ['softmax', 'logSoftmax']) {
+        for (const axis of [-1, 0]) {
+          const o = { shape, axis };
+          const y = api[name](x, { ...o, dtype }) as Uint16Array;
+          const y32 = api[name](xw, o) as Float32Array;
+          expect(api[name](x, { ...o, dtype, out: new Float32Array(n) })).toEqual(y32);
+          expect(Array.from(y), `${name} axis ${axis}`).toEqual(Array.from(y32, narrow));
+          const inPlace = x.slice();
+          api[name](inPlace, { ...o, dtype, out: inPlace });
+          expect(inPlace).toEqual(y);
+          expect(await api[name].async(x, { ...o, dtype })).toEqual(y);
+          const b = api[name].backward as unknown as (dy: unknown, x: unknown, o?: unknown) => Arr;
+          const dx = b(dy, x, { ...o, dtype }) as Uint16Array;
+          expect(Array.from(dx)).toEqual(Array.from(b(dyw, xw, o), narrow));
+          const fromY = b(dy, null, { ...o, dtype, y }) as Uint16Array;
+          expect(Array.from(fromY)).toEqual(Array.from(b(dyw, null, { ...o, y: Float32Array.from(y, widen) }), narrow));
+        }
+      }
+      expect(() => api.softmax(x, { shape })).toThrow(/options\.dtype but received undefined/);
+      expect(() => api.softmax(x, { shape, dtype, out: new Float64Array(n) })).toThrow(TypeError);
+      expect(() => api.softmax(new Float32Array(n), { shape, dtype })).toThrow(TypeError);
+    });
+  }
+});

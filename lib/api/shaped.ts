@@ -9,7 +9,10 @@ import type { FloatArray, ShapedCall } from '../types';
 import { f32Note } from '../validate/params';
 import { checkAxis, checkPositiveInt, checkShape, checkSplit, splitAt, type Split } from '../validate/shape';
 import { checkDisjoint, checkFloatArray, checkLike, checkNoPartialOverlap, checkSameType, ctorName, dtypeOf, newLike, rangeError, typeError } from '../validate/values';
+import { checkLikeStored, checkStorageArray, resolveDtype, takeOutStored, type Stored } from '../validate/dtype';
+import type { LiveArray } from '../validate/values';
 import { entryPair, takeOpts, takeOut, withProps, type Call } from './entry';
+import { outputFor, widened } from './half-io';
 import type { Maxout, Prelu, PreluGrad, ShapedApi, Softmax } from './types';
 
 interface Shaped extends Call {
@@ -17,8 +20,13 @@ interface Shaped extends Call {
   readonly result: () => unknown;
 }
 
-/** Validates one call: `opts()` reads and checks the options object (at the point in the checks where it belongs). */
-type Prepare = (fn: string, args: unknown[], opts: () => Record<string, unknown>) => [ShapedCall, () => unknown];
+/**
+ * Validates one call: `opts()` reads and checks the options object (at the point in
+ * the checks where it belongs). Returns the call, its result, and the caller's arrays
+ * when the call runs on others (16-bit storage widened: ./half-io.ts).
+ */
+type Prepare = (fn: string, args: unknown[], opts: () => Record<string, unknown>) => [ShapedCall, () => unknown, LiveList?];
+type LiveList = [LiveArray | null, string, number][];
 
 /** Every array of a shaped call against the length its split implies. */
 function liveArrays(c: ShapedCall): [FloatArray | null, string, number][] {
@@ -39,14 +47,14 @@ function liveArrays(c: ShapedCall): [FloatArray | null, string, number][] {
  * A shaped op's public function, its .async and its backward pair. `arity`:
  * the forward's positional arguments before options (the backward has one more).
  */
-function wireShaped<R>(name: ShapedName, engine: Engine, arity: number, forward: Prepare, backward: Prepare): R {
+function wireShaped<R>(name: ShapedName, engine: Engine, arity: number, forward: Prepare, backward: Prepare, extraKeys: readonly string[] = []): R {
   const def: ShapedOpDef = shapedOps[name];
-  const keys = ['out', ...def.options];
+  const keys = ['out', ...extraKeys, ...def.options];
   const entry = (prepare: Prepare, n: number) => ({
     prepare(fn: string, args: unknown[], k: readonly string[]): Shaped {
       let opts: Record<string, unknown> | undefined;
-      const [call, result] = prepare(fn, args, () => (opts = takeOpts(fn, args[n], k) ?? {}));
-      return { opts, call, result, arrays: liveArrays(call) };
+      const [call, result, given] = prepare(fn, args, () => (opts = takeOpts(fn, args[n], k) ?? {}));
+      return { opts, call, result, arrays: given ? [...given, ...liveArrays(call)] : liveArrays(call) };
     },
     run: (c: Shaped) => engine.shaped(c.call),
     runAsync: (fn: string, c: Shaped, signal: AbortSignal | undefined) => engine.shapedAsync(fn, c.call, signal),
@@ -65,23 +73,30 @@ function wireShaped<R>(name: ShapedName, engine: Engine, arity: number, forward:
 function makeSoftmax(name: 'softmax' | 'logSoftmax', engine: Engine): Softmax {
   const log = name === 'logSoftmax';
   return wireShaped<Softmax>(name, engine, 2, (fn, [x], options) => {
-    const xa = checkFloatArray(fn, x, 'x');
+    const xv = checkStorageArray(fn, x, 'x');
     const opts = options();
-    const sp = softmaxSplit(fn, opts, xa.length, 'x');
-    const y = takeOut(fn, opts.out, xa, 'x', [[xa, 'x']]);
-    return [{ op: name, x: xa, y, ...sp }, () => y];
+    const xs = resolveDtype(fn, xv, 'x', opts.dtype);
+    const sp = softmaxSplit(fn, opts, xv.length, 'x');
+    const out = takeOutStored(fn, opts.out, xs, 'x', [[xs, 'x']]);
+    const [y, finish] = outputFor(out, xs);
+    const n = xv.length;
+    return [{ op: name, x: widened(xs), y, ...sp }, () => (finish(), out.a), [[xv, 'x', n], [out.a, 'options.out', n]]];
   }, (fn, [dy, x], options) => {
-    const dya = checkFloatArray(fn, dy, 'dy');
+    const dyv = checkStorageArray(fn, dy, 'dy');
     const opts = options();
-    const ya = opts.y === undefined ? null : checkLike(fn, opts.y, 'options.y', dya, 'dy');
-    const xa = x === null && ya !== null ? null : checkLike(fn, x, ya === null ? 'x' : 'x (or null with options.y)', dya, 'dy');
-    const sp = softmaxSplit(fn, opts, dya.length, 'dy');
-    const inputs: [FloatArray, string][] = [[dya, 'dy']];
-    if (xa) inputs.push([xa, 'x']);
-    if (ya) inputs.push([ya, 'options.y']);
-    const dx = takeOut(fn, opts.out, dya, 'dy', inputs);
-    return [{ op: log ? 'logSoftmaxBackward' : 'softmaxBackward', dy: dya, y: ya, x: xa, dx, ...sp }, () => dx];
-  });
+    const dys = resolveDtype(fn, dyv, 'dy', opts.dtype);
+    const ys = opts.y === undefined ? null : checkLikeStored(fn, opts.y, 'options.y', dys, 'dy');
+    const xs = x === null && ys !== null ? null : checkLikeStored(fn, x, ys === null ? 'x' : 'x (or null with options.y)', dys, 'dy');
+    const sp = softmaxSplit(fn, opts, dyv.length, 'dy');
+    const inputs: [Stored, string][] = [[dys, 'dy']];
+    if (xs) inputs.push([xs, 'x']);
+    if (ys) inputs.push([ys, 'options.y']);
+    const out = takeOutStored(fn, opts.out, dys, 'dy', inputs);
+    const [dx, finish] = outputFor(out, dys);
+    const n = dyv.length;
+    const call: ShapedCall = { op: log ? 'logSoftmaxBackward' : 'softmaxBackward', dy: widened(dys), y: ys && widened(ys), x: xs && widened(xs), dx, ...sp };
+    return [call, () => (finish(), out.a), [[dyv, 'dy', n], [xs && xs.a, 'x', n], [ys && ys.a, 'options.y', n], [out.a, 'options.out', n]]];
+  }, ['dtype']);
 }
 
 function softmaxSplit(fn: string, opts: Record<string, unknown>, length: number, of: string): Split {

@@ -77,14 +77,25 @@ interface ShapedMeta {
   readonly def: ShapedOpDef;
 }
 
+/** softmax / logSoftmax options over 16-bit storage. */
+export type HalfSoftmaxOptions<O> = HalfOptions<O> & { shape?: readonly number[]; axis?: number };
+
 export interface Softmax extends ShapedMeta {
   /** softmax (or logSoftmax) of x along options.axis: a new array of x's type, or options.out (x itself allowed). */
   <A extends FloatArray>(x: A, options?: SoftmaxOptions<A>): A;
+  /** 16-bit storage: computed as float32, rounded once into a 16-bit (default) or Float32Array out. */
+  <H extends HalfArray>(x: H, options: HalfSoftmaxOptions<Float32Array> & { out: Float32Array }): Float32Array;
+  <H extends HalfArray>(x: H, options?: HalfSoftmaxOptions<H>): H;
   async<A extends FloatArray>(x: A, options?: SoftmaxOptions<A> & AsyncOptions): Promise<A>;
+  async<H extends HalfArray>(x: H, options: HalfSoftmaxOptions<Float32Array> & AsyncOptions & { out: Float32Array }): Promise<Float32Array>;
+  async<H extends HalfArray>(x: H, options?: HalfSoftmaxOptions<H> & AsyncOptions): Promise<H>;
   readonly backward: {
     /** dx from dy and x, or from options.y (the forward output; x may then be null). */
     <A extends FloatArray>(dy: A, x: A | null, options?: SoftmaxBackwardOptions<A>): A;
+    <H extends HalfArray>(dy: H, x: H | null, options: HalfSoftmaxOptions<Float32Array> & { y?: H; out: Float32Array }): Float32Array;
+    <H extends HalfArray>(dy: H, x: H | null, options?: HalfSoftmaxOptions<H> & { y?: H }): H;
     async<A extends FloatArray>(dy: A, x: A | null, options?: SoftmaxBackwardOptions<A> & AsyncOptions): Promise<A>;
+    async<H extends HalfArray>(dy: H, x: H | null, options?: HalfSoftmaxOptions<H | Float32Array> & { y?: H } & AsyncOptions): Promise<H | Float32Array>;
   };
 }
 
