@@ -197,3 +197,25 @@ describe.each(instances)('16-bit storage, softmax and logSoftmax ($label)', ({ a
     });
   }
 });
+
+// Float16Array exists from Node 24 on (unflagged): this block runs there (the suite also
+// runs under Node 24: `node node_modules/.bin/vitest run test/half-api.test.ts`).
+const F16 = (globalThis as { Float16Array?: new (n: number | ArrayLike<number>) => Arr }).Float16Array;
+describe.runIf(F16 !== undefined).each(instances)('Float16Array ($label; Node 24 and later)', ({ api }) => {
+  it('is float16 with the dtype implied: the same bits as its Uint16Array view, a Float16Array out by default', async () => {
+    const f = new F16!(Array.from({ length: 5000 }, (_, i) => Math.sin(i) * 8));
+    const u = new Uint16Array(f.buffer);
+    const bits = (a: Arr) => Array.from(new Uint16Array(a.buffer, a.byteOffset, a.length));
+    for (const op of ['sigmoid', 'gelu', 'relu']) {
+      const y = api[op](f);
+      expect(Object.prototype.toString.call(y)).toBe('[object Float16Array]');
+      expect(bits(y)).toEqual(bits(api[op](u, { dtype: 'float16' })));
+      expect(api[op](f, { out: new Float32Array(5000) })).toEqual(api[op](u, { dtype: 'float16', out: new Float32Array(5000) }));
+      expect(bits(api[op].backward(f, f))).toEqual(bits(api[op].backward(u, u, { dtype: 'float16' })));
+    }
+    expect(bits(api.softmax(f, { shape: [50, 100] }))).toEqual(bits(api.softmax(u, { shape: [50, 100], dtype: 'float16' })));
+    expect(bits(await api.tanh.async(f))).toEqual(bits(api.tanh(u, { dtype: 'float16' })));
+    expect(() => api.relu(f, { dtype: 'bfloat16' })).toThrow('Expected "float16" (x is a Float16Array) or no dtype for options.dtype');
+    expect(() => api.relu(u, { dtype: 'bfloat16', out: new F16!(5000) })).toThrow(TypeError);
+  });
+});
