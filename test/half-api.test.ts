@@ -219,3 +219,34 @@ describe.runIf(F16 !== undefined).each(instances)('Float16Array ($label; Node 24
     expect(() => api.relu(u, { dtype: 'bfloat16', out: new F16!(5000) })).toThrow(TypeError);
   });
 });
+
+describe.each(instances)('16-bit storage, compile() and stats() ($label)', ({ api }) => {
+  const a = api as unknown as {
+    compile: (e: string, o?: unknown) => Fn;
+    stats: (x: unknown, o?: unknown) => { count: number; mean: number; variance: number; dead: number | null; channels?: { mean: number }[] };
+  };
+  for (const { dtype, widen, narrow } of FORMATS) {
+    it(`${dtype}: a compiled activation is the float32 program rounded once, forward and backward, async too`, async () => {
+      const act = a.compile('x * sigmoid(beta * x)', { params: { beta: 1.5 } });
+      const x = halves(3000, narrow, 5);
+      const dy = halves(3000, narrow, 6);
+      const xw = Float32Array.from(x, widen);
+      const dyw = Float32Array.from(dy, widen);
+      expect(Array.from(act(x, { dtype }))).toEqual(Array.from(act(xw), narrow));
+      expect(act(x, { dtype, out: new Float32Array(3000), beta: 2 })).toEqual(act(xw, { beta: 2 }));
+      expect(Array.from(act.backward(dy, x, { dtype }))).toEqual(Array.from(act.backward(dyw, xw), narrow));
+      expect(await act.async(x, { dtype })).toEqual(act(x, { dtype }));
+      expect(() => act(x)).toThrow(/options\.dtype but received undefined/);
+      expect(() => act.backward(new Float32Array(3000), x, { dtype })).toThrow(TypeError);
+      expect(() => a.compile('x * dtype')).toThrow(/a parameter name other than out, signal and dtype/);
+    });
+
+    it(`${dtype}: stats() scans the values exactly`, () => {
+      const x = halves(4 * 3 * 25, narrow, 7);
+      const xw = Float32Array.from(x, widen);
+      const o = { op: 'relu', shape: [4, 3, 25], channelAxis: 1 };
+      expect(a.stats(x, { ...o, dtype })).toEqual(a.stats(xw, o));
+      expect(() => a.stats(x)).toThrow(/options\.dtype but received undefined/);
+    });
+  }
+});
