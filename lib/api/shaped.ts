@@ -8,12 +8,12 @@ import { shapedOps, type ShapedName, type ShapedOpDef } from '../registry/ops';
 import type { FloatArray, ShapedCall } from '../types';
 import { f32Note } from '../validate/params';
 import { checkAxis, checkPositiveInt, checkShape, checkSplit, splitAt, type Split } from '../validate/shape';
-import { checkDisjoint, checkFloatArray, checkLike, checkNoPartialOverlap, checkSameType, ctorName, dtypeOf, newLike, rangeError, typeError } from '../validate/values';
-import { checkLikeStored, checkStorageArray, resolveDtype, takeOutStored, type Stored } from '../validate/dtype';
-import type { LiveArray } from '../validate/values';
-import { entryPair, takeOpts, takeOut, withProps, type Call } from './entry';
+import { checkDisjoint, ctorName, rangeError, typeError, typedArrayKind, type LiveArray } from '../validate/values';
+import { checkLikeStored, checkSameStored, checkStorageArray, isHalf, newStored, resolveDtype, takeOutStored, type Stored } from '../validate/dtype';
+import { toBfloat16Bits, toFloat16Bits } from '../fallback/half';
+import { entryPair, takeOpts, withProps, type Call } from './entry';
 import { outputFor, widened } from './half-io';
-import type { Maxout, Prelu, PreluGrad, ShapedApi, Softmax } from './types';
+import type { Maxout, Prelu, ShapedApi, Softmax } from './types';
 
 interface Shaped extends Call {
   readonly call: ShapedCall;
@@ -105,10 +105,11 @@ function softmaxSplit(fn: string, opts: Record<string, unknown>, length: number,
 }
 
 /** prelu's split around the channel axis and its alpha, checked against x's type and the channel count. */
-function preluSetup(fn: string, x: FloatArray, alpha: unknown, opts: Record<string, unknown>): { sp: Split; alpha: FloatArray | null; scalar: number } {
-  const f32 = dtypeOf(x) === 'float32';
-  const oneChannel = { outer: x.length, len: 1, inner: 1 };
-  const shape = checkShape(fn, opts.shape, x.length);
+function preluSetup(fn: string, x: Stored, alpha: unknown, opts: Record<string, unknown>): { sp: Split; alpha: Stored | null; scalar: number } {
+  const f32 = x.dtype !== 'float64';
+  const length = x.a.length;
+  const oneChannel = { outer: length, len: 1, inner: 1 };
+  const shape = checkShape(fn, opts.shape, length);
   // No channel axis below rank 2 unless one is given: one channel (PyTorch).
   const implicit = opts.channelAxis === undefined && shape.length < 2;
   const sp: Split = implicit ? oneChannel : splitAt(shape, checkAxis(fn, opts.channelAxis, shape.length, 'options.channelAxis', 1));
@@ -118,9 +119,12 @@ function preluSetup(fn: string, x: FloatArray, alpha: unknown, opts: Record<stri
     // One α for every element: the kernels see a single channel.
     return { sp: oneChannel, alpha: null, scalar: a };
   }
-  if (dtypeOf(alpha) === undefined) throw typeError(fn, `a finite number or a ${ctorName(x)} (the type of x)`, 'alpha', alpha);
-  const aa = checkSameType(fn, alpha, 'alpha', x, 'x');
-  if (aa.length !== sp.len) {
+  if (typedArrayKind(alpha) === undefined) {
+    const what = isHalf(x.dtype) ? `an array of x's type (${x.dtype})` : `a ${ctorName(x.bits as FloatArray)} (the type of x)`;
+    throw typeError(fn, `a finite number or ${what}`, 'alpha', alpha);
+  }
+  const aa = checkSameStored(fn, alpha, 'alpha', x, 'x');
+  if (aa.a.length !== sp.len) {
     const axisNote = implicit ? 'one channel: the shape has rank < 2 and no options.channelAxis' : `the length of the channel axis of [${shape.join(', ')}]`;
     throw rangeError(fn, `length ${sp.len} (${axisNote})`, 'alpha', alpha);
   }
@@ -129,28 +133,45 @@ function preluSetup(fn: string, x: FloatArray, alpha: unknown, opts: Record<stri
 
 function makePrelu(engine: Engine): Prelu {
   return wireShaped<Prelu>('prelu', engine, 3, (fn, [x, alpha], options) => {
-    const xa = checkFloatArray(fn, x, 'x');
+    const xv = checkStorageArray(fn, x, 'x');
     const opts = options();
-    const { sp, alpha: aa, scalar } = preluSetup(fn, xa, alpha, opts);
-    const y = takeOut(fn, opts.out, xa, 'x', [[xa, 'x']]);
-    if (aa) checkDisjoint(fn, y, 'options.out', aa, 'alpha');
-    return [{ op: 'prelu', x: xa, y, alpha: aa, alphaScalar: scalar, ...sp }, () => y];
+    const xs = resolveDtype(fn, xv, 'x', opts.dtype);
+    const { sp, alpha: aa, scalar } = preluSetup(fn, xs, alpha, opts);
+    const out = takeOutStored(fn, opts.out, xs, 'x', [[xs, 'x']]);
+    if (aa) checkDisjoint(fn, out.a, 'options.out', aa.a, 'alpha');
+    const [y, finish] = outputFor(out, xs);
+    const n = xv.length;
+    const call: ShapedCall = { op: 'prelu', x: widened(xs), y, alpha: aa && widened(aa), alphaScalar: scalar, ...sp };
+    return [call, () => (finish(), out.a), [[xv, 'x', n], [aa && aa.a, 'alpha', sp.len], [out.a, 'options.out', n]]];
   }, (fn, [dy, x, alpha], options) => {
-    const dya = checkFloatArray(fn, dy, 'dy');
-    const xa = checkLike(fn, x, 'x', dya, 'dy');
+    const dyv = checkStorageArray(fn, dy, 'dy');
+    const xv = checkStorageArray(fn, x, 'x');
     const opts = options();
-    const { sp, alpha: aa, scalar } = preluSetup(fn, xa, alpha, opts);
-    const dx = takeOut(fn, opts.out, dya, 'dy', [[dya, 'dy'], [xa, 'x']]);
-    if (aa) checkDisjoint(fn, dx, 'options.out', aa, 'alpha');
+    const dys = resolveDtype(fn, dyv, 'dy', opts.dtype);
+    const xs = checkLikeStored(fn, xv, 'x', dys, 'dy');
+    const { sp, alpha: aa, scalar } = preluSetup(fn, xs, alpha, opts);
+    const out = takeOutStored(fn, opts.out, dys, 'dy', [[dys, 'dy'], [xs, 'x']]);
+    if (aa) checkDisjoint(fn, out.a, 'options.out', aa.a, 'alpha');
+    const [dx, finish] = outputFor(out, dys);
     const dalpha = new Float64Array(sp.len);
-    const result = (): PreluGrad<FloatArray, number | FloatArray> => {
-      if (aa === null) return { dx, dalpha: dalpha[0] };
-      const d = newLike(aa);
-      d.set(dalpha);
-      return { dx, dalpha: d };
+    const result = (): { dx: LiveArray; dalpha: number | LiveArray } => {
+      finish();
+      if (aa === null) return { dx: out.a, dalpha: dalpha[0] };
+      // dalpha in alpha's type, rounded once from the float64 sums.
+      const d = newStored(aa);
+      if (isHalf(aa.dtype)) {
+        const to = aa.dtype === 'float16' ? toFloat16Bits : toBfloat16Bits;
+        const bits = d.bits as Uint16Array;
+        for (let c = 0; c < sp.len; c++) bits[c] = to(dalpha[c]);
+      } else {
+        (d.bits as FloatArray).set(dalpha);
+      }
+      return { dx: out.a, dalpha: d.a };
     };
-    return [{ op: 'preluBackward', dy: dya, x: xa, alpha: aa, alphaScalar: scalar, dx, dalpha, ...sp }, result];
-  });
+    const n = dyv.length;
+    const call: ShapedCall = { op: 'preluBackward', dy: widened(dys), x: widened(xs), alpha: aa && widened(aa), alphaScalar: scalar, dx, dalpha, ...sp };
+    return [call, result, [[dyv, 'dy', n], [xv, 'x', n], [aa && aa.a, 'alpha', sp.len], [out.a, 'options.out', n]]];
+  }, ['dtype']);
 }
 
 /** maxout's split of x and its pieces, checked. */
@@ -166,30 +187,29 @@ function makeMaxout(engine: Engine): Maxout {
     if (v === undefined) throw typeError(fn, 'an options object with pieces', 'options', v);
   };
   return wireShaped<Maxout>('maxout', engine, 2, (fn, [x, o], options) => {
-    const xa = checkFloatArray(fn, x, 'x');
+    const xv = checkStorageArray(fn, x, 'x');
     needOptions(fn, o);
     const opts = options();
-    const sp = maxoutSplit(fn, opts, xa.length);
-    const n = xa.length / sp.pieces;
-    let y: FloatArray;
-    if (opts.out === undefined) {
-      y = newLike(xa, n);
-    } else {
-      y = checkSameType(fn, opts.out, 'options.out', xa, 'x');
-      if (y.length !== n) throw rangeError(fn, `length ${n} (the length of x over options.pieces)`, 'options.out', y);
-      checkNoPartialOverlap(fn, y, 'options.out', xa, 'x');
-    }
-    return [{ op: 'maxout', x: xa, y, ...sp }, () => y];
+    const xs = resolveDtype(fn, xv, 'x', opts.dtype);
+    const sp = maxoutSplit(fn, opts, xv.length);
+    const n = xv.length / sp.pieces;
+    const out = takeOutStored(fn, opts.out, xs, 'x', [[xs, 'x']], n, 'the length of x over options.pieces');
+    const [y, finish] = outputFor(out, xs);
+    return [{ op: 'maxout', x: widened(xs), y, ...sp }, () => (finish(), out.a), [[xv, 'x', xv.length], [out.a, 'options.out', n]]];
   }, (fn, [dy, x, o], options) => {
-    const dya = checkFloatArray(fn, dy, 'dy');
-    const xa = checkSameType(fn, x, 'x', dya, 'dy');
+    const dyv = checkStorageArray(fn, dy, 'dy');
+    const xv = checkStorageArray(fn, x, 'x');
     needOptions(fn, o);
     const opts = options();
-    const sp = maxoutSplit(fn, opts, xa.length);
-    if (dya.length * sp.pieces !== xa.length) throw rangeError(fn, `length ${xa.length / sp.pieces} (the length of x over options.pieces)`, 'dy', dy);
-    const dx = takeOut(fn, opts.out, xa, 'x', [[xa, 'x'], [dya, 'dy']]);
-    return [{ op: 'maxoutBackward', dy: dya, x: xa, dx, ...sp }, () => dx];
-  });
+    const dys = resolveDtype(fn, dyv, 'dy', opts.dtype);
+    const xs = checkSameStored(fn, xv, 'x', dys, 'dy');
+    const sp = maxoutSplit(fn, opts, xv.length);
+    if (dyv.length * sp.pieces !== xv.length) throw rangeError(fn, `length ${xv.length / sp.pieces} (the length of x over options.pieces)`, 'dy', dy);
+    const out = takeOutStored(fn, opts.out, xs, 'x', [[xs, 'x'], [dys, 'dy']]);
+    const [dx, finish] = outputFor(out, xs);
+    const call: ShapedCall = { op: 'maxoutBackward', dy: widened(dys), x: widened(xs), dx, ...sp };
+    return [call, () => (finish(), out.a), [[dyv, 'dy', dyv.length], [xv, 'x', xv.length], [out.a, 'options.out', xv.length]]];
+  }, ['dtype']);
 }
 
 export function makeShaped(engine: Engine): ShapedApi {

@@ -93,18 +93,23 @@ function holds(kind: string, d: StorageDtype): boolean {
   return kind === 'Uint16Array' ? isHalf(d) : KIND_DTYPE[kind] === d;
 }
 
-/** Another input of the call (dy, x, y): the same dtype and length as ref (named refName). */
-export function checkLikeStored(fn: string, v: unknown, name: string, ref: Stored, refName: string): Stored {
+/** Another array of the call (alpha, dy of maxout): the same dtype as ref (named refName), any length. */
+export function checkSameStored(fn: string, v: unknown, name: string, ref: Stored, refName: string): Stored {
   const a = checkStorageArray(fn, v, name);
   const kind = typedArrayKind(a)!;
   if (!holds(kind, ref.dtype)) throw typeError(fn, `${holders(ref.dtype)} (the type of ${refName})`, name, v);
-  if (a.length !== ref.a.length) throw rangeError(fn, `length ${ref.a.length} (the length of ${refName})`, name, v);
   return { a, dtype: ref.dtype, bits: bitsOf(a, kind) };
 }
 
-/** A new output for ref: the same storage type and length. */
-function newStored(ref: Stored): Stored {
-  const n = ref.a.length;
+/** Another input of the call (dy, x, y): the same dtype and length as ref (named refName). */
+export function checkLikeStored(fn: string, v: unknown, name: string, ref: Stored, refName: string): Stored {
+  const s = checkSameStored(fn, v, name, ref, refName);
+  if (s.a.length !== ref.a.length) throw rangeError(fn, `length ${ref.a.length} (the length of ${refName})`, name, v);
+  return s;
+}
+
+/** A new array of ref's storage type, of ref's length or n. */
+export function newStored(ref: Stored, n = ref.a.length): Stored {
   if (!isHalf(ref.dtype)) {
     const a = ref.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
     return { a, dtype: ref.dtype, bits: a };
@@ -119,11 +124,14 @@ function newStored(ref: Stored): Stored {
 
 /**
  * options.out of an element-wise call: ref's storage type, or a Float32Array for
- * 16-bit inputs; ref's length; the very same view as an input or disjoint from
- * every input. Absent: a new array like ref.
+ * 16-bit inputs; ref's length (or n, `lengthOf` saying why); the very same view as
+ * an input or disjoint from every input. Absent: a new array like ref.
  */
-export function takeOutStored(fn: string, v: unknown, ref: Stored, refName: string, inputs: readonly (readonly [Stored, string])[]): Stored {
-  if (v === undefined) return newStored(ref);
+export function takeOutStored(
+  fn: string, v: unknown, ref: Stored, refName: string, inputs: readonly (readonly [Stored, string])[],
+  n = ref.a.length, lengthOf = `the length of ${refName}`,
+): Stored {
+  if (v === undefined) return newStored(ref, n);
   const a = checkStorageArray(fn, v, 'options.out');
   const kind = typedArrayKind(a)!;
   const wide = isHalf(ref.dtype) && kind === 'Float32Array';
@@ -131,7 +139,7 @@ export function takeOutStored(fn: string, v: unknown, ref: Stored, refName: stri
     const what = isHalf(ref.dtype) ? `${holders(ref.dtype)} or a Float32Array (the type of ${refName}, or float32 to widen)` : `${holders(ref.dtype)} (the type of ${refName})`;
     throw typeError(fn, what, 'options.out', v);
   }
-  if (a.length !== ref.a.length) throw rangeError(fn, `length ${ref.a.length} (the length of ${refName})`, 'options.out', v);
+  if (a.length !== n) throw rangeError(fn, `length ${n} (${lengthOf})`, 'options.out', v);
   for (const [s, name] of inputs) checkNoPartialOverlap(fn, a, 'options.out', s.a, name);
   return { a, dtype: wide ? 'float32' : ref.dtype, bits: bitsOf(a, kind) };
 }

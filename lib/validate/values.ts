@@ -129,7 +129,7 @@ export function checkNoPartialOverlap(fn: string, out: LiveArray, outName: strin
 }
 
 /** Output and input share no byte at all (for an input read throughout, such as prelu's alpha: even the same view is refused). */
-export function checkDisjoint(fn: string, out: FloatArray, outName: string, a: FloatArray, aName: string): void {
+export function checkDisjoint(fn: string, out: LiveArray, outName: string, a: LiveArray, aName: string): void {
   if (out.buffer !== a.buffer) return;
   const o0 = out.byteOffset, o1 = o0 + out.byteLength, a0 = a.byteOffset, a1 = a0 + a.byteLength;
   if (o0 < a1 && a0 < o1) {
