@@ -42,7 +42,7 @@
     },
     {
       'target_name': 'activation_kernels',
-      'sources': ['native/napi/module.cc', 'native/napi/unary.cc', 'native/napi/backward.cc', 'native/napi/shaped.cc',
+      'sources': ['native/napi/module.cc', 'native/napi/unary.cc', 'native/napi/backward.cc', 'native/napi/shaped.cc', 'native/napi/fused.cc',
                   'native/napi/expr.cc', 'native/napi/async.cc'],
       'include_dirs': ["<!(node -p \"require('node-addon-api').include_dir\")"],
       'dependencies': ['ak_core'],

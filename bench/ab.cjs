@@ -7,7 +7,11 @@
 //
 //   node bench/ab.cjs --base /path/to/other/build/Release/activation_kernels.node
 //        [--ops a,b] [--isa avx512] [--configs 65536x1,1048576x2] [--batches 15]
-//        [--ms 20] [--no-forward] [--no-backward] [--shaped] [--json FILE]
+//        [--ms 20] [--stat median|max] [--no-forward] [--no-backward] [--shaped] [--json FILE]
+//
+// --stat max takes each configuration's fastest batch instead of the median: on a machine
+// shared with other jobs the interference only ever slows a batch down, so with short
+// batches (--ms 2) and many of them (--batches 101) the fastest is the least disturbed.
 //
 // A config NxT is N elements with a pool of T threads (each build has its own pool;
 // the registry's parallelMin decides, as in the package, whether a call is split).
@@ -39,6 +43,11 @@ const only = opt('--ops')?.split(',');
 const configs = opt('--configs', '65536x1,1048576x2').split(',').map((s) => s.split('x').map(Number));
 const batches = Number(opt('--batches', '15'));
 const minMs = Number(opt('--ms', '20'));
+const stat = opt('--stat', 'median');
+if (stat !== 'median' && stat !== 'max') {
+  console.error(`bench/ab.cjs: --stat takes median or max, got ${stat}`);
+  process.exit(2);
+}
 
 function load(file) {
   const b = require(path.resolve(file));
@@ -61,7 +70,7 @@ function fill(x, lo, hi, seed) {
 
 const now = () => Number(process.hrtime.bigint());
 
-/** Median elements/s of each function over interleaved batches (the order rotates). */
+/** Median (or fastest) elements/s of each function over interleaved batches (the order rotates). */
 function compare(fns, n) {
   const reps = fns.map((f) => {
     f();
@@ -84,14 +93,14 @@ function compare(fns, n) {
   }
   return rates.map((r) => {
     const s = r.slice().sort((a, b) => a - b);
-    return s[s.length >> 1];
+    return stat === 'max' ? s[s.length - 1] : s[s.length >> 1];
   });
 }
 
 const paramsOf = (name) => unaryOps[name].params.map((p) => (p.kind === 'number' ? Math.fround(p.default) : p.values.indexOf(p.default)));
 const M = (v) => (v / 1e6).toFixed(0);
 const results = [];
-console.log(`bench/ab.cjs: ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, isa ${builds.new.info.isa}; median M elements/s of ${batches} interleaved batches (wall clock)`);
+console.log(`bench/ab.cjs: ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, isa ${builds.new.info.isa}; ${stat} M elements/s of ${batches} interleaved batches (wall clock)`);
 console.log(`base: ${builds.base.file}\nnew:  ${builds.new.file}`);
 for (const [n, threads] of configs) {
   for (const v of Object.values(builds)) v.b.setThreads(threads);

@@ -34,6 +34,14 @@ function table() {
       rows.push(`| \`${name}\` | ${esc(op.formula)} | \`${esc(op.usage)}\` | ${bound} | ${esc(op.derivative || '')} | ${esc(op.kink || '')} |`);
     }
   }
+  if (reg.gatedOps) {
+    rows.push('', 'Gated (x split in two halves along an axis; the two-array forms take the halves separately):', '',
+      '| op | what | call | parameters | bound | gradient bound | backward |', '|---|---|---|---|---|---|---|');
+    for (const [name, op] of Object.entries(reg.gatedOps)) {
+      const params = reg.unaryOps[op.act].params.map(fmtParam).join('<br>') || '—';
+      rows.push(`| \`${name}\` | ${esc(op.formula)} | \`${esc(op.usage)}\` | ${params} | ${op.ulp} ULP (float32), ${op.ulp64} ULP (float64) | ${op.backwardUlp} ULP, ${op.backwardUlp64} ULP | \`${esc(op.backwardUsage)}\`: ${esc(op.derivative)} |`);
+    }
+  }
   return rows.join('\n');
 }
 

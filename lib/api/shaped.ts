@@ -11,9 +11,10 @@ import { checkAxis, checkPositiveInt, checkShape, checkSplit, splitAt, type Spli
 import { checkDisjoint, ctorName, rangeError, typeError, typedArrayKind, type LiveArray } from '../validate/values';
 import { checkLikeStored, checkSameStored, checkStorageArray, isHalf, newStored, resolveDtype, takeOutStored, type Stored } from '../validate/dtype';
 import { toBfloat16Bits, toFloat16Bits } from '../fallback/half';
+import { checkPerChannel } from '../validate/channels';
 import { entryPair, takeOpts, withProps, type Call } from './entry';
 import { outputFor, widened } from './half-io';
-import type { Maxout, Prelu, ShapedApi, Softmax } from './types';
+import type { Maxout, Prelu, PreluGrad, ShapedApi, Softmax } from './types';
 
 interface Shaped extends Call {
   readonly call: ShapedCall;
@@ -104,31 +105,10 @@ function softmaxSplit(fn: string, opts: Record<string, unknown>, length: number,
   return { outer, len, inner };
 }
 
-/** prelu's split around the channel axis and its alpha, checked against x's type and the channel count. */
+/** prelu's split around the channel axis and its alpha (the per-channel rules every bias shares). */
 function preluSetup(fn: string, x: Stored, alpha: unknown, opts: Record<string, unknown>): { sp: Split; alpha: Stored | null; scalar: number } {
-  const f32 = x.dtype !== 'float64';
-  const length = x.a.length;
-  const oneChannel = { outer: length, len: 1, inner: 1 };
-  const shape = checkShape(fn, opts.shape, length);
-  // No channel axis below rank 2 unless one is given: one channel (PyTorch).
-  const implicit = opts.channelAxis === undefined && shape.length < 2;
-  const sp: Split = implicit ? oneChannel : splitAt(shape, checkAxis(fn, opts.channelAxis, shape.length, 'options.channelAxis', 1));
-  if (typeof alpha === 'number') {
-    const a = f32 ? Math.fround(alpha) : alpha;
-    if (!Number.isFinite(a)) throw rangeError(fn, 'a finite number or an array of one value per channel' + f32Note(alpha, a), 'alpha', alpha);
-    // One α for every element: the kernels see a single channel.
-    return { sp: oneChannel, alpha: null, scalar: a };
-  }
-  if (typedArrayKind(alpha) === undefined) {
-    const what = isHalf(x.dtype) ? `an array of x's type (${x.dtype})` : `a ${ctorName(x.bits as FloatArray)} (the type of x)`;
-    throw typeError(fn, `a finite number or ${what}`, 'alpha', alpha);
-  }
-  const aa = checkSameStored(fn, alpha, 'alpha', x, 'x');
-  if (aa.a.length !== sp.len) {
-    const axisNote = implicit ? 'one channel: the shape has rank < 2 and no options.channelAxis' : `the length of the channel axis of [${shape.join(', ')}]`;
-    throw rangeError(fn, `length ${sp.len} (${axisNote})`, 'alpha', alpha);
-  }
-  return { sp, alpha: aa, scalar: 0 };
+  const pc = checkPerChannel(fn, x, alpha, 'alpha', opts);
+  return { sp: pc.sp, alpha: pc.values, scalar: pc.scalar };
 }
 
 function makePrelu(engine: Engine): Prelu {

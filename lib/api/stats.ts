@@ -105,11 +105,7 @@ export function createStats(engine: Engine, compile: CompileFn): StatsFn {
       label = act.expression;
     } else if (typeof op === 'string') {
       const name = Object.prototype.hasOwnProperty.call(statsAliases, op) ? statsAliases[op as keyof typeof statsAliases] : op;
-      if (/^\s*[A-Za-z_]\w*\s*$/.test(op) && !isRegistryOp(name)) {
-        const e = typeError(fn, opWhat, 'options.op', op);
-        e.message += didYouMean(op, opNames);
-        throw e;
-      }
+      if (/^\s*[A-Za-z_]\w*\s*$/.test(op) && !isRegistryOp(name)) throw typeError(fn, opWhat, 'options.op', op, didYouMean(op, opNames));
       const expr = isRegistryOp(name) ? opExpression(name, params) : op;
       if (!isRegistryOp(name) && params !== undefined) throw typeError(fn, "no options.params with an expression (write the expression's parameters into it)", 'options.params', params);
       selu = name === 'selu';

@@ -9,7 +9,7 @@ import type { Backend, Engine } from './backend';
 import type { FloatArray } from '../types';
 import { createJsBackend } from './js';
 import { scanStats } from '../fallback/stats';
-import { sliceElements, sliceShaped } from './slices';
+import { sliceElements, sliceFused, sliceShaped } from './slices';
 
 const twin = createJsBackend(null);
 
@@ -35,6 +35,10 @@ export function compose(b: Backend): Engine {
       if (!b.shaped?.(c)) twin.shaped(c);
     },
     shapedAsync: (fn, c, signal) => later(b.shapedAsync?.(c, signal, fn), () => sliceShaped(fn, signal, c, (part) => e.shaped(part))),
+    fused(c) {
+      if (!b.fused?.(c)) twin.fused(c);
+    },
+    fusedAsync: (fn, c, signal) => later(b.fusedAsync?.(c, signal, fn), () => sliceFused(fn, signal, c, (whole) => e.fused(whole))),
     runProgram(p, inputs, out) {
       if (!b.runProgram?.(p, inputs, out)) twin.runProgram(p, inputs, out);
     },

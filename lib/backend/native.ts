@@ -19,8 +19,8 @@ import * as path from 'path';
 import type { Backend } from './backend';
 import { unaryOps, unaryNames } from '../registry/ops';
 import { poolBackend, type PoolBinding } from './pool';
-import { backwardCalls, exprCalls, shapedCallsOf, type CallsBinding } from './native-calls';
-import type { StorageArray } from '../types';
+import { backwardCalls, exprCalls, fusedCallsOf, shapedCallsOf, type CallsBinding } from './native-calls';
+import type { FloatArray, StorageArray } from '../types';
 import { rangeError } from '../validate/values';
 
 /** ISA levels in the addon's index order (native/cpu.h `Isa`). */
@@ -231,7 +231,7 @@ export function wrapBinding(binding: Binding, file: string, info: NativeInfo, le
     ...(level === null ? poolBackend(binding) : { ...poolBackend(binding), unaryAsync: undefined }),
     // Backward passes, shaped ops, compiled expressions and stats() run the
     // active level only; a pinned level leaves them to the JS twin.
-    ...(level === null ? { ...backwardCalls(binding), ...shapedCallsOf(binding), ...exprCalls(binding) } : {}),
+    ...(level === null ? { ...backwardCalls(binding), ...shapedCallsOf(binding), ...fusedCallsOf(binding), ...exprCalls(binding) } : {}),
     loadError: level === null ? info.isaError : null,
     binding,
     file,

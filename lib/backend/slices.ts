@@ -14,7 +14,7 @@
  * was detached or resized rejects the call with a TypeError (the output is
  * then partly written, which the message says).
  */
-import type { FloatArray, ShapedCall, StorageArray } from '../types';
+import type { FloatArray, FusedBackwardCall, FusedCall, ShapedCall, StorageArray } from '../types';
 import { abortError } from '../validate/signal';
 import { Received, typeError } from '../validate/values';
 
@@ -108,4 +108,13 @@ export function sliceShaped(fn: string, signal: AbortSignal | undefined, c: Shap
   if (c.op === 'preluBackward' || c.outer <= 1) return runSliced(fn, signal, arrays, 1, 1, 'calls', () => run(c));
   const grain = Math.max(1, Math.floor(GRAIN / Math.max(1, c.len * c.inner)));
   return runSliced(fn, signal, arrays, c.outer, grain, 'rows', (r0, r1) => run(shapedRows(c, r0, r1)));
+}
+
+/**
+ * A fused call (a bias, a gate) in one slice: its blocks are independent but
+ * dbias sums over all of them, and a slice of its geometry is not written yet.
+ */
+export function sliceFused(fn: string, signal: AbortSignal | undefined, c: FusedCall | FusedBackwardCall, run: (c: FusedCall | FusedBackwardCall) => void): Promise<void> {
+  const arrays = Object.values(c).filter((v): v is FloatArray => ArrayBuffer.isView(v) && !(v instanceof Float64Array && v === (c as FusedBackwardCall).dbias));
+  return runSliced(fn, signal, arrays, 1, 1, 'calls', () => run(c));
 }

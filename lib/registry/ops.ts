@@ -442,3 +442,74 @@ export type StatsOpName = UnaryName | keyof typeof statsAliases;
  * format enforces (test/numerics/half.test.ts). Subnormal results are kept.
  */
 export const halfAccuracy = { ulp: 0.5 + 2 ** -10, text: '≤ 0.5 + 2^-10 half ULP' } as const;
+
+/**
+ * The gated units: x split in two halves a, b along an axis, one half (the
+ * gate) through a unary op of the registry, times the other. Declared by that
+ * op (`act`, whose parameters they accept) and by which half is the gate, so
+ * the JS twin and the native path are the unary kernels of `act` on tiles,
+ * then one product: y = round(round(act(gate)) · up), as a framework that
+ * activates then multiplies. The two-array forms f(gate, up) take the halves
+ * as separate arrays of one shape.
+ */
+export interface GatedOpDef {
+  readonly formula: string;
+  /** The activation of the gate: a unary op, with its parameters. */
+  readonly act: UnaryName;
+  /** The half of x that goes through `act` (glu: the second, b; the others: the first, a). */
+  readonly gate: 'first' | 'second';
+  /** f(gate, up, { out }) exists besides f(x, { shape, axis }). */
+  readonly pair: boolean;
+  readonly usage: string;
+  readonly backwardUsage: string;
+  /** What the backward computes and how it rounds. */
+  readonly derivative: string;
+  /** act is exact (relu): y and both gradients are then one correctly rounded product each. */
+  readonly exact: boolean;
+  /**
+   * Max error of the forward and of each gradient in ULPs of the type, from
+   * `node scripts/sweep-gated.cjs` (every level): act's error carried through
+   * one product (e ULPs of act(gate) can be up to 2e ULPs of the product) and
+   * its rounding. d(gate) is held to act's backward bound with dy·up for dy:
+   * backwardUlp·ulp + (eps + 1)·ε·|dy·up|·S(gate) (eps, S: act's BackwardDef;
+   * the 1: dy·up is rounded first).
+   */
+  readonly ulp: number;
+  readonly ulp64: number;
+  readonly backwardUlp: number;
+  readonly backwardUlp64: number;
+}
+
+const GATED_DERIVATIVE = (h: string, gate: string, up: string): string =>
+  `d${up} = dy·${h}(${gate}), d${gate} = (dy·${up})·${h}′(${gate}), each product rounded to the array's type (PyTorch's autograd order); ` +
+  `d${gate} within its ULP bound + (eps + 1)·ε·|dy·${up}|·S(${gate}), eps and S those of ${h}'s backward`;
+
+export const gatedOps = {
+  glu: {
+    formula: 'a ⊗ σ(b), x split in halves a, b along `axis` (PyTorch F.glu)', act: 'sigmoid', gate: 'second', pair: false,
+    usage: 'glu(x, { shape, axis, bias, out })', backwardUsage: 'glu.backward(dy, x, { shape, axis, bias, out }) → dx (x\'s shape; { dx, dbias } with bias)',
+    derivative: GATED_DERIVATIVE('σ', 'b', 'a'), exact: false, ulp: 3, ulp64: 3, backwardUlp: 3, backwardUlp64: 3,
+  },
+  swiglu: {
+    formula: 'silu(a) ⊗ b (LLaMA, PaLM)', act: 'silu', gate: 'first', pair: true,
+    usage: 'swiglu(x, { shape, axis, bias, out }) or swiglu(gate, up, { out })',
+    backwardUsage: 'swiglu.backward(dy, x, { shape, axis, bias, out }) → dx; swiglu.backward(dy, gate, up, { dgate, dup }) → { dgate, dup }',
+    derivative: GATED_DERIVATIVE('silu', 'a', 'b'), exact: false, ulp: 3.5, ulp64: 4, backwardUlp: 3.5, backwardUlp64: 4,
+  },
+  geglu: {
+    formula: 'gelu(a) ⊗ b (T5 v1.1), with gelu\'s `approximate`', act: 'gelu', gate: 'first', pair: true,
+    usage: 'geglu(x, { shape, axis, approximate, bias, out }) or geglu(gate, up, { approximate, out })',
+    backwardUsage: 'geglu.backward(dy, x, { shape, axis, approximate, bias, out }) → dx; geglu.backward(dy, gate, up, { approximate, dgate, dup }) → { dgate, dup }',
+    derivative: GATED_DERIVATIVE('gelu', 'a', 'b'), exact: false, ulp: 4, ulp64: 4.5, backwardUlp: 3.5, backwardUlp64: 4.5,
+  },
+  reglu: {
+    formula: 'relu(a) ⊗ b', act: 'relu', gate: 'first', pair: true,
+    usage: 'reglu(x, { shape, axis, bias, out }) or reglu(gate, up, { out })',
+    backwardUsage: 'reglu.backward(dy, x, { shape, axis, bias, out }) → dx; reglu.backward(dy, gate, up, { dgate, dup }) → { dgate, dup }',
+    derivative: GATED_DERIVATIVE('relu', 'a', 'b') + "; relu′(0) = 0 (PyTorch's threshold_backward)", exact: true, ulp: 0.5, ulp64: 0.5, backwardUlp: 0.5, backwardUlp64: 0.5,
+  },
+} as const satisfies Record<string, GatedOpDef>;
+
+export type GatedName = keyof typeof gatedOps;
+export const gatedNames = Object.keys(gatedOps) as GatedName[];
+export type GatedParams<N extends GatedName> = UnaryParams<(typeof gatedOps)[N]['act']>;

@@ -44,9 +44,7 @@ export function resolveParams(fn: string, def: UnaryOpDef, opts: Record<string, 
       const k = typeof s === 'string' ? p.values.indexOf(s) : -1;
       if (k < 0) {
         const what = `one of ${p.values.map((x) => JSON.stringify(x)).join(', ')}`;
-        const e = (typeof s === 'string' ? rangeError : typeError)(fn, what, `options.${p.name}`, v);
-        e.message += didYouMean(s, p.values);
-        throw e;
+        throw (typeof s === 'string' ? rangeError : typeError)(fn, what, `options.${p.name}`, v, didYouMean(s, p.values));
       }
       P[i] = k;
       continue;

@@ -51,14 +51,14 @@ export class Received {
   constructor(readonly text: string) {}
 }
 
-/** `fn: Expected ...` as a TypeError (the wrong kind of value). */
-export function typeError(fn: string, what: string, name: string, received: unknown): TypeError {
-  return new TypeError(`${fn}: ${expected(what, name, received)}`);
+/** `fn: Expected ...` as a TypeError (the wrong kind of value); `hint` (suggest.ts's didYouMean) ends it. */
+export function typeError(fn: string, what: string, name: string, received: unknown, hint = ''): TypeError {
+  return new TypeError(`${fn}: ${expected(what, name, received)}${hint}`);
 }
 
 /** `fn: Expected ...` as a RangeError (the right kind of value, out of range). */
-export function rangeError(fn: string, what: string, name: string, received: unknown): RangeError {
-  return new RangeError(`${fn}: ${expected(what, name, received)}`);
+export function rangeError(fn: string, what: string, name: string, received: unknown, hint = ''): RangeError {
+  return new RangeError(`${fn}: ${expected(what, name, received)}${hint}`);
 }
 
 /** 'float32' | 'float64' for a Float32Array/Float64Array (any realm), else undefined. */

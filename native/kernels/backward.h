@@ -58,6 +58,14 @@ struct BwdBase {
 
 AK_INLINE Vf fconst(float v) { return splat<Vf>(v); }
 
+// k(dy, in), the float64 kernel of a split op, on the widened lanes of a float vector.
+template <class KT>
+AK_INLINE Vf by_f64(const KT& k, Vf dy, Vf in) {
+  return kx::via_f64(dy, in, [&](const Vd* g, const Vd* v, Vd* out) {
+    for (int i = 0; i < kx::kParts; ++i) out[i] = k(g[i], v[i]);
+  });
+}
+
 // N/D² for D = 1 + u, u in [0, 1], with 1 + u and the square kept exact (two-term
 // divisor for div_dd2): the quotient rounds about once.
 template <class V>
@@ -631,6 +639,34 @@ AK_INLINE V gelu_erf_slope(V x) {
   return select(lt(x, zero<V>()), h, K<V>(1) - h);
 }
 
+// dy·gelu'(x), float lanes, the erf form: gelu_erf_slope's H = e^{−z²/2}·(K − z²/√(2π))/z =
+// 2^n·m, with 2^n applied after the product with dy (as (dy·m/16)·2^(n+4): |m| < 8, so the
+// product stays finite; x >= 0 then takes dy − dy·H, two roundings as dy·(1 − H) had), so that a subnormal H does not cost the accuracy of a normal dy·H.
+// Past the table (z > 14.9, where float's forward is 0) K comes from its asymptotic series
+// (six terms: the next is below 2^-33 of it there); up to z = 18.5 the reduction −z²/2 >
+// −177 stays exact. Below x = −18.5 (|dy·H| can still reach 2^-149 up to z ≈ 19.7) the
+// caller takes the float64 kernel.
+AK_INLINE Vf gelu_erf_dx_f(Vf dy, Vf x) {
+  using namespace mathd;
+  using Tb = GeluTable<float>;
+  static constexpr float kAsymF[6] = {0x1.988454p-2f, -0x1.988454p-2f, 0x1.32633ep+0f, -0x1.7efc0ep+2f, 0x1.4f1c8cp+5f, -0x1.79001ep+8f};
+  const Vf z = minFast(fconst(18.5f), maxFast(fconst(0x1p-60f), abs(x)));  // NaN passes both
+  const Vf zk = minFast(fconst(14.9f), z);
+  Vf k = slot_poly<Tb>(zk, zk + fconst(1));
+  const Mf far = gt(z, fconst(14.9f));
+  if (any(far)) k = select(far, horner(fconst(1) / (z * z), kAsymF), k);
+  const Vf a = fnma(z * fconst(0x1.988454p-2f), z, k);  // K − z²/√(2π)
+  const Vf v = div_fast(a, z);
+  const Vf w = z * fconst(-0.5f);
+  const Vf hi = w * z;
+  const Vf lo = two_prod_err(w, z, hi);
+  Vf n;
+  const Vf r = reduce_ln2(hi, n) + lo;
+  const Vf p = expm1_reduced(r);
+  const Vf dyh = ldexp_int(dy * (fma(v, p, v) * fconst(0.0625f)), n + fconst(4));  // dy·H
+  return select(lt(x, zero<Vf>()), dyh, dy - dyh);  // x >= 0: dy·(1 − H), H <= 1/2
+}
+
 // 'tanh' form in float lanes: z = 2u = A·x + B·x³ as z + zl (the forward's gelu_tanh),
 // w = x·dz/dx = A·x + 3B·x³, and s(1 + w(1 − s)) by logistic_slope. |x| > 12: 1 (or, below,
 // a slow lane: z < −80 from x < −9.5).
@@ -664,6 +700,18 @@ struct gelu : BwdBase<2, true> {
     explicit F(const Params& p) : tanh_form(p.a != 0) {}
     AK_INLINE Mf slow(Vf x) const { return lt(x, fconst(tanh_form ? -9.5f : -12.5f)); }
     AK_INLINE Vf operator()(Vf dy, Vf x) const { return dy * (tanh_form ? gelu_tanh_slope_f(x) : gelu_erf_slope(x)); }
+    // The erf form's slow lanes (x < -12.5, where gelu_erf_slope's H may be subnormal) in
+    // float lanes by gelu_erf_dx_f's late scaling, at about the fast cost (the float64
+    // kernel costs six times it); only x < -18.5 takes the float64 kernel.
+    static constexpr bool kSlowEval = true;
+    template <class KT>
+    AK_INLINE Vf slow_eval(Vf dy, Vf x, const KT& k) const {
+      if (tanh_form) return by_f64(k, dy, x);
+      Vf r = gelu_erf_dx_f(dy, x);
+      const Mf deeper = lt(x, fconst(-18.5f));
+      if (any(deeper)) r = select(deeper, by_f64(k, dy, x), r);
+      return r;
+    }
   };
 };
 
@@ -800,6 +848,12 @@ struct rbf : BwdBase<2, true> {
 // ---------------------------------------------------------------- driver
 
 // The float kernel of a split op (none for the others).
+// An F may redo its slow lanes itself (kSlowEval, `Vf slow_eval(dy, in, k)`, k the float64
+// kernel) instead of the float64 kernel on every lane of the vector.
+template <class FT, class = void>
+struct HasSlowEval : std::false_type {};
+template <class FT>
+struct HasSlowEval<FT, std::void_t<decltype(FT::kSlowEval)>> : std::true_type {};
 struct NoF {
   static constexpr bool kSlow = false;
   explicit NoF(const Params&) {}
@@ -825,15 +879,33 @@ struct Lane {
       if constexpr (FT::kSlow) {
         const auto s = f.slow(in);
         if (any(s)) {
-          const V w = kx::via_f64(dy, in, [&](const Vd* g, const Vd* v, Vd* out) {
-            for (int i = 0; i < kx::kParts; ++i) out[i] = k(g[i], v[i]);
-          });
-          r = select(s, w, r);
+          if constexpr (HasSlowEval<FT>::value) {
+            r = select(s, f.slow_eval(dy, in, k), r);
+          } else {
+            r = select(s, by_f64(k, dy, in), r);
+          }
         }
       }
       return r;
     }
   }
+};
+
+// out = a·b, one product rounded in the lane type: the gate of the gated ops and their
+// gradients (runtime/fused.h), as a framework multiplies two activations.
+struct product : BwdBase<4, false> {
+  template <class V> struct K {
+    explicit K(const Params&) {}
+    AK_INLINE V operator()(V a, V b) const { return a * b; }
+  };
+};
+
+// out = a + b rounded in the lane type: a per-element bias (runtime/fused.h).
+struct sum : BwdBase<4, false> {
+  template <class V> struct K {
+    explicit K(const Params&) {}
+    AK_INLINE V operator()(V a, V b) const { return a + b; }
+  };
 };
 
 // dx[i] = op(dy[i], in[i]) for i in [0, n); only [0, n) of each array is touched, and
@@ -844,7 +916,13 @@ void backward_map(const typename V::T* dy, const typename V::T* in, typename V::
   constexpr size_t N = V::N;
   constexpr size_t U = static_cast<size_t>(Op::kUnroll);
   size_t i = 0;
-  if (n >= U * N) {
+  // As the forward driver: one partial vector up to the first vector-aligned element of dx.
+  const size_t mis = (reinterpret_cast<uintptr_t>(dx) / sizeof(typename V::T)) % N;
+  if (mis != 0 && n >= 2 * U * N) {
+    i = N - mis;
+    storePartial(dx, k(loadPartial(dy, i), loadPartial(in, i)), i);
+  }
+  if (n - i >= U * N) {
     for (; i <= n - U * N; i += U * N) {
       V g[U], v[U];
       for (size_t u = 0; u < U; ++u) g[u] = load(dy + i + u * N);

@@ -37,10 +37,13 @@ AK_INLINE V two_sum_err(V a, V b, V s) {  // a + b == s + err exactly (Knuth)
 
 // max(x, 0) with NaN kept: vec max() returns its first operand when that is NaN, and
 // maxps returns the second (+0) for x = -0, as the twin does.
+// maxFast(0, x) is 0 > x ? 0 : x: NaN passes (x86's max gives its second operand), and
+// + 0 turns the -0 it passes into +0 (exact for every other x): two ops where the
+// NaN-propagating max takes three.
 struct relu : OpBase<4> {
   template <class V> struct K {
     explicit K(const Params&) {}
-    AK_INLINE V operator()(V x) const { return max(x, zero<V>()); }
+    AK_INLINE V operator()(V x) const { return maxFast(zero<V>(), x) + zero<V>(); }
   };
 };
 
@@ -61,16 +64,18 @@ struct leakyRelu : OpBase<4> {
 struct relu6 : OpBase<4> {
   template <class V> struct K {
     explicit K(const Params&) {}
-    AK_INLINE V operator()(V x) const { return min(max(x, zero<V>()), splat<V>(T_<V>(6))); }
+    // As relu, then 6 < t ? 6 : t (NaN passes again).
+    AK_INLINE V operator()(V x) const { return minFast(splat<V>(T_<V>(6)), maxFast(zero<V>(), x)) + zero<V>(); }
   };
 };
 
-// x < lo ? lo : x > hi ? hi : x (NaN falls through both compares).
+// x < lo ? lo : x > hi ? hi : x (NaN falls through both compares), which is
+// minFast(hi, maxFast(lo, x)) (lo > x ? lo : x, then hi < t ? hi : t) operation for operation.
 struct hardTanh : OpBase<4> {
   template <class V> struct K {
     V lo, hi;
     explicit K(const Params& p) : lo(splat<V>(T_<V>(p.a))), hi(splat<V>(T_<V>(p.b))) {}
-    AK_INLINE V operator()(V x) const { return select(lt(x, lo), lo, select(gt(x, hi), hi, x)); }
+    AK_INLINE V operator()(V x) const { return minFast(hi, maxFast(lo, x)); }
   };
 };
 
@@ -203,6 +208,16 @@ struct hardSwish : OpBase<2> {
 // ---------------------------------------------------------------------------------
 // Ops within a few ULP.
 
+// x + a rounded in the lane type (a already in the array's type): a bias shared by a run
+// of elements (runtime/fused.h), not a registry op.
+struct addScalar : OpBase<4> {
+  template <class V> struct K {
+    V a;
+    explicit K(const Params& p) : a(splat<V>(T_<V>(p.a))) {}
+    AK_INLINE V operator()(V x) const { return x + a; }
+  };
+};
+
 // x / (1 + |x|): two roundings, the sum's relative error is at most 2^-p, so < 1.5 ULP.
 // ±Inf would give Inf/Inf = NaN; the limit is ±1.
 struct softsign : OpBase<2> {
@@ -280,11 +295,21 @@ AK_INLINE V expm1_neg_side(V x) {
 }
 
 // x >= 0 ? x : α·expm1(x) (x = -0 selects x: elu(-0) = -0).
+struct elu1;
 struct elu : OpBase<2> {
+  // α = 1, the default: the same without the product (α·m = m exactly).
+  using Special = elu1;
+  template <class T> static bool special(T a, T) { return a == T(1); }
   template <class V> struct K {
     V alpha;
     explicit K(const Params& p) : alpha(splat<V>(T_<V>(p.a))) {}
     AK_INLINE V operator()(V x) const { return select(ge(x, zero<V>()), x, alpha * expm1_neg_side(x)); }
+  };
+};
+struct elu1 : OpBase<2> {
+  template <class V> struct K {
+    explicit K(const Params&) {}
+    AK_INLINE V operator()(V x) const { return select(ge(x, zero<V>()), x, expm1_neg_side(x)); }
   };
 };
 
@@ -301,7 +326,8 @@ struct selu : OpBase<2> {
       const V ll = CC<V>(-0x1.2adddap-25f, 0x1.6f9a2b2ae3d88p-55);
       const V lah = CC<V>(0x1.c212ccp+0f, 0x1.c212cc640f031p+0);
       const V lal = CC<V>(0x1.903c0cp-26f, 0x1.0428c2e0f6ed7p-56);
-      const V pos = select(isinf(x), x, fma(x, lh, x * ll));  // Inf·ll would make fma NaN
+      // x itself at ±Inf (Inf·ll would make the fma NaN) and ±0 (float's ll < 0: -0·ll = +0).
+      const V pos = select(mor(isinf(x), eq(x, zero<V>())), x, fma(x, lh, x * ll));
       V m;
       if constexpr (kIsF32<V>) {
         m = expm1_neg_side(x);
@@ -338,7 +364,9 @@ struct celu : OpBase<2> {
       const W ql = finite_or_zero(((x - pr) - two_prod_err(q, alpha, pr)) / alpha);
       const W m = expm1_(q);
       const W m2 = fma(ql, m + splat<W>(T_<W>(1)), m);
-      return select(gt(x, zero<W>()), x, alpha * m2);
+      // x itself for x >= 0 (-0 included: α·m2 would be +0) and for |x/α| < 2^-54, where
+      // α·expm1(x/α) = x(1 + x/2α) rounds to x (the remainders above would be subnormal).
+      return select(mor(ge(x, zero<W>()), lt(abs(q), splat<W>(T_<W>(0x1p-54)))), x, alpha * m2);
     }
   };
 };

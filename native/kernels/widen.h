@@ -11,6 +11,10 @@
 
 #include <cmath>
 
+#if defined(__MINGW32__)
+#include "../vec/soft_fma.h"
+#endif
+
 namespace ak {
 namespace AK_ISA_NS {
 namespace kx {
@@ -62,11 +66,14 @@ AK_INLINE Vf via_f64(Vf x, F&& f) {
 }
 
 // a*b + c with one rounding. FMA levels have it in hardware; the scalar level (x86-64
-// baseline has no FMA) calls std::fma, which is correctly rounded everywhere (glibc
-// picks the hardware instruction at run time when the CPU has one).
+// baseline has no FMA) calls std::fma, correctly rounded in glibc (which picks the
+// hardware instruction at run time when the CPU has one), musl, Apple's libm and the
+// UCRT, but not in MinGW-w64 (vec/soft_fma.h there).
 template <class V>
 AK_INLINE V fma_exact(V a, V b, V c) {
-#if defined(AK_ISA_SCALAR)
+#if defined(AK_ISA_SCALAR) && defined(__MINGW32__)
+  if constexpr (kHasFma) return fma(a, b, c); else return V{soft_fma::fma(a.v, b.v, c.v)};
+#elif defined(AK_ISA_SCALAR)
   if constexpr (kHasFma) return fma(a, b, c); else return V{std::fma(a.v, b.v, c.v)};
 #else
   return fma(a, b, c);

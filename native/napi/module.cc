@@ -103,6 +103,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   init_unary(env, exports, s);
   init_backward(env, exports, s);
   init_shaped(env, exports, s);
+  init_fused(env, exports, s);
   init_expr(env, exports, s);
   init_async(env, exports);
   return exports;

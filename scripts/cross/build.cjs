@@ -11,7 +11,7 @@
 //
 // The sources and per-ISA flags are binding.gyp's (read here, never restated), with
 // node-gyp's Release flags (-O3, no exceptions/RTTI). Usage:
-//   node scripts/cross/build.cjs linux-arm64 [win32-x64] [--out DIR] [--keep-objects]
+//   node scripts/cross/build.cjs linux-arm64 [win32-x64] [--out DIR]
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -39,8 +39,8 @@ function conditional(node, arch, key) {
   return out;
 }
 
-/** The addon's translation units for `arch` (gyp's name: x64, arm64), each with its extra flags. */
-function units(arch) {
+/** The translation units of binding.gyp's `target` (and its dependencies) for `arch` (gyp's name: x64, arm64), each with its extra flags. */
+function units(arch, target = 'activation_kernels') {
   const g = gyp();
   const targets = [...g.targets];
   for (const [cond, then] of g.conditions || []) {
@@ -48,7 +48,7 @@ function units(arch) {
     if (m && m[1] === arch) targets.push(...then.targets);
   }
   const byName = Object.fromEntries(targets.map((t) => [t.target_name, t]));
-  const addon = byName.activation_kernels;
+  if (!byName[target]) throw new Error(`binding.gyp has no target ${target}`);
   const seen = new Set();
   const out = [];
   const add = (t) => {
@@ -57,7 +57,7 @@ function units(arch) {
     for (const s of conditional(t, arch, 'sources')) out.push({ src: s, flags: t.cflags_cc || [] });
     for (const d of conditional(t, arch, 'dependencies')) add(byName[d]);
   };
-  add(addon);
+  add(byName[target]);
   return { units: out, defines: g.target_defaults.defines, cflags: g.target_defaults.cflags_cc };
 }
 
@@ -69,6 +69,8 @@ const TARGETS = {
     // libstdc++ and libgcc_s dynamic, as the linux-x64 build: static copies would need
     // glibc 2.36 (arc4random, _dl_find_object) where the shared ones need 2.34.
     link: (t, objs, out) => [...objs, '-shared', '-pthread', '-o', out],
+    linkExe: (objs, out) => [...objs, '-pthread', '-o', out],
+    exeSuffix: '',
     nodeInclude: () => path.join(tc.fetch('node-api-headers'), 'include'),
   },
   'win32-x64': {
@@ -82,6 +84,8 @@ const TARGETS = {
       ...objs, importLib, '-shared', '-static', '-static-libgcc', '-static-libstdc++',
       '-Wl,-Bstatic', '-lwinpthread', '-Wl,--no-insert-timestamp', '-o', out,
     ],
+    linkExe: (objs, out) => [...objs, '-static', '-static-libgcc', '-static-libstdc++', '-o', out],
+    exeSuffix: '.exe',
     nodeInclude: () => path.join(tc.fetch('node-api-headers'), 'include'),
   },
 };
@@ -105,11 +109,18 @@ function importLibrary(dlltool, dir) {
   return lib;
 }
 
-async function build(name, opts = {}) {
+// Objects compiled in this process, by platform, source and flags: the addon and the
+// test executables share ak_core, which is compiled once.
+const objCache = new Map();
+let cacheDir = null;
+process.on('exit', () => cacheDir && fs.rmSync(cacheDir, { recursive: true, force: true }));
+
+/** Compiles binding.gyp's `target` for platform `name`; returns its objects and a scratch directory. */
+async function compile(name, target) {
   const t = TARGETS[name];
   if (!t) throw new Error(`unknown target ${name}; one of ${Object.keys(TARGETS).join(', ')}`);
   const tools = tc.tools([t.group])[t.group];
-  const { units: us, defines, cflags } = units(t.arch);
+  const { units: us, defines, cflags } = units(t.arch, target);
   const objDir = fs.mkdtempSync(path.join(os.tmpdir(), `ak-${name}-`));
   const napi = require('node-addon-api').include_dir;
   const common = [
@@ -117,30 +128,50 @@ async function build(name, opts = {}) {
     ...defines.map((d) => `-D${d}`), '-DBUILDING_NODE_EXTENSION', '-DNODE_GYP_MODULE_NAME=activation_kernels',
     `-I${t.nodeInclude()}`, `-I${path.isAbsolute(napi) ? napi : path.join(root, napi)}`,
   ];
-  const jobs = Math.max(1, Number(process.env.JOBS || 2));
-  const objs = us.map((u, i) => path.join(objDir, `${i}-${path.basename(u.src, '.cc')}.o`));
-  const started = Date.now();
+  const jobs = Math.max(1, Math.min(2, Number(process.env.JOBS || 2)));
+  cacheDir = cacheDir || fs.mkdtempSync(path.join(os.tmpdir(), 'ak-cross-objs-'));
+  const keys = us.map((u) => `${name} ${u.src} ${u.flags.join(' ')}`);
+  const objs = keys.map((k, i) => objCache.get(k) || path.join(cacheDir, `${name}-${objCache.size + i}-${path.basename(us[i].src, '.cc')}.o`));
   let next = 0;
   const worker = async () => {
     while (next < us.length) {
       const i = next++;
+      if (objCache.has(keys[i])) continue;
       await run(tools.cxx, [...common, ...us[i].flags, '-c', path.join(root, us[i].src), '-o', objs[i]]);
+      objCache.set(keys[i], objs[i]);
     }
   };
   await Promise.all(Array.from({ length: jobs }, worker));
+  return { t, tools, objDir, objs };
+}
+
+/** The addon for platform `name`, into opts.out or prebuilds/<name>/. */
+async function build(name, opts = {}) {
+  const started = Date.now();
+  const { t, tools, objDir, objs } = await compile(name, 'activation_kernels');
   const outDir = opts.out || path.join(root, 'prebuilds', name);
   fs.mkdirSync(outDir, { recursive: true });
   const out = path.join(outDir, `${require(path.join(root, 'package.json')).name}.node`);
   const importLib = tools.dlltool ? importLibrary(tools.dlltool, objDir) : null;
   await run(tools.cxx, t.link(t, objs, out, importLib));
   await run(tools.strip, ['--strip-unneeded', out]);
-  if (!opts.keepObjects) fs.rmSync(objDir, { recursive: true, force: true });
+  fs.rmSync(objDir, { recursive: true, force: true });
   const kb = (fs.statSync(out).size / 1024).toFixed(0);
-  console.log(`[cross] ${name}: ${path.relative(root, out)} (${kb} KiB, ${us.length} units, ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(`[cross] ${name}: ${path.relative(root, out)} (${kb} KiB, ${objs.length} units, ${((Date.now() - started) / 1000).toFixed(0)} s)`);
   return out;
 }
 
-module.exports = { build, units, TARGETS };
+/** binding.gyp's native test executable `target` (ak_native_test, ak_shaped_test) for platform `name`, into dir. */
+async function buildExe(name, target, dir) {
+  const { t, tools, objDir, objs } = await compile(name, target);
+  fs.mkdirSync(dir, { recursive: true });
+  const out = path.join(dir, target + t.exeSuffix);
+  await run(tools.cxx, t.linkExe(objs, out));
+  fs.rmSync(objDir, { recursive: true, force: true });
+  return out;
+}
+
+module.exports = { build, buildExe, units, TARGETS };
 
 if (require.main === module) {
   const args = process.argv.slice(2);
@@ -148,7 +179,7 @@ if (require.main === module) {
   const out = outAt >= 0 ? args[outAt + 1] : undefined;
   const names = args.filter((a, i) => !a.startsWith('--') && (outAt < 0 || i !== outAt + 1));
   (async () => {
-    for (const n of names.length ? names : Object.keys(TARGETS)) await build(n, { out, keepObjects: args.includes('--keep-objects') });
+    for (const n of names.length ? names : Object.keys(TARGETS)) await build(n, { out });
   })().catch((e) => {
     console.error(e.message);
     process.exit(1);

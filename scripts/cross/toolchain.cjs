@@ -3,7 +3,7 @@
 // and cross tests use, found or installed on this (x86-64 Debian/Ubuntu) machine:
 //
 //   tools(['arm64', 'win32', 'mca'])  Debian packages: g++-aarch64-linux-gnu and
-//       qemu-user-static (arm64), g++-mingw-w64-x86-64 and wine64 (win32), llvm (mca).
+//       qemu-user-static (arm64), g++-mingw-w64-x86-64 and wine64 (win32), llvm-19 and clang (mca).
 //       Missing ones are installed with apt-get when we are root and apt-get exists
 //       (AK_NO_APT=1: never); otherwise the one apt-get line to run is printed and the
 //       process exits 1.
@@ -36,7 +36,11 @@ const TOOLS = {
     { name: 'objdump', bins: ['x86_64-w64-mingw32-objdump'], pkg: 'g++-mingw-w64-x86-64' },
     { name: 'wine', bins: ['wine64', '/usr/lib/wine/wine64', 'wine'], pkg: 'wine64' },
   ],
-  mca: [{ name: 'mca', bins: ['llvm-mca', 'llvm-mca-19', 'llvm-mca-16', 'llvm-mca-15', 'llvm-mca-14'], pkg: 'llvm' }],
+  // LLVM 19: the first with scheduling models for znver4, neoverse-v1 and neoverse-n1.
+  mca: [
+    { name: 'mca', bins: ['llvm-mca-19'], pkg: 'llvm-19' },
+    { name: 'clang', bins: ['clang++', 'clang++-19', 'clang++-16', 'clang++-14'], pkg: 'clang' },
+  ],
 };
 // Where the arm64 libc and libstdc++ live for qemu -L (Debian's cross packages).
 const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';

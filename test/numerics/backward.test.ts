@@ -10,7 +10,7 @@ import * as ak from '../../lib/index';
 import { unaryOps, unaryNames, type UnaryOpDef } from '../../lib/registry/ops';
 import { ops as refOps, lastLo } from '../reference.cjs';
 import { backwardError, EXACT_SLACK, ulpError } from '../ulp.cjs';
-import { rng } from './helpers';
+import { movedParamSets, rng, typedParams, type Params } from './helpers';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const R = require('../reference-backward.cjs') as {
   derivatives: Record<string, (x: number, p: Record<string, number | string>) => [number, number]>;
@@ -20,7 +20,6 @@ const R = require('../reference-backward.cjs') as {
 };
 
 type Dtype = 'float32' | 'float64';
-type Params = Record<string, number | string>;
 const DTYPES = [
   { dtype: 'float32' as Dtype, Ctor: Float32Array, eps: 2 ** -23, round: Math.fround },
   { dtype: 'float64' as Dtype, Ctor: Float64Array, eps: 2 ** -52, round: (v: number) => v },
@@ -32,29 +31,6 @@ const api = ak as unknown as Record<string, {
     async(dy: Float32Array | Float64Array, x: Float32Array | Float64Array, o?: object): Promise<Float32Array | Float64Array>;
   };
 }>;
-
-/** The defaults, and every number parameter moved to another value of its range (each enum value). */
-function paramSets(def: UnaryOpDef): Params[] {
-  const base: Params = {};
-  for (const p of def.params) base[p.name] = p.default;
-  const sets: Params[] = [base];
-  const moved: Params = { ...base };
-  for (const p of def.params) {
-    if (p.kind === 'enum') {
-      for (const v of p.values) if (v !== p.default) sets.push({ ...base, [p.name]: v });
-    } else {
-      moved[p.name] = p.default === 0 ? 0.75 : p.default * 1.75;
-    }
-  }
-  if (def.params.some((p) => p.kind === 'number')) sets.push(moved);
-  return sets;
-}
-
-function typed(set: Params, dtype: Dtype): Params {
-  const o: Params = {};
-  for (const k of Object.keys(set)) o[k] = typeof set[k] === 'number' && dtype === 'float32' ? Math.fround(set[k] as number) : set[k];
-  return o;
-}
 
 /** Parameters as the kernels see them: numbers in the registry's order, enums as indices. */
 function abOf(def: UnaryOpDef, p: Params): [number, number] {
@@ -121,8 +97,8 @@ describe('unary backward against the float64 reference derivative', () => {
       it(`${name} ${dtype}`, () => {
         expect(R.derivatives[name], `test/reference-backward.cjs has no derivative of ${name}`).toBeTypeOf('function');
         const r = rng(0xbac0 + name.length);
-        for (const set of paramSets(def)) {
-          const p = typed(set, dtype);
+        for (const set of movedParamSets(def)) {
+          const p = typedParams(set, dtype);
           const { x, dy } = inputs(dtype, 4000, r);
           const xa = Ctor.from(x), dya = Ctor.from(dy);
           const dx = api[name].backward(dya, xa, set);
@@ -144,16 +120,16 @@ describe('unary backward at far inputs with dy from the subnormals to the larges
     for (const { dtype, Ctor } of DTYPES) {
       it(`${name} ${dtype}`, () => {
         const f32 = dtype === 'float32';
-        const xs = [...SPECIALS, ...(f32 ? [] : F64_SPECIALS), 2 ** 64, -(2 ** 64), 1e19, -1e19, 2 ** 32, -(2 ** 32), -80, -40, 40, -9.6, -12.6, 0.75, -0.75, -1e-40, 3e-45, 1e-37].map(f32 ? Math.fround : (v: number) => v);
+        const xs = [...SPECIALS, ...(f32 ? [] : F64_SPECIALS), 2 ** 64, -(2 ** 64), 1e19, -1e19, 2 ** 32, -(2 ** 32), -80, -40, 40, -9.6, -12.6, 0.75, -0.75, -1e-40, 3e-45, 1e-37, -13.5, -14.95, -16, -18.4, -18.6, -19.5].map(f32 ? Math.fround : (v: number) => v);
         // float64: dy up to 2^20 (float64 kernels and the twin compute f' first, and it may be
         // subnormal where dy·f' is not: the check's tiny-result rule covers only small products).
         const dys = f32 ? [2 ** -149, -1e-40, 1e-38, -1e-30, 1e-20, 1e20, -1e30, 3.4e38] : [5e-324, -1e-310, 1e-300, -1e-200, 1e-20, -(2 ** 20)];
         // Each number parameter also moved alone (rbf's γ off a power of two with c = 0 makes
         // −2γ(x − c) subnormal for a subnormal x).
-        const base = paramSets(def)[0];
+        const base = movedParamSets(def)[0];
         const alone = def.params.filter((q) => q.kind === 'number').map((q) => ({ ...base, [q.name]: q.default === 0 ? 0.75 : q.default * 1.75 }));
-        for (const set of [...paramSets(def), ...alone]) {
-          const p = typed(set, dtype);
+        for (const set of [...movedParamSets(def), ...alone]) {
+          const p = typedParams(set, dtype);
           const x = Ctor.from(xs.flatMap((v) => dys.map(() => v)));
           const dy = Ctor.from(xs.flatMap(() => dys));
           const dx = api[name].backward(dy, x, set);
@@ -173,8 +149,8 @@ describe('unary backward from y = f(x)', () => {
       it(`${name} ${dtype}: dy·g(y) for the y given, and f'(x) where g is well conditioned`, () => {
         expect(def.backward.jsFromY).toBeTypeOf('function');
         const r = rng(0x7e5 + name.length);
-        for (const set of paramSets(def)) {
-          const p = typed(set, dtype);
+        for (const set of movedParamSets(def)) {
+          const p = typedParams(set, dtype);
           const { x, dy } = inputs(dtype, 3000, r);
           const xa = Ctor.from(x), dya = Ctor.from(dy);
           const y = api[name](xa, set);
@@ -199,8 +175,8 @@ describe('unary backward from y = f(x)', () => {
         const dys = dtype === 'float32'
           ? [2 ** -149, -1e-40, 1e-38, 1e-30, -1e-20, 1, 1e20, -1e30, 3.4e38]
           : [5e-324, -1e-310, 1e-300, -1e-200, 1, 1e50, -1e100];
-        for (const set of paramSets(def)) {
-          const p = typed(set, dtype);
+        for (const set of movedParamSets(def)) {
+          const p = typedParams(set, dtype);
           const y = Ctor.from(ys.flatMap((v) => dys.map(() => v)));
           const dya = Ctor.from(ys.flatMap(() => dys));
           const dx = api[name].backward(dya, null as unknown as typeof y, { ...set, y });
@@ -228,7 +204,7 @@ describe('the reference derivative', () => {
     const def: UnaryOpDef = unaryOps[name];
     it(`${name}: agrees with Richardson-extrapolated central differences of the forward reference`, () => {
       const r = rng(0xcd + name.length);
-      for (const set of paramSets(def)) {
+      for (const set of movedParamSets(def)) {
         const [a, b] = abOf(def, set);
         const kinks = def.backward.kinks(a, b).map((k) => k[0]);
         let checked = 0;
@@ -256,8 +232,8 @@ describe('kinks follow PyTorch', () => {
   for (const name of unaryNames) {
     const def: UnaryOpDef = unaryOps[name];
     for (const { dtype, Ctor, round } of DTYPES) {
-      for (const set of paramSets(def)) {
-        const p = typed(set, dtype);
+      for (const set of movedParamSets(def)) {
+        const p = typedParams(set, dtype);
         const [a, b] = abOf(def, p);
         const kinks = def.backward.kinks(a, b).filter(([x]) => Number.isFinite(x) && round(x) === x);
         if (kinks.length === 0) continue;
@@ -314,8 +290,8 @@ describe('unary backward semantics', () => {
     for (const n of unaryNames) {
       const def: UnaryOpDef = unaryOps[n];
       for (const { dtype, Ctor } of DTYPES) {
-        for (const set of paramSets(def)) {
-          const p = typed(set, dtype);
+        for (const set of movedParamSets(def)) {
+          const p = typedParams(set, dtype);
           const x = Ctor.from(xs.flatMap((v) => [v, v]));
           const dy = Ctor.from(xs.flatMap(() => [Infinity, -Infinity]));
           const dx = api[n].backward(dy, x, set);
