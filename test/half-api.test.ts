@@ -10,7 +10,8 @@
 import { describe, expect, it } from 'vitest';
 import ak from '../lib/index';
 import akjs from '../lib/js';
-import { fromBfloat16Bits, fromFloat16Bits, toBfloat16Bits, toFloat16Bits } from '../lib/fallback/half';
+import { fromBfloat16Bits, fromFloat16Bits, toFloat16Bits } from '../lib/fallback/half';
+import { FORMATS, halves } from './half-helpers';
 import { loadBinding, type Binding } from '../lib/backend/native';
 import type { CallsBinding } from '../lib/backend/native-calls';
 
@@ -23,20 +24,6 @@ const instances = [
   { label: 'default', api: ak as unknown as Record<string, Fn> },
   { label: 'js', api: akjs as unknown as Record<string, Fn> },
 ];
-const FORMATS = [
-  { dtype: 'float16', widen: fromFloat16Bits, narrow: toFloat16Bits },
-  { dtype: 'bfloat16', widen: fromBfloat16Bits, narrow: toBfloat16Bits },
-] as const;
-
-function halves(n: number, narrow: (v: number) => number, seed = 1): Uint16Array {
-  const h = new Uint16Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = Math.imul(s ^ (s >>> 13), 0x5bd1e995) >>> 0;
-    h[i] = narrow(((s / 2 ** 32) - 0.5) * 16);
-  }
-  return h;
-}
 
 describe.each(instances)('16-bit storage ($label)', ({ api }) => {
   it('needs options.dtype for a Uint16Array and lists the dtypes; refuses a dtype that is not the array\'s', () => {
@@ -194,6 +181,65 @@ describe.each(instances)('16-bit storage, softmax and logSoftmax ($label)', ({ a
       expect(() => api.softmax(x, { shape })).toThrow(/options\.dtype but received undefined/);
       expect(() => api.softmax(x, { shape, dtype, out: new Float64Array(n) })).toThrow(TypeError);
       expect(() => api.softmax(new Float32Array(n), { shape, dtype })).toThrow(TypeError);
+    });
+  }
+});
+
+describe.each(instances)('16-bit storage, prelu and maxout ($label)', ({ api }) => {
+  type Grad = { dx: Arr; dalpha: number | Arr };
+  const a = api as unknown as {
+    prelu: ((x: unknown, alpha: unknown, o?: unknown) => Arr) & {
+      async: (x: unknown, alpha: unknown, o?: unknown) => Promise<Arr>;
+      backward: ((dy: unknown, x: unknown, alpha: unknown, o?: unknown) => Grad) & { async: (dy: unknown, x: unknown, alpha: unknown, o?: unknown) => Promise<Grad> };
+    };
+    maxout: Fn;
+  };
+  for (const { dtype, widen, narrow } of FORMATS) {
+    it(`${dtype}: prelu is the float32 op on the widened values (alpha of x's dtype, a number rounded to it), rounded once; dalpha rounded once from its float64 sums`, async () => {
+      const shape = [4, 3, 50];
+      const n = 600;
+      const x = halves(n, narrow, 8);
+      const dy = halves(n, narrow, 9);
+      const alpha = halves(3, narrow, 10);
+      const xw = Float32Array.from(x, widen), dyw = Float32Array.from(dy, widen), aw = Float32Array.from(alpha, widen);
+      const o = { shape, channelAxis: 1, dtype };
+      const y = a.prelu(x, alpha, o) as Uint16Array;
+      expect(Array.from(y)).toEqual(Array.from(a.prelu(xw, aw, { shape, channelAxis: 1 }), narrow));
+      expect(a.prelu(x, alpha, { ...o, out: new Float32Array(n) })).toEqual(a.prelu(xw, aw, { shape, channelAxis: 1 }));
+      expect(await a.prelu.async(x, alpha, o)).toEqual(y);
+      const r = widen(narrow(0.3));
+      expect(Array.from(a.prelu(x, 0.3, { dtype }))).toEqual(Array.from(a.prelu(xw, r), narrow));
+      const g = a.prelu.backward(dy, x, alpha, o);
+      const g32 = a.prelu.backward(dyw, xw, aw, { shape, channelAxis: 1 });
+      expect(Array.from(g.dx)).toEqual(Array.from(g32.dx, narrow));
+      const sums = [0, 0, 0];
+      for (let i = 0; i < n; i++) if (xw[i] < 0) sums[Math.floor(i / 50) % 3] += dyw[i] * xw[i];
+      expect(g.dalpha).toBeInstanceOf(Uint16Array);
+      expect(Array.from(g.dalpha as Uint16Array)).toEqual(sums.map(narrow));
+      const gn = a.prelu.backward(dy, x, 0.3, { dtype });
+      expect(gn.dalpha).toBe(a.prelu.backward(dyw, xw, r).dalpha);
+      expect(await a.prelu.backward.async(dy, x, alpha, o)).toEqual(g);
+      expect(() => a.prelu(x, new Float32Array(3), o)).toThrow(`(the type of x) for alpha`);
+      expect(() => a.prelu(x, aw, o)).toThrow(TypeError);
+      expect(() => a.prelu(x, dtype === 'float16' ? 1e5 : 1e39, { dtype })).toThrow(RangeError);
+      expect(() => a.prelu(x, alpha, { shape, channelAxis: 1 })).toThrow(/options\.dtype but received undefined/);
+    });
+
+    it(`${dtype}: maxout and its backward route the 16-bit values exactly; Float32Array out`, async () => {
+      const shape = [6, 8, 5];
+      const x = halves(240, narrow, 11);
+      const dy = halves(120, narrow, 12);
+      const xw = Float32Array.from(x, widen), dyw = Float32Array.from(dy, widen);
+      const o = { shape, axis: 1, pieces: 2 };
+      const y = a.maxout(x, { ...o, dtype }) as Uint16Array;
+      expect(y.length).toBe(120);
+      expect(Array.from(y)).toEqual(Array.from(a.maxout(xw, o), narrow));
+      expect(a.maxout(x, { ...o, dtype, out: new Float32Array(120) })).toEqual(a.maxout(xw, o));
+      expect(await a.maxout.async(x, { ...o, dtype })).toEqual(y);
+      const dx = a.maxout.backward(dy, x, { ...o, dtype }) as Uint16Array;
+      expect(Array.from(dx)).toEqual(Array.from(a.maxout.backward(dyw, xw, o), narrow));
+      expect(() => a.maxout(x, { ...o, dtype, out: new Uint16Array(240) })).toThrow(RangeError);
+      expect(() => a.maxout.backward(dyw, x, { ...o, dtype })).toThrow(TypeError);
     });
   }
 });

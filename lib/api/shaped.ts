@@ -13,7 +13,7 @@ import { checkLikeStored, checkSameStored, checkStorageArray, isHalf, newStored,
 import { toBfloat16Bits, toFloat16Bits } from '../fallback/half';
 import { checkPerChannel } from '../validate/channels';
 import { entryPair, takeOpts, withProps, type Call } from './entry';
-import { outputFor, widened } from './half-io';
+import { outputFor, storedFromSums, widened } from './half-io';
 import type { Maxout, Prelu, PreluGrad, ShapedApi, Softmax } from './types';
 
 interface Shaped extends Call {
@@ -138,15 +138,7 @@ function makePrelu(engine: Engine): Prelu {
       finish();
       if (aa === null) return { dx: out.a, dalpha: dalpha[0] };
       // dalpha in alpha's type, rounded once from the float64 sums.
-      const d = newStored(aa);
-      if (isHalf(aa.dtype)) {
-        const to = aa.dtype === 'float16' ? toFloat16Bits : toBfloat16Bits;
-        const bits = d.bits as Uint16Array;
-        for (let c = 0; c < sp.len; c++) bits[c] = to(dalpha[c]);
-      } else {
-        (d.bits as FloatArray).set(dalpha);
-      }
-      return { dx: out.a, dalpha: d.a };
+      return { dx: out.a, dalpha: storedFromSums(aa, dalpha) };
     };
     const n = dyv.length;
     const call: ShapedCall = { op: 'preluBackward', dy: widened(dys), x: widened(xs), alpha: aa && widened(aa), alphaScalar: scalar, dx, dalpha, ...sp };

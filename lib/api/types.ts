@@ -114,8 +114,21 @@ export interface Prelu extends ShapedMeta {
     <A extends FloatArray>(dy: A, x: A, alpha: A, options?: PreluOptions<A>): PreluGrad<A, A>;
     async<A extends FloatArray>(dy: A, x: A, alpha: number, options?: PreluOptions<A> & AsyncOptions): Promise<PreluGrad<A, number>>;
     async<A extends FloatArray>(dy: A, x: A, alpha: A, options?: PreluOptions<A> & AsyncOptions): Promise<PreluGrad<A, A>>;
+    /** 16-bit storage: dx of dy's type (or a Float32Array out), dalpha a number or of alpha's dtype. */
+    <H extends HalfArray>(dy: H, x: H, alpha: number | H, options?: HalfPreluOptions<H | Float32Array>): { dx: H | Float32Array; dalpha: number | H };
+    async<H extends HalfArray>(dy: H, x: H, alpha: number | H, options?: HalfPreluOptions<H | Float32Array> & AsyncOptions): Promise<{ dx: H | Float32Array; dalpha: number | H }>;
   };
+  /** 16-bit storage: the float32 op on the widened values, rounded once (alpha of x's dtype, a number rounded to it). */
+  <H extends HalfArray>(x: H, alpha: number | H, options: HalfPreluOptions<Float32Array> & { out: Float32Array }): Float32Array;
+  <H extends HalfArray>(x: H, alpha: number | H, options?: HalfPreluOptions<H>): H;
+  async<H extends HalfArray>(x: H, alpha: number | H, options?: HalfPreluOptions<H | Float32Array> & AsyncOptions): Promise<H | Float32Array>;
 }
+
+/** prelu's options over 16-bit storage. */
+export type HalfPreluOptions<O> = HalfOptions<O> & { shape?: readonly number[]; channelAxis?: number };
+
+/** maxout's options over 16-bit storage. */
+export type HalfMaxoutOptions<O> = HalfOptions<O> & { shape?: readonly number[]; axis?: number; pieces: number };
 
 export interface Maxout extends ShapedMeta {
   /** The max of each group of options.pieces entries along options.axis: an array of x.length / pieces. */
@@ -125,7 +138,14 @@ export interface Maxout extends ShapedMeta {
     /** dx of x's shape (options.shape is x's): dy (x.length / pieces) routed to each group's first maximum. */
     <A extends FloatArray>(dy: A, x: A, options: MaxoutOptions<A>): A;
     async<A extends FloatArray>(dy: A, x: A, options: MaxoutOptions<A> & AsyncOptions): Promise<A>;
+    /** 16-bit storage: dy's values routed exactly. */
+    <H extends HalfArray>(dy: H, x: H, options: HalfMaxoutOptions<H | Float32Array>): H | Float32Array;
+    async<H extends HalfArray>(dy: H, x: H, options: HalfMaxoutOptions<H | Float32Array> & AsyncOptions): Promise<H | Float32Array>;
   };
+  /** 16-bit storage: the maxima are 16-bit values, exact in either output type. */
+  <H extends HalfArray>(x: H, options: HalfMaxoutOptions<Float32Array> & { out: Float32Array }): Float32Array;
+  <H extends HalfArray>(x: H, options: HalfMaxoutOptions<H>): H;
+  async<H extends HalfArray>(x: H, options: HalfMaxoutOptions<H | Float32Array> & AsyncOptions): Promise<H | Float32Array>;
 }
 
 export interface ShapedApi {
@@ -151,6 +171,15 @@ export interface GatedGrad<A extends FloatArray, D extends number | A> {
   dbias: D;
 }
 
+/** A gated op's one-array options over 16-bit storage: the bias a number or an array of x's type. */
+export type HalfGatedOptions<H, O> = HalfOptions<O> & { shape?: readonly number[]; axis?: number; bias?: number | H };
+
+/** A gated op's backward over 16-bit storage with a bias: dx of dy's type (or a Float32Array out), dbias a number or of the bias's type. */
+export interface HalfGatedGrad<H> {
+  dx: H | Float32Array;
+  dbias: number | H;
+}
+
 export interface Gated<P> {
   /** act(gate half) ⊙ the other half of x: an array of half x's length (the axis halves). */
   <A extends FloatArray>(x: A, options?: GatedOptions<A> & P): A;
@@ -158,6 +187,17 @@ export interface Gated<P> {
   <A extends FloatArray>(gate: A, up: A, options?: OutOptions<A> & P): A;
   async<A extends FloatArray>(x: A, options?: GatedOptions<A> & AsyncOptions & P): Promise<A>;
   async<A extends FloatArray>(gate: A, up: A, options?: OutOptions<A> & AsyncOptions & P): Promise<A>;
+  /**
+   * 16-bit storage (options.dtype for a Uint16Array): x + bias and act(gate)
+   * rounded to the 16-bit type, the product rounded once to out's type (16-bit
+   * by default, or a Float32Array out).
+   */
+  <H extends HalfArray>(x: H, options: HalfGatedOptions<H, Float32Array> & P & { out: Float32Array }): Float32Array;
+  <H extends HalfArray>(x: H, options?: HalfGatedOptions<H, H> & P): H;
+  <H extends HalfArray>(gate: H, up: H, options: HalfOptions<Float32Array> & P & { out: Float32Array }): Float32Array;
+  <H extends HalfArray>(gate: H, up: H, options?: HalfOptions<H> & P): H;
+  async<H extends HalfArray>(x: H, options?: HalfGatedOptions<H, H | Float32Array> & AsyncOptions & P): Promise<H | Float32Array>;
+  async<H extends HalfArray>(gate: H, up: H, options?: HalfOptions<H | Float32Array> & AsyncOptions & P): Promise<H | Float32Array>;
   readonly backward: {
     /** dx of x's shape (dy has half x's length). */
     <A extends FloatArray>(dy: A, x: A, options?: Omit<GatedOptions<A>, 'bias'> & P): A;
@@ -167,6 +207,13 @@ export interface Gated<P> {
     <A extends FloatArray>(dy: A, gate: A, up: A, options?: { dgate?: A; dup?: A } & P): { dgate: A; dup: A };
     async<A extends FloatArray>(dy: A, x: A, options?: GatedOptions<A> & AsyncOptions & P): Promise<A | GatedGrad<A, number | A>>;
     async<A extends FloatArray>(dy: A, gate: A, up: A, options?: { dgate?: A; dup?: A } & AsyncOptions & P): Promise<{ dgate: A; dup: A }>;
+    /** 16-bit storage: dx (and dbias with a bias); the two-array form's dgate and dup of dy's type or Float32Arrays. */
+    <H extends HalfArray>(dy: H, x: H, options?: Omit<HalfGatedOptions<H, H | Float32Array>, 'bias'> & P): H | Float32Array;
+    <H extends HalfArray>(dy: H, x: H, options: HalfGatedOptions<H, H | Float32Array> & { bias: number | H } & P): HalfGatedGrad<H>;
+    <H extends HalfArray>(dy: H, gate: H, up: H, options?: { dtype?: HalfDtype; dgate?: H | Float32Array; dup?: H | Float32Array } & P): { dgate: H | Float32Array; dup: H | Float32Array };
+    async<H extends HalfArray>(dy: H, x: H, options?: HalfGatedOptions<H, H | Float32Array> & AsyncOptions & P): Promise<H | Float32Array | HalfGatedGrad<H>>;
+    async<H extends HalfArray>(dy: H, gate: H, up: H, options?: { dtype?: HalfDtype; dgate?: H | Float32Array; dup?: H | Float32Array } & AsyncOptions & P):
+      Promise<{ dgate: H | Float32Array; dup: H | Float32Array }>;
   };
   /** The op's name in the registry. */
   readonly opName: string;

@@ -440,6 +440,8 @@ export type StatsOpName = UnaryName | keyof typeof statsAliases;
  * correctly rounded value except within 2^-10 of a tie: the bound, in ULPs of
  * the 16-bit type, that the exhaustive sweep over all 65,536 inputs of each
  * format enforces (test/numerics/half.test.ts). Subnormal results are kept.
+ * A bias and the gated ops round each step to the 16-bit type instead (x + b,
+ * act(gate) before its product), as in the float types: lib/api/half-fused.ts.
  */
 export const halfAccuracy = { ulp: 0.5 + 2 ** -10, text: '≤ 0.5 + 2^-10 half ULP' } as const;
 

@@ -10,6 +10,7 @@
  * through a Uint16Array view of its bytes) and the format's number.
  */
 import type { FloatArray, HalfDtype, StorageArray } from '../types';
+import { roundToBfloat16, roundToFloat16 } from '../fallback/half';
 import { Received, article, checkNoPartialOverlap, isDetached, rangeError, typeError, typedArrayKind, type LiveArray } from './values';
 
 export type StorageDtype = 'float32' | 'float64' | HalfDtype;
@@ -34,6 +35,9 @@ const KIND_DTYPE: Readonly<Record<string, StorageDtype | null>> = {
   Float16Array: 'float16',
   Uint16Array: null, // the option says which
 };
+
+/** The array kinds that hold a storage type. */
+export const STORAGE_KINDS: readonly string[] = Object.keys(KIND_DTYPE);
 
 const WHAT = 'a Float32Array, Float64Array, Float16Array or Uint16Array (with options.dtype)';
 
@@ -129,18 +133,18 @@ export function newStored(ref: Stored, n = ref.a.length): Stored {
  */
 export function takeOutStored(
   fn: string, v: unknown, ref: Stored, refName: string, inputs: readonly (readonly [Stored, string])[],
-  n = ref.a.length, lengthOf = `the length of ${refName}`,
+  n = ref.a.length, lengthOf = `the length of ${refName}`, name = 'options.out',
 ): Stored {
   if (v === undefined) return newStored(ref, n);
-  const a = checkStorageArray(fn, v, 'options.out');
+  const a = checkStorageArray(fn, v, name);
   const kind = typedArrayKind(a)!;
   const wide = isHalf(ref.dtype) && kind === 'Float32Array';
   if (!wide && !holds(kind, ref.dtype)) {
     const what = isHalf(ref.dtype) ? `${holders(ref.dtype)} or a Float32Array (the type of ${refName}, or float32 to widen)` : `${holders(ref.dtype)} (the type of ${refName})`;
-    throw typeError(fn, what, 'options.out', v);
+    throw typeError(fn, what, name, v);
   }
-  if (a.length !== n) throw rangeError(fn, `length ${n} (${lengthOf})`, 'options.out', v);
-  for (const [s, name] of inputs) checkNoPartialOverlap(fn, a, 'options.out', s.a, name);
+  if (a.length !== n) throw rangeError(fn, `length ${n} (${lengthOf})`, name, v);
+  for (const [s, inName] of inputs) checkNoPartialOverlap(fn, a, name, s.a, inName);
   return { a, dtype: wide ? 'float32' : ref.dtype, bits: bitsOf(a, kind) };
 }
 
@@ -152,4 +156,11 @@ export function formatOf(d: StorageDtype): number {
 /** For the float-only paths: the float array of s, when s is one. */
 export function floatOf(s: Stored): FloatArray | null {
   return isHalf(s.dtype) ? null : (s.bits as FloatArray);
+}
+
+/** v rounded to dtype d (float64: v itself), as a number given for an array of that type is read. */
+export function roundToDtype(v: number, d: StorageDtype): number {
+  if (d === 'float64') return v;
+  if (d === 'float32') return Math.fround(v);
+  return d === 'float16' ? roundToFloat16(v) : roundToBfloat16(v);
 }
