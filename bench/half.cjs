@@ -8,8 +8,11 @@
 // --clock=cpu: this process's CPU time over all its threads, the work done, which stays
 // meaningful on a machine shared with other work.
 //
+// --fused: forward of the 16-bit fused pass (lib/api/half-fused.ts) instead: OP+bias is the unary
+// op with options.bias (a number), a gated op name its one-array form on rows of 1024.
+//
 //   node bench/half.cjs [--ops=relu,sigmoid,gelu,tanh] [--sizes=1M,16M] [--threads=2] [--samples=7] [--ms=40]
-//                       [--clock=wall|cpu] [--backward]
+//                       [--clock=wall|cpu] [--backward | --fused [--ops=gelu+bias,swiglu]]
 'use strict';
 const os = require('node:os');
 const path = require('node:path');
@@ -20,7 +23,8 @@ const { parseSize } = require('./run.cjs');
 
 const args = process.argv.slice(2);
 const opt = (k, d) => (args.find((a) => a.startsWith(`--${k}=`)) ?? `=${d}`).split('=').slice(1).join('=');
-const ops = opt('ops', 'relu,sigmoid,gelu,tanh').split(',');
+const fused = args.includes('--fused');
+const ops = opt('ops', fused ? 'gelu+bias,swiglu' : 'relu,sigmoid,gelu,tanh').split(',');
 const sizes = opt('sizes', '1M,16M').split(',').map(parseSize);
 const threads = Number(opt('threads', '2'));
 const samples = Number(opt('samples', '7'));
@@ -69,23 +73,28 @@ const fmtRate = (n, ns) => `${((n / ns) * 1e9 / 1e9).toFixed(2)} G/s`;
 
 console.log(`16-bit storage bench: ${os.cpus()[0].model}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, ` +
   `node ${process.versions.node}, backend ${ak.info().backend} ${ak.info().isa}, threads ${ak.info().threads}, ${samples} interleaved samples, medians, ${clock} clock` +
-  `${backward ? ', backward (dy, x)' : ''}`);
+  `${backward ? ', backward (dy, x)' : ''}${fused ? ', fused forward' : ''}`);
 console.log('op          size  dtype      half in/out   float32 op    JS widen-call-narrow   half/f32  half/JS');
 for (const n of sizes) {
   for (const op of ops) {
     for (const { dtype, fmt, narrow } of FORMATS) {
-      const f = backward ? ak[op].backward : ak[op];
+      const base = op.replace(/\+bias$/, '');
+      const gated = !!ak.gatedOps?.[base];
+      // The fused forms' options, and the output's length (a gated op halves its rows).
+      const extra = !fused ? {} : gated ? { shape: [n / 1024, 1024] } : { bias: 0.25 };
+      const nOut = gated && fused ? n / 2 : n;
+      const f = backward ? ak[base].backward : ak[base];
       const x16 = inputs(n, narrow);
       const dy16 = inputs(n, narrow).reverse();
-      const y16 = new Uint16Array(n);
+      const y16 = new Uint16Array(nOut);
       const x32 = new Float32Array(n);
       widenBits(x16, fmt, x32);
       const dy32 = new Float32Array(n);
       widenBits(dy16, fmt, dy32);
-      const y32 = new Float32Array(n);
+      const y32 = new Float32Array(nOut);
       const impls = {
-        half: backward ? () => f(dy16, x16, { dtype, out: y16 }) : () => f(x16, { dtype, out: y16 }),
-        f32: backward ? () => f(dy32, x32, { out: y32 }) : () => f(x32, { out: y32 }),
+        half: backward ? () => f(dy16, x16, { dtype, out: y16 }) : () => f(x16, { dtype, out: y16, ...extra }),
+        f32: backward ? () => f(dy32, x32, { out: y32 }) : () => f(x32, { out: y32, ...extra }),
         js: backward
           ? () => {
             const d = new Float32Array(n);
@@ -98,8 +107,9 @@ for (const n of sizes) {
           : () => {
             const w = new Float32Array(n);
             widenBits(x16, fmt, w);
-            f(w, { out: w });
-            narrowBits(w, fmt, y16);
+            const o = nOut === n ? w : new Float32Array(nOut);
+            f(w, { out: o, ...extra });
+            narrowBits(o, fmt, y16);
           },
       };
       const reps = {};

@@ -8,8 +8,9 @@
  * and backward
  *   w  = dy · u' (16-bit), dg = w · act'(t), du = dy · s   (rounded once to out's type)
  *   dbias = the float64 channel sums of the gradient as stored, rounded once.
- * act and act' are the engine's float32 op on the widened t, as the 16-bit
- * unary ops compute; so a call costs the float32 op plus JS passes.
+ * act and act' are the engine's 16-bit unary op on t's bits (the float32 op
+ * on the widened values, rounded once), so a call costs that op plus JS
+ * passes for the bias, the products and dbias.
  *
  * Sums and products of two 16-bit values are formed in float32, then rounded
  * to 16 bits. A product has at most 22 significant bits, exact in float32
@@ -68,22 +69,48 @@ function mul(a: Float32Array, b: Float32Array, dst: Float32Array, fmt: number): 
   }
 }
 
-/** src's block elements o·stride + off + j (j < m) into one array of outer·m, plus the bias of channel c0 + ⌊j / inner⌋, rounded to fmt. */
-function gather(src: Float32Array, off: number, c0: number, G: FusedGeom, s: HalfFusedSpec, bias: Float32Array | null, fmt: number): Float32Array {
-  const { outer, m, stride, inner } = G;
-  if (!s.biased && off === 0 && stride === m) return src;
-  const t = new Float32Array(outer * m);
-  for (let o = 0; o < outer; o++) {
-    const from = o * stride + off;
-    const to = o * m;
-    if (!s.biased) {
-      t.set(src.subarray(from, from + m), to);
-      continue;
+/** The block elements o·stride + off + j (j < m) of 16-bit src, widened into one array of outer·m. */
+function widenBlocks(src: Stored, off: number, G: FusedGeom, fmt: number): Float32Array {
+  const bits = src.bits as Uint16Array;
+  const w = new Float32Array(G.outer * G.m);
+  for (let o = 0; o < G.outer; o++) widenBits(bits.subarray(o * G.stride + off, o * G.stride + off + G.m), fmt, w, o * G.m);
+  return w;
+}
+
+/** w (outer·m block values) += the bias of channel c0 + ⌊j / inner⌋, rounded to float32. */
+function addBias(w: Float32Array, c0: number, G: FusedGeom, s: HalfFusedSpec, bias: Float32Array | null): void {
+  const { m, inner } = G;
+  for (let to = 0; to < w.length; to += m) {
+    for (let j0 = 0; j0 < m; j0 += inner) {
+      const b = bias === null ? s.biasScalar : bias[c0 + j0 / inner];
+      const end = to + Math.min(m, j0 + inner);
+      for (let k = to + j0; k < end; k++) w[k] += b;
     }
-    for (let j = 0; j < m; j++) t[to + j] = src[from + j] + (bias === null ? s.biasScalar : bias[c0 + Math.floor(j / inner)]);
   }
-  if (s.biased) round16(t, fmt);
+}
+
+/** The gate's t = g + bias (or g) of every block, as 16-bit bits of g's format: a new array, read now. */
+function gateBits(s: HalfFusedSpec, G: FusedGeom, fmt: number, bias: Float32Array | null): Uint16Array {
+  const t = new Uint16Array(G.outer * G.m);
+  if (!s.biased) {
+    const bits = s.g.bits as Uint16Array;
+    for (let o = 0; o < G.outer; o++) t.set(bits.subarray(o * G.stride + G.gOff, o * G.stride + G.gOff + G.m), o * G.m);
+    return t;
+  }
+  const w = widenBlocks(s.g, G.gOff, G, fmt);
+  addBias(w, G.gC0, G, s, bias);
+  narrowBits(w, fmt, t);
   return t;
+}
+
+/** u' = u + bias (or u) of every block, rounded to the 16-bit type, as float32 values. */
+function upValues(s: HalfFusedSpec, G: FusedGeom, fmt: number, bias: Float32Array | null): Float32Array {
+  const w = widenBlocks(s.u!, G.uOff, G, fmt);
+  if (s.biased) {
+    addBias(w, G.uC0, G, s, bias);
+    round16(w, fmt);
+  }
+  return w;
 }
 
 /** The block values vals (outer·m) into the whole-array positions o·stride + off + j of out. */
@@ -100,36 +127,34 @@ function store(vals: Float32Array, out: Stored, fmt: number): void {
 /** out's format number, -1 for a Float32Array. */
 const targetOf = (out: Stored): number => (isHalf(out.dtype) ? formatOf(out.dtype) : -1);
 
-interface Inputs {
-  readonly fmt: number;
-  readonly t: Float32Array;
-  readonly up: Float32Array | null;
+/** The float32 values of bits of format fmt. */
+function widenedBits(bits: Uint16Array, fmt: number): Float32Array {
+  const w = new Float32Array(bits.length);
+  widenBits(bits, fmt, w);
+  return w;
 }
 
-function inputs(s: HalfFusedSpec): Inputs {
+/**
+ * y = act(g + bias) (· (u + bias)) into y (outer·m elements), over 16-bit g, u,
+ * bias. The inputs are read now. act runs as the 16-bit unary op on t's bits
+ * (the native tiles convert in registers), straight into y without a gate.
+ */
+export function halfFused(engine: Engine, s: HalfFusedSpec, y: Stored): { plan: FusedPlan; finish: () => void } {
   const G = s.geom;
   const fmt = formatOf(s.g.dtype);
   const bias = s.bias && wide(s.bias);
-  const g = wide(s.g);
-  const t = gather(g, G.gOff, G.gC0, G, s, bias, fmt);
-  const up = s.u === null ? null : gather(s.u === s.g ? g : wide(s.u), G.uOff, G.uC0, G, s, bias, fmt);
-  return { fmt, t, up };
-}
-
-/** y = act(g + bias) (· (u + bias)) into y (outer·m elements), over 16-bit g, u, bias. The inputs are read now. */
-export function halfFused(engine: Engine, s: HalfFusedSpec, y: Stored): { plan: FusedPlan; finish: () => void } {
-  const { fmt, t, up } = inputs(s);
-  const act = new Float32Array(t.length);
+  const t = gateBits(s, G, fmt, bias);
+  const up = s.u === null ? null : upValues(s, G, fmt, bias);
+  const act = up === null ? y.bits : new Uint16Array(t.length);
   const finish = (): void => {
-    if (up !== null) {
-      round16(act, fmt);
-      mul(act, up, act, targetOf(y));
-    }
-    store(act, y, fmt);
+    if (up === null) return;
+    const v = widenedBits(act as Uint16Array, fmt);
+    mul(v, up, v, targetOf(y));
+    store(v, y, fmt);
   };
   const plan: FusedPlan = {
-    run: () => engine.unary(s.act, t, act, s.a, s.b),
-    runAsync: (fn, signal) => engine.unaryAsync(fn, s.act, t, act, s.a, s.b, signal),
+    run: () => engine.unary(s.act, t, act, s.a, s.b, fmt),
+    runAsync: (fn, signal) => engine.unaryAsync(fn, s.act, t, act, s.a, s.b, signal, fmt),
   };
   return { plan, finish };
 }
@@ -145,48 +170,60 @@ export function halfFusedBackward(
   engine: Engine, s: HalfFusedSpec, dy: Stored, fromY: boolean, dg: Stored, du: Stored | null, dbias: boolean,
 ): { plan: FusedPlan; finish: () => number | LiveArray | null } {
   const G = s.geom;
-  const { fmt, t, up } = fromY ? { fmt: formatOf(s.g.dtype), t: wide(s.g), up: null } : inputs(s);
-  const dyw = wide(dy);
+  const fmt = formatOf(s.g.dtype);
+  const bias = s.bias && wide(s.bias);
   const target = targetOf(dg);
-  const dgv = new Float32Array(t.length);
-  let w = dyw;
-  let act: Float32Array | null = null;
-  if (up !== null) {
-    w = new Float32Array(t.length);
-    mul(dyw, up, w, fmt);
-    round16(w, fmt);
-    act = new Float32Array(t.length);
-  }
-  const x = fromY ? null : t;
-  const y = fromY ? t : null;
-  const finish = (): number | LiveArray | null => {
-    if (target >= 0) round16(dgv, fmt);
-    const one = du === null || du === dg;
-    // The gradient array as stored: dg's whole array (dx of the one-array form).
-    const whole = one && (G.stride !== G.m || up !== null) ? new Float32Array(dg.a.length) : dgv;
-    if (whole !== dgv) scatter(dgv, whole, G.gOff, G);
-    if (act !== null) {
-      round16(act, fmt);
-      const duv = new Float32Array(t.length);
-      mul(dyw, act, duv, target);
-      if (target >= 0) round16(duv, fmt);
-      if (one) scatter(duv, whole, G.uOff, G);
-      else store(duv, du!, fmt);
-    }
-    store(whole, dg, fmt);
+  const t = fromY ? (s.g.bits as Uint16Array).slice() : gateBits(s, G, fmt, bias);
+  const sums = (whole: Float32Array): number | LiveArray | null => {
     if (!dbias) return null;
-    const sums = new Float64Array(G.sC);
-    channelSums(whole, G.sOuter, G.sC, G.sInner, sums);
-    return s.bias === null ? sums[0] : storedFromSums(s.bias, sums);
+    const out = new Float64Array(G.sC);
+    channelSums(whole, G.sOuter, G.sC, G.sInner, out);
+    return s.bias === null ? out[0] : storedFromSums(s.bias, out);
+  };
+  if (s.u === null) {
+    // dx = dy·act'(t) by the 16-bit backward, straight into dg (same layout as t).
+    const x = fromY ? null : t;
+    const y = fromY ? t : null;
+    const plan: FusedPlan = {
+      run: () => engine.unaryBackward(s.act, dy.bits, x, y, dg.bits, s.a, s.b, fmt),
+      runAsync: (fn, signal) => engine.unaryBackwardAsync(fn, s.act, dy.bits, x, y, dg.bits, s.a, s.b, signal, fmt),
+    };
+    return { plan, finish: () => sums(target >= 0 ? widenedBits(dg.bits as Uint16Array, fmt) : (dg.bits as Float32Array)) };
+  }
+  const n = t.length;
+  const up = upValues(s, G, fmt, bias);
+  const dyw = wide(dy);
+  const wv = new Float32Array(n);
+  mul(dyw, up, wv, fmt);
+  const w = new Uint16Array(n);
+  narrowBits(wv, fmt, w);
+  const act = new Uint16Array(n);
+  const dgv = target >= 0 ? new Uint16Array(n) : new Float32Array(n);
+  const finish = (): number | LiveArray | null => {
+    const g = target >= 0 ? widenedBits(dgv as Uint16Array, fmt) : (dgv as Float32Array);
+    const duv = widenedBits(act, fmt);
+    mul(dyw, duv, duv, target);
+    if (target >= 0) round16(duv, fmt);
+    if (du !== null && du !== dg) {
+      store(g, dg, fmt);
+      store(duv, du, fmt);
+      return null;
+    }
+    // One array: dx of the one-array form, both halves; dbias sums it as stored.
+    const whole = new Float32Array(dg.a.length);
+    scatter(g, whole, G.gOff, G);
+    scatter(duv, whole, G.uOff, G);
+    store(whole, dg, fmt);
+    return sums(whole);
   };
   const plan: FusedPlan = {
     run: () => {
-      if (act !== null) engine.unary(s.act, t, act, s.a, s.b);
-      engine.unaryBackward(s.act, w, x, y, dgv, s.a, s.b);
+      engine.unary(s.act, t, act, s.a, s.b, fmt);
+      engine.unaryBackward(s.act, w, t, null, dgv, s.a, s.b, fmt);
     },
     runAsync: async (fn, signal) => {
-      if (act !== null) await engine.unaryAsync(fn, s.act, t, act, s.a, s.b, signal);
-      await engine.unaryBackwardAsync(fn, s.act, w, x, y, dgv, s.a, s.b, signal);
+      await engine.unaryAsync(fn, s.act, t, act, s.a, s.b, signal, fmt);
+      await engine.unaryBackwardAsync(fn, s.act, w, t, null, dgv, s.a, s.b, signal, fmt);
     },
   };
   return { plan, finish };
