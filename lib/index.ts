@@ -11,6 +11,6 @@ export type {
   CompiledActivation, CompiledBackward, CompileOptions, ParamValues, Stats, StatsOptions, StatsOp, Moments,
 } from './api/index';
 export type { FloatArray, Dtype, Info, OutOptions, AsyncOptions, BackwardOptions, ShapedCall, SoftmaxOptions, SoftmaxBackwardOptions, PreluOptions, MaxoutOptions } from './types';
-export { unaryOps, unaryNames, shapedOps, shapedNames } from './registry/ops';
+export { unaryOps, unaryNames, shapedOps, shapedNames, requiredOptions } from './registry/ops';
 export type { UnaryName, UnaryOpDef, ParamDef, BackwardDef, ShapedName, ShapedOpDef, StatsOpName } from './registry/ops';
 export default api;

@@ -124,12 +124,21 @@ struct hardTanh : BwdBase<4, false> {
 };
 
 // α strictly inside 0 < αx + β < 1, decided on the exact αx + β (= s + e).
+// The defaults (PyTorch's exact x/6 + 1/2): dy/6 on (−3, 3), rounded once (for float32
+// data the float64 quotient cannot sit on a float32 midpoint: its bits repeat).
 struct hardSigmoid : BwdBase<2, true> {
   template <class V> struct K {
     Vd alpha, beta;
-    explicit K(const Params& p) : alpha(dconst(p.a)), beta(dconst(p.b)) {}
+    bool exact_default;
+    K(const Params& p, bool f32)
+        : alpha(dconst(p.a)), beta(dconst(p.b)),
+          exact_default(f32 ? kern::hard_sigmoid_is_default(float(p.a), float(p.b)) : kern::hard_sigmoid_is_default(p.a, p.b)) {}
     AK_INLINE Vd operator()(Vd dy, Vd x) const {
       const Vd z = zero<Vd>(), one = dconst(1);
+      if (exact_default) {
+        const auto inside = mand(gt(x, dconst(-3)), lt(x, dconst(3)));
+        return select(inside, dy / dconst(6), dy * select(isnan(x), x, z));
+      }
       const Vd p = alpha * x;
       const Vd s = p + beta;
       const Vd e = two_sum_err(p, beta, s) + prod_err(alpha, x, p);
@@ -189,26 +198,39 @@ struct eluFromY : BwdBase<2, true> {
 
 constexpr double kSeluLambda = 1.0507009873554804934;
 constexpr double kSeluLaHi = 1.7580993408473768;
-constexpr double kSeluLaLo = 1.4103259771722635e-17;
 
+// x > 0 ? γ : γα·e^x; the defaults are λ and λα (correctly rounded), other α, γ numbers
+// of the array's type with γα as hi + lo (lo 0 for the defaults: the same bits as before).
 struct selu : BwdBase<2, true> {
   template <class V> struct K {
-    explicit K(const Params&) {}
+    Vd g, la, lal;
+    K(const Params& p, bool f32) : g(dconst(kSeluLambda)), la(dconst(kSeluLaHi)), lal(zero<Vd>()) {
+      if (f32 ? kern::selu_is_default(float(p.a), float(p.b)) : kern::selu_is_default(p.a, p.b)) return;
+      const double ga = p.a * p.b;
+      g = dconst(p.b);
+      la = dconst(ga);
+      lal = dconst(std::fma(p.a, p.b, -ga));
+    }
     AK_INLINE Vd operator()(Vd dy, Vd x) const {
-      return dy * select(gt(x, zero<Vd>()), dconst(kSeluLambda), dconst(kSeluLaHi) * exp_(x));
+      const Vd e = exp_(x);
+      return dy * select(gt(x, zero<Vd>()), g, fma(la, e, lal * e));
     }
   };
 };
-// y + λα cancels for very negative x: λα as a double-double.
-struct seluFromY : BwdBase<2, true> {
+// From y: y > 0 ? γ : y + S, S = −selu(−∞), the forward's saturation value in the array's
+// type (λα or γα rounded once), so the result is exactly 0 where the forward saturated
+// (with the real λα it was the constant's rounding: 2.3e-8 in float32); y + S is exact
+// by Sterbenz wherever it cancels. In the array's own lanes (S differs per type).
+struct seluFromY : BwdBase<2, false> {
   template <class V> struct K {
-    explicit K(const Params&) {}
-    AK_INLINE Vd operator()(Vd dy, Vd w) const {
-      const Vd la = dconst(kSeluLaHi);
-      const Vd s = w + la;
-      const Vd d = s + (two_sum_err(w, la, s) + dconst(kSeluLaLo));
-      return dy * select(gt(w, zero<Vd>()), dconst(kSeluLambda), d);
+    V g, sat;
+    explicit K(const Params& p) {
+      using T = T_<V>;
+      const bool std_ = kern::selu_is_default(T(p.a), T(p.b));
+      g = splat<V>(T(std_ ? kSeluLambda : p.b));
+      sat = splat<V>(T(std_ ? kSeluLaHi : p.a * p.b));
     }
+    AK_INLINE V operator()(V dy, V w) const { return dy * select(gt(w, zero<V>()), g, w + sat); }
   };
 };
 
@@ -507,7 +529,9 @@ struct rbf : BwdBase<2, true> {
       const Vd ad = abs(dd);
       const Vd m2g = dconst(-2) * gamma;
       // |x − c| > 1e150: plain products (the low parts would overflow and add nothing).
-      const Vd far = m2g * dd * exp_(-(gamma * dd * dd));
+      // exp = 0 there: the limit ∓0 (m2g·dd alone may overflow, and ∓Inf·0 is NaN).
+      const Vd ef = exp_(-(gamma * dd * dd));
+      const Vd far = select(eq(ef, zero<Vd>()), copysign(zero<Vd>(), -dd), m2g * dd * ef);
       const Vd dl = two_sum_err(v, -center, dd);
       const Vd d2 = dd * dd;
       const Vd d2l = prod_err(dd, dd, d2) + dconst(2) * dd * dl;
@@ -528,11 +552,18 @@ struct rbf : BwdBase<2, true> {
 // ---------------------------------------------------------------- driver
 
 // One vector of results for op Op on lanes of type V.
+// A widened op's K sees only float64 lanes; one whose parameters mean something per array
+// type (selu's and hardSigmoid's defaults) takes (Params, f32) and learns it here.
+template <class K, bool kF32>
+K make_k(const Params& p) {
+  if constexpr (std::is_constructible<K, const Params&, bool>::value) return K(p, kF32); else return K(p);
+}
+
 template <class Op, class V>
 struct Lane {
   using KT = typename Op::template K<typename std::conditional<Op::kWiden, Vd, V>::type>;
   KT k;
-  explicit Lane(const Params& p) : k(p) {}
+  explicit Lane(const Params& p) : k(make_k<KT, std::is_same<V, Vf>::value>(p)) {}
   AK_INLINE V operator()(V dy, V in) const {
     if constexpr (!Op::kWiden || std::is_same<V, Vd>::value) {
       return k(dy, in);

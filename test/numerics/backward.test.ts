@@ -7,14 +7,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ak from '../../lib/index';
-import { unaryOps, unaryNames, type UnaryOpDef } from '../../lib/registry/ops';
+import { requiredOptions, unaryOps, unaryNames, type UnaryOpDef } from '../../lib/registry/ops';
 import { ops as refOps, lastLo } from '../reference.cjs';
 import { ulpError } from '../ulp.cjs';
 import { rng } from './helpers';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const R = require('../reference-backward.cjs') as {
   derivatives: Record<string, (x: number, p: Record<string, number | string>) => [number, number]>;
-  fromY: Record<string, (y: number, p: Record<string, number | string>) => [number, number]>;
+  fromY: Record<string, (y: number, p: Record<string, number | string>, dtype: Dtype) => [number, number]>;
   dxRef: (dy: number, d: [number, number]) => number;
 };
 
@@ -145,7 +145,7 @@ describe('unary backward from y = f(x)', () => {
           expect(Array.from(api[name].backward(dya, null as unknown as typeof xa, { ...set, y }))).toEqual(Array.from(dx));
           const bound = dtype === 'float32' ? def.backward.ulp : def.backward.ulp64;
           for (let i = 0; i < x.length; i++) {
-            const ref = R.dxRef(dya[i], R.fromY[name](y[i], p));
+            const ref = R.dxRef(dya[i], R.fromY[name](y[i], p, dtype));
             const e = ulpError(dx[i], ref, dtype);
             if (!(e <= bound)) expect.fail(`${name} ${dtype} from y = ${y[i]} (x = ${xa[i]}): got ${dx[i]}, reference ${ref} (${e} ULP)`);
           }
@@ -246,7 +246,7 @@ describe('unary backward semantics', () => {
       for (const { Ctor } of DTYPES) {
         const x = Ctor.from([NaN, 0.5, NaN, -2]);
         const dy = Ctor.from([1, NaN, 0, NaN]);
-        const dx = api[n].backward(dy, x);
+        const dx = api[n].backward(dy, x, requiredOptions(unaryOps[n]));
         for (let i = 0; i < 4; i++) expect(dx[i], `${n}[${i}]`).toBeNaN();
       }
     }
@@ -259,15 +259,16 @@ describe('unary backward semantics', () => {
           const r = rng(len + 1);
           const x = Ctor.from({ length: len }, () => -6 + 12 * r());
           const dy = Ctor.from({ length: len }, () => -2 + 4 * r());
-          const want = api[n].backward(dy, x);
+          const req = requiredOptions(unaryOps[n]);
+          const want = api[n].backward(dy, x, req);
           const out = new Ctor(len);
-          expect(api[n].backward(dy, x, { out })).toBe(out);
+          expect(api[n].backward(dy, x, { ...req, out })).toBe(out);
           expect(Array.from(out)).toEqual(Array.from(want));
           const dy2 = dy.slice();
-          expect(api[n].backward(dy2, x, { out: dy2 })).toBe(dy2);
+          expect(api[n].backward(dy2, x, { ...req, out: dy2 })).toBe(dy2);
           expect(Array.from(dy2)).toEqual(Array.from(want));
           const x2 = x.slice();
-          expect(api[n].backward(dy, x2, { out: x2 })).toBe(x2);
+          expect(api[n].backward(dy, x2, { ...req, out: x2 })).toBe(x2);
           expect(Array.from(x2)).toEqual(Array.from(want));
         }
       }
@@ -278,8 +279,8 @@ describe('unary backward semantics', () => {
     for (const n of unaryNames) {
       const x = Float32Array.from([-3, -0.5, 0, 0.25, 2, 7]);
       const dy = Float32Array.from([1, -2, 3, 0.5, -1, 2]);
-      const sync = api[n].backward(dy, x);
-      const got = await api[n].backward.async(dy, x);
+      const sync = api[n].backward(dy, x, requiredOptions(unaryOps[n]));
+      const got = await api[n].backward.async(dy, x, requiredOptions(unaryOps[n]));
       expect(Array.from(got)).toEqual(Array.from(sync));
     }
     const out = new Float64Array(2).fill(7);
