@@ -71,8 +71,10 @@ function child() {
           if (!def.check || !def.check(def.params.map((q) => (q.name === p.name ? v : q.default)))) variants.push(o);
         }
       }
-      for (const opts of variants) {
-        const tag = `${name}${Object.keys(opts).length ? JSON.stringify(opts) : ''}.${dt}`;
+      const req = ak.requiredOptions(def);
+      for (const moved of variants) {
+        const tag = `${name}${Object.keys(moved).length ? JSON.stringify(moved) : ''}.${dt}`;
+        const opts = { ...req, ...moved };
         const y = ak[name](x, opts);
         h(`${tag}.fwd`, y);
         h(`${tag}.bwd`, ak[name].backward(dy, x, opts));

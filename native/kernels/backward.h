@@ -204,16 +204,18 @@ constexpr double kSeluLaHi = 1.7580993408473768;
 struct selu : BwdBase<2, true> {
   template <class V> struct K {
     Vd g, la, lal;
+    bool has_lo = false;  // the defaults multiply by la alone (NaN payloads included, the bits of before)
     K(const Params& p, bool f32) : g(dconst(kSeluLambda)), la(dconst(kSeluLaHi)), lal(zero<Vd>()) {
       if (f32 ? kern::selu_is_default(float(p.a), float(p.b)) : kern::selu_is_default(p.a, p.b)) return;
       const double ga = p.a * p.b;
       g = dconst(p.b);
       la = dconst(ga);
       lal = dconst(std::fma(p.a, p.b, -ga));
+      has_lo = true;
     }
     AK_INLINE Vd operator()(Vd dy, Vd x) const {
       const Vd e = exp_(x);
-      return dy * select(gt(x, zero<Vd>()), g, fma(la, e, lal * e));
+      return dy * select(gt(x, zero<Vd>()), g, has_lo ? fma(la, e, lal * e) : dconst(kSeluLaHi) * e);
     }
   };
 };
