@@ -356,7 +356,7 @@ export const tanhShrink = api.tanhShrink;
 /**
  * `threshold`: y = x > threshold ? x : value, element-wise on a Float32Array or Float64Array.
  *
- * Parameters (options; default; range): `threshold` (0.5), `value` (-1).
+ * Parameters (options; default; range): `threshold` (required), `value` (required).
  * Accuracy: exact (the correctly rounded value of the formula).
  * Backward: `threshold.backward(dy, x)` gives dx = dy·f′(x), f′ = x > threshold ? 1 : 0.
  * At kinks: f'(threshold) = 0 (PyTorch's threshold_backward).
@@ -364,9 +364,9 @@ export const tanhShrink = api.tanhShrink;
  *
  * @example
  * const y = ak.threshold(x, { threshold: 0.5, value: -1 });
- * ak.threshold(x, { out: x });            // in place
- * const dx = ak.threshold.backward(dy, x);
- * await ak.threshold.async(x, { out: y });
+ * ak.threshold(x, { threshold: 0.5, value: -1, out: x });            // in place
+ * const dx = ak.threshold.backward(dy, x, { threshold: 0.5, value: -1 });
+ * await ak.threshold.async(x, { threshold: 0.5, value: -1, out: y });
  */
 export const threshold = api.threshold;
 /**
