@@ -104,23 +104,29 @@ AK_INLINE void x6_half_dd(D x, D* hi, D* lo) {
   *lo = (kx::fma_exact(-six, q, s) + sl) / six;  // s − 6q is exact: the remainder of a quotient
 }
 
-// x/6 + 1/2 clamped to [0, 1], rounded once: x >= 3 gives 1, x <= -3 gives 0 (±Inf too),
-// NaN stays NaN; float32 through float64 lanes and round-to-odd, float64 q + lo.
-template <class V>
-AK_INLINE V hard_sigmoid_exact(V x) {
-  V r;
+// The value hi + lo of dd(x, &hi, &lo) (float64 lanes) rounded once to the lane type:
+// float32 through float64 lanes and round-to-odd (kx::round_to_odd), float64 hi + lo.
+template <class V, class DD>
+AK_INLINE V dd_rounded_once(V x, DD dd) {
   if constexpr (kIsF32<V>) {
-    r = kx::via_f64(x, [](Vd xd) {
+    return kx::via_f64(x, [&](Vd xd) {
       Vd q, lo;
-      x6_half_dd(xd, &q, &lo);
+      dd(xd, &q, &lo);
       const Vd h = q + lo;
       return kx::round_to_odd(h, two_sum_err(q, lo, h));
     });
   } else {
     V q, lo;
-    x6_half_dd(x, &q, &lo);
-    r = q + lo;
+    dd(x, &q, &lo);
+    return q + lo;
   }
+}
+
+// x/6 + 1/2 clamped to [0, 1], rounded once: x >= 3 gives 1, x <= -3 gives 0 (±Inf too),
+// NaN stays NaN.
+template <class V>
+AK_INLINE V hard_sigmoid_exact(V x) {
+  V r = dd_rounded_once(x, [](Vd xd, Vd* hi, Vd* lo) { x6_half_dd(xd, hi, lo); });
   const V three = splat<V>(T_<V>(3));
   r = select(ge(x, three), splat<V>(T_<V>(1)), r);
   return select(le(x, -three), zero<V>(), r);  // NaN: r is NaN already
@@ -178,19 +184,7 @@ struct hardSwish : OpBase<2> {
   template <class V> struct K {
     explicit K(const Params&) {}
     AK_INLINE V operator()(V x) const {
-      V r;
-      if constexpr (kIsF32<V>) {
-        r = kx::via_f64(x, [](Vd xd) {
-          Vd q, lo;
-          hard_swish_dd(xd, &q, &lo);
-          const Vd h = q + lo;
-          return kx::round_to_odd(h, two_sum_err(q, lo, h));
-        });
-      } else {
-        V q, lo;
-        hard_swish_dd(x, &q, &lo);
-        r = q + lo;
-      }
+      V r = dd_rounded_once(x, [](Vd xd, Vd* hi, Vd* lo) { hard_swish_dd(xd, hi, lo); });
       const V three = splat<V>(T_<V>(3));
       r = select(ge(x, three), x, r);
       r = select(le(x, -three), splat<V>(T_<V>(-0.0)), r);
