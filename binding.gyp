@@ -6,6 +6,7 @@
 # Only native/isa/avx2.cc and native/isa/avx512.cc get ISA flags (each in its own
 # static library, since gyp has no per-file flags); everything else targets the
 # baseline CPU, so the binary runs anywhere and cpu.cc decides what may execute.
+# On arm64, native/isa/neon.cc is baseline code too and is part of ak_core.
 {
   'target_defaults': {
     'cflags_cc': ['-std=c++17', '-ffp-contract=off', '-fPIC'],
@@ -34,10 +35,14 @@
         'native/isa/scalar.cc',
         'native/expr/expr.cc',
       ],
+      # The NEON level needs no flag (AdvSIMD is the AArch64 baseline): it joins the core.
+      'conditions': [
+        ['target_arch=="arm64"', {'sources': ['native/isa/neon.cc']}],
+      ],
     },
     {
       'target_name': 'activation_kernels',
-      'sources': ['native/napi/module.cc', 'native/napi/unary.cc', 'native/napi/backward.cc', 'native/napi/shaped.cc',
+      'sources': ['native/napi/module.cc', 'native/napi/unary.cc', 'native/napi/backward.cc', 'native/napi/shaped.cc', 'native/napi/fused.cc',
                   'native/napi/expr.cc', 'native/napi/async.cc'],
       'include_dirs': ["<!(node -p \"require('node-addon-api').include_dir\")"],
       'dependencies': ['ak_core'],

@@ -6,11 +6,5 @@
 import { api } from './instance';
 
 export * from './generated/index-exports';
-export type {
-  Api, UnaryActivation, UnaryBackward, UnaryBackwardOptions, Softmax, Prelu, PreluGrad, Maxout,
-  CompiledActivation, CompiledBackward, CompileOptions, ParamValues, Stats, StatsOptions, StatsOp, Moments,
-} from './api/index';
-export type { FloatArray, Dtype, Info, OutOptions, AsyncOptions, BackwardOptions, ShapedCall, SoftmaxOptions, SoftmaxBackwardOptions, PreluOptions, MaxoutOptions } from './types';
-export { unaryOps, unaryNames, shapedOps, shapedNames, requiredOptions } from './registry/ops';
-export type { UnaryName, UnaryOpDef, ParamDef, BackwardDef, ShapedName, ShapedOpDef, StatsOpName } from './registry/ops';
+export * from './public';
 export default api;

@@ -14,11 +14,11 @@ import { loadNative } from './backend/native';
 
 const BACKENDS = ['auto', 'native', 'js'];
 
-/** The problem with ACTIVATION_KERNELS_BACKEND's value, or null when it is usable. */
-export function backendEnvProblem(v: string | undefined = process.env.ACTIVATION_KERNELS_BACKEND): string | null {
-  const want = (v ?? '').trim().toLowerCase();
-  if (want === '' || BACKENDS.includes(want)) return null;
-  return `ACTIVATION_KERNELS_BACKEND=${JSON.stringify(v)} is not one of ${BACKENDS.join(', ')}; choosing automatically`;
+/** ACTIVATION_KERNELS_BACKEND as a choice ('auto' when unset), with the problem of an unusable value. */
+export function backendChoice(v: string | undefined = process.env.ACTIVATION_KERNELS_BACKEND): { want: string; problem: string | null } {
+  const want = (v ?? '').trim().toLowerCase() || 'auto';
+  if (BACKENDS.includes(want)) return { want, problem: null };
+  return { want: 'auto', problem: `ACTIVATION_KERNELS_BACKEND=${JSON.stringify(v)} is not one of ${BACKENDS.join(', ')}; choosing automatically` };
 }
 
 // Worker threads start with a copy of the environment: one created after the main
@@ -37,9 +37,8 @@ function warnFallback(why: string): void {
 }
 
 function pickBackend(): Backend {
-  const problem = backendEnvProblem();
+  const { want, problem } = backendChoice();
   if (problem && isMainThread) process.emitWarning(problem, { code: 'ACTIVATION_KERNELS_BACKEND' });
-  const want = problem ? 'auto' : (process.env.ACTIVATION_KERNELS_BACKEND ?? '').trim().toLowerCase();
   if (want === 'js') return createJsBackend(null);
   const native = loadNative();
   if (native.backend) return native.backend;

@@ -123,3 +123,71 @@ export interface Moments {
   /** Fraction of the non-NaN elements where |f'(x)| < 1e-3; null without an op. */
   saturated: number | null;
 }
+
+/**
+ * One element-wise pass of a unary op with a bias and/or a gate, as a backend
+ * receives it (the gated ops, and every unary op called with `bias`). With
+ * bias(c) = bias ? bias[c] : biasScalar, ch(j) = ⌊j / inner⌋, for o < outer, j < m:
+ *   t = g[o·stride + gOff + j] + bias(gC0 + ch(j))      (rounded to the array's type)
+ *   s = act(t)                                           (unary op `act`, parameters a, b)
+ *   y[o·m + j] = u ? s · (u[o·stride + uOff + j] + bias(uC0 + ch(j))) : s
+ * The bias is added only when `biased` (else t = g, as with a zero bias but
+ * keeping −0). y is disjoint from g, u and bias, or (u null, stride = m,
+ * gOff = 0) the same view as g.
+ */
+export interface FusedCall {
+  readonly op: 'fused';
+  readonly act: number;
+  readonly a: number;
+  readonly b: number;
+  readonly geom: FusedGeom;
+  readonly g: FloatArray;
+  readonly u: FloatArray | null;
+  readonly y: FloatArray;
+  readonly biased: boolean;
+  readonly bias: FloatArray | null;
+  readonly biasScalar: number;
+}
+
+/** Where the elements of a fused call are (see FusedCall); sOuter × sC × sInner: how dbias sums the gradient array. */
+export interface FusedGeom {
+  readonly outer: number;
+  readonly m: number;
+  readonly stride: number;
+  readonly gOff: number;
+  readonly uOff: number;
+  readonly inner: number;
+  readonly gC0: number;
+  readonly uC0: number;
+  readonly sOuter: number;
+  readonly sC: number;
+  readonly sInner: number;
+}
+
+/**
+ * The backward of a FusedCall (same geometry; dg and du at g's and u's
+ * offsets, possibly one array): with t and s as in the forward and
+ * w = u ? dy · (u + bias) : dy (rounded),
+ *   dg = w·act′(t)   (act's backward kernel; from y when fromY: g then holds y = act(t), no bias added)
+ *   du = dy · s
+ * then, when dbias is not null (zeroed, length sC), dbias[c] += Σ over channel c
+ * of dg's array seen as sOuter × sC × sInner, in float64 (compensated).
+ * dg may be g itself and du u itself; nothing else aliases.
+ */
+export interface FusedBackwardCall {
+  readonly op: 'fusedBackward';
+  readonly act: number;
+  readonly a: number;
+  readonly b: number;
+  readonly geom: FusedGeom;
+  readonly fromY: boolean;
+  readonly dy: FloatArray;
+  readonly g: FloatArray;
+  readonly u: FloatArray | null;
+  readonly dg: FloatArray;
+  readonly du: FloatArray | null;
+  readonly biased: boolean;
+  readonly bias: FloatArray | null;
+  readonly biasScalar: number;
+  readonly dbias: Float64Array | null;
+}

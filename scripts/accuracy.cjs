@@ -41,6 +41,17 @@
  * (gelu), limit 9.77e-6. Every sweep with tier 1 first repeats that check on
  * every 65537th input with its own parameters and refuses to run if it fails.
  * --perturb K (a test hook) moves about 1 result in 1024 by K float32 ULPs.
+ *
+ * --backward sweeps the backward pass instead: dx = op.backward(dy, x) for every
+ * swept float32 x, with a dy derived from x's bits (a random sign and mantissa in
+ * [1, 2); one input in 16 scaled by 2^40 and one by 2^-40, so that a derivative
+ * whose intermediates underflow is seen through a large dy), against the
+ * double-double reference derivative (test/reference-backward.cjs) under the
+ * registry's backward bound |dx − dy·f'(x)| ≤ ulp·ulp(dx) + eps·ε·|dy|·S(x): the
+ * figures are in units of that bound (at most 1 passes). --from-y sweeps the
+ * form from y = f(x) (the ops with backwardUsesY), y computed by the same backend.
+ * Tier 1 is then the JS twin's float64 backward (dy and x are exact doubles), held
+ * to MARGIN of the bound by the same check on every 65537th input.
  */
 'use strict';
 const path = require('node:path');
@@ -80,9 +91,13 @@ function bumpF32(v, k) {
 }
 
 if (!isMainThread) {
-  const { backend, tier1, perturb } = workerData;
+  const { backend, tier1, perturb, mode } = workerData;
   const pkg = loadPackage(backend);
   const api = pkg.default;
+  if (mode !== 'forward') {
+    backwardWorker(api, pkg.unaryOps, tier1, mode === 'fromY');
+    return;
+  }
   const { ops: ref, lastLo } = require(path.join(root, 'test', 'reference.cjs'));
   const { ulpError } = require(path.join(root, 'test', 'ulp.cjs'));
   const f64 = new Float64Array(1);
@@ -175,18 +190,119 @@ if (!isMainThread) {
   return;
 }
 
+/** dy for the backward sweep, from the input's bits: ±[1, 2), one in 16 times 2^40, one in 16 times 2^-40. */
+function dyOf(b) {
+  const h = Math.imul(b ^ (b >>> 15), 0x9e3779b1) >>> 0;
+  const k = (h >>> 1) & 15;
+  const m = (1 + (h >>> 9) / 2 ** 23) * (k === 0 ? 2 ** 40 : k === 1 ? 2 ** -40 : 1);
+  return h & 1 ? -m : m;
+}
+
+/** Parameters as the kernels see them (numbers in registry order, an enum as its index). */
+function abOf(def, params) {
+  const v = def.params.map((q) => (q.kind === 'enum' ? q.values.indexOf(params[q.name]) : params[q.name]));
+  return [v[0] ?? 0, v[1] ?? 0];
+}
+
+/**
+ * The backward sweep's worker: same messages as the forward one, errors in units of
+ * the registry's backward bound. Tier 1 (the JS twin in float64) settles an input
+ * when its estimate e1 + MARGIN <= min(1, running maximum).
+ */
+function backwardWorker(api, unaryOps, tier1, fromY) {
+  const js = require('activation-kernels/js').default;
+  const R = require(path.join(root, 'test', 'reference-backward.cjs'));
+  const { backwardError, ulpOf, EPS, EXACT_SLACK } = require(path.join(root, 'test', 'ulp.cjs'));
+  let bits = new Uint32Array(0), x = new Float32Array(0), dy, dx, y, x64, dy64, y64, r64;
+  let curOp = null, opMax = -1;
+  parentPort.on('message', (msg) => {
+    if (msg.type === 'info') {
+      parentPort.postMessage({ type: 'info', info: api.info() });
+      return;
+    }
+    const { op, first, count, stride, chunkId, params, knownMax, seed } = msg;
+    if (op !== curOp) {
+      curOp = op;
+      opMax = -1;
+    }
+    const def = unaryOps[op], bw = def.backward;
+    const [a, b] = abOf(def, params);
+    const uc = bw.exact ? 0.5 + EXACT_SLACK : bw.ulp, ec = bw.exact ? 0 : bw.eps;
+    if (bits.length !== count) {
+      bits = new Uint32Array(count);
+      x = new Float32Array(bits.buffer);
+      [dy, dx, y] = [0, 0, 0].map(() => new Float32Array(count));
+      [x64, dy64, y64, r64] = [0, 0, 0, 0].map(() => new Float64Array(count));
+    }
+    for (let i = 0; i < count; i++) {
+      bits[i] = first + i * stride;
+      dy[i] = dyOf(bits[i]);
+    }
+    let v = x; // the variable the derivative is written in: x, or y = f(x)
+    if (fromY) {
+      api[op](x, { out: y, ...params });
+      v = y;
+      api[op].backward(dy, null, { out: dx, y, ...params });
+    } else {
+      api[op].backward(dy, x, { out: dx, ...params });
+    }
+    const useT1 = tier1 && !seed;
+    if (useT1) {
+      x64.set(v);
+      dy64.set(dy);
+      if (fromY) js[op].backward(dy64, null, { out: r64, y: x64, ...params });
+      else js[op].backward(dy64, x64, { out: r64, ...params });
+    }
+    const deriv = fromY ? R.fromY[op] : R.derivatives[op];
+    let maxErr = Math.max(opMax, knownMax), worstBits = 0, worstY = 0, worstRef = 0, over = 0, nanMismatch = 0, settled = 0;
+    let sawWorst = false;
+    for (let i = 0; i < count; i++) {
+      const g = dy[i], di = dx[i], vi = v[i];
+      if (useT1) {
+        const r1 = r64[i], ar = Math.abs(r1);
+        if (ar >= 2 ** -126 && ar < 2 ** 127 && di - di === 0) {
+          const f1 = Math.abs(r1 / g);
+          const S1 = Math.max(Math.abs(fromY ? (bw.scaleY ? bw.scaleY(vi, a, b) : 0) : (bw.scale ? bw.scale(vi, a, b) : 0)), f1) * (1 - 2 ** -20);
+          const e1 = Math.abs(di - r1) / (uc * ulpOf(ar * (1 - 2 ** -30), 'float32') + ec * EPS.float32 * Math.abs(g) * S1);
+          if (e1 + MARGIN <= 1 && e1 + MARGIN <= maxErr) {
+            settled++;
+            continue;
+          }
+        }
+      }
+      const d = deriv(vi, params);
+      const r = R.dxRef(g, d);
+      const e = backwardError(di, r, 'float32', g, R.scaleOf(bw, fromY, vi, a, b, d), uc, ec);
+      if (e > 1) {
+        over++;
+        if (e === Infinity && Number.isNaN(r) !== Number.isNaN(di)) nanMismatch++;
+      }
+      if (e > maxErr) {
+        maxErr = e;
+        worstBits = bits[i];
+        worstY = di;
+        worstRef = r;
+        sawWorst = true;
+      }
+    }
+    if (maxErr > opMax) opMax = maxErr;
+    if (!sawWorst) maxErr = -1;
+    parentPort.postMessage({ type: 'done', chunkId, count, maxErr, worstBits, worstY, worstRef, over, nanMismatch, settled, perturbed: 0 });
+  });
+}
+
 // ------------------------------------------------------------------ main
 function usage(msg) {
   if (msg) console.error(`accuracy: ${msg}`);
   console.error('usage: npm run accuracy -- [op ...] [--stride N] [--start S] [--backend js|native] [--isa LEVEL] [--dtype float32] [--workers N] [--chunk N] [--json FILE]\n' +
-    '                           [--param NAME=VALUE ...] [--tier1 on|off] [--check-margin] [--perturb K]');
+    '                           [--param NAME=VALUE ...] [--tier1 on|off] [--check-margin] [--perturb K] [--backward [--from-y]]');
   process.exit(2);
 }
 
 function parseArgs(argv) {
   const o = {
     ops: [], stride: 1, start: 0, backend: 'js', isa: null, dtype: 'float32', workers: 2, chunk: 1 << 20, json: null,
-    params: [], tier1: true, checkMargin: false, perturb: 0, strideGiven: false,
+    params: [], tier1: true, checkMargin: false, perturb: 0, strideGiven: false, backward: false, fromY: false,
   };
   const intArg = (name, v, min) => {
     const n = Number(v);
@@ -218,6 +334,8 @@ function parseArgs(argv) {
       o.tier1 = v === 'on';
     } else if (a === '--check-margin') o.checkMargin = true;
     else if (a === '--perturb') o.perturb = intArg(a, val(), 1);
+    else if (a === '--backward') o.backward = true;
+    else if (a === '--from-y') o.fromY = o.backward = true;
     else if (a === '--help' || a === '-h') usage();
     else if (a.startsWith('--')) usage(`unknown option ${a}`);
     else o.ops.push(a);
@@ -226,6 +344,7 @@ function parseArgs(argv) {
   if (o.isa !== null && o.backend !== 'native') usage('--isa applies to --backend native only');
   if (o.dtype !== 'float32') usage(`only float32 can be swept (2^32 bit patterns); float64 is checked on samples by the test suite (got --dtype ${o.dtype})`);
   if (o.start >= o.stride) usage('--start must be below --stride (it is the first bit pattern of the sweep)');
+  if (o.backward && (o.checkMargin || o.perturb)) usage('--check-margin and --perturb apply to the forward sweep');
   return o;
 }
 
@@ -333,6 +452,41 @@ function checkMargin(o, ops, unaryOps, opParams, verbose) {
   return !failed;
 }
 
+/**
+ * The backward tier 1 (the JS twin's float64 backward) against the reference on every
+ * 65537th input: fails if |r1 − r_dd| reaches MARGIN/100 of the float32 bound anywhere.
+ */
+function checkBackwardMargin(ops, unaryOps, opParams, fromY) {
+  const js = require('activation-kernels/js').default;
+  const R = require(path.join(root, 'test', 'reference-backward.cjs'));
+  const { ulpOf, EPS, EXACT_SLACK } = require(path.join(root, 'test', 'ulp.cjs'));
+  const bits = new Uint32Array(1), xf = new Float32Array(bits.buffer);
+  const x64 = new Float64Array(1), dy64 = new Float64Array(1), r64 = new Float64Array(1);
+  for (const op of ops) {
+    const def = unaryOps[op], bw = def.backward, params = opParams[op];
+    const [a, b] = abOf(def, params);
+    const uc = bw.exact ? 0.5 + EXACT_SLACK : bw.ulp, ec = bw.exact ? 0 : bw.eps;
+    for (let k = 0; k <= 0xffffffff; k += 65537) {
+      bits[0] = k;
+      let v = xf[0];
+      if (fromY) v = Math.fround(js[op](Float32Array.of(v), params)[0]);
+      x64[0] = v;
+      dy64[0] = Math.fround(dyOf(k));
+      if (fromY) js[op].backward(dy64, null, { out: r64, y: x64, ...params });
+      else js[op].backward(dy64, x64, { out: r64, ...params });
+      const d = (fromY ? R.fromY : R.derivatives)[op](v, params);
+      const r = R.dxRef(dy64[0], d);
+      if (!(Math.abs(r) >= 2 ** -126 && Math.abs(r) < 2 ** 127)) continue; // such inputs always go to the reference
+      const den = uc * ulpOf(r, 'float32') + ec * EPS.float32 * Math.abs(dy64[0]) * R.scaleOf(bw, fromY, v, a, b, d);
+      if (!(Math.abs(r64[0] - r) / den < MARGIN / 100)) {
+        console.error(`${op}: tier 1 at x = ${xf[0]}: ${r64[0]} against the reference ${r} (${Math.abs(r64[0] - r) / den} of the bound)`);
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   if (!fs.existsSync(path.join(root, 'dist', 'js.js'))) usage('dist/ is missing: run `npm run build` first');
@@ -345,18 +499,24 @@ async function main() {
   const { EXACT_SLACK } = require(path.join(root, 'test', 'ulp.cjs'));
   const unknown = o.ops.filter((n) => !unaryNames.includes(n));
   if (unknown.length) usage(`unknown op(s) ${unknown.join(', ')}; the registry has: ${unaryNames.join(', ')}`);
-  const ops = o.ops.length ? o.ops : unaryNames;
+  const ops = (o.ops.length ? o.ops : unaryNames).filter((n) => !o.fromY || unaryOps[n].backwardUsesY);
+  if (ops.length === 0) usage('--from-y: none of these ops has a backward from y');
   const opParams = resolveParams(ops, unaryOps, o.params);
+  const mode = o.fromY ? 'fromY' : o.backward ? 'backward' : 'forward';
 
-  if (o.checkMargin) {
+  if (o.backward) {
+    if (o.tier1 && !checkBackwardMargin(ops, unaryOps, opParams, o.fromY)) {
+      usage('tier 1 (the JS twin in float64) is not within MARGIN/100 of the reference on a quick sample: sweep with --tier1 off');
+    }
+  } else if (o.checkMargin) {
     process.exitCode = checkMargin(o, ops, unaryOps, opParams, true) ? 0 : 1;
     return;
   }
-  if (o.tier1 && !checkMargin({ ...o, stride: 65537, start: 0, strideGiven: true }, ops, unaryOps, opParams, false)) {
+  if (!o.backward && o.tier1 && !checkMargin({ ...o, stride: 65537, start: 0, strideGiven: true }, ops, unaryOps, opParams, false)) {
     usage('tier 1 is not accurate enough for these ops/parameters on a quick sample (see --check-margin): sweep with --tier1 off');
   }
 
-  const workers = Array.from({ length: o.workers }, () => new Worker(__filename, { workerData: { backend: o.backend, tier1: o.tier1, perturb: o.perturb } }));
+  const workers = Array.from({ length: o.workers }, () => new Worker(__filename, { workerData: { backend: o.backend, tier1: o.tier1, perturb: o.perturb, mode } }));
   const info = await new Promise((resolve, reject) => {
     workers[0].once('message', (m) => resolve(m.info));
     workers[0].once('error', reject);
@@ -366,10 +526,10 @@ async function main() {
   if (o.isa && info.isa !== o.isa) throw new Error(`asked for ISA ${o.isa}, got ${info.isa} (${info.loadError ?? 'no reason given'})`);
 
   const total = Math.floor((2 ** 32 - 1 - o.start) / o.stride) + 1;
-  console.log(`accuracy sweep: ${total} float32 inputs per op (stride ${o.stride}, start ${o.start}); backend ${info.backend}, isa ${info.isa}, ` +
+  console.log(`${o.backward ? `backward${o.fromY ? ' (from y)' : ''} accuracy sweep, errors in units of the bound` : 'accuracy sweep'}: ${total} float32 inputs per op (stride ${o.stride}, start ${o.start}); backend ${info.backend}, isa ${info.isa}, ` +
     `${o.workers} worker(s), node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}; tier 1 ${o.tier1 ? 'on' : 'off'}` +
     (o.perturb ? `; TEST: every 1000th result perturbed by ${o.perturb} ULP` : ''));
-  console.log(['op', 'bound', 'max ULP', 'worst input', 'got', 'reference', 'over bound', 'time', 'settled by tier 1'].join(' | '));
+  console.log(['op', 'bound', o.backward ? 'max (× bound)' : 'max ULP', 'worst input', 'got', 'reference', 'over bound', 'time', 'settled by tier 1'].join(' | '));
 
   const results = [];
   let failed = false;
@@ -379,19 +539,19 @@ async function main() {
     if (!o.json) return;
     const doc = {
       date: new Date().toISOString(), complete, node: process.version, cpu: os.cpus()[0]?.model ?? null, backend: info.backend, isa: info.isa,
-      stride: o.stride, start: o.start, inputsPerOp: total, workers: o.workers, tier1: o.tier1, margin: MARGIN,
+      mode, stride: o.stride, start: o.start, inputsPerOp: total, workers: o.workers, tier1: o.tier1, margin: MARGIN,
       ...(o.perturb ? { perturb: o.perturb } : {}), elapsedMs: Date.now() - t00, results,
     };
     fs.writeFileSync(o.json, JSON.stringify(doc, null, 2) + '\n');
   };
   for (const op of ops) {
     const def = unaryOps[op];
-    const bound = def.exact ? 0.5 + EXACT_SLACK : def.ulp;
+    const bound = o.backward ? 1 : def.exact ? 0.5 + EXACT_SLACK : def.ulp;
     const t0 = Date.now();
     const params = opParams[op];
     const label = opLabel(op, def, params);
     const agg = { maxErr: -1, worstBits: 0, worstY: 0, worstRef: 0, over: 0, nanMismatch: 0, count: 0, settled: 0, perturbed: 0 };
-    if (o.tier1 && fast[op]) {
+    if (o.tier1 && (o.backward || fast[op])) {
       // Seed the running maximum from about 2^16 of the swept inputs (every M-th), measured by the reference
       // alone, so that tier 1 settles inputs from the start. Counted once, in the sweep proper.
       const m = Math.max(1, Math.ceil(total / 65536));
@@ -456,7 +616,7 @@ async function main() {
       ...(o.perturb ? { perturbed: agg.perturbed } : {}), ms, ok,
     };
     results.push(row);
-    console.log([label, def.exact ? 'exact' : bound, agg.maxErr.toPrecision(4), `${hex(agg.worstBits)} (${x})`, agg.worstY, agg.worstRef,
+    console.log([label, o.backward ? (def.backward.exact ? 'exact' : `${def.backward.ulp} ulp + ${def.backward.eps} ε·|dy|·S`) : def.exact ? 'exact' : bound, agg.maxErr.toPrecision(4), `${hex(agg.worstBits)} (${x})`, agg.worstY, agg.worstRef,
       `${agg.over}${agg.nanMismatch ? ` (${agg.nanMismatch} NaN mismatches)` : ''}`, fmtTime(ms) + (ok ? '' : '  << OVER BOUND'),
       `${(100 * agg.settled / agg.count).toFixed(2)}%`].join(' | '));
     writeJson(false);

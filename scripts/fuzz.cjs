@@ -25,7 +25,7 @@
  * reference elsewhere (test/numerics).
  */
 const fc = require('fast-check');
-const { ulpError } = require('../test/ulp.cjs');
+const { ulpError, ulpOf } = require('../test/ulp.cjs');
 
 const EPS = { float32: 2 ** -23, float64: 2 ** -52 };
 const MIN_NORMAL64 = 2 ** -1022;
@@ -538,16 +538,21 @@ function makeFuzzer(ak, akjs, registry, options = {}) {
       if (bw.exact) return () => [0, 0];
       const p = def.params.map((q) => call.opts[q.name] ?? q.default);
       const pa = def.params.map((q, i) => (q.kind === 'enum' ? q.values.indexOf(p[i]) : dtype === 'float32' ? Math.fround(p[i]) : p[i]));
-      const iv = bw.cancels ? bw.cancels(pa[0] ?? 0, pa[1] ?? 0) : null;
+      // The registry's bound, ulp·ulp(dx) + eps·ε·|dy|·S: each side may be that far from dy·f',
+      // so twice its S term may separate them (S from x, or from y where the call gives y).
+      const fromY = call.y !== undefined && def.backwardUsesY;
+      const scale = fromY ? bw.scaleY : bw.scale;
       return (i, w) => {
-        const xi = pre.x && !call.xNull ? pre.x[i] : NaN;
+        const v = fromY ? pre.y[i] : pre.x && !call.xNull ? pre.x[i] : NaN;
         const dyi = Math.abs(pre.dy[i]);
-        let abs = iv && xi >= iv[0] && xi <= iv[1] ? 2 * (bw.absEps ?? 4) * eps * dyi : 0;
+        const S = scale ? Math.abs(scale(v, pa[0] ?? 0, pa[1] ?? 0)) : 0;
+        const ulps = 2 * (dtype === 'float32' ? bw.ulp : bw.ulp64) + 1;
+        let abs = S > 0 ? 2 * bw.eps * eps * dyi * S + ulps * ulpOf(w, dtype) : 0;
         // f' is evaluated in float64 (the registry's contract) and SPEC lets a value below the
         // smallest normal be off by up to that normal (or flushed): for a subnormal f' both
         // sides may be 2^-1022 off before the product with dy.
         if (Math.abs(w) < MIN_NORMAL64 * dyi) abs += 2 * MIN_NORMAL64 * dyi;
-        return [2 * (dtype === 'float32' ? bw.ulp : bw.ulp64) + 1, abs];
+        return [ulps, abs];
       };
     }
     if (def.exact && !c.backward) return () => [0, 0];

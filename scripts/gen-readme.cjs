@@ -18,20 +18,28 @@ function esc(s) {
 
 function table() {
   const rows = [
-    '| op | formula | parameters (default; range) | float32 bound | float64 bound | derivative (backward) | at kinks |',
-    '|---|---|---|---|---|---|---|',
+    '| op | formula | parameters (default; range) | float32 bound | float64 bound | derivative (backward) | backward bound: the terms of S | at kinks |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const name of reg.unaryNames) {
     const op = reg.unaryOps[name];
     const bound = (u) => fmtBound(op, u);
     const bw = op.backward || {};
-    rows.push(`| \`${name}\` | ${esc(op.formula)} | ${op.params.map(fmtParam).join('<br>') || '—'} | ${bound(op.ulp)} | ${bound(op.ulp64)} | ${esc(bw.derivative || '')} | ${esc(bw.kink || '')} |`);
+    rows.push(`| \`${name}\` | ${esc(op.formula)} | ${op.params.map(fmtParam).join('<br>') || '—'} | ${bound(op.ulp)} | ${bound(op.ulp64)} | ${esc(bw.derivative || '')} | ${esc(bw.terms || '')} | ${esc(bw.kink || '')} |`);
   }
   if (reg.shapedOps) {
     rows.push('', 'With a shape and an axis:', '', '| op | what | call | bound | backward | at kinks |', '|---|---|---|---|---|---|');
     for (const [name, op] of Object.entries(reg.shapedOps)) {
       const bound = op.exact ? 'exact' : `${op.ulp} ULP (float32), ${op.ulp64} ULP (float64)`;
       rows.push(`| \`${name}\` | ${esc(op.formula)} | \`${esc(op.usage)}\` | ${bound} | ${esc(op.derivative || '')} | ${esc(op.kink || '')} |`);
+    }
+  }
+  if (reg.gatedOps) {
+    rows.push('', 'Gated (x split in two halves along an axis; the two-array forms take the halves separately):', '',
+      '| op | what | call | parameters | bound | gradient bound | backward |', '|---|---|---|---|---|---|---|');
+    for (const [name, op] of Object.entries(reg.gatedOps)) {
+      const params = reg.unaryOps[op.act].params.map(fmtParam).join('<br>') || '—';
+      rows.push(`| \`${name}\` | ${esc(op.formula)} | \`${esc(op.usage)}\` | ${params} | ${op.ulp} ULP (float32), ${op.ulp64} ULP (float64) | ${op.backwardUlp} ULP, ${op.backwardUlp64} ULP | \`${esc(op.backwardUsage)}\`: ${esc(op.derivative)} |`);
     }
   }
   return rows.join('\n');

@@ -69,6 +69,18 @@ function shapedDoc(name, op) {
   ].filter((l, i) => i === 1 || l !== '');
 }
 
+/** The TSDoc of a gated op's export (`act`: the unary op on its gate). */
+function gatedDoc(name, op, act) {
+  return [
+    `\`${name}\`: ${op.formula}.`,
+    '',
+    `Call: \`${op.usage}\`.`,
+    act.params.length ? `Parameters (options; default; range): ${act.params.map(fmtParam).join(', ').replace(/\\\|/g, '|')} (those of ${op.act}).` : '',
+    `Accuracy: within ${op.ulp} ULP (float32) and ${op.ulp64} ULP (float64); gradients within ${op.backwardUlp} and ${op.backwardUlp64} ULP.`,
+    `Backward: \`${op.backwardUsage}\`: ${op.derivative}.`,
+  ].filter((l, i) => i === 1 || l !== '');
+}
+
 /** The TSDoc of the entry points that are not ops. */
 const API_DOCS = {
   info: [
@@ -117,4 +129,4 @@ function block(lines, indent = '') {
   return [`${indent}/**`, ...lines.map((l) => `${indent} *${l ? ` ${commentSafe(l)}` : ''}`), `${indent} */`].join('\n');
 }
 
-module.exports = { fmtParam, fmtBound, unaryDoc, shapedDoc, apiDoc, block };
+module.exports = { fmtParam, fmtBound, unaryDoc, shapedDoc, gatedDoc, apiDoc, block };

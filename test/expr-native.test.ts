@@ -27,10 +27,12 @@ import { createJsBackend } from '../lib/backend/js';
 import { exprCalls, type CallsBinding } from '../lib/backend/native-calls';
 import { createCompile } from '../lib/api/compile';
 import { createStats } from '../lib/api/stats';
+import { ISA_LEVELS } from '../lib/backend/native';
 
 const root = join(__dirname, '..');
 const release = join(root, 'build', 'Release');
-const LEVELS = ['scalar', 'avx2', 'avx512'] as const;
+/** native/runtime/cpu.h's level order, which expr_check's results and useIsa follow. */
+const LEVELS = ISA_LEVELS;
 const X86 = process.arch === 'x64';
 
 let exe = '';

@@ -49,7 +49,7 @@ describe('ISA selection at load', () => {
   it('an unknown level is reported and the best level runs', () => {
     const info = infoWith({ ACTIVATION_KERNELS_ISA: 'sse9' });
     expect(info.isa).toBe(isas[0]);
-    expect(info.loadError).toMatch(/ACTIVATION_KERNELS_ISA="sse9" is not one of scalar, avx2, avx512; using/);
+    expect(info.loadError).toMatch(/ACTIVATION_KERNELS_ISA="sse9" is not one of scalar, avx2, avx512, neon; using/);
   });
 
   it('a level above the CPU is refused, reported, and the best available runs', () => {

@@ -1,15 +1,15 @@
 /**
  * The vector math's own sweep (native/tests/math_sweep.cc): the vec layer's self-test
  * (load/store, masks, bit ops, ldexp, lookup32, ...) and every native/math function
- * against long double references, each held to the max-ULP bound its doc comment
- * states, on every ISA level this CPU runs. --quick takes every 4099th float32 bit
+ * against long double references, each held to its max-ULP bound in
+ * native/math/bounds.inc, on every ISA level this CPU runs. --quick takes every 4099th float32 bit
  * pattern and 20000 float64 samples per range; the exhaustive run
  * (math_sweep --stride 1) is in native/math/README.md. Built here with g++ from the
  * sources, as CMake's math_sweep target is (native/tests/math.cmake).
  */
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { compileUnits, gxx, ISA_FLAGS } from './gxx';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { join } from 'node:path';
 const root = join(__dirname, '..');
 const tests = join(root, 'native', 'tests');
 const X86 = process.arch === 'x64';
+const ARM64 = process.arch === 'arm64';
 const HAVE_GXX = process.platform !== 'win32';
 
 function run(cmd: string, args: string[]): Promise<{ code: number | null; out: string }> {
@@ -42,7 +43,7 @@ describe.runIf(HAVE_GXX)('native/math sweep (math_sweep --quick)', () => {
           ['math_isa_avx2.cc', ISA_FLAGS.avx2],
           ['math_isa_avx512.cc', ISA_FLAGS.avx512],
         ] as [string, string[]][])
-        : []),
+        : ARM64 ? ([['math_isa_neon.cc', []]] as [string, string[]][]) : []),
     ];
     const objs = await compileUnits(units.map(([src, flags]) => [join(tests, src), flags]), common, dir);
     const exe = join(dir, 'math_sweep');
@@ -53,7 +54,7 @@ describe.runIf(HAVE_GXX)('native/math sweep (math_sweep --quick)', () => {
     expect(r.out).toMatch(/^all ok$/m);
     expect(r.out).not.toMatch(/FAIL|not implemented/);
     // Each level either ran its self-test (and then its sweep) or says the CPU lacks it.
-    for (const isa of X86 ? ['scalar', 'avx2', 'avx512'] : ['scalar']) {
+    for (const isa of X86 ? ['scalar', 'avx2', 'avx512'] : ARM64 ? ['scalar', 'neon'] : ['scalar']) {
       expect(r.out, isa).toMatch(new RegExp(`^\\[${isa}\\] (vec self-test: ok|skipped: CPU lacks it)$`, 'm'));
     }
     expect(r.out).toMatch(/^\[scalar\] vec self-test: ok$/m);
@@ -63,4 +64,15 @@ describe.runIf(HAVE_GXX)('native/math sweep (math_sweep --quick)', () => {
       expect(r.out, fn).toMatch(new RegExp(`^${fn} +scalar +f64: max`, 'm'));
     }
   }, 300_000);
+});
+
+describe('native/math/bounds.inc', () => {
+  it("is what native/math/README.md's accuracy table states, row for row", () => {
+    const rows = [...readFileSync(join(root, 'native', 'math', 'bounds.inc'), 'utf8').matchAll(/^AK_MATH_BOUND\((\w+),\s*([\d.]+),\s*([\d.]+)\)/gm)]
+      .map((m) => [m[1], Number(m[2]), Number(m[3])]);
+    const table = [...readFileSync(join(root, 'native', 'math', 'README.md'), 'utf8').matchAll(/^\| `(\w+)`[^|]*\| ([\d.]+) \/ ([\d.]+) \|/gm)]
+      .map((m) => [m[1].replace(/_/g, '').replace(/T$/, ''), Number(m[2]), Number(m[3])]);
+    expect(rows.length).toBeGreaterThan(10);
+    expect(table).toEqual(rows);
+  });
 });

@@ -315,7 +315,19 @@ function dxRef(dy, d) {
   return h + (LO + dy * d[1]);
 }
 
+/**
+ * S for the backward bound (lib/ops.ts BackwardDef): the registry's scale(x, a, b)
+ * (scaleY for the form from y) where f' has several terms, never below |f'| = |h + l|
+ * (S bounds |f'| by definition; this also covers a scale that underflowed in float64).
+ */
+function scaleOf(bw, fromY, v, a, b, d) {
+  const f = fromY ? bw.scaleY : bw.scale;
+  const s = f ? Math.abs(f(v, a, b)) : 0;
+  const m = Math.abs(d[0] + d[1]);
+  return s > m ? s : m;
+}
+
 /** Double-double helpers ([h, l] pairs) for the shaped-op tests. */
 const ddMath = { add, sub, mul, div, exp, log1p: log1pDD, twoSum: (a, b) => [twoSum(a, b), LO] };
 
-module.exports = { derivatives, fromY, derivative, dxRef, dd: ddMath };
+module.exports = { derivatives, fromY, derivative, dxRef, scaleOf, dd: ddMath };

@@ -83,4 +83,22 @@ function ulpOf(v, dtype) {
 /** Slack over 0.5 ULP for "exact" ops, for the reference's own float64 rounding. */
 const EXACT_SLACK = 1e-9;
 
-module.exports = { ulpError, ulpOf, EXACT_SLACK, TYPES };
+/** Machine epsilon of each type (2^-23, 2^-52): the ε of the backward bound. */
+const EPS = { float32: 2 ** -23, float64: 2 ** -52 };
+
+/**
+ * The backward pass's error in units of its bound (lib/ops.ts BackwardDef):
+ * |dx − ref| / (ulpCoef·ulp(ref) + epsCoef·ε·|dy|·S), SPEC's specials and its
+ * rule below the smallest normal as in ulpError (the numerator is ulpError's).
+ * At most 1 passes. `ref` (+ `refLo`) is dy·f'(x), S the sum of the magnitudes
+ * of the terms of f' (NaN or absent: 0). Exact ops: ulpCoef = 0.5 + EXACT_SLACK,
+ * epsCoef = 0.
+ */
+function backwardError(dx, ref, dtype, dy, S, ulpCoef, epsCoef, refLo = 0) {
+  const e = ulpError(dx, ref, dtype, refLo);
+  if (e === 0 || e === Infinity) return e;
+  const s = S === S && S !== undefined ? Math.abs(S) : 0;
+  return e / (ulpCoef + (epsCoef * EPS[dtype] * Math.abs(dy) * s) / ulpOf(ref, dtype));
+}
+
+module.exports = { ulpError, ulpOf, backwardError, EXACT_SLACK, EPS, TYPES };

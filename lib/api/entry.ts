@@ -67,3 +67,14 @@ export function takeOpts(fn: string, v: unknown, keys: readonly string[]): Recor
   if (opts !== undefined) checkKeys(fn, opts, keys);
   return opts;
 }
+
+/**
+ * What a backward call with a bias returns: dbias summed in float64 (`sums`),
+ * a number for a number bias, else an array of the bias's type.
+ */
+export function withDbias(dx: FloatArray, bias: FloatArray | null, sums: Float64Array): { dx: FloatArray; dbias: number | FloatArray } {
+  if (bias === null) return { dx, dbias: sums[0] };
+  const d = newLike(bias);
+  d.set(sums);
+  return { dx, dbias: d };
+}

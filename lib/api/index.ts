@@ -10,6 +10,7 @@ import { unaryNames } from '../registry/ops';
 import type { Info } from '../types';
 import { rangeError, typeError } from '../validate/values';
 import { createCompile } from './compile';
+import { makeGatedOps } from './gated';
 import { makeShaped } from './shaped';
 import { createStats } from './stats';
 import type { Api } from './types';
@@ -35,6 +36,7 @@ export function createApi(backend: Backend): Api {
     api[name] = makeUnary(name, id, engine);
   });
   Object.assign(api, makeShaped(engine));
+  Object.assign(api, makeGatedOps(engine));
   api.info = (): Info => ({
     backend: engine.name,
     isa: engine.isa,

@@ -6,9 +6,9 @@
 import type { Engine } from '../backend/backend';
 import { shapedOps, type ShapedName, type ShapedOpDef } from '../registry/ops';
 import type { FloatArray, ShapedCall } from '../types';
-import { f32Note } from '../validate/params';
-import { checkAxis, checkPositiveInt, checkShape, checkSplit, splitAt, type Split } from '../validate/shape';
-import { checkDisjoint, checkFloatArray, checkLike, checkNoPartialOverlap, checkSameType, ctorName, dtypeOf, newLike, rangeError, typeError } from '../validate/values';
+import { checkPerChannel } from '../validate/channels';
+import { checkPositiveInt, checkSplit, type Split } from '../validate/shape';
+import { checkDisjoint, checkFloatArray, checkLike, checkNoPartialOverlap, checkSameType, newLike, rangeError, typeError } from '../validate/values';
 import { entryPair, takeOpts, takeOut, withProps, type Call } from './entry';
 import type { Maxout, Prelu, PreluGrad, ShapedApi, Softmax } from './types';
 
@@ -89,27 +89,10 @@ function softmaxSplit(fn: string, opts: Record<string, unknown>, length: number,
   return { outer, len, inner };
 }
 
-/** prelu's split around the channel axis and its alpha, checked against x's type and the channel count. */
+/** prelu's split around the channel axis and its alpha (the per-channel rules every bias shares). */
 function preluSetup(fn: string, x: FloatArray, alpha: unknown, opts: Record<string, unknown>): { sp: Split; alpha: FloatArray | null; scalar: number } {
-  const f32 = dtypeOf(x) === 'float32';
-  const oneChannel = { outer: x.length, len: 1, inner: 1 };
-  const shape = checkShape(fn, opts.shape, x.length);
-  // No channel axis below rank 2 unless one is given: one channel (PyTorch).
-  const implicit = opts.channelAxis === undefined && shape.length < 2;
-  const sp: Split = implicit ? oneChannel : splitAt(shape, checkAxis(fn, opts.channelAxis, shape.length, 'options.channelAxis', 1));
-  if (typeof alpha === 'number') {
-    const a = f32 ? Math.fround(alpha) : alpha;
-    if (!Number.isFinite(a)) throw rangeError(fn, 'a finite number or an array of one value per channel' + f32Note(alpha, a), 'alpha', alpha);
-    // One α for every element: the kernels see a single channel.
-    return { sp: oneChannel, alpha: null, scalar: a };
-  }
-  if (dtypeOf(alpha) === undefined) throw typeError(fn, `a finite number or a ${ctorName(x)} (the type of x)`, 'alpha', alpha);
-  const aa = checkSameType(fn, alpha, 'alpha', x, 'x');
-  if (aa.length !== sp.len) {
-    const axisNote = implicit ? 'one channel: the shape has rank < 2 and no options.channelAxis' : `the length of the channel axis of [${shape.join(', ')}]`;
-    throw rangeError(fn, `length ${sp.len} (${axisNote})`, 'alpha', alpha);
-  }
-  return { sp, alpha: aa, scalar: 0 };
+  const pc = checkPerChannel(fn, x, alpha, 'alpha', opts);
+  return { sp: pc.sp, alpha: pc.values, scalar: pc.scalar };
 }
 
 function makePrelu(engine: Engine): Prelu {

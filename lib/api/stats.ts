@@ -4,6 +4,7 @@
  * with the dead and saturated regions of `op` derived from its derivative
  * (lib/expr/regions.ts).
  */
+import { didYouMean } from '../validate/suggest';
 import type { Engine } from '../backend/backend';
 import type { FloatArray, Moments } from '../types';
 import { checkFinite } from '../validate/params';
@@ -68,7 +69,8 @@ export function createStats(engine: Engine, compile: CompileFn): StatsFn {
   const regionCache = new Map<string, Regions>();
   const actRegions = new WeakMap<CompiledActivation, Regions>();
   const fn = 'stats';
-  const opWhat = `an op name (${[...unaryNames, ...Object.keys(statsAliases)].join(', ')}), an expression or a compiled activation`;
+  const opNames = [...unaryNames, ...Object.keys(statsAliases)];
+  const opWhat = `an op name (${opNames.join(', ')}), an expression or a compiled activation`;
 
   /** The compiled form of a registry op with its parameters, as an expression of this package's language. */
   function opExpression(name: UnaryName, params: Readonly<Record<string, unknown>> | undefined): string {
@@ -99,7 +101,7 @@ export function createStats(engine: Engine, compile: CompileFn): StatsFn {
       label = act.expression;
     } else if (typeof op === 'string') {
       const name = Object.prototype.hasOwnProperty.call(statsAliases, op) ? statsAliases[op as keyof typeof statsAliases] : op;
-      if (/^\s*[A-Za-z_]\w*\s*$/.test(op) && !isRegistryOp(name)) throw typeError(fn, opWhat, 'options.op', op);
+      if (/^\s*[A-Za-z_]\w*\s*$/.test(op) && !isRegistryOp(name)) throw typeError(fn, opWhat, 'options.op', op, didYouMean(op, opNames));
       const expr = isRegistryOp(name) ? opExpression(name, params) : op;
       if (!isRegistryOp(name) && params !== undefined) throw typeError(fn, "no options.params with an expression (write the expression's parameters into it)", 'options.params', params);
       selu = name === 'selu';

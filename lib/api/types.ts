@@ -1,5 +1,5 @@
 /** The public API's types: what each function accepts and returns. */
-import type { ShapedOpDef, UnaryName, UnaryOpDef, UnaryParams, unaryOps } from '../registry/ops';
+import type { GatedName, GatedOpDef, GatedParams, ShapedOpDef, UnaryName, UnaryOpDef, UnaryParams, unaryOps } from '../registry/ops';
 import type {
   AsyncOptions, FloatArray, Info, MaxoutOptions, OutOptions, PreluOptions, SoftmaxBackwardOptions, SoftmaxOptions,
 } from '../types';
@@ -98,7 +98,50 @@ export interface ShapedApi {
   readonly logSoftmax: Softmax;
 }
 
-export interface Api extends ShapedApi, UnaryApi {
+/** Options of a gated op's one-array form: x split in two halves along options.axis. */
+export interface GatedOptions<A extends FloatArray> extends OutOptions<A> {
+  /** Row-major shape of x (default [x.length]). */
+  shape?: readonly number[];
+  /** The axis x splits along (negative from the end; default -1); its length must be even. */
+  axis?: number;
+  /** Added to x before the split: one number, or one value per feature along the axis (an array of x's type). */
+  bias?: number | A;
+}
+
+/** A gated op's backward with a bias: dbias a number for a number bias, else an array of the bias's type. */
+export interface GatedGrad<A extends FloatArray, D extends number | A> {
+  dx: A;
+  dbias: D;
+}
+
+export interface Gated<P> {
+  /** act(gate half) ⊙ the other half of x: an array of half x's length (the axis halves). */
+  <A extends FloatArray>(x: A, options?: GatedOptions<A> & P): A;
+  /** The two-array form (swiglu, geglu, reglu): act(gate) ⊙ up, gate and up of one length; out may be either. */
+  <A extends FloatArray>(gate: A, up: A, options?: OutOptions<A> & P): A;
+  async<A extends FloatArray>(x: A, options?: GatedOptions<A> & AsyncOptions & P): Promise<A>;
+  async<A extends FloatArray>(gate: A, up: A, options?: OutOptions<A> & AsyncOptions & P): Promise<A>;
+  readonly backward: {
+    /** dx of x's shape (dy has half x's length). */
+    <A extends FloatArray>(dy: A, x: A, options?: Omit<GatedOptions<A>, 'bias'> & P): A;
+    <A extends FloatArray>(dy: A, x: A, options: GatedOptions<A> & { bias: number } & P): GatedGrad<A, number>;
+    <A extends FloatArray>(dy: A, x: A, options: GatedOptions<A> & { bias: A } & P): GatedGrad<A, A>;
+    /** The two-array form: { dgate, dup }, new arrays or options.dgate / options.dup (gate and up themselves allowed). */
+    <A extends FloatArray>(dy: A, gate: A, up: A, options?: { dgate?: A; dup?: A } & P): { dgate: A; dup: A };
+    async<A extends FloatArray>(dy: A, x: A, options?: GatedOptions<A> & AsyncOptions & P): Promise<A | GatedGrad<A, number | A>>;
+    async<A extends FloatArray>(dy: A, gate: A, up: A, options?: { dgate?: A; dup?: A } & AsyncOptions & P): Promise<{ dgate: A; dup: A }>;
+  };
+  /** The op's name in the registry. */
+  readonly opName: string;
+  /** The registry entry (lib/registry/ops.ts gatedOps). */
+  readonly def: GatedOpDef;
+}
+
+export type GatedApi = {
+  readonly [N in GatedName]: Gated<GatedParams<N>>;
+};
+
+export interface Api extends ShapedApi, UnaryApi, GatedApi {
   /**
    * Compiles an expression of x into an activation with the built-ins'
    * interface (`act(x, { out })`, `act.backward(dy, x)`, `.async`, float32 and

@@ -9,7 +9,7 @@
  * Engine the API calls, running the pure-JS twin (./js.ts) for whatever the
  * backend declined: the one place that decision is made.
  */
-import type { FloatArray, ShapedCall } from '../types';
+import type { FloatArray, FusedBackwardCall, FusedCall, ShapedCall } from '../types';
 import type { Program } from '../expr/codegen';
 
 export interface Backend {
@@ -59,6 +59,13 @@ export interface Backend {
   /** shaped() off the event loop, as unaryBackwardAsync. */
   shapedAsync?(call: ShapedCall, signal?: AbortSignal, label?: string): Promise<void> | false;
   /**
+   * One fused element-wise pass (a unary op with a bias and/or a gate; see
+   * FusedCall and FusedBackwardCall for the layout, rounding and aliasing
+   * rules), validated as shaped() calls are. Semantics: lib/fallback/fused.ts.
+   */
+  fused?(call: FusedCall | FusedBackwardCall): boolean;
+  fusedAsync?(call: FusedCall | FusedBackwardCall, signal?: AbortSignal, label?: string): Promise<void> | false;
+  /**
    * Runs a compiled expression program (format, opcode table and semantics:
    * lib/expr/opcodes.ts; CALL's op ids are registry order) element-wise:
    * inputs[0] is x (and inputs[1] dy for backward programs), all of out's type
@@ -102,6 +109,8 @@ export interface Engine {
   unaryBackwardAsync(fn: string, id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number, signal: AbortSignal | undefined): Promise<void>;
   shaped(call: ShapedCall): void;
   shapedAsync(fn: string, call: ShapedCall, signal: AbortSignal | undefined): Promise<void>;
+  fused(call: FusedCall | FusedBackwardCall): void;
+  fusedAsync(fn: string, call: FusedCall | FusedBackwardCall, signal: AbortSignal | undefined): Promise<void>;
   runProgram(p: Program, inputs: readonly FloatArray[], out: FloatArray): void;
   runProgramAsync(fn: string, p: Program, inputs: readonly FloatArray[], out: FloatArray, signal: AbortSignal | undefined): Promise<void>;
   /**

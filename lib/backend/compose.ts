@@ -1,23 +1,20 @@
 /**
  * The one rule for falling back: a call the backend declines (its entry point
  * is absent or returns false) runs on the pure-JS twin; an `.async` call the
- * backend does not take runs on the JS thread after one turn of the event
- * loop, so an abort issued right after the call still wins.
+ * backend does not take runs on the JS thread in slices (./slices.ts), after
+ * one turn of the event loop, so an abort issued right after the call still
+ * wins and the loop keeps turning while it runs.
  */
 import type { Backend, Engine } from './backend';
+import type { FloatArray } from '../types';
 import { createJsBackend } from './js';
 import { scanStats } from '../fallback/stats';
-import { abortError } from '../validate/signal';
+import { sliceElements, sliceFused, sliceShaped } from './slices';
 
 const twin = createJsBackend(null);
 
-/** `started` (a backend's async call), or `sync` after one turn of the event loop unless the signal fires first. */
-async function later(fn: string, started: Promise<void> | false | undefined, signal: AbortSignal | undefined, sync: () => void): Promise<void> {
-  if (started) return started;
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  if (signal?.aborted) throw abortError(fn, signal);
-  sync();
-}
+/** `started` (a backend's async call), or else the sliced run on this thread. */
+const later = (started: Promise<void> | false | undefined, sliced: () => Promise<void>): Promise<void> => (started ? started : sliced());
 
 export function compose(b: Backend): Engine {
   const e: Engine = {
@@ -26,20 +23,28 @@ export function compose(b: Backend): Engine {
       if (!b.unary(id, x, y, p0, p1)) twin.unary(id, x, y, p0, p1);
     },
     unaryAsync: (fn, id, x, y, p0, p1, signal) =>
-      later(fn, b.unaryAsync?.(id, x, y, p0, p1, signal, fn), signal, () => e.unary(id, x, y, p0, p1)),
+      later(b.unaryAsync?.(id, x, y, p0, p1, signal, fn), () =>
+        sliceElements(fn, signal, [x, y], ([xs, ys]) => e.unary(id, xs!, ys!, p0, p1))),
     unaryBackward(id, dy, x, y, dx, p0, p1) {
       if (!b.unaryBackward?.(id, dy, x, y, dx, p0, p1)) twin.unaryBackward(id, dy, x, y, dx, p0, p1);
     },
     unaryBackwardAsync: (fn, id, dy, x, y, dx, p0, p1, signal) =>
-      later(fn, b.unaryBackwardAsync?.(id, dy, x, y, dx, p0, p1, signal, fn), signal, () => e.unaryBackward(id, dy, x, y, dx, p0, p1)),
+      later(b.unaryBackwardAsync?.(id, dy, x, y, dx, p0, p1, signal, fn), () =>
+        sliceElements(fn, signal, [dy, x, y, dx], ([dys, xs, ys, dxs]) => e.unaryBackward(id, dys!, xs, ys, dxs!, p0, p1))),
     shaped(c) {
       if (!b.shaped?.(c)) twin.shaped(c);
     },
-    shapedAsync: (fn, c, signal) => later(fn, b.shapedAsync?.(c, signal, fn), signal, () => e.shaped(c)),
+    shapedAsync: (fn, c, signal) => later(b.shapedAsync?.(c, signal, fn), () => sliceShaped(fn, signal, c, (part) => e.shaped(part))),
+    fused(c) {
+      if (!b.fused?.(c)) twin.fused(c);
+    },
+    fusedAsync: (fn, c, signal) => later(b.fusedAsync?.(c, signal, fn), () => sliceFused(fn, signal, c, (whole) => e.fused(whole))),
     runProgram(p, inputs, out) {
       if (!b.runProgram?.(p, inputs, out)) twin.runProgram(p, inputs, out);
     },
-    runProgramAsync: (fn, p, inputs, out, signal) => later(fn, b.runProgramAsync?.(p, inputs, out, signal, fn), signal, () => e.runProgram(p, inputs, out)),
+    runProgramAsync: (fn, p, inputs, out, signal) =>
+      later(b.runProgramAsync?.(p, inputs, out, signal, fn), () =>
+        sliceElements(fn, signal, [...inputs, out], (parts) => e.runProgram(p, parts.slice(0, -1) as FloatArray[], parts[parts.length - 1]!))),
     stats(x, outer, C, inner, hasShape, deadMax, lo, hi, out, seluOut) {
       // selu(x)'s moments need the forward kernel on each segment: only the twin's scan does both.
       if (seluOut === undefined && b.stats?.(x, outer, C, inner, hasShape, deadMax, lo, hi, out)) return;

@@ -6,13 +6,14 @@
 import type { Backend } from './backend';
 import { unaryOps, unaryNames, type BackwardDef } from '../registry/ops';
 import { runShaped } from '../fallback/shaped';
+import { runFused, runFusedBackward } from '../fallback/fused';
 import { scanStats } from '../fallback/stats';
 import { runProgram } from '../expr/interp';
 
 const forward = unaryNames.map((n) => unaryOps[n].js);
 const backward = unaryNames.map((n): BackwardDef => unaryOps[n].backward);
 
-export type JsBackend = Required<Omit<Backend, 'unaryAsync' | 'unaryBackwardAsync' | 'shapedAsync' | 'runProgramAsync' | 'setThreads'>> & { readonly name: 'js' };
+export type JsBackend = Required<Omit<Backend, 'unaryAsync' | 'unaryBackwardAsync' | 'shapedAsync' | 'fusedAsync' | 'runProgramAsync' | 'setThreads'>> & { readonly name: 'js' };
 
 export function createJsBackend(loadError: string | null = null): JsBackend {
   return {
@@ -29,6 +30,11 @@ export function createJsBackend(loadError: string | null = null): JsBackend {
     },
     shaped(c) {
       runShaped(c);
+      return true;
+    },
+    fused(c) {
+      if (c.op === 'fused') runFused(c);
+      else runFusedBackward(c);
       return true;
     },
     runProgram(p, inputs, out) {

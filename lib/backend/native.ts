@@ -8,7 +8,7 @@
  * local build wins), then prebuilds/<platform>-<arch>/ with node-gyp-build's
  * tag rules (runtime, napi/abi, libc), most specific first.
  *
- * A binary is accepted only if its op list (native/ops.inc, via ops()) equals
+ * A binary is accepted only if its op list (native/registry/ops.inc, generated from the registry, via ops()) equals
  * the registry: a stale build would otherwise run the wrong op for an id.
  *
  * The backend declines (returns false for) what the binary has no kernel for;
@@ -19,12 +19,12 @@ import * as path from 'path';
 import type { Backend } from './backend';
 import { unaryOps, unaryNames } from '../registry/ops';
 import { poolBackend, type PoolBinding } from './pool';
-import { backwardCalls, exprCalls, shapedCallsOf, type CallsBinding } from './native-calls';
+import { backwardCalls, exprCalls, fusedCallsOf, shapedCallsOf, type CallsBinding } from './native-calls';
 import type { FloatArray } from '../types';
 import { rangeError } from '../validate/values';
 
 /** ISA levels in the addon's index order (native/cpu.h `Isa`). */
-export const ISA_LEVELS = ['scalar', 'avx2', 'avx512'] as const;
+export const ISA_LEVELS = ['scalar', 'avx2', 'avx512', 'neon'] as const;
 export type IsaLevel = (typeof ISA_LEVELS)[number];
 
 export interface NativeInfo {
@@ -38,7 +38,7 @@ export interface NativeInfo {
   isaError: string | null;
 }
 
-/** The addon's exports (native/addon.cc; the pool's: native/async.cc, lib/backend/pool.ts; the rest: ./native-calls.ts). */
+/** The addon's exports (native/napi/module.cc and unary.cc; the pool's: native/napi/async.cc, lib/backend/pool.ts; the rest: ./native-calls.ts). */
 export interface Binding extends PoolBinding, CallsBinding {
   /** Returns false, writing nothing, when the op/dtype has no native kernel. */
   unary(id: number, x: FloatArray, y: FloatArray, a: number, b: number): boolean;
@@ -231,7 +231,7 @@ export function wrapBinding(binding: Binding, file: string, info: NativeInfo, le
     ...(level === null ? poolBackend(binding) : { ...poolBackend(binding), unaryAsync: undefined }),
     // Backward passes, shaped ops, compiled expressions and stats() run the
     // active level only; a pinned level leaves them to the JS twin.
-    ...(level === null ? { ...backwardCalls(binding), ...shapedCallsOf(binding), ...exprCalls(binding) } : {}),
+    ...(level === null ? { ...backwardCalls(binding), ...shapedCallsOf(binding), ...fusedCallsOf(binding), ...exprCalls(binding) } : {}),
     loadError: level === null ? info.isaError : null,
     binding,
     file,

@@ -1,5 +1,5 @@
 /**
- * The JS half of the native thread pool (native/pool/, native/async.cc): async
+ * The JS half of the native thread pool (native/runtime/pool.*, native/napi/async.cc): async
  * calls with abort and the caller's stack, the pool size, the per-op threading
  * thresholds. (The public setThreads, which validates n, is lib/api/index.ts's.)
  *
@@ -11,7 +11,7 @@ import { unaryOps, unaryNames } from '../registry/ops';
 import type { FloatArray } from '../types';
 import { abortError } from '../validate/signal';
 
-/** The pool's entry points on the addon (native/async.cc). */
+/** The pool's entry points on the addon (native/napi/async.cc). */
 export interface PoolBinding {
   /**
    * Starts y = op(x) on pool workers and returns a ticket, or null (nothing
@@ -45,7 +45,7 @@ export interface PoolStats {
   pending: number;
 }
 
-/** The largest pool size setThreads accepts (native/pool/pool.h kMaxThreads). */
+/** The largest pool size setThreads accepts (native/runtime/pool.h kMaxThreads). */
 export const MAX_THREADS = 256;
 
 /**

@@ -2,6 +2,7 @@
  * AST → DAG: resolves names (x, parameters, unit functions, registry ops),
  * checks arities and op parameters, and builds simplified graph nodes.
  */
+import { suggest } from '../validate/suggest';
 import { parse, ExpressionError, type Ast, type CallArg } from './parse';
 import { Graph, type Node } from './graph';
 import { isRegistryOp, registryId } from './registry-ops';
@@ -56,9 +57,7 @@ function err(env: Env, col: number, expected: string, found: string): Expression
   return new ExpressionError(env.src, col, expected, found);
 }
 
-function fnList(): string {
-  return [...Object.keys(unitFunctions), ...Object.keys(unaryOps).filter((n) => !(n in unitFunctions))].join(', ');
-}
+const fnNames = (): string[] => [...Object.keys(unitFunctions), ...Object.keys(unaryOps).filter((n) => !(n in unitFunctions))];
 
 export function lower(ast: Ast, env: Env): Node {
   const g = env.g;
@@ -103,7 +102,8 @@ function lowerCall(ast: Ast & { kind: 'call' }, env: Env): Node {
     return env.g.op(unit.opcode, args);
   }
   if (!isRegistryOp(ast.name)) {
-    throw err(env, ast.col, `a known function (${fnList()})`, `the unknown function ${ast.name}`);
+    const hint = suggest(ast.name, fnNames());
+    throw err(env, ast.col, `a known function (${fnNames().join(', ')})`, `the unknown function ${ast.name}${hint ? ` (did you mean ${hint}?)` : ''}`);
   }
   return lowerRegistryCall(ast.name, ast.args, ast.col, env);
 }

@@ -349,11 +349,27 @@ export function hardSigmoid(x: FloatArray, y: FloatArray, alpha: number, beta: n
  * x + 3 and x·(x + 3) are carried as double-doubles and the division by 6 is
  * corrected by its exact remainder.
  */
+/**
+ * RN32(h + e) for a double-double h + e (|e| <= ulp(h)/2), where fround(h) alone would
+ * round twice: h on a float32 midpoint (fround ties to even) with e != 0 says which side
+ * the exact value is on. Off a midpoint, e cannot move h across one.
+ */
+function roundOnce32(h: number, e: number): number {
+  const r = Math.fround(h);
+  if (e === 0 || r === h) return r;
+  const d = h - r; // exact: r is h's float32 neighbour
+  const other = r + 2 * d; // the neighbour on h's other side, when h is their midpoint
+  return Math.fround(other) === other && (e > 0) === (d > 0) ? other : r;
+}
+
 export function hardSwish(x: FloatArray, y: FloatArray): void {
+  const f32 = y instanceof Float32Array;
   for (let i = 0, n = x.length; i < n; i++) {
     const v = x[i];
     if (v >= 3) {
       y[i] = v;
+    } else if (v === 0) {
+      y[i] = v; // ±0: x·3/6 keeps x's sign
     } else if (v > -3) {
       const s = v + 3;
       const sl = twoSumErr(v, 3, s);
@@ -363,8 +379,11 @@ export function hardSwish(x: FloatArray, y: FloatArray): void {
       // Remainder of p + pl - 6q, exact: 6q = q6 + q6l.
       const q6 = 6 * q;
       const rem = (p - q6) - twoProdErr(6, q, q6) + pl;
-      // x = ±0: x·3/6 is x itself (IEEE: (−0)·3 = −0); the sum q + rem/6 would give +0.
-      y[i] = v === 0 ? v : q + rem / 6;
+      const lo = rem / 6;
+      const h = q + lo;
+      // float32: a subnormal result can sit on a float32 midpoint in float64 (x = -3·2^-149:
+      // q = -1.5·2^-149, the exact value above it by x²/6).
+      y[i] = f32 ? roundOnce32(h, lo - (h - q)) : h;
     } else if (v <= -3) {
       y[i] = -0; // x·0/6 with x < 0, as PyTorch computes it (and the limit at -Inf)
     } else {

@@ -134,7 +134,7 @@ export const sigmoid = api.sigmoid;
  *
  * No parameters.
  * Accuracy: within 4 ULP (float32) and 4 ULP (float64) of the exact value.
- * Backward: `tanh.backward(dy, x (or null with options.y, the forward output))` gives dx = dy·f′(x), f′ = 1 − tanh²(x); from y: (1 − y)(1 + y).
+ * Backward: `tanh.backward(dy, x (or null with options.y, the forward output))` gives dx = dy·f′(x), f′ = sech²(x) = 1 − tanh²(x); from y: (1 − y)(1 + y).
  * At kinks: none (smooth).
  * Options: `out` (an array of x's type and length, x itself for in place); `.async` takes a `signal` too.
  *
@@ -421,6 +421,39 @@ export const softmax = api.softmax;
  * At kinks: none (smooth); rows holding NaN or +Inf, or only −Inf, give NaN (as PyTorch).
  */
 export const logSoftmax = api.logSoftmax;
+/**
+ * `glu`: a ⊗ σ(b), x split in halves a, b along `axis` (PyTorch F.glu).
+ *
+ * Call: `glu(x, { shape, axis, bias, out })`.
+ * Accuracy: within 3 ULP (float32) and 3 ULP (float64); gradients within 3 and 3 ULP.
+ * Backward: `glu.backward(dy, x, { shape, axis, bias, out }) → dx (x's shape; { dx, dbias } with bias)`: da = dy·σ(b), db = (dy·a)·σ′(b), each product rounded to the array's type (PyTorch's autograd order); db within its ULP bound + (eps + 1)·ε·|dy·a|·S(b), eps and S those of σ's backward.
+ */
+export const glu = api.glu;
+/**
+ * `swiglu`: silu(a) ⊗ b (LLaMA, PaLM).
+ *
+ * Call: `swiglu(x, { shape, axis, bias, out }) or swiglu(gate, up, { out })`.
+ * Accuracy: within 3.5 ULP (float32) and 4 ULP (float64); gradients within 3.5 and 4 ULP.
+ * Backward: `swiglu.backward(dy, x, { shape, axis, bias, out }) → dx; swiglu.backward(dy, gate, up, { dgate, dup }) → { dgate, dup }`: db = dy·silu(a), da = (dy·b)·silu′(a), each product rounded to the array's type (PyTorch's autograd order); da within its ULP bound + (eps + 1)·ε·|dy·b|·S(a), eps and S those of silu's backward.
+ */
+export const swiglu = api.swiglu;
+/**
+ * `geglu`: gelu(a) ⊗ b (T5 v1.1), with gelu's `approximate`.
+ *
+ * Call: `geglu(x, { shape, axis, approximate, bias, out }) or geglu(gate, up, { approximate, out })`.
+ * Parameters (options; default; range): `approximate`: 'none' | 'tanh' ('none') (those of gelu).
+ * Accuracy: within 4 ULP (float32) and 4.5 ULP (float64); gradients within 3.5 and 4.5 ULP.
+ * Backward: `geglu.backward(dy, x, { shape, axis, approximate, bias, out }) → dx; geglu.backward(dy, gate, up, { approximate, dgate, dup }) → { dgate, dup }`: db = dy·gelu(a), da = (dy·b)·gelu′(a), each product rounded to the array's type (PyTorch's autograd order); da within its ULP bound + (eps + 1)·ε·|dy·b|·S(a), eps and S those of gelu's backward.
+ */
+export const geglu = api.geglu;
+/**
+ * `reglu`: relu(a) ⊗ b.
+ *
+ * Call: `reglu(x, { shape, axis, bias, out }) or reglu(gate, up, { out })`.
+ * Accuracy: within 0.5 ULP (float32) and 0.5 ULP (float64); gradients within 0.5 and 0.5 ULP.
+ * Backward: `reglu.backward(dy, x, { shape, axis, bias, out }) → dx; reglu.backward(dy, gate, up, { dgate, dup }) → { dgate, dup }`: db = dy·relu(a), da = (dy·b)·relu′(a), each product rounded to the array's type (PyTorch's autograd order); da within its ULP bound + (eps + 1)·ε·|dy·b|·S(a), eps and S those of relu's backward; relu′(0) = 0 (PyTorch's threshold_backward).
+ */
+export const reglu = api.reglu;
 /**
  * What runs: `{ backend: 'native' | 'js', isa, isas, threads, version, loadError }`.
  *

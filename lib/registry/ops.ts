@@ -6,6 +6,7 @@
  */
 import * as fwd from '../fallback/unary';
 import { twoProdErr, twoSumErr } from '../fallback/dd';
+import { erfc } from '../fallback/erf';
 import * as bwd from '../fallback/unary-backward';
 import * as more from '../fallback/shrink';
 import * as moreBwd from '../fallback/shrink-backward';
@@ -74,8 +75,17 @@ export interface UnaryOpDef {
 /**
  * An op's backward pass: what f' is, its convention at kinks, its accuracy
  * bound and its pure-JS kernels. dx = dy·f'(x) is the IEEE product of dy and
- * f'(x) evaluated in float64 (so NaN in dy or x gives NaN, and an infinite dy
- * at a zero derivative gives NaN), rounded once to the array's type.
+ * f'(x) (so NaN in dy or x gives NaN, and an infinite dy at a zero derivative
+ * gives NaN).
+ *
+ * Accuracy (every backend, float32 and float64): with ε the type's machine
+ * epsilon (2^-23, 2^-52) and S(x) the sum of the magnitudes of the terms of f'
+ * as `terms` writes them,
+ *   |dx − dy·f'(x)| ≤ ulp·ulp(dy·f'(x)) + eps·ε·|dy|·S(x),
+ * so that near a zero of f' that comes from cancelling terms (gelu' = Φ(x) +
+ * xφ(x) at x ≈ −0.7518) the bound is relative to the terms, not to their sum.
+ * Where f' is one term, S = |f'|. Exact ops: the correctly rounded dy·f'(x).
+ * Below the type's smallest normal, SPEC's rule for tiny results applies.
  */
 export interface BackwardDef {
   /** f'(x), as the kernels compute it. */
@@ -86,16 +96,20 @@ export interface BackwardDef {
   readonly kinks: (a: number, b: number) => readonly (readonly [number, number])[];
   /** The correctly rounded dy·f'(x) in the array's type. */
   readonly exact: boolean;
-  /** Max error in ULPs of the type (float32, float64) where f' is well conditioned. */
+  /** The factor of ulp(dx) in the bound, float32 and float64 (0.5 for exact ops). */
   readonly ulp: number;
   readonly ulp64: number;
+  /** The factor of ε·|dy|·S(x) in the bound (0 for exact ops). */
+  readonly eps: number;
+  /** The terms of f' whose magnitudes make S(x) (and of g(y) for the form from y), for the README. */
+  readonly terms: string;
   /**
-   * Where f' crosses zero by cancellation of terms of size about 1 (an
-   * interval of x for parameters a, b): there the bound is absolute,
-   * |dx − dy·f'(x)| ≤ absEps · ε · |dy|, ε the type's machine epsilon.
+   * S(x) for parameters a, b, in float64 (a scale: a few digits suffice). Absent:
+   * f' is one term and S = |f'(x)|. Checks use max(S, |f'|), which S never is below.
    */
-  readonly cancels?: (a: number, b: number) => readonly [number, number] | null;
-  readonly absEps?: number;
+  readonly scale?: (x: number, a: number, b: number) => number;
+  /** S of the form from y, g(y) (absent: one term, |g(y)|). */
+  readonly scaleY?: (y: number, a: number, b: number) => number;
   /** The pure-JS kernel from x. */
   readonly js: UnaryBackwardKernel;
   /** The pure-JS kernel from y = f(x) (present exactly when backwardUsesY). */
@@ -110,6 +124,39 @@ function num<N extends string>(
 
 const EXACT = { exact: true, ulp: 0.5, ulp64: 0.5 } as const;
 const SMOOTH = { exact: false, ulp: 4, ulp64: 4 } as const;
+/** Backward bounds: exact, or 4 ulp(dx) + 4ε·|dy|·S(x). */
+const EXACT_BW = { ...EXACT, eps: 0, terms: 'exact' } as const;
+const SMOOTH_BW = { ...SMOOTH, eps: 4 } as const;
+const ONE_TERM = 'one term: S = |f\'|';
+
+/** σ(t) and σ(−t) without cancellation (for the scales S below). */
+function sig(t: number): number {
+  return t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
+}
+/** S of s(1 + w(1 − s)), s = σ(t): the terms s and w·s(1 − s). */
+function sigmoidTerms(t: number, w: number): number {
+  if (t !== t || w !== w) return NaN;
+  if (Math.abs(t) === Infinity) return t > 0 ? 1 : 0;
+  return sig(t) + Math.abs(w) * sig(t) * sig(-t);
+}
+/** gelu 'tanh': z = 2u = 2√(2/π)(x + 0.044715x³), w = x·dz/dx. */
+function geluTanhScale(x: number): number {
+  if (Math.abs(x) > 1e30) return x > 0 ? 1 : 0;
+  const k = 2 * Math.sqrt(2 / Math.PI);
+  return sigmoidTerms(k * (x + 0.044715 * x * x * x), k * x * (1 + 3 * 0.044715 * x * x));
+}
+/** gelu: Φ(x) + |x|φ(x). */
+function geluScale(x: number): number {
+  if (Math.abs(x) === Infinity) return x > 0 ? 1 : 0;
+  return 0.5 * erfc(-x / Math.SQRT2) + Math.abs(x) * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+}
+/** mish: tanh(sp(x)) + |x|σ(x)sech²(sp(x)); with e = e^x, tanh(sp) = m/D, the second term 4|x|e(1 + e)/D², m = e(2 + e), D = 2 + m. */
+function mishScale(x: number): number {
+  if (x > 40) return 1;
+  if (x === -Infinity) return 0;
+  const e = Math.exp(x), m = e * (2 + e), D = 2 + m;
+  return m / D + (4 * Math.abs(x) * e * (1 + e)) / (D * D);
+}
 const NO_KINK = { kink: 'none (smooth)', kinks: () => [] } as const;
 
 /**
@@ -136,7 +183,7 @@ export const unaryOps = {
     formula: 'max(x, 0)', params: [], ...EXACT, backwardUsesY: false, js: fwd.relu,
     backward: {
       derivative: 'x > 0 ? 1 : 0', kink: "f'(0) = 0 (PyTorch's threshold_backward)", kinks: () => [[0, 0]],
-      ...EXACT, js: bwd.relu,
+      ...EXACT_BW, js: bwd.relu,
     },
   },
   leakyRelu: {
@@ -146,7 +193,7 @@ export const unaryOps = {
     ...EXACT, backwardUsesY: false, js: fwd.leakyRelu,
     backward: {
       derivative: 'x > 0 ? 1 : α', kink: "f'(0) = α (PyTorch's leaky_relu_backward tests x > 0)", kinks: (a) => [[0, a]],
-      ...EXACT, js: bwd.leakyRelu,
+      ...EXACT_BW, js: bwd.leakyRelu,
     },
   },
   relu6: {
@@ -154,7 +201,7 @@ export const unaryOps = {
     formula: 'min(max(x, 0), 6)', params: [], ...EXACT, backwardUsesY: false, js: fwd.relu6,
     backward: {
       derivative: '0 < x < 6 ? 1 : 0', kink: "f'(0) = f'(6) = 0 (PyTorch's relu6 is hardtanh(0, 6))", kinks: () => [[0, 0], [6, 0]],
-      ...EXACT, js: bwd.relu6,
+      ...EXACT_BW, js: bwd.relu6,
     },
   },
   hardTanh: {
@@ -165,7 +212,7 @@ export const unaryOps = {
     ...EXACT, backwardUsesY: false, js: fwd.hardTanh,
     backward: {
       derivative: 'min < x < max ? 1 : 0', kink: "f'(min) = f'(max) = 0 (PyTorch's hardtanh_backward)", kinks: (a, b) => [[a, 0], [b, 0]],
-      ...EXACT, js: bwd.hardTanh,
+      ...EXACT_BW, js: bwd.hardTanh,
     },
   },
   elu: {
@@ -175,7 +222,8 @@ export const unaryOps = {
     ...SMOOTH, backwardUsesY: true, js: fwd.elu,
     backward: {
       derivative: 'x > 0 ? 1 : α·e^x; from y: y > 0 ? 1 : y + α', kink: "f'(0) = α (PyTorch's elu_backward takes the x ≤ 0 branch)", kinks: (a) => [[0, a]],
-      ...SMOOTH, js: bwd.elu, jsFromY: bwd.eluFromY,
+      ...SMOOTH_BW, terms: `${ONE_TERM}; from y: y and α`, scaleY: (y, a) => (y > 0 ? 1 : Math.abs(y) + Math.abs(a)),
+      js: bwd.elu, jsFromY: bwd.eluFromY,
     },
   },
   selu: {
@@ -190,7 +238,8 @@ export const unaryOps = {
       derivative: 'x > 0 ? γ : γα·e^x; from y: y > 0 ? γ : y + S, S = −selu(−∞) = γα rounded to the array\'s type (the value the forward saturates to, so dx = 0 there)',
       kink: "f'(0) = γα (PyTorch's elu_backward takes the x ≤ 0 branch)",
       kinks: (a, b) => [[0, fwd.isSeluDefault(a, b) ? fwd.SELU_LAMBDA_ALPHA : a * b]],
-      ...SMOOTH, js: bwd.selu, jsFromY: bwd.seluFromY,
+      ...SMOOTH_BW, terms: `${ONE_TERM}; from y: y and S`, scaleY: (y, a, b) => (y > 0 ? b : Math.abs(y) + a * b),
+      js: bwd.selu, jsFromY: bwd.seluFromY,
     },
   },
   celu: {
@@ -198,17 +247,23 @@ export const unaryOps = {
     formula: 'max(0, x) + min(0, α·expm1(x/α))',
     params: [num('alpha', 1, 'scale, > 0', { min: 0, minExclusive: true })],
     ...SMOOTH, backwardUsesY: false, js: fwd.celu,
-    backward: { derivative: 'x > 0 ? 1 : e^(x/α)', kink: "f'(0) = 1 (both sides agree)", kinks: () => [[0, 1]], ...SMOOTH, js: bwd.celu },
+    backward: { derivative: 'x > 0 ? 1 : e^(x/α)', kink: "f'(0) = 1 (both sides agree)", kinks: () => [[0, 1]], ...SMOOTH_BW, terms: ONE_TERM, js: bwd.celu },
   },
   sigmoid: {
     parallelMin: 131072,
     formula: '1 / (1 + e^-x)', params: [], ...SMOOTH, backwardUsesY: true, js: fwd.sigmoid,
-    backward: { derivative: 'σ(x)(1 − σ(x)); from y: y(1 − y)', ...NO_KINK, ...SMOOTH, js: bwd.sigmoid, jsFromY: bwd.sigmoidFromY },
+    backward: {
+      derivative: 'σ(x)(1 − σ(x)); from y: y(1 − y)', ...NO_KINK, ...SMOOTH_BW, terms: `${ONE_TERM} (from y too)`,
+      js: bwd.sigmoid, jsFromY: bwd.sigmoidFromY,
+    },
   },
   tanh: {
     parallelMin: 65536,
     formula: 'tanh(x)', params: [], ...SMOOTH, backwardUsesY: true, js: fwd.tanh,
-    backward: { derivative: '1 − tanh²(x); from y: (1 − y)(1 + y)', ...NO_KINK, ...SMOOTH, js: bwd.tanh, jsFromY: bwd.tanhFromY },
+    backward: {
+      derivative: 'sech²(x) = 1 − tanh²(x); from y: (1 − y)(1 + y)', ...NO_KINK, ...SMOOTH_BW, terms: `${ONE_TERM} (sech²; from y, the product)`,
+      js: bwd.tanh, jsFromY: bwd.tanhFromY,
+    },
   },
   softplus: {
     parallelMin: 8192,
@@ -221,7 +276,7 @@ export const unaryOps = {
     backward: {
       derivative: 'βx > threshold ? 1 : σ(βx)', kink: "f' jumps to 1 where βx > threshold (PyTorch's softplus_backward)",
       kinks: (a, b) => [[b / a, 1 / (1 + Math.exp(-b))]],
-      ...SMOOTH, js: bwd.softplus,
+      ...SMOOTH_BW, terms: ONE_TERM, js: bwd.softplus,
     },
   },
   swish: {
@@ -230,8 +285,8 @@ export const unaryOps = {
     params: [num('beta', 1, 'β = 1 is SiLU')],
     ...SMOOTH, backwardUsesY: false, js: fwd.swish,
     backward: {
-      derivative: 's(1 + βx(1 − s)), s = σ(βx)', ...NO_KINK, ...SMOOTH,
-      cancels: (a) => (a === 0 ? null : a > 0 ? [-3.3 / a, -0.4 / a] : [-0.4 / a, -3.3 / a]), absEps: 4,
+      derivative: 's(1 + βx(1 − s)), s = σ(βx)', ...NO_KINK, ...SMOOTH_BW,
+      terms: 's and βx·s(1 − s)', scale: (x, a) => (a === 0 ? 0.5 : sigmoidTerms(a * x, a * x)),
       js: bwd.swish,
     },
   },
@@ -239,7 +294,8 @@ export const unaryOps = {
     parallelMin: 65536,
     formula: 'x·sigmoid(x)', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.silu,
     backward: {
-      derivative: 's(1 + x(1 − s)), s = σ(x)', ...NO_KINK, ...SMOOTH, cancels: () => [-3.3, -0.4], absEps: 4, js: bwd.silu,
+      derivative: 's(1 + x(1 − s)), s = σ(x)', ...NO_KINK, ...SMOOTH_BW,
+      terms: 's and x·s(1 − s)', scale: (x) => sigmoidTerms(x, x), js: bwd.silu,
     },
   },
   gelu: {
@@ -249,15 +305,16 @@ export const unaryOps = {
     ...SMOOTH, backwardUsesY: false, js: fwd.gelu,
     backward: {
       derivative: "Φ(x) + xφ(x); 'tanh': s(1 + w(1 − s)), s = σ(2u), w = 2x·du/dx, u = √(2/π)(x + 0.044715x³)",
-      ...NO_KINK, ...SMOOTH, cancels: () => [-1.6, -0.3], absEps: 4, js: bwd.gelu,
+      ...NO_KINK, ...SMOOTH_BW, terms: "Φ(x) and xφ(x); 'tanh': s and w·s(1 − s)",
+      scale: (x, a) => (a ? geluTanhScale(x) : geluScale(x)), js: bwd.gelu,
     },
   },
   mish: {
     parallelMin: 8192,
     formula: 'x·tanh(softplus(x))', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.mish,
     backward: {
-      derivative: 'tanh(sp(x)) + x·σ(x)·sech²(sp(x)), sp = softplus', ...NO_KINK, ...SMOOTH,
-      cancels: () => [-1.7, -0.7], absEps: 4, js: bwd.mish,
+      derivative: 'tanh(sp(x)) + x·σ(x)·sech²(sp(x)), sp = softplus', ...NO_KINK, ...SMOOTH_BW,
+      terms: 'tanh(sp(x)) and x·σ(x)·sech²(sp(x))', scale: mishScale, js: bwd.mish,
     },
   },
   hardSigmoid: {
@@ -272,7 +329,7 @@ export const unaryOps = {
       kinks: (a, b) => (fwd.isHardSigmoidDefault(a, b)
         ? [[-3, 0], [3, 0]]
         : [exactRoot(a, b, 0), exactRoot(a, b, 1)].filter((x): x is number => x !== null).map((x) => [x, 0] as const)),
-      ...EXACT, js: bwd.hardSigmoid,
+      ...EXACT_BW, js: bwd.hardSigmoid,
     },
   },
   hardSwish: {
@@ -282,26 +339,26 @@ export const unaryOps = {
       derivative: 'x < −3 ? 0 : x ≤ 3 ? (2x + 3)/6 : 1',
       kink: "f'(−3) = −0.5, f'(3) = 1.5 (PyTorch's scalar hardswish_backward; its vectorized CPU path gives 1 at 3)",
       kinks: () => [[-3, -0.5], [3, 1.5]],
-      ...EXACT, js: bwd.hardSwish,
+      ...EXACT_BW, js: bwd.hardSwish,
     },
   },
   softsign: {
     parallelMin: 131072,
     formula: 'x / (1 + |x|)', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.softsign,
-    backward: { derivative: '1 / (1 + |x|)²', ...NO_KINK, ...SMOOTH, js: bwd.softsign },
+    backward: { derivative: '1 / (1 + |x|)²', ...NO_KINK, ...SMOOTH_BW, terms: ONE_TERM, js: bwd.softsign },
   },
   rbf: {
     parallelMin: 8192,
     formula: 'exp(-γ(x - c)²)',
     params: [num('gamma', 1, 'width γ ≥ 0', { min: 0 }), num('center', 0, 'center c')],
     ...SMOOTH, backwardUsesY: false, js: fwd.rbf,
-    backward: { derivative: '−2γ(x − c)·exp(−γ(x − c)²)', ...NO_KINK, ...SMOOTH, js: bwd.rbf },
+    backward: { derivative: '−2γ(x − c)·exp(−γ(x − c)²)', ...NO_KINK, ...SMOOTH_BW, terms: ONE_TERM, js: bwd.rbf },
   },
   // ---- issue 17: PyTorch's and ONNX's remaining element-wise activations (one block).
   logSigmoid: {
     parallelMin: 8192,
     formula: 'log σ(x) = −softplus(−x)', params: [], ...SMOOTH, backwardUsesY: false, js: more.logSigmoid,
-    backward: { derivative: 'σ(−x) = 1 / (1 + e^x)', ...NO_KINK, ...SMOOTH, js: moreBwd.logSigmoid },
+    backward: { derivative: 'σ(−x) = 1 / (1 + e^x)', ...NO_KINK, ...SMOOTH_BW, terms: ONE_TERM, js: moreBwd.logSigmoid },
   },
   hardShrink: {
     parallelMin: 262144,
@@ -310,7 +367,7 @@ export const unaryOps = {
     ...EXACT, backwardUsesY: false, js: more.hardShrink,
     backward: {
       derivative: '|x| > λ ? 1 : 0', kink: "f'(±λ) = 0 (PyTorch's hardshrink_backward)", kinks: (a) => [[-a, 0], [a, 0]],
-      ...EXACT, js: moreBwd.shrink,
+      ...EXACT_BW, js: moreBwd.shrink,
     },
   },
   softShrink: {
@@ -320,13 +377,13 @@ export const unaryOps = {
     ...EXACT, backwardUsesY: false, js: more.softShrink,
     backward: {
       derivative: '|x| > λ ? 1 : 0', kink: "f'(±λ) = 0 (PyTorch's softshrink_backward)", kinks: (a) => [[-a, 0], [a, 0]],
-      ...EXACT, js: moreBwd.shrink,
+      ...EXACT_BW, js: moreBwd.shrink,
     },
   },
   tanhShrink: {
     parallelMin: 8192,
     formula: 'x − tanh(x)', params: [], ...SMOOTH, backwardUsesY: false, js: more.tanhShrink,
-    backward: { derivative: 'tanh²(x)', ...NO_KINK, ...SMOOTH, js: moreBwd.tanhShrink },
+    backward: { derivative: 'tanh²(x)', ...NO_KINK, ...SMOOTH_BW, terms: ONE_TERM, js: moreBwd.tanhShrink },
   },
   threshold: {
     parallelMin: 262144,
@@ -338,7 +395,7 @@ export const unaryOps = {
     ...EXACT, backwardUsesY: false, js: more.threshold,
     backward: {
       derivative: 'x > threshold ? 1 : 0', kink: "f'(threshold) = 0 (PyTorch's threshold_backward)", kinks: (a) => [[a, 0]],
-      ...EXACT, js: moreBwd.threshold,
+      ...EXACT_BW, js: moreBwd.threshold,
     },
   },
   thresholdedRelu: {
@@ -348,7 +405,7 @@ export const unaryOps = {
     ...EXACT, backwardUsesY: false, js: more.threshold,
     backward: {
       derivative: 'x > α ? 1 : 0', kink: "f'(α) = 0 (as relu'(0), the x > α side decides)", kinks: (a) => [[a, 0]],
-      ...EXACT, js: moreBwd.threshold,
+      ...EXACT_BW, js: moreBwd.threshold,
     },
   },
 } as const satisfies Record<string, UnaryOpDef>;
@@ -365,7 +422,7 @@ export function requiredOptions(def: UnaryOpDef): Record<string, number> {
   return o;
 }
 
-/** Op names in id order: the native side's ops.inc lists them in this order. */
+/** Op names in id order: scripts/gen-native.cjs writes them in this order into native/registry/ops.inc. */
 export const unaryNames = Object.keys(unaryOps) as UnaryName[];
 
 /** The parameters an op accepts as options, typed from its declaration. */
@@ -452,3 +509,74 @@ export const statsAliases = { prelu: 'leakyRelu' } as const satisfies Record<str
 
 /** What stats()'s options.op accepts by name. */
 export type StatsOpName = UnaryName | keyof typeof statsAliases;
+
+/**
+ * The gated units: x split in two halves a, b along an axis, one half (the
+ * gate) through a unary op of the registry, times the other. Declared by that
+ * op (`act`, whose parameters they accept) and by which half is the gate, so
+ * the JS twin and the native path are the unary kernels of `act` on tiles,
+ * then one product: y = round(round(act(gate)) · up), as a framework that
+ * activates then multiplies. The two-array forms f(gate, up) take the halves
+ * as separate arrays of one shape.
+ */
+export interface GatedOpDef {
+  readonly formula: string;
+  /** The activation of the gate: a unary op, with its parameters. */
+  readonly act: UnaryName;
+  /** The half of x that goes through `act` (glu: the second, b; the others: the first, a). */
+  readonly gate: 'first' | 'second';
+  /** f(gate, up, { out }) exists besides f(x, { shape, axis }). */
+  readonly pair: boolean;
+  readonly usage: string;
+  readonly backwardUsage: string;
+  /** What the backward computes and how it rounds. */
+  readonly derivative: string;
+  /** act is exact (relu): y and both gradients are then one correctly rounded product each. */
+  readonly exact: boolean;
+  /**
+   * Max error of the forward and of each gradient in ULPs of the type, from
+   * `node scripts/sweep-gated.cjs` (every level): act's error carried through
+   * one product (e ULPs of act(gate) can be up to 2e ULPs of the product) and
+   * its rounding. d(gate) is held to act's backward bound with dy·up for dy:
+   * backwardUlp·ulp + (eps + 1)·ε·|dy·up|·S(gate) (eps, S: act's BackwardDef;
+   * the 1: dy·up is rounded first).
+   */
+  readonly ulp: number;
+  readonly ulp64: number;
+  readonly backwardUlp: number;
+  readonly backwardUlp64: number;
+}
+
+const GATED_DERIVATIVE = (h: string, gate: string, up: string): string =>
+  `d${up} = dy·${h}(${gate}), d${gate} = (dy·${up})·${h}′(${gate}), each product rounded to the array's type (PyTorch's autograd order); ` +
+  `d${gate} within its ULP bound + (eps + 1)·ε·|dy·${up}|·S(${gate}), eps and S those of ${h}'s backward`;
+
+export const gatedOps = {
+  glu: {
+    formula: 'a ⊗ σ(b), x split in halves a, b along `axis` (PyTorch F.glu)', act: 'sigmoid', gate: 'second', pair: false,
+    usage: 'glu(x, { shape, axis, bias, out })', backwardUsage: 'glu.backward(dy, x, { shape, axis, bias, out }) → dx (x\'s shape; { dx, dbias } with bias)',
+    derivative: GATED_DERIVATIVE('σ', 'b', 'a'), exact: false, ulp: 3, ulp64: 3, backwardUlp: 3, backwardUlp64: 3,
+  },
+  swiglu: {
+    formula: 'silu(a) ⊗ b (LLaMA, PaLM)', act: 'silu', gate: 'first', pair: true,
+    usage: 'swiglu(x, { shape, axis, bias, out }) or swiglu(gate, up, { out })',
+    backwardUsage: 'swiglu.backward(dy, x, { shape, axis, bias, out }) → dx; swiglu.backward(dy, gate, up, { dgate, dup }) → { dgate, dup }',
+    derivative: GATED_DERIVATIVE('silu', 'a', 'b'), exact: false, ulp: 3.5, ulp64: 4, backwardUlp: 3.5, backwardUlp64: 4,
+  },
+  geglu: {
+    formula: 'gelu(a) ⊗ b (T5 v1.1), with gelu\'s `approximate`', act: 'gelu', gate: 'first', pair: true,
+    usage: 'geglu(x, { shape, axis, approximate, bias, out }) or geglu(gate, up, { approximate, out })',
+    backwardUsage: 'geglu.backward(dy, x, { shape, axis, approximate, bias, out }) → dx; geglu.backward(dy, gate, up, { approximate, dgate, dup }) → { dgate, dup }',
+    derivative: GATED_DERIVATIVE('gelu', 'a', 'b'), exact: false, ulp: 4, ulp64: 4.5, backwardUlp: 3.5, backwardUlp64: 4.5,
+  },
+  reglu: {
+    formula: 'relu(a) ⊗ b', act: 'relu', gate: 'first', pair: true,
+    usage: 'reglu(x, { shape, axis, bias, out }) or reglu(gate, up, { out })',
+    backwardUsage: 'reglu.backward(dy, x, { shape, axis, bias, out }) → dx; reglu.backward(dy, gate, up, { dgate, dup }) → { dgate, dup }',
+    derivative: GATED_DERIVATIVE('relu', 'a', 'b') + "; relu′(0) = 0 (PyTorch's threshold_backward)", exact: true, ulp: 0.5, ulp64: 0.5, backwardUlp: 0.5, backwardUlp64: 0.5,
+  },
+} as const satisfies Record<string, GatedOpDef>;
+
+export type GatedName = keyof typeof gatedOps;
+export const gatedNames = Object.keys(gatedOps) as GatedName[];
+export type GatedParams<N extends GatedName> = UnaryParams<(typeof gatedOps)[N]['act']>;

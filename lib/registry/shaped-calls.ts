@@ -1,6 +1,6 @@
 /**
  * The ShapedCall ops (lib/types.ts) a backend receives, in the order of their
- * native op codes (the index is the code native/shaped.cc switches on), each
+ * native op codes (the index is the code native/napi/shaped.cc switches on), each
  * with the arrays it passes positionally and the meaning of its one number.
  */
 import type { ShapedOpDef } from './ops';

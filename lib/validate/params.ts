@@ -3,6 +3,7 @@
  * options object, checked against their ranges and converted to the array's
  * type; and the finite numbers of compile()'s parameters.
  */
+import { didYouMean } from './suggest';
 import type { ParamDef, UnaryOpDef } from '../registry/ops';
 import { rangeError, typeError } from './values';
 
@@ -43,7 +44,7 @@ export function resolveParams(fn: string, def: UnaryOpDef, opts: Record<string, 
       const k = typeof s === 'string' ? p.values.indexOf(s) : -1;
       if (k < 0) {
         const what = `one of ${p.values.map((x) => JSON.stringify(x)).join(', ')}`;
-        throw (typeof s === 'string' ? rangeError : typeError)(fn, what, `options.${p.name}`, v);
+        throw (typeof s === 'string' ? rangeError : typeError)(fn, what, `options.${p.name}`, v, didYouMean(s, p.values));
       }
       P[i] = k;
       continue;

@@ -3,6 +3,7 @@
  *   <fn>: Expected <what> for <name> but received <value>
  * Every check runs before any work starts, so a throw never leaves a partial write.
  */
+import { didYouMean } from './suggest';
 import type { FloatArray } from '../types';
 
 // The %TypedArray%.prototype[Symbol.toStringTag] getter names a typed array's
@@ -45,14 +46,14 @@ export class Received {
   constructor(readonly text: string) {}
 }
 
-/** `fn: Expected ...` as a TypeError (the wrong kind of value). */
-export function typeError(fn: string, what: string, name: string, received: unknown): TypeError {
-  return new TypeError(`${fn}: ${expected(what, name, received)}`);
+/** `fn: Expected ...` as a TypeError (the wrong kind of value); `hint` (suggest.ts's didYouMean) ends it. */
+export function typeError(fn: string, what: string, name: string, received: unknown, hint = ''): TypeError {
+  return new TypeError(`${fn}: ${expected(what, name, received)}${hint}`);
 }
 
 /** `fn: Expected ...` as a RangeError (the right kind of value, out of range). */
-export function rangeError(fn: string, what: string, name: string, received: unknown): RangeError {
-  return new RangeError(`${fn}: ${expected(what, name, received)}`);
+export function rangeError(fn: string, what: string, name: string, received: unknown, hint = ''): RangeError {
+  return new RangeError(`${fn}: ${expected(what, name, received)}${hint}`);
 }
 
 /** 'float32' | 'float64' for a Float32Array/Float64Array (any realm), else undefined. */
@@ -140,7 +141,7 @@ export function checkOptionsObject(fn: string, v: unknown, name: string): Record
 /** The second message form, for a key that is not one of the accepted ones (`kind`: what a key names). */
 export function unknownOption(fn: string, key: string, name: string, allowed: readonly string[], kind = 'option'): TypeError {
   const list = allowed.length ? `one of: ${allowed.map((k) => JSON.stringify(k)).join(', ')}` : `none (there are no ${kind}s)`;
-  return new TypeError(`${fn}: Unknown ${kind} ${JSON.stringify(key)} in ${name}; expected ${list}`);
+  return new TypeError(`${fn}: Unknown ${kind} ${JSON.stringify(key)} in ${name}${didYouMean(key, allowed)}; expected ${list}`);
 }
 
 /** Every key of `opts` (an options object named `name`) is one of `allowed`. */

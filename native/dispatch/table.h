@@ -37,8 +37,12 @@ using StatsKernel = void (*)(const T* x, size_t outer, size_t C, size_t inner, b
 template <class T>
 struct Kernels {
   UnaryKernel<T> unary[kNumUnaryOps];  // by op id (registry/ops.inc)
+  UnaryBiasKernel<T> unary_bias[kNumUnaryOps];  // y = f(x + b): runtime/fused.h
   BwdKernel<T> bwd_x[kNumUnaryOps];    // dx = dy·f'(x)
   BwdKernel<T> bwd_y[kNumUnaryOps];    // dx from y = f(x); null: no from-y form (registry/from_y.inc)
+  BwdKernel<T> product;                // dx = dy·in: the gates of runtime/fused.h
+  BwdKernel<T> sum;                    // dx = dy + in: its per-element bias
+  UnaryKernel<T> add_scalar;           // y = x + a: its bias shared by a run of elements
   SoftmaxKernel<T> softmax;            // softmax and logSoftmax
   SoftmaxBwdKernel<T> softmax_bwd;
   PreluKernel<T> prelu;

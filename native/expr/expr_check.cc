@@ -8,7 +8,7 @@
 // cases.bin (little-endian): u32 count, then per case
 //   u32 dtype (0 float32, 1 float64), u32 nWords, i32 code[nWords],
 //   u32 nConsts, f64 consts[nConsts], u32 nInputs, u32 n, T input[nInputs][n]
-// results.bin: per case, per level (scalar, avx2, avx512): u8 status
+// results.bin: per case, per level (scalar, avx2, avx512, neon: native/runtime/cpu.h order): u8 status
 //   (0 level not runnable here, 1 ran, 2 declined: a CALL without native kernel,
 //   3 refused by expr::check) followed by T out[n] when status is 1.
 #include <cstdint>

@@ -1,21 +1,25 @@
 // native/kernels/backward.h -- dx = dy·f'(x) (and dy·g(y) from the forward output) for
-// every unary op, each written once as a functor template over the vector type.
-// The semantic reference is lib/fallback/unary-backward.ts: the same formulas, step for
-// step, so NaN/±Inf/kink results agree with the JS twin by construction.
+// every unary op, each written once as functors over the vector type.
+// The semantic reference is lib/fallback/unary-backward.ts: the same formulas, so
+// NaN/±Inf/kink results agree with the JS twin.
 //
-// Precision plan. The JS twin evaluates f' in float64 and rounds dy·f' to the array's
-// type once. The smooth ops do the same here: float32 lanes are widened to float64
-// (kx::via_f64-style, two Vd per Vf), so the float32 result is the float64 value
-// rounded once, as in the twin; float64 runs the same code on Vd directly. The
-// piecewise-linear ops (relu, leakyRelu, relu6, hardTanh) run in the array's own type:
-// dy·1, dy·0 and dy·α (α already rounded to the type) are exact products rounded once.
+// Accuracy (lib/ops.ts BackwardDef): |dx − dy·f'(x)| ≤ 4 ulp(dx) + 4ε·|dy|·S(x), S the
+// sum of the magnitudes of the terms of f' (exact ops: correctly rounded).
 //
-// Shape of an op:  struct name : BwdBase<unroll, widen> { template <class V> struct K {
-//   explicit K(const Params&);
-//   V operator()(V dy, V in) const; }; };    // in = x, or y for the FromY variants
-// widen: K is only instantiated with Vd, and float32 arrays go through it widened.
-// An op may add `Vf f32(Vf dy, Vf x) const` (kCustomF32) when float32 lanes pay off
-// (gelu: erf/erfc of float32 lanes, whose float64 versions are scalar libm).
+// Lanes. The piecewise-linear ops (relu, leakyRelu, relu6, hardTanh) run K<V> in the
+// array's own type: dy·1, dy·0 and dy·α are exact products rounded once. Every other
+// op is split (BwdBase<unroll, true>): K<Vd> is its float64 kernel (float64 arrays),
+// and F its float32 kernel, in float lanes with the forward's vector math. F is written
+// for the float range where its intermediates stay normal; F::slow(in) marks the lanes
+// outside it (an e^t that would be subnormal while dy·f' need not be: the far negative
+// tails), which a vector holding any recomputes through K<Vd> on widened lanes.
+// Such lanes do not occur in practice (x below −80 or so); the sweep meets them.
+//
+// Shape of a split op:  struct name : BwdBase<unroll, true> {
+//   template <class V> struct K { explicit K(const Params&); V operator()(V dy, V in) const; };  // V = Vd
+//   struct F { static constexpr bool kSlow; explicit F(const Params&);
+//              Mf slow(Vf in) const;                 // when kSlow
+//              Vf operator()(Vf dy, Vf in) const; }; };   // in = x, or y for the FromY forms
 #ifndef AK_KERNELS_BACKWARD_H_
 #define AK_KERNELS_BACKWARD_H_
 
@@ -44,13 +48,52 @@ namespace bwd {
 using kern::T_;
 using kern::CC;
 using kern::two_sum_err;
+using kern::fnma_exact;
 
-template <int Unroll, bool Widen, bool CustomF32 = false>
+template <int Unroll, bool Split>
 struct BwdBase {
   static constexpr int kUnroll = Unroll;
-  static constexpr bool kWiden = Widen;
-  static constexpr bool kCustomF32 = CustomF32;
+  static constexpr bool kSplit = Split;
 };
+
+AK_INLINE Vf fconst(float v) { return splat<Vf>(v); }
+
+// k(dy, in), the float64 kernel of a split op, on the widened lanes of a float vector.
+template <class KT>
+AK_INLINE Vf by_f64(const KT& k, Vf dy, Vf in) {
+  return kx::via_f64(dy, in, [&](const Vd* g, const Vd* v, Vd* out) {
+    for (int i = 0; i < kx::kParts; ++i) out[i] = k(g[i], v[i]);
+  });
+}
+
+// N/D² for D = 1 + u, u in [0, 1], with 1 + u and the square kept exact (two-term
+// divisor for div_dd2): the quotient rounds about once.
+template <class V>
+AK_INLINE V over_one_plus_sq(V num, V u) {
+  const V one = splat<V>(T_<V>(1));
+  const V d = one + u;
+  const V dl = u - (d - one);  // Fast2Sum: 1 >= u
+  const V sq = d * d;
+  const V sql = fma(d + d, dl, two_prod_err(d, d, sq));
+  return mathd::div_dd2(num, zero<V>(), sq, sql);
+}
+
+// s·(1 + w·(1 − s)), s = σ(t + tl) (|tl| <= ulp(t)), as one quotient over (1 + u)²,
+// u = e^-|t + tl|: (1 + u + w·u) for t >= 0, u·(1 + w + u) for t < 0 (the terms s and
+// w·s(1 − s), no other cancellation). Float lanes, t >= −80 (u normal); t = +Inf is the
+// caller's (the limit 1).
+AK_INLINE Vf logistic_slope(Vf t, Vf tl, Vf w) {
+  const Vf one = fconst(1);
+  const auto pos = ge(t, zero<Vf>());
+  const Vf u = exp_dd_(select(pos, -t, t), select(pos, -tl, tl));
+  const Vf d = one + u;
+  const Vf dl = u - (d - one);
+  const Vf np = d + fma(w, u, dl);
+  const Vf nn = u * ((one + w) + u);
+  const Vf sq = d * d;
+  const Vf sql = fma(d + d, dl, two_prod_err(d, d, sq));
+  return mathd::div_dd2(select(pos, np, nn), zero<Vf>(), sq, sql);
+}
 
 // The error of the product a·b = p, or 0 where an operand or p is beyond 1e290 (the
 // twin's prodErr: Dekker's split would overflow there, and the term no longer matters).
@@ -149,6 +192,38 @@ struct hardSigmoid : BwdBase<2, true> {
       return dy * select(isnan(x), x, d);
     }
   };
+  // Float lanes, exact: αx = p + pe and p + β = s + se (error-free), so αx + β = s + (se + pe)
+  // and the sign of se + pe, rounded, is the exact one where it matters (s = 0 or 1). Only
+  // an αx too small for its product error to be representable (|p| < 2^-90) can lose that
+  // sign, and only where β alone sits on a kink (β = 1, or β tiny): those lanes are slow.
+  // The defaults: dy/6 on (−3, 3), one float division.
+  struct F {
+    static constexpr bool kSlow = true;
+    Vf alpha, beta;
+    bool beta_at_kink, exact_default;
+    explicit F(const Params& p)
+        : alpha(fconst(static_cast<float>(p.a))), beta(fconst(static_cast<float>(p.b))),
+          beta_at_kink(static_cast<float>(p.b) == 1.0f || std::fabs(static_cast<float>(p.b)) < 0x1p-90f),
+          exact_default(kern::hard_sigmoid_is_default(static_cast<float>(p.a), static_cast<float>(p.b))) {}
+    AK_INLINE Mf slow(Vf x) const {
+      const Mf none = lt(beta, beta);
+      return beta_at_kink ? lt(abs(alpha * x), fconst(0x1p-90f)) : none;
+    }
+    AK_INLINE Vf operator()(Vf dy, Vf x) const {
+      const Vf z = zero<Vf>(), one = fconst(1);
+      if (exact_default) {
+        const auto inside = mand(gt(x, fconst(-3)), lt(x, fconst(3)));
+        return select(inside, dy / fconst(6), dy * select(isnan(x), x, z));
+      }
+      const Vf p = alpha * x;
+      const Vf s = p + beta;
+      const Vf e = two_sum_err(p, beta, s) + two_prod_err(alpha, x, p);
+      const auto above0 = mor(gt(s, z), mand(eq(s, z), gt(e, z)));
+      const auto below1 = mor(lt(s, one), mand(eq(s, one), lt(e, z)));
+      const Vf d = select(mand(above0, below1), alpha, z);  // x = ±Inf: s = ±Inf, flat
+      return dy * select(isnan(x), x, d);
+    }
+  };
 };
 
 // x > 3: dy; -3 <= x <= 3: dy·(2x + 3)/6 rounded once (double-double, as the twin);
@@ -171,6 +246,58 @@ struct hardSwish : BwdBase<2, true> {
       return select(isnan(v), v, r);
     }
   };
+  // Float lanes, exact: 2x + 3 = s + sl (two-sum), dy(s + sl) = P + Pl + dy·sl (Pl exact,
+  // dy·sl within 2^-48 of the value), rounded once by kern::div6_rounded. Its unsure lanes,
+  // and |P| outside [2^-80, 2^120] (dy near the ends of the range, or ±Inf), go to one().
+  struct F {
+    static constexpr bool kSlow = false;
+    explicit F(const Params&) {}
+    // The same in float64 lanes: for |x| >= 2^-28, s = 2x + 3 is exact there and
+    // dy·s = P + Pl (error-free); q2, P/6 after one correction, is within an ulp of it, and
+    // r2 = P − 6q2 is exact, so the sign of r2 + Pl tells which side of q2 the exact value
+    // lies: round-to-odd on that sign, then one rounding to float32, is the correct rounding
+    // (as kx::round_to_odd). |x| < 2^-28: s = 3 (P = 3dy, q2 = dy/2 exact) and the side is
+    // that of the dropped 2dy·x.
+    static AK_INLINE Vd one(Vd g, Vd v) {
+      const Vd three = dconst(3), six = dconst(6), sixth = dconst(1.0 / 6);
+      const auto tiny = lt(abs(v), dconst(0x1p-28));
+      const Vd s = select(tiny, three, (v + v) + three);
+      const Vd P = g * s;
+      const Vd Pl = select(tiny, dconst(2) * (g * v), two_prod_err(g, s, P));
+      const Vd q = P * sixth;
+      const Vd q2 = fma(fnma_exact(six, q, P), sixth, q);
+      const Vd t = fnma_exact(six, q2, P) + Pl;
+      // dy = ±Inf or NaN: P·(1/6) (the remainders are NaN there).
+      const Vd mid = select(lt(abs(P), dconst(1e300)), kx::round_to_odd(q2, t), q);
+      const Vd r = select(gt(v, three), g, select(ge(v, -three), mid, g * zero<Vd>()));
+      return select(isnan(v), v, r);
+    }
+    AK_INLINE Vf operator()(Vf dy, Vf x) const {
+      const Vf three = fconst(3);
+      const Vf u = x + x;
+      const Vf s = u + three;
+      const Vf sl = two_sum_err(u, three, s);
+      const Vf P = dy * s;
+      Mf unsure;
+      Vf mid = kern::div6_rounded(P, two_prod_err(dy, s, P) + dy * sl, &unsure);
+      // dy = ±0 or x = -1.5: +0, as the twin's q + rem/6. A P that is 0 otherwise underflowed.
+      const Mf zero_product = mor(eq(dy, zero<Vf>()), eq(s, zero<Vf>()));
+      mid = select(zero_product, zero<Vf>(), mid);
+      const Vf aP = abs(P);
+      const Mf inside = mand(ge(x, -three), le(x, three));
+      const Mf range = mand(mnot(zero_product), mnot(mand(ge(aP, fconst(0x1p-80f)), le(aP, fconst(0x1p120f)))));
+      Vf r = select(gt(x, three), dy, select(inside, mid, dy * zero<Vf>()));
+      r = select(isnan(x), x, r);
+      const Mf slow = mand(inside, mor(unsure, range));
+      if (any(slow)) {
+        const Vf w = kx::via_f64(dy, x, [](const Vd* g, const Vd* v, Vd* out) {
+          for (int i = 0; i < kx::kParts; ++i) out[i] = one(g[i], v[i]);
+        });
+        r = select(slow, w, r);
+      }
+      return r;
+    }
+  };
 };
 
 // ---------------------------------------------------------------- the ELU family
@@ -187,12 +314,27 @@ struct elu : BwdBase<2, true> {
       return dy * d;
     }
   };
+  struct F {
+    static constexpr bool kSlow = true;
+    Vf alpha;
+    explicit F(const Params& p) : alpha(fconst(static_cast<float>(p.a))) {}
+    AK_INLINE Mf slow(Vf x) const { return lt(x, fconst(-80)); }
+    AK_INLINE Vf operator()(Vf dy, Vf x) const {
+      return dy * select(gt(x, zero<Vf>()), fconst(1), alpha * exp_(x));
+    }
+  };
 };
 struct eluFromY : BwdBase<2, true> {
   template <class V> struct K {
     Vd alpha;
     explicit K(const Params& p) : alpha(dconst(p.a)) {}
     AK_INLINE Vd operator()(Vd dy, Vd y) const { return dy * select(gt(y, zero<Vd>()), dconst(1), y + alpha); }
+  };
+  struct F {
+    static constexpr bool kSlow = false;
+    Vf alpha;
+    explicit F(const Params& p) : alpha(fconst(static_cast<float>(p.a))) {}
+    AK_INLINE Vf operator()(Vf dy, Vf y) const { return dy * select(gt(y, zero<Vf>()), fconst(1), y + alpha); }
   };
 };
 
@@ -216,6 +358,26 @@ struct selu : BwdBase<2, true> {
     AK_INLINE Vd operator()(Vd dy, Vd x) const {
       const Vd e = exp_(x);
       return dy * select(gt(x, zero<Vd>()), g, has_lo ? fma(la, e, lal * e) : dconst(kSeluLaHi) * e);
+    }
+  };
+  // γα as a two-term float (γα·e^x to ~0.5 ulp past exp's own error): λα split for the
+  // defaults, else the exact product of the float parameters split in two.
+  struct F {
+    static constexpr bool kSlow = true;
+    Vf g, la, lal;
+    explicit F(const Params& p) : g(fconst(0x1.0cfabep+0f)), la(fconst(0x1.c212ccp+0f)), lal(fconst(0x1.903c0cp-26f)) {
+      const float a = static_cast<float>(p.a), b = static_cast<float>(p.b);
+      if (kern::selu_is_default(a, b)) return;
+      const double ga = double(a) * double(b);  // exact: 24 x 24 bits
+      const float hi = static_cast<float>(ga);
+      g = fconst(b);
+      la = fconst(hi);
+      lal = fconst(static_cast<float>(ga - double(hi)));
+    }
+    AK_INLINE Mf slow(Vf x) const { return lt(x, fconst(-80)); }
+    AK_INLINE Vf operator()(Vf dy, Vf x) const {
+      const Vf e = exp_(x);
+      return dy * select(gt(x, zero<Vf>()), g, fma(e, la, e * lal));
     }
   };
 };
@@ -251,6 +413,26 @@ struct celu : BwdBase<2, true> {
       return dy * select(gt(v, zero<Vd>()), dconst(1), d);
     }
   };
+  // x/α = q + ql: q = x·(1/α) rounded, its remainder x − qα exact (q is within an ulp of
+  // x/α), ql = that remainder over α, folded into exp's reduced argument. An α whose
+  // reciprocal is not a normal float with room (outside [2^-60, 2^60]) goes to float64.
+  struct F {
+    static constexpr bool kSlow = true;
+    Vf alpha, inv;
+    bool wide;
+    explicit F(const Params& p)
+        : alpha(fconst(static_cast<float>(p.a))), inv(fconst(static_cast<float>(1.0 / static_cast<float>(p.a)))),
+          wide(!(std::fabs(static_cast<float>(p.a)) >= 0x1p-60f && std::fabs(static_cast<float>(p.a)) <= 0x1p60f)) {}
+    AK_INLINE Mf slow(Vf x) const {
+      const Mf m = lt(x * inv, fconst(-80));
+      return wide ? mnot(lt(x, x)) : m;
+    }
+    AK_INLINE Vf operator()(Vf dy, Vf x) const {
+      const Vf q = x * inv;
+      const Vf ql = fnma_exact(q, alpha, x) * inv;
+      return dy * select(gt(x, zero<Vf>()), fconst(1), exp_dd_(q, ql));
+    }
+  };
 };
 
 // ---------------------------------------------------------------- sigmoid, tanh
@@ -268,11 +450,28 @@ struct sigmoid : BwdBase<2, true> {
     explicit K(const Params&) {}
     AK_INLINE Vd operator()(Vd dy, Vd x) const { return dy * u_over_1pu_sq(exp_(-abs(x))); }
   };
+  struct F {
+    static constexpr bool kSlow = true;
+    explicit F(const Params&) {}
+    AK_INLINE Mf slow(Vf x) const { return gt(abs(x), fconst(80)); }
+    AK_INLINE Vf operator()(Vf dy, Vf x) const {
+      const Vf u = exp_(-abs(x));
+      return dy * over_one_plus_sq(u, u);
+    }
+  };
 };
 struct sigmoidFromY : BwdBase<4, true> {
   template <class V> struct K {
     explicit K(const Params&) {}
     AK_INLINE Vd operator()(Vd dy, Vd w) const { return dy * (w * (dconst(1) - w)); }
+  };
+  // The API takes any y: past |y| = 2^32, g(y) ~ -y² may leave the float range while
+  // dy·g(y) does not (dy subnormal), so those lanes take K.
+  struct F {
+    static constexpr bool kSlow = true;
+    explicit F(const Params&) {}
+    AK_INLINE Mf slow(Vf w) const { return gt(abs(w), fconst(0x1p32f)); }
+    AK_INLINE Vf operator()(Vf dy, Vf w) const { return dy * (w * (fconst(1) - w)); }
   };
 };
 
@@ -288,11 +487,27 @@ struct tanh : BwdBase<2, true> {
       return dy * (((dconst(4) * u) / (s * s)) * (one - (sl + sl) / s));
     }
   };
+  struct F {
+    static constexpr bool kSlow = true;
+    explicit F(const Params&) {}
+    AK_INLINE Mf slow(Vf x) const { return gt(abs(x), fconst(40)); }
+    AK_INLINE Vf operator()(Vf dy, Vf x) const {
+      const Vf u = exp_(fconst(-2) * abs(x));
+      return dy * over_one_plus_sq(fconst(4) * u, u);
+    }
+  };
 };
 struct tanhFromY : BwdBase<4, true> {
   template <class V> struct K {
     explicit K(const Params&) {}
     AK_INLINE Vd operator()(Vd dy, Vd w) const { return dy * ((dconst(1) - w) * (dconst(1) + w)); }
+  };
+  // As sigmoidFromY: |y| > 2^32 takes K.
+  struct F {
+    static constexpr bool kSlow = true;
+    explicit F(const Params&) {}
+    AK_INLINE Mf slow(Vf w) const { return gt(abs(w), fconst(0x1p32f)); }
+    AK_INLINE Vf operator()(Vf dy, Vf w) const { return dy * ((fconst(1) - w) * (fconst(1) + w)); }
   };
 };
 
@@ -315,6 +530,22 @@ struct softplus : BwdBase<2, true> {
       Vd d = select(ge(t, zero<Vd>()), one / (one + u), u / (one + u));
       d = select(eq(t, dconst(-std::numeric_limits<double>::infinity())), zero<Vd>(), d);
       return dy * select(gt(t, threshold), one, d);
+    }
+  };
+  // σ(t + tl), t = βx rounded, tl its error (folded into the exponent's argument); βx >
+  // threshold decided exactly: t > th, or t == th with tl > 0 (t = RN(βx) is monotone in
+  // βx and th is a float).
+  struct F {
+    static constexpr bool kSlow = true;
+    Vf beta, threshold;
+    explicit F(const Params& p) : beta(fconst(static_cast<float>(p.a))), threshold(fconst(static_cast<float>(p.b))) {}
+    AK_INLINE Mf slow(Vf x) const { return lt(beta * x, fconst(-80)); }
+    AK_INLINE Vf operator()(Vf dy, Vf x) const {
+      const Vf t = beta * x;
+      const Vf tl = kern::finite_or_zero(two_prod_err(beta, x, t));
+      const Vf d = fconst(1) / mathd::one_plus_exp_neg<true>(t, tl);
+      const auto above = mor(gt(t, threshold), mand(eq(t, threshold), gt(tl, zero<Vf>())));
+      return dy * select(above, fconst(1), d);
     }
   };
 };
@@ -347,19 +578,37 @@ struct swish : BwdBase<2, true> {
     explicit K(const Params& p) : beta(dconst(p.a)) {}
     AK_INLINE Vd operator()(Vd dy, Vd v) const { return dy * swish_slope(v, beta); }
   };
+  struct F {
+    static constexpr bool kSlow = true;
+    Vf beta;
+    bool beta_zero;
+    explicit F(const Params& p) : beta(fconst(static_cast<float>(p.a))), beta_zero(static_cast<float>(p.a) == 0.0f) {}
+    AK_INLINE Mf slow(Vf x) const { return lt(beta * x, fconst(-80)); }
+    AK_INLINE Vf operator()(Vf dy, Vf x) const {
+      if (beta_zero) return dy * select(isnan(x), x, fconst(0.5f));  // the function is x/2
+      const Vf t = beta * x;
+      const Vf d = logistic_slope(t, kern::finite_or_zero(two_prod_err(beta, x, t)), t);
+      return dy * select(eq(t, fconst(std::numeric_limits<float>::infinity())), fconst(1), d);
+    }
+  };
 };
 struct silu : BwdBase<2, true> {
   template <class V> struct K {
     explicit K(const Params&) {}
     AK_INLINE Vd operator()(Vd dy, Vd v) const { return dy * swish_slope(v, dconst(1)); }
   };
+  struct F {
+    static constexpr bool kSlow = true;
+    explicit F(const Params&) {}
+    AK_INLINE Mf slow(Vf x) const { return lt(x, fconst(-80)); }
+    AK_INLINE Vf operator()(Vf dy, Vf x) const {
+      const Vf d = logistic_slope(x, zero<Vf>(), x);
+      return dy * select(eq(x, fconst(std::numeric_limits<float>::infinity())), fconst(1), d);
+    }
+  };
 };
 
 // ---------------------------------------------------------------- gelu, mish
-
-constexpr double kSqrt1_2Hi = 0.7071067811865476;
-constexpr double kSqrt1_2Lo = -4.833646656726457e-17;
-constexpr double kInvSqrt2Pi = 0.3989422804014327;
 
 // tanh form: s·(1 + w·σ(−z)), z = 2√(2/π)(x + cx³) as a double-double.
 AK_INLINE Vd gelu_tanh_slope(Vd v) {
@@ -386,96 +635,111 @@ AK_INLINE Vd gelu_tanh_slope(Vd v) {
   return select(isnan(v), v, select(gt(abs(v), big), tail, d));
 }
 
-// φ(x) = e^(−x²/2)/√(2π), x² carried exactly.
-AK_INLINE Vd gelu_phi(Vd v) {
-  const Vd x2 = v * v;
-  const Vd x2l = two_prod_err(v, v, x2);
-  const Vd e = exp_(dconst(-0.5) * x2);
-  return (e - e * (dconst(0.5) * x2l)) * dconst(kInvSqrt2Pi);
+// gelu' = Φ(x) + xφ(x) on the forward's table (native/math/gelu.h): with z = |x| and
+// K(z) = z·e^{z²/2}Φ(−z), Φ(−z) = e^{−z²/2}K/z and zφ(z) = e^{−z²/2}z/√(2π), so
+//   f' = H (x < 0), 1 − H (x >= 0),   H = e^{−z²/2}·(K(z) − z²/√(2π))/z,
+// where K − z²/√(2π) cancels only where f' does (x ≈ −0.7518: the terms are Φ and xφ).
+// e^{−z²/2} = 2^n(1 + p) from the exp kernel on the exact −z²/2 = hi + lo, 2^n applied
+// last (float64: H subnormal rounded once). z is held at 2^-60 from below (f' rounds to
+// 1/2 there, and K/z stays 1/2 + O(z)) and at the table's end above (float 14.9: H = 0
+// there, or a slow lane; float64 38.7, past which H underflows, with K from the
+// asymptotic series from z = 15). No erf, no lane-wise libm.
+template <class V>
+AK_INLINE V gelu_erf_slope(V x) {
+  using namespace mathd;
+  using Tb = GeluTable<typename V::T>;
+  const V zmax = C<V>(14.9f, 38.7), zt = C<V>(14.9f, 0x1.dffffffffffffp+3);
+  const V z = minFast(zmax, maxFast(C<V>(0x1p-60f, 0x1p-60), abs(x)));  // NaN passes both
+  const V zk = kIsF32<V> ? z : minFast(zt, z);
+  V k = slot_poly<Tb>(zk, zk + K<V>(1));
+  if constexpr (!kIsF32<V>) {
+    typename V::M far = ge(z, K<V>(15));
+    if (any(far)) k = select(far, horner(K<V>(1) / (z * z), Tb::kAsym), k);
+  }
+  const V a = fnma(z * C<V>(0x1.988454p-2f, 0x1.9884533d43651p-2), z, k);  // K − z²/√(2π)
+  const V v = div_fast(a, z);
+  const V w = z * K<V>(-0.5);
+  const V hi = w * z;
+  const V lo = two_prod_err(w, z, hi);
+  V n;
+  const V r = reduce_ln2(hi, n) + lo;
+  const V p = expm1_reduced(r);
+  const V h = ldexp_int(fma(v, p, v), n);
+  return select(lt(x, zero<V>()), h, K<V>(1) - h);
 }
 
-// 'none' form, Φ(x) + x·φ(x), Φ from erf (x >= 0) or erfc of a double-double (x < 0).
-// Both forms' values past |x| = 1e150 (1 or 0, NaN stays NaN) are patched in by the caller.
-AK_INLINE Vd gelu_erf_tail(Vd v, Vd d) {
-  const Vd lim = dconst(1e150);
-  const Vd tail = select(gt(v, zero<Vd>()), dconst(1), select(lt(v, zero<Vd>()), zero<Vd>(), nan_d()));
-  return select(lt(abs(v), lim), d, tail);
+// dy·gelu'(x), float lanes, the erf form: gelu_erf_slope's H = e^{−z²/2}·(K − z²/√(2π))/z =
+// 2^n·m, with 2^n applied after the product with dy (as (dy·m/16)·2^(n+4): |m| < 8, so the
+// product stays finite; x >= 0 then takes dy − dy·H, two roundings as dy·(1 − H) had), so that a subnormal H does not cost the accuracy of a normal dy·H.
+// Past the table (z > 14.9, where float's forward is 0) K comes from its asymptotic series
+// (six terms: the next is below 2^-33 of it there); up to z = 18.5 the reduction −z²/2 >
+// −177 stays exact. Below x = −18.5 (|dy·H| can still reach 2^-149 up to z ≈ 19.7) the
+// caller takes the float64 kernel.
+AK_INLINE Vf gelu_erf_dx_f(Vf dy, Vf x) {
+  using namespace mathd;
+  using Tb = GeluTable<float>;
+  static constexpr float kAsymF[6] = {0x1.988454p-2f, -0x1.988454p-2f, 0x1.32633ep+0f, -0x1.7efc0ep+2f, 0x1.4f1c8cp+5f, -0x1.79001ep+8f};
+  const Vf z = minFast(fconst(18.5f), maxFast(fconst(0x1p-60f), abs(x)));  // NaN passes both
+  const Vf zk = minFast(fconst(14.9f), z);
+  Vf k = slot_poly<Tb>(zk, zk + fconst(1));
+  const Mf far = gt(z, fconst(14.9f));
+  if (any(far)) k = select(far, horner(fconst(1) / (z * z), kAsymF), k);
+  const Vf a = fnma(z * fconst(0x1.988454p-2f), z, k);  // K − z²/√(2π)
+  const Vf v = div_fast(a, z);
+  const Vf w = z * fconst(-0.5f);
+  const Vf hi = w * z;
+  const Vf lo = two_prod_err(w, z, hi);
+  Vf n;
+  const Vf r = reduce_ln2(hi, n) + lo;
+  const Vf p = expm1_reduced(r);
+  const Vf dyh = ldexp_int(dy * (fma(v, p, v) * fconst(0.0625f)), n + fconst(4));  // dy·H
+  return select(lt(x, zero<Vf>()), dyh, dy - dyh);  // x >= 0: dy·(1 − H), H <= 1/2
 }
 
-// x < −37 (x²/2 > 684.5): e^(−x²/2) and erfc(−x/√2) are subnormal doubles from x = −37.6
-// while f' = Φ + xφ is normal down to −38.5, so those lanes are computed in long double,
-// whose exponent range keeps both normal, and rounded once (the twin: erfcx and tailSlope).
-// Rare lanes. Where long double is double (MSVC) this is no better than the double path.
-inline double gelu_erf_slope_ld(double v) {
-  const long double x = v;
-  const long double e = std::exp(-0.5L * x * x);
-  const long double c = std::erfc(-x * 0.707106781186547524400844362104849039L);
-  return static_cast<double>(0.5L * c + x * e * 0.398942280401432677939946059934381868L);
+// 'tanh' form in float lanes: z = 2u = A·x + B·x³ as z + zl (the forward's gelu_tanh),
+// w = x·dz/dx = A·x + 3B·x³, and s(1 + w(1 − s)) by logistic_slope. |x| > 12: 1 (or, below,
+// a slow lane: z < −80 from x < −9.5).
+AK_INLINE Vf gelu_tanh_slope_f(Vf x) {
+  const Vf ah = fconst(0x1.988454p+0f), al = fconst(-0x1.857936p-25f);
+  const Vf bh = fconst(0x1.2444f2p-4f), bl = fconst(0x1.49b16ap-29f);
+  const Vf xc = minFast(fconst(12), maxFast(fconst(-12), x));  // NaN passes
+  const Vf x2 = xc * xc;
+  const Vf x2l = two_prod_err(xc, xc, x2);
+  const Vf x3 = x2 * xc;
+  const Vf x3l = fma(x2l, xc, two_prod_err(x2, xc, x3));
+  const Vf p = bh * x3;
+  const Vf pl = fma(bh, x3l, fma(bl, x3, two_prod_err(bh, x3, p)));
+  const Vf q = ah * xc;
+  const Vf ql = fma(al, xc, two_prod_err(ah, xc, q));
+  const Vf z = p + q;
+  const Vf zl = two_sum_err(p, q, z) + (pl + ql);
+  const Vf d = logistic_slope(z, zl, fma(fconst(3), p, q));
+  return select(gt(x, fconst(12)), fconst(1), d);
 }
 
-AK_INLINE Vd gelu_erf_slope(Vd v) {
-  const Vd half = dconst(0.5);
-  const Vd vc = minFast(dconst(1e150), maxFast(dconst(-1e150), v));
-  const Vd phi = gelu_phi(vc);
-  const Vd pos = half + half * erf_(vc * dconst(kSqrt1_2Hi));
-  const Vd th = -vc * dconst(kSqrt1_2Hi);
-  const Vd tl = -vc * dconst(kSqrt1_2Lo) + two_prod_err(-vc, dconst(kSqrt1_2Hi), th);
-  const Vd c = erfc_(th);
-  const Vd neg = half * (c - c * dconst(2) * th * tl);
-  const Vd cdf = select(ge(vc, zero<Vd>()), pos, neg);
-  Vd d = cdf + vc * phi;
-  const auto deep = lt(vc, dconst(-37));
-  if (any(deep)) d = select(deep, mathd::lanewise(vc, gelu_erf_slope_ld), d);
-  return gelu_erf_tail(v, d);
-}
-
-struct gelu : BwdBase<2, true, true> {
+struct gelu : BwdBase<2, true> {
   template <class V> struct K {
     bool tanh_form;
     explicit K(const Params& p) : tanh_form(p.a != 0) {}
     AK_INLINE Vd operator()(Vd dy, Vd v) const { return dy * (tanh_form ? gelu_tanh_slope(v) : gelu_erf_slope(v)); }
-    // float32 lanes: erf/erfc of float32 (the float64 ones are scalar libm calls). The
-    // argument −x/√2 is rounded to float32 (t) and its remainder tl kept in float64:
-    // erfc(t + tl) = erfc(t) − tl·(2/√π)e^(−t²) to first order (second order ~2^-40),
-    // erf(−t − tl) likewise.
-    // erf/erfc's own 2-ulp error enters Φ, which is 0.5 or more (x >= 0) or x²-times
-    // smaller than x·φ (x << 0), so the result stays within the bound.
-    AK_INLINE Vf f32(Vf dy, Vf x) const {
-      return kx::via_f64(dy, x, [&](const Vd* g, const Vd* v, Vd* out) {
-        if (tanh_form) {
-          for (int i = 0; i < kx::kParts; ++i) out[i] = g[i] * gelu_tanh_slope(v[i]);
-          return;
-        }
-        Vd th[kx::kParts], tl[kx::kParts];
-        for (int i = 0; i < kx::kParts; ++i) th[i] = -v[i] * dconst(kSqrt1_2Hi);
-        const Vf tf = kx::narrow(th);
-        Vd thf[kx::kParts];
-        kx::widen(tf, thf);
-        for (int i = 0; i < kx::kParts; ++i) {
-          // -x/√2 = th + (-x·lo + err) exactly enough; th - thf is exact (Sterbenz-like:
-          // thf is th rounded to float32).
-          tl[i] = (th[i] - thf[i]) + (-v[i] * dconst(kSqrt1_2Lo) + two_prod_err(-v[i], dconst(kSqrt1_2Hi), th[i]));
-        }
-        Vd c[kx::kParts], e[kx::kParts];
-        kx::widen(erfc_(tf), c);
-        kx::widen(erf_(-tf), e);
-        const Vd half = dconst(0.5);
-        // φ(t) = (2/√π)e^(−t²): erf(−t − tl) = erf(−t) − tl·(2/√π)e^(−t²) to first order.
-        const Vd two_over_sqrtpi = dconst(1.1283791670955126);
-        for (int i = 0; i < kx::kParts; ++i) {
-          const Vd phi = gelu_phi(v[i]);
-          const Vd slope = tl[i] * two_over_sqrtpi * exp_(-(thf[i] * thf[i]));
-          const Vd neg = half * (c[i] - slope);
-          const Vd pos = half + half * (e[i] - slope);
-          const Vd cdf = select(ge(v[i], zero<Vd>()), pos, neg);
-          Vd d = gelu_erf_tail(v[i], cdf + v[i] * phi);
-          // x < -12: erfc of float32 goes subnormal (few bits) while Φ still matters
-          // (~1/x² of the result): the float64 path there (rare, and slow: libm erfc).
-          const auto tail = gt(thf[i], dconst(8.5));
-          if (any(tail)) d = select(tail, gelu_erf_slope(v[i]), d);
-          out[i] = g[i] * d;
-        }
-      });
+  };
+  struct F {
+    static constexpr bool kSlow = true;
+    bool tanh_form;
+    explicit F(const Params& p) : tanh_form(p.a != 0) {}
+    AK_INLINE Mf slow(Vf x) const { return lt(x, fconst(tanh_form ? -9.5f : -12.5f)); }
+    AK_INLINE Vf operator()(Vf dy, Vf x) const { return dy * (tanh_form ? gelu_tanh_slope_f(x) : gelu_erf_slope(x)); }
+    // The erf form's slow lanes (x < -12.5, where gelu_erf_slope's H may be subnormal) in
+    // float lanes by gelu_erf_dx_f's late scaling, at about the fast cost (the float64
+    // kernel costs six times it); only x < -18.5 takes the float64 kernel.
+    static constexpr bool kSlowEval = true;
+    template <class KT>
+    AK_INLINE Vf slow_eval(Vf dy, Vf x, const KT& k) const {
+      if (tanh_form) return by_f64(k, dy, x);
+      Vf r = gelu_erf_dx_f(dy, x);
+      const Mf deeper = lt(x, fconst(-18.5f));
+      if (any(deeper)) r = select(deeper, by_f64(k, dy, x), r);
+      return r;
     }
   };
 };
@@ -502,6 +766,28 @@ struct mish : BwdBase<2, true> {
       return dy * select(isnan(v), v, d);
     }
   };
+  // With e = e^x: tanh(sp) = m/D, m = e(2 + e), D = 2 + m, and x·σ·sech²(sp) = 4xe(1 + e)/D²,
+  // so f' = e·N/D², N = 4(1 + x) + e((6 + 4x) + e(4 + e)): every term of N positive for
+  // x >= 0, and for x < 0 it cancels only where f' does. D and D² carried exactly. f' rounds
+  // to 1 past x = 12 (the deviation (4x − 2)/e^2x < 2^-25).
+  struct F {
+    static constexpr bool kSlow = true;
+    explicit F(const Params&) {}
+    AK_INLINE Mf slow(Vf x) const { return lt(x, fconst(-80)); }
+    AK_INLINE Vf operator()(Vf dy, Vf v) const {
+      const Vf one = fconst(1), two = fconst(2), four = fconst(4);
+      const Vf x = minFast(fconst(12), v);  // NaN passes
+      const Vf e = exp_(x);
+      const Vf m = fma(e, e, e + e);
+      const Vf D = m + two;
+      const Vf Dl = two_sum_err(m, two, D);
+      const Vf sq = D * D;
+      const Vf sql = fma(D + D, Dl, two_prod_err(D, D, sq));
+      const Vf N = e * fma(four, one + x, e * (fma(four, x, fconst(6)) + e * (four + e)));
+      const Vf d = mathd::div_dd2(N, zero<Vf>(), sq, sql);
+      return dy * select(gt(v, fconst(12)), one, d);
+    }
+  };
 };
 
 // ---------------------------------------------------------------- softsign, rbf
@@ -516,6 +802,19 @@ struct softsign : BwdBase<2, true> {
       const Vd sl = two_sum_err(one, a, s);
       const Vd r = one / s / s;
       return dy * select(lt(a, dconst(1e300)), r - r * ((sl + sl) / s), r);
+    }
+  };
+  struct F {
+    static constexpr bool kSlow = true;
+    explicit F(const Params&) {}
+    AK_INLINE Mf slow(Vf x) const { return gt(abs(x), fconst(0x1p50f)); }  // 1/(1 + |x|)² near the subnormals
+    AK_INLINE Vf operator()(Vf dy, Vf x) const {
+      const Vf one = fconst(1), a = abs(x);
+      const Vf s = one + a;
+      const Vf sl = two_sum_err(one, a, s);
+      const Vf sq = s * s;
+      const Vf sql = fma(s + s, sl, two_prod_err(s, s, sq));
+      return dy * mathd::div_dd2(one, zero<Vf>(), sq, sql);
     }
   };
 };
@@ -549,34 +848,109 @@ struct rbf : BwdBase<2, true> {
       return dy * select(isnan(dd), dd, d);
     }
   };
+  // d = x − c and z = γd² as two-term values (the exponent's argument error would be
+  // amplified |z| times), e^-(z + zl) by exp_dd_, times −2γ(d + dl).
+  struct F {
+    static constexpr bool kSlow = true;
+    Vf gamma, center;
+    bool gamma_zero;
+    explicit F(const Params& p)
+        : gamma(fconst(static_cast<float>(p.a))), center(fconst(static_cast<float>(p.b))), gamma_zero(static_cast<float>(p.a) == 0.0f) {}
+    // Also −2γd below 2^-100 (d or γ tiny): f' may be subnormal where dy·f' is not.
+    AK_INLINE Mf slow(Vf x) const {
+      const Vf d = x - center;
+      const Mf tiny = mand(lt(abs(gamma * d), fconst(0x1p-100f)), mnot(eq(d, zero<Vf>())));
+      return mor(gt(gamma * (d * d), fconst(80)), tiny);
+    }
+    AK_INLINE Vf operator()(Vf dy, Vf x) const {
+      if (gamma_zero) return dy * select(isnan(x), x, zero<Vf>());
+      const Vf d = x - center;
+      const Vf dl = two_sum_err(x, -center, d);
+      const Vf d2 = d * d;
+      const Vf d2l = fma(d + d, dl, two_prod_err(d, d, d2));
+      const Vf z = gamma * d2;
+      const Vf zl = fma(gamma, d2l, two_prod_err(gamma, d2, z));
+      const Vf m2g = fconst(-2) * gamma;
+      return dy * (fma(m2g, d, m2g * dl) * exp_dd_(-z, -zl));
+    }
+  };
 };
 
 // ---------------------------------------------------------------- driver
 
-// One vector of results for op Op on lanes of type V.
-// A widened op's K sees only float64 lanes; one whose parameters mean something per array
+// A split op's K sees only float64 lanes; one whose parameters mean something per array
 // type (selu's and hardSigmoid's defaults) takes (Params, f32) and learns it here.
 template <class K, bool kF32>
 K make_k(const Params& p) {
   if constexpr (std::is_constructible<K, const Params&, bool>::value) return K(p, kF32); else return K(p);
 }
 
+// The float kernel of a split op (none for the others).
+// An F may redo its slow lanes itself (kSlowEval, `Vf slow_eval(dy, in, k)`, k the float64
+// kernel) instead of the float64 kernel on every lane of the vector.
+template <class FT, class = void>
+struct HasSlowEval : std::false_type {};
+template <class FT>
+struct HasSlowEval<FT, std::void_t<decltype(FT::kSlowEval)>> : std::true_type {};
+struct NoF {
+  static constexpr bool kSlow = false;
+  explicit NoF(const Params&) {}
+};
+// A split op without a float kernel (`using F = ViaF64;`): K<Vd> on every widened lane.
+struct ViaF64 {
+  static constexpr bool kSlow = false;
+  explicit ViaF64(const Params&) {}
+};
+template <class Op, bool kSplitF32> struct FOf { using type = NoF; };
+template <class Op> struct FOf<Op, true> { using type = typename Op::F; };
+
+// One vector of results for op Op on lanes of type V: K<V> (own lanes), K<Vd> (split op,
+// float64), or F with its slow lanes redone by K<Vd> on widened lanes (split op, float32).
 template <class Op, class V>
 struct Lane {
-  using KT = typename Op::template K<typename std::conditional<Op::kWiden, Vd, V>::type>;
+  static constexpr bool kF32 = Op::kSplit && std::is_same<V, Vf>::value;
+  using KT = typename Op::template K<typename std::conditional<Op::kSplit, Vd, V>::type>;
+  using FT = typename FOf<Op, kF32>::type;
   KT k;
-  explicit Lane(const Params& p) : k(make_k<KT, std::is_same<V, Vf>::value>(p)) {}
+  FT f;
+  explicit Lane(const Params& p) : k(make_k<KT, std::is_same<V, Vf>::value>(p)), f(p) {}
   AK_INLINE V operator()(V dy, V in) const {
-    if constexpr (!Op::kWiden || std::is_same<V, Vd>::value) {
+    if constexpr (!kF32) {
       return k(dy, in);
-    } else if constexpr (Op::kCustomF32) {
-      return k.f32(dy, in);
+    } else if constexpr (std::is_same<FT, ViaF64>::value) {
+      return by_f64(k, dy, in);
     } else {
-      return kx::via_f64(dy, in, [&](const Vd* g, const Vd* v, Vd* out) {
-        for (int i = 0; i < kx::kParts; ++i) out[i] = k(g[i], v[i]);
-      });
+      V r = f(dy, in);
+      if constexpr (FT::kSlow) {
+        const auto s = f.slow(in);
+        if (any(s)) {
+          if constexpr (HasSlowEval<FT>::value) {
+            r = select(s, f.slow_eval(dy, in, k), r);
+          } else {
+            r = select(s, by_f64(k, dy, in), r);
+          }
+        }
+      }
+      return r;
     }
   }
+};
+
+// out = a·b, one product rounded in the lane type: the gate of the gated ops and their
+// gradients (runtime/fused.h), as a framework multiplies two activations.
+struct product : BwdBase<4, false> {
+  template <class V> struct K {
+    explicit K(const Params&) {}
+    AK_INLINE V operator()(V a, V b) const { return a * b; }
+  };
+};
+
+// out = a + b rounded in the lane type: a per-element bias (runtime/fused.h).
+struct sum : BwdBase<4, false> {
+  template <class V> struct K {
+    explicit K(const Params&) {}
+    AK_INLINE V operator()(V a, V b) const { return a + b; }
+  };
 };
 
 // dx[i] = op(dy[i], in[i]) for i in [0, n); only [0, n) of each array is touched, and
@@ -587,7 +961,13 @@ void backward_map(const typename V::T* dy, const typename V::T* in, typename V::
   constexpr size_t N = V::N;
   constexpr size_t U = static_cast<size_t>(Op::kUnroll);
   size_t i = 0;
-  if (n >= U * N) {
+  // As the forward driver: one partial vector up to the first vector-aligned element of dx.
+  const size_t mis = (reinterpret_cast<uintptr_t>(dx) / sizeof(typename V::T)) % N;
+  if (mis != 0 && n >= 2 * U * N) {
+    i = N - mis;
+    storePartial(dx, k(loadPartial(dy, i), loadPartial(in, i)), i);
+  }
+  if (n - i >= U * N) {
     for (; i <= n - U * N; i += U * N) {
       V g[U], v[U];
       for (size_t u = 0; u < U; ++u) g[u] = load(dy + i + u * N);

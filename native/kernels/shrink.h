@@ -85,6 +85,18 @@ struct logSigmoid : BwdBase<2, true> {
       return dy * (select(gt(x, zero<Vd>()), u, one) / (one + u));
     }
   };
+  // The same in float lanes; past x = 80, u = e^−x nears the subnormals while dy·σ(−x)
+  // need not: those lanes take K.
+  struct F {
+    static constexpr bool kSlow = true;
+    explicit F(const Params&) {}
+    AK_INLINE Mf slow(Vf x) const { return gt(x, fconst(80)); }
+    AK_INLINE Vf operator()(Vf dy, Vf x) const {
+      const Vf one = fconst(1);
+      const Vf u = exp_(-abs(x));
+      return dy * (select(gt(x, zero<Vf>()), u, one) / (one + u));
+    }
+  };
 };
 
 // |x| > λ ? 1 : 0 (hardShrink and softShrink; 0 at ±λ, NaN for NaN).
@@ -122,6 +134,7 @@ struct tanhShrink : BwdBase<2, true> {
       return dy * select(isnan(x), x, d);
     }
   };
+  using F = ViaF64;  // tanhshrink_ has float64 lanes only
 };
 
 }  // namespace bwd

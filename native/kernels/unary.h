@@ -37,10 +37,13 @@ AK_INLINE V two_sum_err(V a, V b, V s) {  // a + b == s + err exactly (Knuth)
 
 // max(x, 0) with NaN kept: vec max() returns its first operand when that is NaN, and
 // maxps returns the second (+0) for x = -0, as the twin does.
+// maxFast(0, x) is 0 > x ? 0 : x: NaN passes (x86's max gives its second operand), and
+// + 0 turns the -0 it passes into +0 (exact for every other x): two ops where the
+// NaN-propagating max takes three.
 struct relu : OpBase<4> {
   template <class V> struct K {
     explicit K(const Params&) {}
-    AK_INLINE V operator()(V x) const { return max(x, zero<V>()); }
+    AK_INLINE V operator()(V x) const { return maxFast(zero<V>(), x) + zero<V>(); }
   };
 };
 
@@ -61,16 +64,18 @@ struct leakyRelu : OpBase<4> {
 struct relu6 : OpBase<4> {
   template <class V> struct K {
     explicit K(const Params&) {}
-    AK_INLINE V operator()(V x) const { return min(max(x, zero<V>()), splat<V>(T_<V>(6))); }
+    // As relu, then 6 < t ? 6 : t (NaN passes again).
+    AK_INLINE V operator()(V x) const { return minFast(splat<V>(T_<V>(6)), maxFast(zero<V>(), x)) + zero<V>(); }
   };
 };
 
-// x < lo ? lo : x > hi ? hi : x (NaN falls through both compares).
+// x < lo ? lo : x > hi ? hi : x (NaN falls through both compares), which is
+// minFast(hi, maxFast(lo, x)) (lo > x ? lo : x, then hi < t ? hi : t) operation for operation.
 struct hardTanh : OpBase<4> {
   template <class V> struct K {
     V lo, hi;
     explicit K(const Params& p) : lo(splat<V>(T_<V>(p.a))), hi(splat<V>(T_<V>(p.b))) {}
-    AK_INLINE V operator()(V x) const { return select(lt(x, lo), lo, select(gt(x, hi), hi, x)); }
+    AK_INLINE V operator()(V x) const { return minFast(hi, maxFast(lo, x)); }
   };
 };
 
@@ -159,6 +164,34 @@ struct hardSigmoid : OpBase<2> {
   };
 };
 
+// c − a·b, exact where the result is representable (a remainder c − q·a with q within a
+// few ulps of c/a): one fnma with FMA; without, Sterbenz's exact c − p and the product
+// error.
+template <class V>
+AK_INLINE V fnma_exact(V a, V b, V c) {
+  if constexpr (kHasFma) {
+    return fnma(a, b, c);
+  } else {
+    const V p = a * b;
+    return (c - p) - two_prod_err(a, b, p);
+  }
+}
+
+// RN((p + lo)/6) in float lanes, for a value v = p + lo carried to 2^-46|v| (|lo| <=
+// 2^-23|p|) with |p| in [2^-80, 2^120] (so the remainders below are exact and normal):
+// q = p/6 to about an ulp, its remainder p − 6q exact, e = (remainder + lo)/6, so q + e
+// is v/6 to within 2^-44 of it. RN is monotone: where q + e ± 2^-40|q| round to the same
+// float, that float is the correct rounding of v/6. Where they do not (a rounding
+// boundary within 2^-40 of q + e: one lane in about 2^15), *unsure is set, and for NaN.
+AK_INLINE Vf div6_rounded(Vf p, Vf lo, Mf* unsure) {
+  const Vf sixth = splat<Vf>(1.0f / 6), six = splat<Vf>(6.0f);
+  const Vf q = p * sixth;
+  const Vf e = (fnma_exact(six, q, p) + lo) * sixth;
+  const Vf d = abs(q) * splat<Vf>(0x1p-40f);
+  *unsure = ne(q + (e + d), q + (e - d));
+  return q + e;
+}
+
 // x·min(max(x + 3, 0), 6)/6. Inside (-3, 3) the value x(x + 3)/6 is carried as
 // q + lo with ~2^-100 relative error: x + 3 = s + sl (two-sum), x·s = p + pl
 // (two-product; x·sl is exact since sl holds only low bits of x), q = p/6 and the
@@ -180,12 +213,30 @@ AK_INLINE void hard_swish_dd(D x, D* hi, D* lo) {
   *lo = rem / six;
 }
 
+// float32 in float lanes: x + 3 = s + sl (Fast2Sum, |x| < 3), x(s + sl) = p + pl + x·sl
+// (pl exact, x·sl within 2^-48 of the value), rounded once by div6_rounded; the lanes it
+// is unsure of, and 0 < |x| < 2^-60 (x·sl = x² would leave the normal range), go through
+// the float64 image above.
 struct hardSwish : OpBase<2> {
   template <class V> struct K {
     explicit K(const Params&) {}
     AK_INLINE V operator()(V x) const {
-      V r = dd_rounded_once(x, [](Vd xd, Vd* hi, Vd* lo) { hard_swish_dd(xd, hi, lo); });
+      const auto dd = [](Vd xd, Vd* hi, Vd* lo) { hard_swish_dd(xd, hi, lo); };
+      V r;
       const V three = splat<V>(T_<V>(3));
+      if constexpr (kIsF32<V>) {
+        const V s = x + three;
+        const V sl = x - (s - three);
+        const V p = x * s;
+        Mf unsure;
+        r = div6_rounded(p, two_prod_err(x, s, p) + x * sl, &unsure);
+        const V ax = abs(x);
+        const Mf tiny = mand(lt(ax, splat<V>(0x1p-60f)), gt(ax, zero<V>()));
+        const Mf slow = mand(lt(ax, three), mor(unsure, tiny));
+        if (any(slow)) r = select(slow, dd_rounded_once(x, dd), r);
+      } else {
+        r = dd_rounded_once(x, dd);
+      }
       r = select(ge(x, three), x, r);
       r = select(le(x, -three), splat<V>(T_<V>(-0.0)), r);
       // NaN (unordered: eq is false) and ±0 give x.
@@ -196,6 +247,16 @@ struct hardSwish : OpBase<2> {
 
 // ---------------------------------------------------------------------------------
 // Ops within a few ULP.
+
+// x + a rounded in the lane type (a already in the array's type): a bias shared by a run
+// of elements (runtime/fused.h), not a registry op.
+struct addScalar : OpBase<4> {
+  template <class V> struct K {
+    V a;
+    explicit K(const Params& p) : a(splat<V>(T_<V>(p.a))) {}
+    AK_INLINE V operator()(V x) const { return x + a; }
+  };
+};
 
 // x / (1 + |x|): two roundings, the sum's relative error is at most 2^-p, so < 1.5 ULP.
 // ±Inf would give Inf/Inf = NaN; the limit is ±1.
@@ -274,11 +335,21 @@ AK_INLINE V expm1_neg_side(V x) {
 }
 
 // x >= 0 ? x : α·expm1(x) (x = -0 selects x: elu(-0) = -0).
+struct elu1;
 struct elu : OpBase<2> {
+  // α = 1, the default: the same without the product (α·m = m exactly).
+  using Special = elu1;
+  template <class T> static bool special(T a, T) { return a == T(1); }
   template <class V> struct K {
     V alpha;
     explicit K(const Params& p) : alpha(splat<V>(T_<V>(p.a))) {}
     AK_INLINE V operator()(V x) const { return select(ge(x, zero<V>()), x, alpha * expm1_neg_side(x)); }
+  };
+};
+struct elu1 : OpBase<2> {
+  template <class V> struct K {
+    explicit K(const Params&) {}
+    AK_INLINE V operator()(V x) const { return select(ge(x, zero<V>()), x, expm1_neg_side(x)); }
   };
 };
 
@@ -311,7 +382,8 @@ struct selu : OpBase<2> {
     // float: expm1 on the negative side only (as elu), ~1.5 ULP against ~0.5 through
     // float64, at ~5x the speed; double: expm1_. x >= 0 selects γx (so selu(-0) = -0).
     AK_INLINE V operator()(V x) const {
-      const V pos = select(isinf(x), x, fma(x, lh, x * ll));  // Inf·ll would make fma NaN
+      // x itself at ±Inf (Inf·ll would make the fma NaN) and ±0 (float's default ll < 0: -0·ll = +0).
+      const V pos = select(mor(isinf(x), eq(x, zero<V>())), x, fma(x, lh, x * ll));
       V m;
       if constexpr (kIsF32<V>) {
         m = expm1_neg_side(x);
@@ -348,7 +420,9 @@ struct celu : OpBase<2> {
       const W ql = finite_or_zero(((x - pr) - two_prod_err(q, alpha, pr)) / alpha);
       const W m = expm1_(q);
       const W m2 = fma(ql, m + splat<W>(T_<W>(1)), m);
-      return select(gt(x, zero<W>()), x, alpha * m2);
+      // x itself for x >= 0 (-0 included: α·m2 would be +0) and for |x/α| < 2^-54, where
+      // α·expm1(x/α) = x(1 + x/2α) rounds to x (the remainders above would be subnormal).
+      return select(mor(ge(x, zero<W>()), lt(abs(q), splat<W>(T_<W>(0x1p-54)))), x, alpha * m2);
     }
   };
 };

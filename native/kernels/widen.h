@@ -11,6 +11,10 @@
 
 #include <cmath>
 
+#if defined(__MINGW32__)
+#include "../vec/soft_fma.h"
+#endif
+
 namespace ak {
 namespace AK_ISA_NS {
 namespace kx {
@@ -41,6 +45,13 @@ AK_INLINE Vf narrow(const Vd* in) {
   return Vf{_mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(in[0].v)),
                                _mm512_cvtpd_ps(in[1].v), 1)};  // AVX512DQ
 }
+#elif defined(AK_ISA_NEON)
+constexpr int kParts = 2;
+AK_INLINE void widen(Vf x, Vd* out) {
+  out[0] = Vd{vcvt_f64_f32(vget_low_f32(x.v))};
+  out[1] = Vd{vcvt_high_f64_f32(x.v)};
+}
+AK_INLINE Vf narrow(const Vd* in) { return Vf{vcvt_high_f32_f64(vcvt_f32_f64(in[0].v), in[1].v)}; }
 #else
 #error "kernels/widen.h: no widening for this ISA"
 #endif
@@ -55,11 +66,14 @@ AK_INLINE Vf via_f64(Vf x, F&& f) {
 }
 
 // a*b + c with one rounding. FMA levels have it in hardware; the scalar level (x86-64
-// baseline has no FMA) calls std::fma, which is correctly rounded everywhere (glibc
-// picks the hardware instruction at run time when the CPU has one).
+// baseline has no FMA) calls std::fma, correctly rounded in glibc (which picks the
+// hardware instruction at run time when the CPU has one), musl, Apple's libm and the
+// UCRT, but not in MinGW-w64 (vec/soft_fma.h there).
 template <class V>
 AK_INLINE V fma_exact(V a, V b, V c) {
-#if defined(AK_ISA_SCALAR)
+#if defined(AK_ISA_SCALAR) && defined(__MINGW32__)
+  if constexpr (kHasFma) return fma(a, b, c); else return V{soft_fma::fma(a.v, b.v, c.v)};
+#elif defined(AK_ISA_SCALAR)
   if constexpr (kHasFma) return fma(a, b, c); else return V{std::fma(a.v, b.v, c.v)};
 #else
   return fma(a, b, c);

@@ -83,7 +83,7 @@ AK_INLINE ErfPartsF erf_parts_f(Vf a) {
 /// erf_(x). float: branch-free polynomial/exp evaluation (see top of file); double:
 /// lane-wise libm. erf(±0) = ±0, erf(±Inf) = ±1, NaN -> NaN, subnormal x -> ~1.128x
 /// (relative accuracy kept), |x| > 3.92 -> ±1.
-/// Max error (stated bound 2 ulp): see README.md.
+/// Max error (bound: bounds.inc): see README.md.
 template <class V>
 AK_INLINE V erf_(V x) {
   using namespace mathd;
@@ -100,7 +100,7 @@ AK_INLINE V erf_(V x) {
 /// erfc_(x) = 1 - erf(x), accurate in RELATIVE terms in the tail (x up to 10.06 for
 /// float, where it underflows; subnormal results rounded once, within the SPEC's rule).
 /// erfc(-Inf) = 2, erfc(+Inf) = +0, erfc(0) = 1, NaN -> NaN.
-/// Max error (stated bound 2 ulp): see README.md.
+/// Max error (bound: bounds.inc): see README.md.
 template <class V>
 AK_INLINE V erfc_(V x) {
   using namespace mathd;

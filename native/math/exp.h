@@ -63,7 +63,7 @@ AK_INLINE V reduce_ln2(V x, V& n) {
 /// Overflow to +Inf exactly where e^x rounds above FLT_MAX/DBL_MAX (x > 88.7228 /
 /// 709.7827); subnormal results rounded once (correct to ~1 ulp of denorm_min), 0 below
 /// -103.97 / -745.13. Subnormal inputs give 1.
-/// Max error (stated bound 1.5 ulp): float 1.04 ulp (all 2^32 inputs, every ISA), double
+/// Max error (bound: bounds.inc): float 1.04 ulp (all 2^32 inputs, every ISA), double
 /// 0.99 ulp (random+specials); see native/math/README.md.
 template <class V>
 AK_INLINE V exp_(V x) {
@@ -134,7 +134,7 @@ AK_INLINE V expm1_nonpos(V u) {
 /// Valid for all inputs. expm1(±0) = ±0, expm1(+Inf) = +Inf, expm1(-Inf) = -1, NaN -> NaN,
 /// subnormal x -> x. Overflow to +Inf where exp overflows; -1 for x < -17.4 (float) /
 /// -37.5 (double) where that is the rounded value.
-/// Max error (stated bound 2 ulp): float 1.32 ulp (all 2^32 inputs), double 1.57 ulp. The
+/// Max error (bound: bounds.inc): float 1.32 ulp (all 2^32 inputs), double 1.57 ulp. The
 /// double error peaks at x ~ 0.35 where the rounding of the reduced argument is doubled.
 template <class V>
 AK_INLINE V expm1_(V x) {

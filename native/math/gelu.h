@@ -209,8 +209,8 @@ template <> struct GeluTable<double> {
 /// division: float ~37 vector ops (the erfc form it replaced, with per-coefficient selects
 /// and a division, was ~60); double ~60, plus the asymptotic series for lanes with
 /// z >= 15 when a vector has any (the double erfc it replaced was lane-wise long double).
-/// gelu(-Inf) = +0, gelu(+Inf) = +Inf, gelu(±0) = ±0, NaN -> NaN.
-/// Max error (stated bound 2.75 ulp): float 2.280 ulp on avx2 and avx512, 2.616 on scalar
+/// gelu(-Inf) = -0 (as every underflow from below), gelu(+Inf) = +Inf, gelu(±0) = ±0, NaN -> NaN.
+/// Max error (bound: bounds.inc): float 2.280 ulp on avx2 and avx512, 2.616 on scalar
 /// x86-64 (unfused fma) (all 2^32 inputs; peak near x = -1.43); double 2.369 ulp on avx2 and
 /// avx512, 2.404 on scalar (9M samples + specials).
 template <class V>
@@ -235,7 +235,8 @@ AK_INLINE V gelu_(V x) {
   V n;
   V r = reduce_ln2(hi, n) + lo;
   V p = expm1_reduced(r);
-  return maxFast(zero<V>(), x) - ldexp_int(fma(k, p, k), n);
+  // x's sign: -0 where x < 0 and z Phi(-z) underflows (0 - 0 would be +0).
+  return copysign(maxFast(zero<V>(), x) - ldexp_int(fma(k, p, k), n), x);
 }
 
 }  // namespace AK_ISA_NS

@@ -89,7 +89,7 @@ AK_INLINE V log1p_core(V x) {
 /// log_(x): natural logarithm.
 /// Valid for all inputs: log(+0) = log(-0) = -Inf, log(x < 0) = NaN, log(+Inf) = +Inf,
 /// NaN -> NaN, log(1) = +0; subnormal x handled exactly (pre-scaled by 2^23 / 2^52).
-/// Max error (stated bound 2 ulp): see README.md.
+/// Max error (bound: bounds.inc): see README.md.
 template <class V>
 AK_INLINE V log_(V x) {
   using namespace mathd;
@@ -111,7 +111,7 @@ AK_INLINE V log_(V x) {
 /// log1p_(x) = log(1 + x), accurate in relative terms near 0 (f is taken from x itself).
 /// log1p(±0) = ±0, log1p(-1) = -Inf, log1p(x < -1) = NaN, log1p(+Inf) = +Inf, NaN -> NaN,
 /// subnormal x -> x.
-/// Max error (stated bound 2 ulp): see README.md.
+/// Max error (bound: bounds.inc): see README.md.
 template <class V>
 AK_INLINE V log1p_(V x) {
   using namespace mathd;

@@ -41,7 +41,7 @@ AK_INLINE V one_plus_exp_neg(V t, V tl) {
 /// sigmoid(±0) = 1/2, sigmoid(-Inf) = +0, sigmoid(+Inf) = 1, NaN -> NaN. Results below
 /// the smallest normal (x < -87.3 / -708.4) may be flushed (SPEC's FLT_MIN rule).
 /// Subnormal x gives 1/2.
-/// Max error (stated bound 2.5 ulp): float 2.48 ulp on every ISA (all 2^32 inputs; the
+/// Max error (bound: bounds.inc): float 2.48 ulp on every ISA (all 2^32 inputs; the
 /// peak is at x ~ -16.6, where 1 is a half-ulp tie in 1 + E), double 2.39 ulp
 /// (random+specials). The residual-corrected form (1.49 ulp) cost ~23 ops against 14.
 template <class V>
@@ -114,7 +114,7 @@ AK_INLINE V x_times_sigmoid_dd(V x, V hi, V lo) {
 /// sigmoid_grad_(x) = sigmoid'(x) = sigmoid(x) (1 - sigmoid(x)) = e / (1 + e)^2, e = e^-|x|,
 /// computed from x (relative-accurate in both tails; forming y(1 - y) from a rounded y
 /// loses everything for x > 17). sigmoid_grad(±Inf) = 0, NaN -> NaN.
-/// Max error (stated bound 2 ulp): see README.md.
+/// Max error (bound: bounds.inc): see README.md.
 template <class V>
 AK_INLINE V sigmoid_grad_(V x) {
   return mathd::logistic_density(bitor_(x, splat_bits<V>(FP<V>::kSignMask)));
@@ -133,7 +133,7 @@ AK_INLINE V sigmoid_dd_(V hi, V lo) { return mathd::sigmoid_dd_parts(hi, lo).s; 
 /// the tail is scaled after the product with x (see x_times_sigmoid_dd), so the negative
 /// tail keeps ~2 ulp (rounding beta*x first costs ~|beta x|/2 ulp there). beta >= 0.
 /// swish(-Inf) = 0 (beta > 0), swish(+Inf) = +Inf, NaN -> NaN.
-/// Max error (stated bound 2.5 ulp, measured with beta = 1.7): see README.md.
+/// Max error (bound: bounds.inc, measured with beta = 1.7): see README.md.
 template <class V>
 AK_INLINE V swish_(V x, V beta_hi, V beta_lo) {
   using namespace mathd;
@@ -148,7 +148,7 @@ AK_INLINE V swish_(V x, V beta_hi, V beta_lo) {
 /// two_prod_err, the sum by TwoSum): sigmoid's ~|2u| condition number in the negative tail
 /// would otherwise turn the argument's roundings into tens of ulp.
 /// gelu_tanh(-Inf) = 0, gelu_tanh(+Inf) = +Inf, NaN -> NaN.
-/// Max error (stated bound 2.5 ulp: sigmoid's + the product with x): see README.md.
+/// Max error (bound: bounds.inc: sigmoid's + the product with x): see README.md.
 template <class V>
 AK_INLINE V gelu_tanh_(V x) {
   using namespace mathd;

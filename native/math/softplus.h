@@ -200,7 +200,7 @@ template <> struct SoftplusTable<double> {
 /// softplus(-Inf) = +0, softplus(+Inf) = +Inf, NaN -> NaN, softplus(0) = ln 2 (within
 /// the bound). Subnormal results (x < -87.3 / -708.4) rounded once, within the SPEC's rule.
 /// (The op's beta/threshold parameters are the kernel's business: softplus_(beta*x)/beta.)
-/// Max error (stated bound 2 ulp): see README.md.
+/// Max error (bound: bounds.inc): see README.md.
 template <class V>
 AK_INLINE V softplus_(V x) {
   using namespace mathd;
@@ -229,7 +229,7 @@ AK_INLINE V softplus_(V x) {
 /// so w never overflows; below -20 (-40) mish = x e^x to working precision, computed as
 /// (x * p) * 2^k so that a subnormal e^x does not lose the accuracy of a normal result.
 /// mish(+Inf) = +Inf, mish(-Inf) = -0, mish(±0) = ±0, NaN -> NaN.
-/// Max error (stated bound 2.5 ulp float, 3 ulp double; the rounding of n = w(w+2) in
+/// Max error (bound: bounds.inc; the rounding of n = w(w+2) in
 /// the numerator is the one left): see README.md.
 template <class V>
 AK_INLINE V mish_(V x) {

@@ -14,7 +14,7 @@ namespace AK_ISA_NS {
 /// m = expm1(2|x|) and m + 2 as an exact sum), sign restored by copysign (tanh(-0) = -0).
 /// |x| is clamped at 9.1 (float) / 19.1 (double) where tanh already rounds to 1.
 /// tanh(±Inf) = ±1, NaN -> NaN, subnormal x -> x.
-/// Max error (stated bound 2.51 ulp): float 2.498 ulp on avx2 and avx512, 2.5004 on scalar
+/// Max error (bound: bounds.inc): float 2.498 ulp on avx2 and avx512, 2.5004 on scalar
 /// x86-64 (no FMA there: fma is a multiply and an add) (all 2^32 inputs; peak near
 /// |x| = 4.5, where the rounding of 2 + m costs up to 1 ulp of the result), double
 /// 1.73 ulp (random+specials).
@@ -54,7 +54,7 @@ AK_INLINE V tanh_(V x) {
 /// tanh_grad_(x) = tanh'(x) = 1 - tanh(x)^2 = sech(x)^2 = 4 e / (1 + e)^2, e = e^{-2|x|},
 /// computed from x (1 - y^2 from a rounded y = tanh(x) is inaccurate once |x| > ~1 and
 /// useless beyond ~9). tanh_grad(±Inf) = 0, NaN -> NaN.
-/// Max error (stated bound 2 ulp): see README.md.
+/// Max error (bound: bounds.inc): see README.md.
 template <class V>
 AK_INLINE V tanh_grad_(V x) {
   using namespace mathd;

@@ -24,6 +24,7 @@ struct EnvState {
 void init_unary(napi_env env, napi_value exports, EnvState* s);     // unary.cc: unary, unaryIsa, unaryAsync
 void init_backward(napi_env env, napi_value exports, EnvState* s);  // backward.cc: unaryBackward(Async)
 void init_shaped(napi_env env, napi_value exports, EnvState* s);    // shaped.cc: shaped(Async)
+void init_fused(napi_env env, napi_value exports, EnvState* s);     // fused.cc: fused(Async)
 void init_expr(napi_env env, napi_value exports, EnvState* s);      // expr.cc: runProgram(Async), stats
 // async.cc: cancelAsync, setThreads, threads, setParallelMin, poolStats, and this
 // environment's completion channel (start_async, async.h).

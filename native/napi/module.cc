@@ -29,11 +29,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   for (int i = kNumIsas - 1, k = 0, c = 0; i >= 0; --i) {
     const Isa isa = static_cast<Isa>(i);
     if (s->tables[i] != nullptr) isas.Set(k++, isa_name(isa));
-#if defined(__x86_64__) || defined(_M_X64)
-    compiled.Set(c++, isa_name(isa));
-#else
-    if (isa == Isa::kScalar) compiled.Set(c++, isa_name(isa));
-#endif
+    if (isa_compiled(isa)) compiled.Set(c++, isa_name(isa));
   }
   o.Set("isas", isas);
   o.Set("compiled", compiled);
@@ -63,7 +59,7 @@ Napi::Value Configure(const Napi::CallbackInfo& info) {
   if (!req.empty()) {
     Isa want;
     if (!isa_from_name(req.c_str(), &want)) {
-      s->isa_error = "ACTIVATION_KERNELS_ISA=\"" + req + "\" is not one of scalar, avx2, avx512; using " +
+      s->isa_error = "ACTIVATION_KERNELS_ISA=\"" + req + "\" is not one of scalar, avx2, avx512, neon; using " +
                      isa_name(best);
     } else if (s->tables[static_cast<int>(want)] == nullptr) {
       s->isa_error = std::string("ACTIVATION_KERNELS_ISA=") + req +
@@ -107,6 +103,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   init_unary(env, exports, s);
   init_backward(env, exports, s);
   init_shaped(env, exports, s);
+  init_fused(env, exports, s);
   init_expr(env, exports, s);
   init_async(env, exports);
   return exports;

@@ -4,7 +4,7 @@
 //                                        when that op/dtype has no native kernel (the
 //                                        JS side then runs the twin)
 //   unaryIsa(level, id, x, y, a, b)      the same on a given level index (0 scalar,
-//                                        1 avx2, 2 avx512), for tests and benchmarks
+//                                        1 avx2, 2 avx512, 3 neon), for tests and benchmarks
 //   unaryAsync(id, x, y, a, b, done) -> ticket | null   y = op(x) on pool workers; null
 //                                        (nothing started) when the op/dtype has no
 //                                        native kernel
@@ -81,7 +81,7 @@ napi_value UnaryIsa(napi_env env, napi_callback_info info) {
   if (!args.read(env, info)) return nullptr;
   uint32_t level;
   if (args.argc < 1 || napi_get_value_uint32(env, args[0], &level) != napi_ok || level >= kNumIsas) {
-    return throw_type(env, "unaryIsa: the level must be an ISA index (0 scalar, 1 avx2, 2 avx512)");
+    return throw_type(env, "unaryIsa: the level must be an ISA index (0 scalar, 1 avx2, 2 avx512, 3 neon)");
   }
   const KernelTable* t = args.data->tables[level];
   if (t == nullptr) {

@@ -23,6 +23,7 @@ const char* isa_name(Isa isa) {
     case Isa::kScalar: return "scalar";
     case Isa::kAvx2: return "avx2";
     case Isa::kAvx512: return "avx512";
+    case Isa::kNeon: return "neon";
   }
   return "unknown";
 }
@@ -110,11 +111,22 @@ bool isa_supported(Isa isa) {
 #if defined(AK_X86_64)
     case Isa::kAvx2: return cpu_features().avx2_fma;
     case Isa::kAvx512: return cpu_features().avx512;
-#else
-    default: return false;
+#elif defined(__aarch64__) || defined(_M_ARM64)
+    case Isa::kNeon: return true;  // AdvSIMD (with float64 lanes, FMA) is AArch64 baseline
 #endif
+    default: return false;
   }
   return false;
+}
+
+bool isa_compiled(Isa isa) {
+#if defined(AK_X86_64)
+  return isa != Isa::kNeon;
+#elif defined(__aarch64__) || defined(_M_ARM64)
+  return isa == Isa::kScalar || isa == Isa::kNeon;
+#else
+  return isa == Isa::kScalar;
+#endif
 }
 
 Isa best_isa() {

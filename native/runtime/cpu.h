@@ -5,12 +5,13 @@
 
 namespace ak {
 
-// Levels in increasing order; each one implies the ones below it.
-enum class Isa : int { kScalar = 0, kAvx2 = 1, kAvx512 = 2 };
-constexpr int kNumIsas = 3;
+// Levels in increasing order; each x86 one implies the ones below it. kNeon (arm64)
+// stands alone above them: a build has either the x86 levels or it, never both.
+enum class Isa : int { kScalar = 0, kAvx2 = 1, kAvx512 = 2, kNeon = 3 };
+constexpr int kNumIsas = 4;
 
 const char* isa_name(Isa isa);
-// Parses "scalar" | "avx2" | "avx512" (exact, lower case); false if unknown.
+// Parses "scalar" | "avx2" | "avx512" | "neon" (exact, lower case); false if unknown.
 bool isa_from_name(const char* name, Isa* out);
 
 struct CpuFeatures {
@@ -27,6 +28,8 @@ const CpuFeatures& cpu_features();
 Isa best_isa();
 // Whether `isa` is compiled into this build and runnable here.
 bool isa_supported(Isa isa);
+// Whether `isa` is compiled into this build (runnable or not).
+bool isa_compiled(Isa isa);
 
 }  // namespace ak
 

@@ -3,6 +3,8 @@
 #ifndef AK_RUNTIME_FPENV_H_
 #define AK_RUNTIME_FPENV_H_
 
+#include <cstdint>
+
 #if defined(__x86_64__) || defined(_M_X64)
 #include <xmmintrin.h>  // _mm_getcsr/_mm_setcsr: SSE, part of the x86-64 baseline
 #endif
@@ -29,14 +31,28 @@ class FpEnvGuard {
 
  private:
   unsigned saved_;
-#elif defined(__aarch64__) || defined(_M_ARM64)
-  // arm64 (the NEON level): the same contract with FPCR (round to nearest: RMode 0; FZ,
-  // FZ16 and AH clear; no trap enables), saved here and restored in the destructor
-  // only when it differed, and FPSR's cumulative flags handed back as the caller had
-  // them. Until that is written, the caller's FPCR is used as it is.
-  FpEnvGuard() = default;
+#elif (defined(__aarch64__) || defined(_M_ARM64)) && (defined(__GNUC__) || defined(__clang__))
+  // arm64 (the NEON level): the same contract with FPCR. RMode (bits 22-23), FZ (24),
+  // DN (25), FZ16 (19), trap enables (8-12, 15) and, on Armv8.7, AH/FIZ (1, 0): 0 is
+  // round to nearest, IEEE subnormals, no traps. FPSR holds the cumulative exception
+  // flags: the caller's come back as they were.
+  FpEnvGuard() : fpcr_(fpcr()), fpsr_(fpsr()) {
+    if (fpcr_ != 0) set_fpcr(0);
+  }
+  ~FpEnvGuard() {
+    if (fpcr_ != 0) set_fpcr(fpcr_);
+    if (fpsr() != fpsr_) set_fpsr(fpsr_);
+  }
+  static uint64_t fpcr() { uint64_t v; __asm__ volatile("mrs %0, fpcr" : "=r"(v)); return v; }
+  static uint64_t fpsr() { uint64_t v; __asm__ volatile("mrs %0, fpsr" : "=r"(v)); return v; }
+  static void set_fpcr(uint64_t v) { __asm__ volatile("msr fpcr, %0" : : "r"(v)); }
+  static void set_fpsr(uint64_t v) { __asm__ volatile("msr fpsr, %0" : : "r"(v)); }
+
+ private:
+  uint64_t fpcr_, fpsr_;
 #else
-  // Other architectures run the scalar level only, in the caller's environment.
+  // Other targets (MSVC arm64 included) run in the caller's environment, which their
+  // ABIs default to round to nearest with IEEE subnormals.
   FpEnvGuard() = default;
 #endif
  public:

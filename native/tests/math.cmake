@@ -16,6 +16,8 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64|x64)$")
     set_source_files_properties(${AK_MATH_TEST_DIR}/math_isa_avx512.cc PROPERTIES
       COMPILE_OPTIONS "-mavx512f;-mavx512dq;-mavx512bw;-mavx512vl")
   endif()
+elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
+  list(APPEND AK_MATH_SWEEP_SOURCES ${AK_MATH_TEST_DIR}/math_isa_neon.cc)  # AdvSIMD: no flag
 endif()
 
 add_executable(math_sweep ${AK_MATH_SWEEP_SOURCES})

@@ -4,16 +4,13 @@
 #define AK_TESTS_MATH_COMMON_H_
 #include <cstddef>
 
-// X(name): every math function under test. Adding a function: one line here, one line
-// in math_isa.inc (the call), one reference + bound in math_sweep.cc.
-#define AK_MATH_FUNCS(X) \
-  X(exp) X(expm1) X(sigmoid) X(tanh) X(gelu) X(erf) X(erfc) X(log1p) X(softplus) X(mish) X(log) X(rbf) X(swish) X(gelutanh) X(sigmoidgrad) X(tanhgrad)
-
+// Every math function under test is a row of native/math/bounds.inc (with its bounds).
+// Adding a function: its row there, one line in math_isa.inc (the call), one reference
+// in math_sweep.cc.
 namespace akt {
 enum Fn {
-#define AKT_ENUM(n) k_##n,
-  AK_MATH_FUNCS(AKT_ENUM)
-#undef AKT_ENUM
+#define AK_MATH_BOUND(n, f32, f64) k_##n,
+#include "../math/bounds.inc"
   kNumFns
 };
 
@@ -31,5 +28,6 @@ struct IsaTable {
 namespace ak { namespace scalar { extern const akt::IsaTable kTestTable; } }
 namespace ak { namespace avx2 { extern const akt::IsaTable kTestTable; } }
 namespace ak { namespace avx512 { extern const akt::IsaTable kTestTable; } }
+namespace ak { namespace neon { extern const akt::IsaTable kTestTable; } }
 
 #endif

@@ -5,9 +5,11 @@
 //   g++ -std=c++17 -O2 -mavx2 -mfma -c native/tests/math_isa_avx2.cc -o /tmp/mia.o
 //   g++ -std=c++17 -O2 -mavx512f -mavx512dq -mavx512bw -mavx512vl -c native/tests/math_isa_avx512.cc -o /tmp/mi5.o
 //   g++ -std=c++17 -O2 native/tests/math_sweep.cc /tmp/mis.o /tmp/mia.o /tmp/mi5.o -o /tmp/math_sweep -pthread
+// On arm64 (or cross: aarch64-linux-gnu-g++, run with qemu-aarch64 -L /usr/aarch64-linux-gnu)
+// the ISA units are math_isa_scalar.cc and math_isa_neon.cc, with no flags.
 // (or the `math_sweep` target of native/tests/math.cmake).
 //
-// Usage: math_sweep [--quick | --stride N] [--fn a,b,..] [--isa scalar,avx2,avx512]
+// Usage: math_sweep [--quick | --stride N] [--fn a,b,..] [--isa scalar,avx2,avx512,neon]
 //                   [--threads T] [--samples K] [--selftest-only] [--no-f64] [--no-f32]
 //   float32: every N-th bit pattern of all 2^32 (stride 1 = exhaustive; --quick = 4099),
 //            reference = the double-precision libm function rounded nowhere.
@@ -71,31 +73,21 @@ R reference(int fn, R x) {
 }
 
 const char* kFnNames[] = {
-#define AKT_NAME(n) #n,
-    AK_MATH_FUNCS(AKT_NAME)
-#undef AKT_NAME
+#define AK_MATH_BOUND(n, f32, f64) #n,
+#include "../math/bounds.inc"
 };
 
-// Stated max-ULP bounds (the doc comment of each function in native/math says the same).
-double bound_f32(int fn) {
-  switch (fn) {
-    case akt::k_exp: return 1.5;
-    case akt::k_mish: return 2.5;
-    case akt::k_tanh: return 2.51;
-    case akt::k_gelu: return 2.75;
-    case akt::k_sigmoid: case akt::k_swish: case akt::k_gelutanh: return 2.5;
-    default: return 2.0;
-  }
-}
-double bound_f64(int fn) {
-  switch (fn) {
-    case akt::k_exp: return 1.5;
-    case akt::k_mish: return 3.0;
-    case akt::k_gelu: return 2.75;
-    case akt::k_sigmoid: case akt::k_swish: case akt::k_gelutanh: return 2.5;
-    default: return 2.0;
-  }
-}
+// The stated max-ULP bounds: native/math/bounds.inc.
+const double kBoundF32[] = {
+#define AK_MATH_BOUND(n, f32, f64) f32,
+#include "../math/bounds.inc"
+};
+const double kBoundF64[] = {
+#define AK_MATH_BOUND(n, f32, f64) f64,
+#include "../math/bounds.inc"
+};
+double bound_f32(int fn) { return kBoundF32[fn]; }
+double bound_f64(int fn) { return kBoundF64[fn]; }
 
 // Error of y against ref in ULPs of the type T (float or double).
 template <class T>
@@ -254,6 +246,8 @@ bool cpu_has(const char* isa) {
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
            __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
   return false;
+#elif defined(__aarch64__) || defined(_M_ARM64)
+  return !std::strcmp(isa, "scalar") || !std::strcmp(isa, "neon");  // AdvSIMD: AArch64 baseline
 #else
   return !std::strcmp(isa, "scalar");
 #endif
@@ -290,6 +284,8 @@ int main(int argc, char** argv) {
   if (nthreads < 1) nthreads = 1;
 #if defined(__x86_64__) || defined(_M_X64)
   const IsaTable* tables[] = {&ak::scalar::kTestTable, &ak::avx2::kTestTable, &ak::avx512::kTestTable};
+#elif defined(__aarch64__) || defined(_M_ARM64)
+  const IsaTable* tables[] = {&ak::scalar::kTestTable, &ak::neon::kTestTable};
 #else
   const IsaTable* tables[] = {&ak::scalar::kTestTable};
 #endif

@@ -118,7 +118,11 @@ describe(`conformance (${ak.info().backend} ${ak.info().isa})`, () => {
           // The value is the limit 0 (its sign, the IEEE −0, is issue 17 item 3: the kernels branch's).
           const [lo, hi] = run(name, Ctor, [-Infinity, Infinity]);
           expect(lo === 0 && hi === Infinity, `${name}(∓Inf) ${Ctor.name}: ${lo}, ${hi}`).toBe(true);
-          same(slope(name, Ctor, [-Infinity, Infinity]), [0, 1], `${name}'(∓Inf) ${Ctor.name}`);
+          const [dlo, dhi] = slope(name, Ctor, [-Infinity, Infinity]);
+          // gelu' at −Inf: main's native kernels give −0 (the side f' approaches from), the twin +0;
+          // which one is the kernels branch's call, so the sign is not pinned here.
+          expect(dlo === 0 && dhi === 1, `${name}'(∓Inf) ${Ctor.name}: ${dlo}, ${dhi}`).toBe(true);
+          if (name !== 'gelu') expect(Object.is(dlo, 0), `${name}'(−Inf) ${Ctor.name}: ${dlo}`).toBe(true);
         }
       }
     });

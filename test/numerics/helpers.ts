@@ -102,6 +102,27 @@ export function paramSets(def: UnaryOpDef, seed: number): Params[] {
   return sets.filter((s) => passesCheck(def, s));
 }
 
+/**
+ * A fixed (seedless) parameter list: the defaults, each other enum value
+ * alone, and one set with every number parameter moved to another value of
+ * its range (x 1.75, or 0.75 for a default of 0).
+ */
+export function movedParamSets(def: UnaryOpDef): Params[] {
+  const base: Params = {};
+  for (const p of def.params) base[p.name] = p.default;
+  const sets: Params[] = [base];
+  const moved: Params = { ...base };
+  for (const p of def.params) {
+    if (p.kind === 'enum') {
+      for (const v of p.values) if (v !== p.default) sets.push({ ...base, [p.name]: v });
+    } else {
+      moved[p.name] = p.default === 0 ? 0.75 : p.default * 1.75;
+    }
+  }
+  if (def.params.some((p) => p.kind === 'number')) sets.push(moved);
+  return sets;
+}
+
 /** Parameters as the array's type sees them (the API converts with Math.fround for float32). */
 export function typedParams(set: Params, dtype: Dtype): Params {
   const out: Params = {};
