@@ -16,10 +16,12 @@ namespace kern {
 
 // log σ(x) = −softplus(−x): softplus_ is relative-accurate in its tail, so is this where
 // logSigmoid ~ −e^−x (x → +Inf gives −0: the value is negative for every finite x).
+// NaN gives x itself: which NaN softplus_ returns depends on how the compiler ordered the
+// operands of its fma and sum in each instantiation (main loop, partial vectors).
 struct logSigmoid : OpBase<2> {
   template <class V> struct K {
     explicit K(const Params&) {}
-    AK_INLINE V operator()(V x) const { return -softplus_(-x); }
+    AK_INLINE V operator()(V x) const { return select(isnan(x), x, -softplus_(-x)); }
   };
 };
 
