@@ -10,7 +10,7 @@ import { checkPerChannel } from '../validate/channels';
 import { checkPositiveInt, checkSplit, type Split } from '../validate/shape';
 import { checkDisjoint, checkFloatArray, checkLike, checkNoPartialOverlap, checkSameType, newLike, rangeError, typeError } from '../validate/values';
 import { entryPair, takeOpts, takeOut, withProps, type Call } from './entry';
-import type { Maxout, Prelu, PreluGrad, ShapedApi, Softmax } from './types';
+import type { Hardmax, Maxout, Prelu, PreluGrad, ShapedApi, Softmax } from './types';
 
 interface Shaped extends Call {
   readonly call: ShapedCall;
@@ -62,8 +62,8 @@ function wireShaped<R>(name: ShapedName, engine: Engine, arity: number, forward:
   });
 }
 
-function makeSoftmax(name: 'softmax' | 'logSoftmax', engine: Engine): Softmax {
-  const log = name === 'logSoftmax';
+function makeSoftmax(name: 'softmax' | 'logSoftmax' | 'softmin', engine: Engine): Softmax {
+  const backwardOp = shapedOps[name].backwardCall;
   return wireShaped<Softmax>(name, engine, 2, (fn, [x], options) => {
     const xa = checkFloatArray(fn, x, 'x');
     const opts = options();
@@ -80,7 +80,24 @@ function makeSoftmax(name: 'softmax' | 'logSoftmax', engine: Engine): Softmax {
     if (xa) inputs.push([xa, 'x']);
     if (ya) inputs.push([ya, 'options.y']);
     const dx = takeOut(fn, opts.out, dya, 'dy', inputs);
-    return [{ op: log ? 'logSoftmaxBackward' : 'softmaxBackward', dy: dya, y: ya, x: xa, dx, ...sp }, () => dx];
+    return [{ op: backwardOp, dy: dya, y: ya, x: xa, dx, ...sp }, () => dx];
+  });
+}
+
+function makeHardmax(engine: Engine): Hardmax {
+  return wireShaped<Hardmax>('hardmax', engine, 2, (fn, [x], options) => {
+    const xa = checkFloatArray(fn, x, 'x');
+    const opts = options();
+    const sp = softmaxSplit(fn, opts, xa.length, 'x');
+    const y = takeOut(fn, opts.out, xa, 'x', [[xa, 'x']]);
+    return [{ op: 'hardmax', x: xa, y, ...sp }, () => y];
+  }, (fn, [dy, x], options) => {
+    const dya = checkFloatArray(fn, dy, 'dy');
+    const xa = checkLike(fn, x, 'x', dya, 'dy');
+    const opts = options();
+    const sp = softmaxSplit(fn, opts, dya.length, 'dy');
+    const dx = takeOut(fn, opts.out, dya, 'dy', [[dya, 'dy'], [xa, 'x']]);
+    return [{ op: 'hardmaxBackward', dy: dya, x: xa, dx, ...sp }, () => dx];
   });
 }
 
@@ -161,5 +178,8 @@ function makeMaxout(engine: Engine): Maxout {
 }
 
 export function makeShaped(engine: Engine): ShapedApi {
-  return { prelu: makePrelu(engine), maxout: makeMaxout(engine), softmax: makeSoftmax('softmax', engine), logSoftmax: makeSoftmax('logSoftmax', engine) };
+  return {
+    prelu: makePrelu(engine), maxout: makeMaxout(engine), softmax: makeSoftmax('softmax', engine), logSoftmax: makeSoftmax('logSoftmax', engine),
+    softmin: makeSoftmax('softmin', engine), hardmax: makeHardmax(engine),
+  };
 }

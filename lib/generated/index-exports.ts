@@ -422,6 +422,24 @@ export const softmax = api.softmax;
  */
 export const logSoftmax = api.logSoftmax;
 /**
+ * `softmin`: softmax(−x) = e^(min − x) / Σ e^(min − x) along an axis (PyTorch F.softmin).
+ *
+ * Call: `softmin(x, { shape, axis, out })`.
+ * Accuracy: within 4 ULP (float32) and 4 ULP (float64).
+ * Backward: dx = −y ⊙ (dy − Σ dy⊙y), y = softmin(x) (softmax's gradient at −x, negated).
+ * At kinks: none (smooth); rows holding NaN or −Inf, or only +Inf, give NaN (softmax's rule at −x, as PyTorch).
+ */
+export const softmin = api.softmin;
+/**
+ * `hardmax`: one-hot of the first maximum along an axis: 1 there, +0 elsewhere (ONNX Hardmax).
+ *
+ * Call: `hardmax(x, { shape, axis, out })`.
+ * Accuracy: exact.
+ * Backward: dx = +0 everywhere: the output is piecewise constant (PyTorch's zeros_like convention for such ops, as round and sign: NaN or infinite dy give 0 too).
+ * At kinks: ties: the first maximum; a NaN counts as the maximum, the first NaN of a row takes the 1 (numpy argmax, the ONNX reference); rows of −Inf only: the first.
+ */
+export const hardmax = api.hardmax;
+/**
  * `glu`: a ⊗ σ(b), x split in halves a, b along `axis` (PyTorch F.glu).
  *
  * Call: `glu(x, { shape, axis, bias, out })`.

@@ -454,8 +454,8 @@ export interface ShapedOpDef {
   readonly ulp: number;
   readonly ulp64: number;
   /** The ShapedCall ops a backend receives. */
-  readonly call: 'softmax' | 'logSoftmax' | 'prelu' | 'maxout';
-  readonly backwardCall: 'softmaxBackward' | 'logSoftmaxBackward' | 'preluBackward' | 'maxoutBackward';
+  readonly call: 'softmax' | 'logSoftmax' | 'prelu' | 'maxout' | 'softmin' | 'hardmax';
+  readonly backwardCall: 'softmaxBackward' | 'logSoftmaxBackward' | 'preluBackward' | 'maxoutBackward' | 'softminBackward' | 'hardmaxBackward';
 }
 
 export const shapedOps = {
@@ -494,6 +494,25 @@ export const shapedOps = {
     derivative: 'dx = dy − softmax(x)·Σ dy',
     kink: 'none (smooth); rows holding NaN or +Inf, or only −Inf, give NaN (as PyTorch)',
     ...SMOOTH, call: 'logSoftmax', backwardCall: 'logSoftmaxBackward',
+  },
+  // ---- issue 17: softmin, hardmax (one block).
+  softmin: {
+    formula: 'softmax(−x) = e^(min − x) / Σ e^(min − x) along an axis (PyTorch F.softmin)',
+    usage: 'softmin(x, { shape, axis, out })',
+    backwardUsage: 'softmin.backward(dy, x, { y, shape, axis, out }) (x may be null when y is given)',
+    options: ['shape', 'axis'], backwardOptions: ['y'],
+    derivative: 'dx = −y ⊙ (dy − Σ dy⊙y), y = softmin(x) (softmax\'s gradient at −x, negated)',
+    kink: 'none (smooth); rows holding NaN or −Inf, or only +Inf, give NaN (softmax\'s rule at −x, as PyTorch)',
+    ...SMOOTH, call: 'softmin', backwardCall: 'softminBackward',
+  },
+  hardmax: {
+    formula: 'one-hot of the first maximum along an axis: 1 there, +0 elsewhere (ONNX Hardmax)',
+    usage: 'hardmax(x, { shape, axis, out })',
+    backwardUsage: 'hardmax.backward(dy, x, { shape, axis, out })',
+    options: ['shape', 'axis'], backwardOptions: [],
+    derivative: 'dx = +0 everywhere: the output is piecewise constant (PyTorch\'s zeros_like convention for such ops, as round and sign: NaN or infinite dy give 0 too)',
+    kink: 'ties: the first maximum; a NaN counts as the maximum, the first NaN of a row takes the 1 (numpy argmax, the ONNX reference); rows of −Inf only: the first',
+    ...EXACT, call: 'hardmax', backwardCall: 'hardmaxBackward',
   },
 } as const satisfies Record<string, ShapedOpDef>;
 
