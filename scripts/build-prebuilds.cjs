@@ -34,23 +34,25 @@ const HOSTED = [
   { dir: 'linux-x64', file: /^[\w-]+\.musl\.node$/, magic: '7f454c46', format: 'ELF' },
 ];
 
-/** Copies the hosted workflow's prebuilds from dir into prebuilds/, checking each name and format. */
+/** Copies the hosted workflow's prebuilds from dir into prebuilds/, after checking every name and format. */
 function merge(dir) {
-  const copied = [];
+  const files = [];
   for (const sub of fs.readdirSync(dir).sort()) {
+    if (!fs.statSync(path.join(dir, sub)).isDirectory()) throw new Error(`--merge: ${sub} is not a <platform>-<arch> directory`);
     for (const f of fs.readdirSync(path.join(dir, sub))) {
-      const src = path.join(dir, sub, f);
       const h = HOSTED.find((x) => x.dir === sub && x.file.test(f));
       if (!h) throw new Error(`--merge: ${path.join(sub, f)} is not a hosted prebuild (those are darwin-x64/*.node, darwin-arm64/*.node, linux-x64/*.musl.node)`);
-      const magic = fs.readFileSync(src).subarray(0, 4).toString('hex');
-      if (magic !== h.magic) throw new Error(`--merge: ${path.join(sub, f)} is not a ${h.format} file (starts with ${magic})`);
-      fs.mkdirSync(path.join(root, 'prebuilds', sub), { recursive: true });
-      fs.copyFileSync(src, path.join(root, 'prebuilds', sub, f));
-      copied.push(path.join(sub, f));
+      const magic = fs.readFileSync(path.join(dir, sub, f)).subarray(0, 4).toString('hex');
+      if (magic !== h.magic) throw new Error(`--merge: ${path.join(sub, f)} is not a ${h.format} file (it starts with ${magic})`);
+      files.push(path.join(sub, f));
     }
   }
-  if (copied.length === 0) throw new Error(`--merge: ${dir} holds no prebuild`);
-  console.log(`build:prebuilds: merged from ${dir}: ${copied.join(', ')}`);
+  if (files.length === 0) throw new Error(`--merge: ${dir} holds no prebuild`);
+  for (const f of files) {
+    fs.mkdirSync(path.join(root, 'prebuilds', path.dirname(f)), { recursive: true });
+    fs.copyFileSync(path.join(dir, f), path.join(root, 'prebuilds', f));
+  }
+  console.log(`build:prebuilds: merged from ${dir}: ${files.join(', ')}`);
 }
 
 (async () => {
