@@ -2,6 +2,35 @@
 export type FloatArray = Float32Array | Float64Array;
 export type Dtype = 'float32' | 'float64';
 
+/** The 16-bit storage formats: IEEE binary16 and bfloat16 (the top half of a float32), computed in float32. */
+export type HalfDtype = 'float16' | 'bfloat16';
+
+/**
+ * A runtime's Float16Array (Node 24; typed structurally so that this package's
+ * types do not need the esnext.float16 lib): float16 storage, the dtype implied.
+ */
+export interface Float16ArrayLike extends ArrayBufferView {
+  readonly [Symbol.toStringTag]: 'Float16Array';
+  readonly length: number;
+  [index: number]: number;
+}
+
+/** 16-bit storage: float16 or bfloat16 bits in a Uint16Array (options.dtype says which), or a Float16Array. */
+export type HalfArray = Uint16Array | Float16ArrayLike;
+
+/** Options of a call on 16-bit storage. */
+export interface DtypeOptions {
+  /** What a Uint16Array holds (required for one); for a Float16Array 'float16', for a Float32Array/Float64Array its own type, if given. */
+  dtype?: Dtype | HalfDtype;
+}
+
+/**
+ * An element-wise call's arrays as a backend receives them: float arrays, or
+ * 16-bit storage as a Uint16Array of bits (a Float16Array seen through a
+ * Uint16Array view) with its format passed beside it.
+ */
+export type StorageArray = FloatArray | Uint16Array;
+
 /** Options every unary forward call accepts besides the op's own parameters. */
 export interface OutOptions<A extends FloatArray> {
   /** Where to write the result: x itself (in place) or a distinct array of x's type and length. */

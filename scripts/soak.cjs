@@ -18,6 +18,7 @@
  */
 const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 const path = require('node:path');
+const { slope } = require('./slope.cjs');
 
 const SHARED_N = 1 << 18;
 // AK_SOAK_RSS=off (set by scripts/test-asan.sh): RSS is not judged, because AddressSanitizer's
@@ -173,17 +174,7 @@ async function main() {
   }
   const sum = counts.reduce((a, c) => ({ valid: a.valid + c.valid, invalid: a.invalid + c.invalid, shared: a.shared + c.shared }), { valid: 0, invalid: 0, shared: 0 });
   // RSS trend after warm-up: least-squares slope over the calls that followed.
-  let trend = 0;
-  if (samples.length >= 4) {
-    const n = samples.length;
-    const mx = samples.reduce((s, p) => s + p[0], 0) / n, my = samples.reduce((s, p) => s + p[1], 0) / n;
-    let sxy = 0, sxx = 0;
-    for (const [x, y] of samples) {
-      sxy += (x - mx) * (y - my);
-      sxx += (x - mx) ** 2;
-    }
-    trend = sxx > 0 ? (sxy / sxx) * (total - warm) : 0;
-  }
+  const trend = samples.length >= 4 ? slope(samples) * (total - warm) : 0;
   const rss = samples.map((p) => p[1]);
   const result = {
     workers: o.workers, callsPerWorker: o.calls, workerCalls: total, mainCalls: mainDone, seconds, ...sum,

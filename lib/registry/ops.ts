@@ -434,6 +434,18 @@ export const statsAliases = { prelu: 'leakyRelu' } as const satisfies Record<str
 export type StatsOpName = UnaryName | keyof typeof statsAliases;
 
 /**
+ * 16-bit storage (float16 and bfloat16, every op): computed as the float32 op
+ * and rounded once to the output's type. Since a float32 result is within 4
+ * float32 ULP (2^-11 float16 ULP, 2^-14 bfloat16 ULP), the 16-bit result is the
+ * correctly rounded value except within 2^-10 of a tie: the bound, in ULPs of
+ * the 16-bit type, that the exhaustive sweep over all 65,536 inputs of each
+ * format enforces (test/numerics/half.test.ts). Subnormal results are kept.
+ * A bias and the gated ops round each step to the 16-bit type instead (x + b,
+ * act(gate) before its product), as in the float types: lib/api/half-fused.ts.
+ */
+export const halfAccuracy = { ulp: 0.5 + 2 ** -10, text: '≤ 0.5 + 2^-10 half ULP' } as const;
+
+/**
  * The gated units: x split in two halves a, b along an axis, one half (the
  * gate) through a unary op of the registry, times the other. Declared by that
  * op (`act`, whose parameters they accept) and by which half is the gate, so

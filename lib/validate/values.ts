@@ -12,6 +12,11 @@ const typedArrayTag = Object.getOwnPropertyDescriptor(
   Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag,
 )!.get as (this: unknown) => string | undefined;
 
+/** The typed-array kind of v ('Float32Array', 'Uint16Array', ...; any realm), or undefined. */
+export function typedArrayKind(v: unknown): string | undefined {
+  return typedArrayTag.call(v);
+}
+
 /** The indefinite article of a word ("an Int32Array", "a Float32Array"). */
 export function article(word: string): string {
   return /^([AEIO]|U(?!int|ni))/i.test(word) ? `an ${word}` : `a ${word}`;
@@ -72,7 +77,7 @@ export function newLike(a: FloatArray, n: number = a.length): FloatArray {
   return dtypeOf(a) === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }
 
-function isDetached(a: FloatArray): boolean {
+export function isDetached(a: ArrayBufferView & { readonly length: number }): boolean {
   // A view on a detached buffer reports length 0; only then is the buffer worth probing.
   if (a.length !== 0) return false;
   const buf = a.buffer as ArrayBuffer & { detached?: boolean };
@@ -113,7 +118,7 @@ export function checkLike(fn: string, v: unknown, name: string, ref: FloatArray,
  * Output and input must be the very same view (in place) or not share a byte.
  * A partial overlap would make the result depend on the traversal order.
  */
-export function checkNoPartialOverlap(fn: string, out: FloatArray, outName: string, x: FloatArray, xName: string): void {
+export function checkNoPartialOverlap(fn: string, out: LiveArray, outName: string, x: LiveArray, xName: string): void {
   if (out.buffer !== x.buffer) return;
   const o0 = out.byteOffset, o1 = o0 + out.byteLength, x0 = x.byteOffset, x1 = x0 + x.byteLength;
   if (o0 === x0 && o1 === x1) return;
@@ -124,7 +129,7 @@ export function checkNoPartialOverlap(fn: string, out: FloatArray, outName: stri
 }
 
 /** Output and input share no byte at all (for an input read throughout, such as prelu's alpha: even the same view is refused). */
-export function checkDisjoint(fn: string, out: FloatArray, outName: string, a: FloatArray, aName: string): void {
+export function checkDisjoint(fn: string, out: LiveArray, outName: string, a: LiveArray, aName: string): void {
   if (out.buffer !== a.buffer) return;
   const o0 = out.byteOffset, o1 = o0 + out.byteLength, a0 = a.byteOffset, a1 = a0 + a.byteLength;
   if (o0 < a1 && a0 < o1) {
@@ -149,14 +154,21 @@ export function checkKeys(fn: string, opts: Record<string, unknown>, allowed: re
   for (const k in opts) if (!allowed.includes(k)) throw unknownOption(fn, k, name, allowed, kind);
 }
 
+/** Any array a call reads or writes (float arrays, 16-bit storage). */
+export type LiveArray = ArrayBufferView & { readonly length: number };
+
 /**
  * Option getters (and shape entries) are user code that runs after the arrays
  * were accepted: one can detach or shrink a buffer already checked. Checked
  * again once every option has been read, right before the backend runs, so
  * such a call throws instead of computing on an emptied view.
  */
-export function checkStillLive(fn: string, arrays: readonly (readonly [FloatArray | null, string, number])[]): void {
-  for (const [a, name] of arrays) if (a !== null) checkFloatArray(fn, a, name);
+export function checkStillLive(fn: string, arrays: readonly (readonly [LiveArray | null, string, number])[]): void {
+  for (const [a, name] of arrays) {
+    if (a !== null && isDetached(a)) {
+      throw typeError(fn, `${article(typedArrayTag.call(a)!)} on a live buffer`, name, new Received('one whose ArrayBuffer is detached'));
+    }
+  }
   for (const [a, name, n] of arrays) {
     if (a !== null && a.length !== n) {
       throw rangeError(fn, `length ${n}`, name, new Received(`${describe(a)} (its buffer was resized while the options were read)`));

@@ -347,7 +347,7 @@ describe('unary backward semantics', () => {
     const dy = new Float32Array(4), x = new Float32Array(4);
     const out = new Float32Array(4).fill(5);
     const bad: [() => unknown, ErrorConstructor, RegExp][] = [
-      [() => api[name].backward([1, 2] as unknown as Float32Array, x, { out }), TypeError, /relu\.backward: Expected a Float32Array or Float64Array for dy/],
+      [() => api[name].backward([1, 2] as unknown as Float32Array, x, { out }), TypeError, /relu\.backward: Expected a Float32Array, Float64Array, Float16Array or Uint16Array \(with options\.dtype\) for dy/],
       [() => api[name].backward(dy, new Float64Array(4), { out }), TypeError, /for x but received a Float64Array/],
       [() => api[name].backward(dy, new Float32Array(3), { out }), RangeError, /Expected length 4 \(the length of dy\) for x/],
       [() => api[name].backward(dy, x, { out: new Float32Array(5) }), RangeError, /options\.out/],
