@@ -138,6 +138,26 @@ module.exports = {
       }
     };
   },
+  softmin: ({ rows, cols }) => (dy, x, dx) => {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let m = Infinity;
+      for (let j = 0; j < cols; j++) m = Math.min(m, x[o + j]);
+      let s = 0;
+      for (let j = 0; j < cols; j++) {
+        const e = Math.exp(m - x[o + j]);
+        dx[o + j] = e;
+        s += e;
+      }
+      let dot = 0;
+      for (let j = 0; j < cols; j++) {
+        dx[o + j] /= s;
+        dot += dy[o + j] * dx[o + j];
+      }
+      for (let j = 0; j < cols; j++) dx[o + j] *= dot - dy[o + j];
+    }
+  },
+  hardmax: () => (dy, x, dx) => dx.fill(0),
   logSoftmax: ({ rows, cols }) => (dy, x, dx) => {
     for (let r = 0; r < rows; r++) {
       const o = r * cols;

@@ -68,15 +68,15 @@ export interface Info {
  * same view as one of them.
  */
 export type ShapedCall =
-  /** y = softmax or logSoftmax of x along the axis; y may be x itself. */
-  | { readonly op: 'softmax' | 'logSoftmax'; readonly x: FloatArray; readonly y: FloatArray; readonly outer: number; readonly len: number; readonly inner: number }
+  /** y = softmax, logSoftmax, softmin (softmax of −x) or hardmax (one-hot of the first maximum) of x along the axis; y may be x itself. */
+  | { readonly op: 'softmax' | 'logSoftmax' | 'softmin' | 'hardmax'; readonly x: FloatArray; readonly y: FloatArray; readonly outer: number; readonly len: number; readonly inner: number }
   /**
-   * dx from dy and the forward output y (probabilities for softmax, log
-   * probabilities for logSoftmax) when y is not null, else from x (y
-   * recomputed; x is then not null). dx may be dy, x or y itself.
+   * dx from dy and the forward output y (probabilities for softmax and
+   * softmin, log probabilities for logSoftmax) when y is not null, else from x
+   * (y recomputed; x is then not null). dx may be dy, x or y itself.
    */
   | {
-    readonly op: 'softmaxBackward' | 'logSoftmaxBackward'; readonly dy: FloatArray; readonly y: FloatArray | null; readonly x: FloatArray | null;
+    readonly op: 'softmaxBackward' | 'logSoftmaxBackward' | 'softminBackward'; readonly dy: FloatArray; readonly y: FloatArray | null; readonly x: FloatArray | null;
     readonly dx: FloatArray; readonly outer: number; readonly len: number; readonly inner: number;
   }
   /** y = x > 0 ? x : α_c·x, len = the channel count; alpha null: the scalar alphaScalar (then len = 1). y may be x itself, never alpha. */
@@ -96,6 +96,8 @@ export type ShapedCall =
   }
   /** y = the max of each group of `pieces` consecutive entries along the axis (NaN if the group holds one); len % pieces === 0. */
   | { readonly op: 'maxout'; readonly x: FloatArray; readonly y: FloatArray; readonly outer: number; readonly len: number; readonly inner: number; readonly pieces: number }
+  /** hardmax's gradient: dx = +0 everywhere (dy and x only fix the shape); dx may be dy or x itself. */
+  | { readonly op: 'hardmaxBackward'; readonly dy: FloatArray; readonly x: FloatArray; readonly dx: FloatArray; readonly outer: number; readonly len: number; readonly inner: number }
   /** dx (x's shape) = dy routed to each group's first maximum (a NaN counts as the maximum), 0 elsewhere; dx may be x itself. */
   | {
     readonly op: 'maxoutBackward'; readonly dy: FloatArray; readonly x: FloatArray; readonly dx: FloatArray;

@@ -51,8 +51,9 @@ if (!(Number.isInteger(WARMUP) && WARMUP >= 0)) throw new Error('leak: --warmup 
 const entry = process.env.AK_ENTRY || path.join(__dirname, '..', 'dist', 'index.js');
 const mod = require(entry);
 const ak = mod.default || mod;
-const { unaryOps } = mod;
+const { unaryOps, requiredOptions } = mod;
 const unaryNames = Object.keys(unaryOps);
+const required = (name) => requiredOptions(unaryOps[name]);
 const LIMIT_MB = 10;
 
 let seed = 0x2545f491;
@@ -105,11 +106,13 @@ function oneCall(i) {
   const kind = rand();
   let f, a;
   if (kind < 0.45) {
-    f = ak[pick(unaryNames)];
-    a = [x, rand() < 0.5 ? { out: x } : undefined];
+    const name = pick(unaryNames);
+    f = ak[name];
+    a = [x, rand() < 0.5 ? { ...required(name), out: x } : required(name)];
   } else if (kind < 0.75) {
-    f = ak[pick(unaryNames)].backward;
-    a = [filled(Ctor, n), x];
+    const name = pick(unaryNames);
+    f = ak[name].backward;
+    a = [filled(Ctor, n), x, required(name)];
   } else if (kind < 0.85) {
     f = rand() < 0.5 ? ak.softmax : ak.logSoftmax.backward;
     a = f === ak.softmax ? [x] : [filled(Ctor, n), x];

@@ -85,8 +85,10 @@ function child() {
           if (!def.check || !def.check(def.params.map((q) => (q.name === p.name ? v : q.default)))) variants.push(o);
         }
       }
-      for (const opts of variants) {
-        const tag = `${name}${Object.keys(opts).length ? JSON.stringify(opts) : ''}.${dt}`;
+      const req = ak.requiredOptions(def);
+      for (const moved of variants) {
+        const tag = `${name}${Object.keys(moved).length ? JSON.stringify(moved) : ''}.${dt}`;
+        const opts = { ...req, ...moved };
         const y = ak[name](x, opts);
         h(`${tag}.fwd`, y);
         h(`${tag}.bwd`, ak[name].backward(dy, x, opts));
@@ -96,7 +98,7 @@ function child() {
     const rows = 37, cols = 111;
     const xs = inputs(Ctor, rows * cols, 3);
     const dys = inputs(Ctor, rows * cols, 4);
-    for (const name of ['softmax', 'logSoftmax']) {
+    for (const name of ['softmax', 'logSoftmax', 'softmin']) {
       for (const [shape, axis] of [[[rows, cols], -1], [[rows, cols], 0], [[3, rows, 37], 1]]) {
         const tag = `${name}${JSON.stringify(shape)}@${axis}.${dt}`;
         const y = ak[name](xs, { shape, axis });
@@ -104,6 +106,9 @@ function child() {
         h(`${tag}.bwd`, ak[name].backward(dys, xs, { shape, axis }));
         h(`${tag}.bwdY`, ak[name].backward(dys, null, { shape, axis, y }));
       }
+    }
+    for (const [shape, axis] of [[[rows, cols], -1], [[rows, cols], 0], [[3, rows, 37], 1]]) {
+      h(`hardmax${JSON.stringify(shape)}@${axis}.${dt}.fwd`, ak.hardmax(xs, { shape, axis }));
     }
     const alpha = inputs(Ctor, cols, 5).map((v) => (Number.isFinite(v) ? v : 0.25));
     for (const [shape, channelAxis, a] of [[[rows, cols], 1, alpha], [[rows, cols], 1, 0.2], [[cols, rows], 0, alpha]]) {

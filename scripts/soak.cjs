@@ -30,7 +30,7 @@ const WINDOW = 4096;
 function loadApi(entryDir) {
   const mod = require(path.join(entryDir, 'index.js'));
   const js = require(path.join(entryDir, 'js.js'));
-  return { ak: mod.default || mod, akjs: js.default || js, registry: { unaryOps: mod.unaryOps, shapedOps: mod.shapedOps } };
+  return { ak: mod.default || mod, akjs: js.default || js, registry: { unaryOps: mod.unaryOps, shapedOps: mod.shapedOps, requiredOptions: mod.requiredOptions } };
 }
 
 /** The calls of one thread; `report(done)` is called every 100 calls. */
@@ -61,8 +61,9 @@ async function runCalls({ entryDir, calls, seed, sharedIn, sharedOut, slot, repo
         const x = inputs[dtype].subarray(at, at + n);
         const out = outputs[dtype].subarray(0, n);
         const name = names[Math.floor(rand() * names.length)];
-        const want = akjs[name](x.slice());
-        const got = rand() < 0.5 ? await ak[name].async(x, { out }) : ak[name](x, { out });
+        const req = registry.requiredOptions(registry.unaryOps[name]);
+        const want = akjs[name](x.slice(), req);
+        const got = rand() < 0.5 ? await ak[name].async(x, { ...req, out }) : ak[name](x, { ...req, out });
         if (got !== out) throw new Error(`soak: ${name} did not return out`);
         const bound = registry.unaryOps[name].exact ? 0 : 2 * registry.unaryOps[name].ulp + 1;
         const { ulpError } = require('../test/ulp.cjs');

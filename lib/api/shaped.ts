@@ -1,5 +1,5 @@
 /**
- * The shaped ops (softmax, logSoftmax, prelu, maxout): each reads its array
+ * The shaped ops (softmax, logSoftmax, softmin, hardmax, prelu, maxout): each reads its array
  * through options.shape and an axis; validated here into a ShapedCall
  * (lib/types.ts) that any backend runs as given.
  */
@@ -14,7 +14,7 @@ import { toBfloat16Bits, toFloat16Bits } from '../fallback/half';
 import { checkPerChannel } from '../validate/channels';
 import { entryPair, takeOpts, withProps, type Call } from './entry';
 import { outputFor, storedFromSums, widened } from './half-io';
-import type { Maxout, Prelu, PreluGrad, ShapedApi, Softmax } from './types';
+import type { Hardmax, Maxout, Prelu, PreluGrad, ShapedApi, Softmax } from './types';
 
 interface Shaped extends Call {
   readonly call: ShapedCall;
@@ -71,8 +71,8 @@ function wireShaped<R>(name: ShapedName, engine: Engine, arity: number, forward:
   });
 }
 
-function makeSoftmax(name: 'softmax' | 'logSoftmax', engine: Engine): Softmax {
-  const log = name === 'logSoftmax';
+function makeSoftmax(name: 'softmax' | 'logSoftmax' | 'softmin', engine: Engine): Softmax {
+  const backwardOp = shapedOps[name].backwardCall;
   return wireShaped<Softmax>(name, engine, 2, (fn, [x], options) => {
     const xv = checkStorageArray(fn, x, 'x');
     const opts = options();
@@ -95,8 +95,32 @@ function makeSoftmax(name: 'softmax' | 'logSoftmax', engine: Engine): Softmax {
     const out = takeOutStored(fn, opts.out, dys, 'dy', inputs);
     const [dx, finish] = outputFor(out, dys);
     const n = dyv.length;
-    const call: ShapedCall = { op: log ? 'logSoftmaxBackward' : 'softmaxBackward', dy: widened(dys), y: ys && widened(ys), x: xs && widened(xs), dx, ...sp };
+    const call: ShapedCall = { op: backwardOp, dy: widened(dys), y: ys && widened(ys), x: xs && widened(xs), dx, ...sp };
     return [call, () => (finish(), out.a), [[dyv, 'dy', n], [xs && xs.a, 'x', n], [ys && ys.a, 'options.y', n], [out.a, 'options.out', n]]];
+  }, ['dtype']);
+}
+
+function makeHardmax(engine: Engine): Hardmax {
+  return wireShaped<Hardmax>('hardmax', engine, 2, (fn, [x], options) => {
+    const xv = checkStorageArray(fn, x, 'x');
+    const opts = options();
+    const xs = resolveDtype(fn, xv, 'x', opts.dtype);
+    const sp = softmaxSplit(fn, opts, xv.length, 'x');
+    const out = takeOutStored(fn, opts.out, xs, 'x', [[xs, 'x']]);
+    const [y, finish] = outputFor(out, xs);
+    const n = xv.length;
+    return [{ op: 'hardmax', x: widened(xs), y, ...sp }, () => (finish(), out.a), [[xv, 'x', n], [out.a, 'options.out', n]]];
+  }, (fn, [dy, x], options) => {
+    const dyv = checkStorageArray(fn, dy, 'dy');
+    const opts = options();
+    const dys = resolveDtype(fn, dyv, 'dy', opts.dtype);
+    const xs = checkLikeStored(fn, x, 'x', dys, 'dy');
+    const sp = softmaxSplit(fn, opts, dyv.length, 'dy');
+    const out = takeOutStored(fn, opts.out, dys, 'dy', [[dys, 'dy'], [xs, 'x']]);
+    const [dx, finish] = outputFor(out, dys);
+    const n = dyv.length;
+    const call: ShapedCall = { op: 'hardmaxBackward', dy: widened(dys), x: widened(xs), dx, ...sp };
+    return [call, () => (finish(), out.a), [[dyv, 'dy', n], [xs.a, 'x', n], [out.a, 'options.out', n]]];
   }, ['dtype']);
 }
 
@@ -185,5 +209,8 @@ function makeMaxout(engine: Engine): Maxout {
 }
 
 export function makeShaped(engine: Engine): ShapedApi {
-  return { prelu: makePrelu(engine), maxout: makeMaxout(engine), softmax: makeSoftmax('softmax', engine), logSoftmax: makeSoftmax('logSoftmax', engine) };
+  return {
+    prelu: makePrelu(engine), maxout: makeMaxout(engine), softmax: makeSoftmax('softmax', engine), logSoftmax: makeSoftmax('logSoftmax', engine),
+    softmin: makeSoftmax('softmin', engine), hardmax: makeHardmax(engine),
+  };
 }

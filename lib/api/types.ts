@@ -99,6 +99,17 @@ export interface Softmax extends ShapedMeta {
   };
 }
 
+export interface Hardmax extends ShapedMeta {
+  /** One-hot of the first maximum of x along options.axis (1 there, +0 elsewhere): a new array of x's type, or options.out (x itself allowed). */
+  <A extends FloatArray>(x: A, options?: SoftmaxOptions<A>): A;
+  async<A extends FloatArray>(x: A, options?: SoftmaxOptions<A> & AsyncOptions): Promise<A>;
+  readonly backward: {
+    /** The zero gradient: +0 of dy's shape (the output is piecewise constant). */
+    <A extends FloatArray>(dy: A, x: A, options?: SoftmaxOptions<A>): A;
+    async<A extends FloatArray>(dy: A, x: A, options?: SoftmaxOptions<A> & AsyncOptions): Promise<A>;
+  };
+}
+
 /** prelu.backward's result: dalpha is a number when alpha was one, else an array of alpha's type and length. */
 export interface PreluGrad<A extends FloatArray, D extends number | A> {
   dx: A;
@@ -153,6 +164,10 @@ export interface ShapedApi {
   readonly maxout: Maxout;
   readonly softmax: Softmax;
   readonly logSoftmax: Softmax;
+  /** softmax(−x) (PyTorch F.softmin). */
+  readonly softmin: Softmax;
+  /** ONNX Hardmax. */
+  readonly hardmax: Hardmax;
 }
 
 /** Options of a gated op's one-array form: x split in two halves along options.axis. */

@@ -49,10 +49,15 @@ function shapedArgs(c: ShapedCall): [number, number, (FloatArray | null)[]] {
   switch (c.op) {
     case 'softmax':
     case 'logSoftmax':
+    case 'softmin':
+    case 'hardmax':
       return [op, 0, [c.x, c.y]];
     case 'softmaxBackward':
     case 'logSoftmaxBackward':
+    case 'softminBackward':
       return [op, 0, [c.dy, c.y, c.x, c.dx]];
+    case 'hardmaxBackward':
+      return [op, 0, [c.dy, c.x, c.dx]];
     case 'prelu':
       return [op, c.alphaScalar, [c.x, c.y, c.alpha]];
     case 'preluBackward':

@@ -88,13 +88,18 @@ export function shapedRows(c: ShapedCall, r0: number, r1: number): ShapedCall {
   switch (c.op) {
     case 'softmax':
     case 'logSoftmax':
+    case 'softmin':
+    case 'hardmax':
     case 'prelu':
       return { ...c, ...o, x: rows(c.x, w, r0, r1), y: rows(c.y, w, r0, r1) };
     case 'softmaxBackward':
     case 'logSoftmaxBackward':
+    case 'softminBackward':
       return { ...c, ...o, dy: rows(c.dy, w, r0, r1), x: rowsOrNull(c.x, w, r0, r1), y: rowsOrNull(c.y, w, r0, r1), dx: rows(c.dx, w, r0, r1) };
     case 'maxout':
       return { ...c, ...o, x: rows(c.x, w, r0, r1), y: rows(c.y, w / c.pieces, r0, r1) };
+    case 'hardmaxBackward':
+      return { ...c, ...o, dy: rows(c.dy, w, r0, r1), x: rows(c.x, w, r0, r1), dx: rows(c.dx, w, r0, r1) };
     case 'maxoutBackward':
       return { ...c, ...o, dy: rows(c.dy, w / c.pieces, r0, r1), x: rows(c.x, w, r0, r1), dx: rows(c.dx, w, r0, r1) };
     case 'preluBackward':

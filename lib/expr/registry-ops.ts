@@ -7,7 +7,7 @@
  * at kinks (relu'(0) = 0, hardTanh' = 0 at its clamps, leakyRelu'(0) = α).
  */
 import { unaryNames, unaryOps, type UnaryName, type UnaryOpDef } from '../registry/ops';
-import { SELU_LAMBDA } from '../fallback/unary';
+import { SELU_LAMBDA, SELU_LAMBDA_ALPHA, isHardSigmoidDefault, isSeluDefault } from '../fallback/unary';
 
 /** Resolved parameters of a registry op, in declaration order (enum: index). */
 export type OpParams = readonly number[];
@@ -16,8 +16,6 @@ const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const GELU_TANH_C = 0.044715;
-/** λα of SELU correctly rounded (λ·α = 1.75809934084737685989…; the product of the rounded factors is 1 ULP low). */
-const SELU_LAMBDA_ALPHA = 1.7580993408473768;
 
 /**
  * f'(x) of each registry op, written with `x` and the op's parameter names.
@@ -32,7 +30,7 @@ export const derivativeFormulas: Partial<Record<UnaryName, (p: OpParams) => stri
   relu6: () => 'step(x) * step(6 - x)',
   hardTanh: () => 'step(x - min) * step(max - x)',
   elu: () => 'select(x, 1, alpha * exp(x))',
-  selu: () => `select(x, ${SELU_LAMBDA}, ${SELU_LAMBDA_ALPHA} * exp(x))`,
+  selu: (p) => (isSeluDefault(p[0], p[1]) ? `select(x, ${SELU_LAMBDA}, ${SELU_LAMBDA_ALPHA} * exp(x))` : 'select(x, gamma, gamma * alpha * exp(x))'),
   celu: () => 'select(x, 1, exp(x / alpha))',
   sigmoid: () => 'sigmoid(x) * sigmoid(-x)',
   tanh: () => '1 / cosh(x)^2',
@@ -50,11 +48,18 @@ export const derivativeFormulas: Partial<Record<UnaryName, (p: OpParams) => stri
     return `0.5 * erfc(-x * ${SQRT1_2}) + x * exp(-0.5 * x^2) * ${INV_SQRT_2PI}`;
   },
   mish: () => 'tanh(softplus(x)) + x * sigmoid(x) / cosh(softplus(x))^2',
-  hardSigmoid: () => 'alpha * step(alpha * x + beta) * step(1 - (alpha * x + beta))',
+  // The defaults are PyTorch's exact x/6 + 1/2 (slope 1/6 on (−3, 3)); others ONNX's αx + β.
+  hardSigmoid: (p) => (isHardSigmoidDefault(p[0], p[1]) ? 'step(x + 3) * step(3 - x) / 6' : 'alpha * step(alpha * x + beta) * step(1 - (alpha * x + beta))'),
   // PyTorch: x < -3 → 0; x ≤ 3 → x/3 + 1/2; else 1.
   hardSwish: () => 'select(-3 - x, 0, select(x - 3, 1, x / 3 + 0.5))',
   softsign: () => '1 / (1 + abs(x))^2',
   rbf: () => '-2 * gamma * (x - center) * rbf(x, gamma, center)',
+  logSigmoid: () => 'sigmoid(-x)',
+  hardShrink: () => 'step(abs(x) - lambda)',
+  softShrink: () => 'step(abs(x) - lambda)',
+  tanhShrink: () => 'tanh(x)^2',
+  threshold: () => 'step(x - threshold)',
+  thresholdedRelu: () => 'step(x - alpha)',
 };
 
 export function isRegistryOp(name: string): name is UnaryName {

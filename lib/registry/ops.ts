@@ -8,6 +8,8 @@ import * as fwd from '../fallback/unary';
 import { twoProdErr, twoSumErr } from '../fallback/dd';
 import { erfc } from '../fallback/erf';
 import * as bwd from '../fallback/unary-backward';
+import * as more from '../fallback/shrink';
+import * as moreBwd from '../fallback/shrink-backward';
 import type { UnaryKernel } from '../fallback/unary';
 import type { UnaryBackwardFromYKernel, UnaryBackwardKernel } from '../fallback/unary-backward';
 
@@ -19,6 +21,11 @@ export interface NumberParam {
   readonly min?: number;
   readonly minExclusive?: boolean;
   readonly max?: number;
+  /**
+   * The call must give it (PyTorch's threshold and value). `default` is then no default,
+   * only the value tests and benchmarks use.
+   */
+  readonly required?: boolean;
   readonly doc: string;
 }
 
@@ -110,7 +117,7 @@ export interface BackwardDef {
 }
 
 function num<N extends string>(
-  name: N, def: number, doc: string, range: { min?: number; minExclusive?: boolean; max?: number } = {},
+  name: N, def: number, doc: string, range: { min?: number; minExclusive?: boolean; max?: number; required?: boolean } = {},
 ): NumberParam & { readonly name: N } {
   return { kind: 'number', name, default: def, doc, ...range };
 }
@@ -221,12 +228,17 @@ export const unaryOps = {
   },
   selu: {
     parallelMin: 8192,
-    formula: 'λ·(x > 0 ? x : α·expm1(x)), α = 1.6732632423543772848, λ = 1.0507009873554804934',
-    params: [], ...SMOOTH, backwardUsesY: true, js: fwd.selu,
+    formula: 'γ·(x > 0 ? x : α·expm1(x)); the defaults are the real constants α = 1.6732632423543772848, γ = λ = 1.0507009873554804934',
+    params: [
+      num('alpha', fwd.SELU_ALPHA, 'ONNX alpha (other values: in the array\'s type)', { min: 0 }),
+      num('gamma', fwd.SELU_LAMBDA, 'ONNX gamma, PyTorch\'s scale λ (other values: in the array\'s type)', { min: 0, minExclusive: true }),
+    ],
+    ...SMOOTH, backwardUsesY: true, js: fwd.selu,
     backward: {
-      derivative: 'x > 0 ? λ : λα·e^x; from y: y > 0 ? λ : y + λα', kink: "f'(0) = λα (PyTorch's elu_backward takes the x ≤ 0 branch)",
-      kinks: () => [[0, bwd.SELU_LA_HI]],
-      ...SMOOTH_BW, terms: `${ONE_TERM}; from y: y and λα`, scaleY: (y) => (y > 0 ? 1.0507009873554805 : Math.abs(y) + bwd.SELU_LA_HI),
+      derivative: 'x > 0 ? γ : γα·e^x; from y: y > 0 ? γ : y + S, S = −selu(−∞) = γα rounded to the array\'s type (the value the forward saturates to, so dx = 0 there)',
+      kink: "f'(0) = γα (PyTorch's elu_backward takes the x ≤ 0 branch)",
+      kinks: (a, b) => [[0, fwd.isSeluDefault(a, b) ? fwd.SELU_LAMBDA_ALPHA : a * b]],
+      ...SMOOTH_BW, terms: `${ONE_TERM}; from y: y and S`, scaleY: (y, a, b) => (y > 0 ? b : Math.abs(y) + a * b),
       js: bwd.selu, jsFromY: bwd.seluFromY,
     },
   },
@@ -307,15 +319,16 @@ export const unaryOps = {
   },
   hardSigmoid: {
     parallelMin: 65536,
-    formula: 'max(0, min(1, αx + β))',
+    formula: 'max(0, min(1, αx + β)); with the default α and β: x/6 + 1/2 exactly (PyTorch\'s relu6(x + 3)/6), other values: ONNX\'s αx + β with α and β in the array\'s type',
     params: [num('alpha', 1 / 6, 'slope'), num('beta', 0.5, 'offset')],
     ...EXACT, backwardUsesY: false, js: fwd.hardSigmoid,
     backward: {
-      derivative: '0 < αx + β < 1 ? α : 0',
-      kink: "f' = 0 at both kinks, α strictly between (PyTorch's hardsigmoid_backward: 1/6 on the open interval (−3, 3)). " +
-        'The kinks are where the exact αx + β, with α and β in the array\'s type, reaches 0 and 1: float32 puts them at ±3 ' +
-        '(f\'(±3) = 0 as in PyTorch), float64 rounds 1/6 below 1/6, which puts them just outside, so f\'(±3) = α as the forward\'s slope there',
-      kinks: (a, b) => [exactRoot(a, b, 0), exactRoot(a, b, 1)].filter((x): x is number => x !== null).map((x) => [x, 0] as const),
+      derivative: 'defaults: −3 < x < 3 ? 1/6 : 0 (dx = dy/6 rounded once); others: 0 < αx + β < 1 ? α : 0',
+      kink: "f' = 0 at both kinks, the slope strictly between (PyTorch's hardsigmoid_backward: 1/6 on the open interval (−3, 3)). " +
+        'With the defaults the kinks are ±3 on every type; with other α, β they are where the exact αx + β, with α and β in the array\'s type, reaches 0 and 1',
+      kinks: (a, b) => (fwd.isHardSigmoidDefault(a, b)
+        ? [[-3, 0], [3, 0]]
+        : [exactRoot(a, b, 0), exactRoot(a, b, 1)].filter((x): x is number => x !== null).map((x) => [x, 0] as const)),
       ...EXACT_BW, js: bwd.hardSigmoid,
     },
   },
@@ -341,9 +354,73 @@ export const unaryOps = {
     ...SMOOTH, backwardUsesY: false, js: fwd.rbf,
     backward: { derivative: '−2γ(x − c)·exp(−γ(x − c)²)', ...NO_KINK, ...SMOOTH_BW, terms: ONE_TERM, js: bwd.rbf },
   },
+  // ---- issue 17: PyTorch's and ONNX's remaining element-wise activations (one block).
+  logSigmoid: {
+    parallelMin: 8192,
+    formula: 'log σ(x) = −softplus(−x)', params: [], ...SMOOTH, backwardUsesY: false, js: more.logSigmoid,
+    backward: { derivative: 'σ(−x) = 1 / (1 + e^x)', ...NO_KINK, ...SMOOTH_BW, terms: ONE_TERM, js: moreBwd.logSigmoid },
+  },
+  hardShrink: {
+    parallelMin: 262144,
+    formula: '|x| > λ ? x : 0',
+    params: [num('lambda', 0.5, 'half-width λ ≥ 0 of the band set to 0', { min: 0 })],
+    ...EXACT, backwardUsesY: false, js: more.hardShrink,
+    backward: {
+      derivative: '|x| > λ ? 1 : 0', kink: "f'(±λ) = 0 (PyTorch's hardshrink_backward)", kinks: (a) => [[-a, 0], [a, 0]],
+      ...EXACT_BW, js: moreBwd.shrink,
+    },
+  },
+  softShrink: {
+    parallelMin: 262144,
+    formula: 'x > λ ? x − λ : x < −λ ? x + λ : 0',
+    params: [num('lambda', 0.5, 'half-width λ ≥ 0 of the band set to 0', { min: 0 })],
+    ...EXACT, backwardUsesY: false, js: more.softShrink,
+    backward: {
+      derivative: '|x| > λ ? 1 : 0', kink: "f'(±λ) = 0 (PyTorch's softshrink_backward)", kinks: (a) => [[-a, 0], [a, 0]],
+      ...EXACT_BW, js: moreBwd.shrink,
+    },
+  },
+  tanhShrink: {
+    parallelMin: 8192,
+    formula: 'x − tanh(x)', params: [], ...SMOOTH, backwardUsesY: false, js: more.tanhShrink,
+    backward: { derivative: 'tanh²(x)', ...NO_KINK, ...SMOOTH_BW, terms: ONE_TERM, js: moreBwd.tanhShrink },
+  },
+  threshold: {
+    parallelMin: 262144,
+    formula: 'x > threshold ? x : value',
+    params: [
+      num('threshold', 0.5, 'the x at and below which the result is value', { required: true }),
+      num('value', -1, 'the result at and below threshold', { required: true }),
+    ],
+    ...EXACT, backwardUsesY: false, js: more.threshold,
+    backward: {
+      derivative: 'x > threshold ? 1 : 0', kink: "f'(threshold) = 0 (PyTorch's threshold_backward)", kinks: (a) => [[a, 0]],
+      ...EXACT_BW, js: moreBwd.threshold,
+    },
+  },
+  thresholdedRelu: {
+    parallelMin: 262144,
+    formula: 'x > α ? x : 0',
+    params: [num('alpha', 1, 'threshold α')],
+    ...EXACT, backwardUsesY: false, js: more.threshold,
+    backward: {
+      derivative: 'x > α ? 1 : 0', kink: "f'(α) = 0 (as relu'(0), the x > α side decides)", kinks: (a) => [[a, 0]],
+      ...EXACT_BW, js: moreBwd.threshold,
+    },
+  },
 } as const satisfies Record<string, UnaryOpDef>;
 
 export type UnaryName = keyof typeof unaryOps;
+
+/**
+ * The options a call of the op must carry (its required parameters, at the registry's
+ * example value), for code that calls every op generically: tests, benches, scripts.
+ */
+export function requiredOptions(def: UnaryOpDef): Record<string, number> {
+  const o: Record<string, number> = {};
+  for (const p of def.params) if (p.kind === 'number' && p.required) o[p.name] = p.default;
+  return o;
+}
 
 /** Op names in id order: scripts/gen-native.cjs writes them in this order into native/registry/ops.inc. */
 export const unaryNames = Object.keys(unaryOps) as UnaryName[];
@@ -377,8 +454,8 @@ export interface ShapedOpDef {
   readonly ulp: number;
   readonly ulp64: number;
   /** The ShapedCall ops a backend receives. */
-  readonly call: 'softmax' | 'logSoftmax' | 'prelu' | 'maxout';
-  readonly backwardCall: 'softmaxBackward' | 'logSoftmaxBackward' | 'preluBackward' | 'maxoutBackward';
+  readonly call: 'softmax' | 'logSoftmax' | 'prelu' | 'maxout' | 'softmin' | 'hardmax';
+  readonly backwardCall: 'softmaxBackward' | 'logSoftmaxBackward' | 'preluBackward' | 'maxoutBackward' | 'softminBackward' | 'hardmaxBackward';
 }
 
 export const shapedOps = {
@@ -417,6 +494,25 @@ export const shapedOps = {
     derivative: 'dx = dy − softmax(x)·Σ dy',
     kink: 'none (smooth); rows holding NaN or +Inf, or only −Inf, give NaN (as PyTorch)',
     ...SMOOTH, call: 'logSoftmax', backwardCall: 'logSoftmaxBackward',
+  },
+  // ---- issue 17: softmin, hardmax (one block).
+  softmin: {
+    formula: 'softmax(−x) = e^(min − x) / Σ e^(min − x) along an axis (PyTorch F.softmin)',
+    usage: 'softmin(x, { shape, axis, out })',
+    backwardUsage: 'softmin.backward(dy, x, { y, shape, axis, out }) (x may be null when y is given)',
+    options: ['shape', 'axis'], backwardOptions: ['y'],
+    derivative: 'dx = −y ⊙ (dy − Σ dy⊙y), y = softmin(x) (softmax\'s gradient at −x, negated)',
+    kink: 'none (smooth); rows holding NaN or −Inf, or only +Inf, give NaN (softmax\'s rule at −x, as PyTorch)',
+    ...SMOOTH, call: 'softmin', backwardCall: 'softminBackward',
+  },
+  hardmax: {
+    formula: 'one-hot of the first maximum along an axis: 1 there, +0 elsewhere (ONNX Hardmax)',
+    usage: 'hardmax(x, { shape, axis, out })',
+    backwardUsage: 'hardmax.backward(dy, x, { shape, axis, out })',
+    options: ['shape', 'axis'], backwardOptions: [],
+    derivative: 'dx = +0 everywhere: the output is piecewise constant (PyTorch\'s zeros_like convention for such ops, as round and sign: NaN or infinite dy give 0 too)',
+    kink: 'ties: the first maximum; a NaN counts as the maximum, the first NaN of a row takes the 1 (numpy argmax, the ONNX reference); rows of −Inf only: the first',
+    ...EXACT, call: 'hardmax', backwardCall: 'hardmaxBackward',
   },
 } as const satisfies Record<string, ShapedOpDef>;
 

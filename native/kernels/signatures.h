@@ -64,14 +64,17 @@ using BwdKernelIO = void (*)(const In* dy, const In* in, Out* dx, size_t n, cons
 
 // Softmax or logSoftmax along len. flags: kSoftmaxLog (logSoftmax), kSoftmaxStream (the
 // whole output is large: contiguous float32 softmax rows may be written with non-temporal
-// stores, so the output is not read in before it is overwritten).
-constexpr unsigned kSoftmaxLog = 1, kSoftmaxStream = 2;
+// stores, so the output is not read in before it is overwritten), kSoftmaxNeg (softmin:
+// softmax of −x, x negated as it is read; not with kSoftmaxLog).
+constexpr unsigned kSoftmaxLog = 1, kSoftmaxStream = 2, kSoftmaxNeg = 4;
 template <class T>
 using SoftmaxKernel = void (*)(const T* x, T* y, size_t rows, size_t len, size_t inner, size_t cols, unsigned flags);
-// Backward from y (x null) or from x (y null, the probabilities recomputed).
+// Backward from y (x null) or from x (y null, the probabilities recomputed); flags
+// kSoftmaxLog or kSoftmaxNeg (softmin: dx = −softmax.backward(dy, −x), from y the same
+// with y = softmin(x)).
 template <class T>
 using SoftmaxBwdKernel = void (*)(const T* dy, const T* y, const T* x, T* dx, size_t rows, size_t len, size_t inner,
-                                  size_t cols, bool log);
+                                  size_t cols, unsigned flags);
 
 // A prelu tile: channels [c0, c1) of outer blocks [o0, o1), inner positions [i0, i1).
 struct Box {
