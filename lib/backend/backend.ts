@@ -41,8 +41,9 @@ export interface Backend {
    * them; parameters are in range. Semantics (lib/fallback/unary-backward.ts):
    * f' evaluated in at least the array's precision, the IEEE product with dy
    * (NaN in dy or x gives NaN; ±Inf·0 is NaN), kinks as in the registry's
-   * `backward.kinks`, error within `backward.ulp`/`ulp64` (or the absolute
-   * bound inside `backward.cancels`).
+   * `backward.kinks`, error within the registry's backward bound
+   * (`backward.ulp`/`ulp64` ulps of dx plus `backward.eps`·ε·|dy|·S(x); see
+   * BackwardDef).
    */
   unaryBackward?(id: number, dy: StorageArray, x: StorageArray | null, y: StorageArray | null, dx: StorageArray, a: number, b: number, fmt?: number): boolean;
   /**

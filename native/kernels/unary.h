@@ -213,10 +213,16 @@ AK_INLINE void hard_swish_dd(D x, D* hi, D* lo) {
   *lo = rem / six;
 }
 
-// float32 in float lanes: x + 3 = s + sl (Fast2Sum, |x| < 3), x(s + sl) = p + pl + x·sl
-// (pl exact, x·sl within 2^-48 of the value), rounded once by div6_rounded; the lanes it
-// is unsure of, and 0 < |x| < 2^-60 (x·sl = x² would leave the normal range), go through
-// the float64 image above.
+// float32 in float lanes, |x| < 3: x + 3 = s + sl (Fast2Sum), v = x(x + 3) = p + lo with
+// p = RN(x·s) and -lo = (p − x·s) − x·sl from two fnma (relative error 2^-24 of lo, so
+// about 2^-47 of v), q = p/6 to about an ulp, its remainder p − 6q exact (Sterbenz) and
+// e = (remainder + lo)/6: q + e is v/6 to within 2^-44 of it. RN is monotone: where
+// q + e ± d round to the same float, with d = 2^-40|x| (more than 2^-40|v/6|, as
+// |x + 3| < 6), that float is the correct rounding of v/6. The lanes where they do not
+// (a rounding boundary within d of q + e: about one in 2^15) and 0 < |x| < 2^-60 (x·sl =
+// x² would leave the normal range) go through the float64 image above, rounded once. |x| >= 3, ±0 and
+// NaN take maxFast(-0, x): x for x >= 3, ±0 and NaN (its second operand), -0 for x <= -3
+// (also at -Inf, where x·0 would give NaN).
 struct hardSwish : OpBase<2> {
   template <class V> struct K {
     explicit K(const Params&) {}
@@ -224,23 +230,30 @@ struct hardSwish : OpBase<2> {
       const auto dd = [](Vd xd, Vd* hi, Vd* lo) { hard_swish_dd(xd, hi, lo); };
       V r;
       const V three = splat<V>(T_<V>(3));
+      const V ax = abs(x);
+      const typename V::M out = mor(mnot(lt(ax, three)), eq(x, zero<V>()));
       if constexpr (kIsF32<V>) {
+        const V sixth = splat<V>(1.0f / 6), six = splat<V>(6.0f);
         const V s = x + three;
         const V sl = x - (s - three);
         const V p = x * s;
-        Mf unsure;
-        r = div6_rounded(p, two_prod_err(x, s, p) + x * sl, &unsure);
-        const V ax = abs(x);
-        const Mf tiny = mand(lt(ax, splat<V>(0x1p-60f)), gt(ax, zero<V>()));
-        const Mf slow = mand(lt(ax, three), mor(unsure, tiny));
+        V mlo;
+        if constexpr (kHasFma) {
+          mlo = fnma(x, sl, fnma(x, s, p));
+        } else {
+          mlo = -(two_prod_err(x, s, p) + x * sl);
+        }
+        const V q = p * sixth;
+        const V e = (fnma_exact(six, q, p) - mlo) * sixth;
+        const V d = ax * splat<V>(0x1p-40f);
+        r = q + e;
+        const Mf unsure = ne(q + (e + d), q + (e - d));
+        const Mf slow = mand(mor(unsure, lt(ax, splat<V>(0x1p-60f))), mnot(out));
         if (any(slow)) r = select(slow, dd_rounded_once(x, dd), r);
       } else {
         r = dd_rounded_once(x, dd);
       }
-      r = select(ge(x, three), x, r);
-      r = select(le(x, -three), splat<V>(T_<V>(-0.0)), r);
-      // NaN (unordered: eq is false) and ±0 give x.
-      return select(mor(isnan(x), eq(x, zero<V>())), x, r);
+      return select(out, maxFast(splat<V>(T_<V>(-0.0)), x), r);
     }
   };
 };

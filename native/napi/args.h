@@ -59,9 +59,7 @@ struct View {
 
 // Any typed array.
 inline bool get_typed_array(napi_env env, napi_value v, View* out) {
-  napi_value buffer;
-  size_t offset;
-  out->present = napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, &buffer, &offset) == napi_ok;
+  out->present = napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, nullptr, nullptr) == napi_ok;
   return out->present;
 }
 
