@@ -86,7 +86,7 @@ function gather(src: Float32Array, off: number, c0: number, G: FusedGeom, s: Hal
   return t;
 }
 
-/** vals (of out's type already, or float32 values to round once into 16-bit out) into out's elements o·stride + off + j. */
+/** The block values vals (outer·m) into the whole-array positions o·stride + off + j of out. */
 function scatter(vals: Float32Array, out: Float32Array, off: number, G: FusedGeom): void {
   for (let o = 0; o < G.outer; o++) out.set(vals.subarray(o * G.m, (o + 1) * G.m), o * G.stride + off);
 }
