@@ -71,9 +71,9 @@ function wireShaped<R>(name: ShapedName, engine: Engine, arity: number, forward:
   });
 }
 
-function makeSoftmax(name: 'softmax' | 'logSoftmax' | 'softmin', engine: Engine): Softmax {
-  const backwardOp = shapedOps[name].backwardCall;
-  return wireShaped<Softmax>(name, engine, 2, (fn, [x], options) => {
+/** The forward of an op along one axis whose output has x's shape (softmax, logSoftmax, softmin, hardmax). */
+function rowForward(op: 'softmax' | 'logSoftmax' | 'softmin' | 'hardmax'): Prepare {
+  return (fn, [x], options) => {
     const xv = checkStorageArray(fn, x, 'x');
     const opts = options();
     const xs = resolveDtype(fn, xv, 'x', opts.dtype);
@@ -81,8 +81,13 @@ function makeSoftmax(name: 'softmax' | 'logSoftmax' | 'softmin', engine: Engine)
     const out = takeOutStored(fn, opts.out, xs, 'x', [[xs, 'x']]);
     const [y, finish] = outputFor(out, xs);
     const n = xv.length;
-    return [{ op: name, x: widened(xs), y, ...sp }, () => (finish(), out.a), [[xv, 'x', n], [out.a, 'options.out', n]]];
-  }, (fn, [dy, x], options) => {
+    return [{ op, x: widened(xs), y, ...sp }, () => (finish(), out.a), [[xv, 'x', n], [out.a, 'options.out', n]]];
+  };
+}
+
+function makeSoftmax(name: 'softmax' | 'logSoftmax' | 'softmin', engine: Engine): Softmax {
+  const backwardOp = shapedOps[name].backwardCall;
+  return wireShaped<Softmax>(name, engine, 2, rowForward(name), (fn, [dy, x], options) => {
     const dyv = checkStorageArray(fn, dy, 'dy');
     const opts = options();
     const dys = resolveDtype(fn, dyv, 'dy', opts.dtype);
@@ -101,16 +106,7 @@ function makeSoftmax(name: 'softmax' | 'logSoftmax' | 'softmin', engine: Engine)
 }
 
 function makeHardmax(engine: Engine): Hardmax {
-  return wireShaped<Hardmax>('hardmax', engine, 2, (fn, [x], options) => {
-    const xv = checkStorageArray(fn, x, 'x');
-    const opts = options();
-    const xs = resolveDtype(fn, xv, 'x', opts.dtype);
-    const sp = softmaxSplit(fn, opts, xv.length, 'x');
-    const out = takeOutStored(fn, opts.out, xs, 'x', [[xs, 'x']]);
-    const [y, finish] = outputFor(out, xs);
-    const n = xv.length;
-    return [{ op: 'hardmax', x: widened(xs), y, ...sp }, () => (finish(), out.a), [[xv, 'x', n], [out.a, 'options.out', n]]];
-  }, (fn, [dy, x], options) => {
+  return wireShaped<Hardmax>('hardmax', engine, 2, rowForward('hardmax'), (fn, [dy, x], options) => {
     const dyv = checkStorageArray(fn, dy, 'dy');
     const opts = options();
     const dys = resolveDtype(fn, dyv, 'dy', opts.dtype);

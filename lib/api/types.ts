@@ -28,36 +28,39 @@ export interface HalfOptions<O> {
 export type HalfBackwardOptions<H, O, P, UsesY extends boolean> =
   HalfOptions<O> & P & (UsesY extends true ? { /** The forward output f(x), of dy's type. */ y?: H } : unknown);
 
+/** An options parameter, optional unless the op has required parameters (threshold's threshold and value). */
+export type Opt<O> = {} extends O ? [options?: O] : [options: O];
+
 export interface UnaryBackward<P, UsesY extends boolean> {
   /**
    * dx = dy · f'(x): a new array of dy's type, or `options.out`. dy and x (and
    * y) have one type and one length. NaN in dy or x gives NaN.
    */
-  <A extends FloatArray>(dy: A, x: A, options?: UnaryBackwardOptions<A, P, UsesY>): A;
+  <A extends FloatArray>(dy: A, x: A, ...options: Opt<UnaryBackwardOptions<A, P, UsesY>>): A;
   /** From the forward output alone (ops that accept y): x may be null when options.y is given. */
   <A extends FloatArray>(dy: A, x: UsesY extends true ? null : never, options: UnaryBackwardOptions<A, P, UsesY> & { y: A }): A;
   /** The same work off the event loop; resolves to dx. */
-  async<A extends FloatArray>(dy: A, x: A, options?: UnaryBackwardOptions<A, P, UsesY> & AsyncOptions): Promise<A>;
+  async<A extends FloatArray>(dy: A, x: A, ...options: Opt<UnaryBackwardOptions<A, P, UsesY> & AsyncOptions>): Promise<A>;
   async<A extends FloatArray>(dy: A, x: UsesY extends true ? null : never, options: UnaryBackwardOptions<A, P, UsesY> & AsyncOptions & { y: A }): Promise<A>;
   /** 16-bit storage: dx widened into a Float32Array options.out. */
   <H extends HalfArray>(dy: H, x: H | null, options: HalfBackwardOptions<H, Float32Array, P, UsesY> & { out: Float32Array }): Float32Array;
   /** 16-bit storage: dx of dy's type (options.dtype required for a Uint16Array). */
-  <H extends HalfArray>(dy: H, x: H | null, options?: HalfBackwardOptions<H, H, P, UsesY>): H;
+  <H extends HalfArray>(dy: H, x: H | null, ...options: Opt<HalfBackwardOptions<H, H, P, UsesY>>): H;
   async<H extends HalfArray>(dy: H, x: H | null, options: HalfBackwardOptions<H, Float32Array, P, UsesY> & AsyncOptions & { out: Float32Array }): Promise<Float32Array>;
-  async<H extends HalfArray>(dy: H, x: H | null, options?: HalfBackwardOptions<H, H, P, UsesY> & AsyncOptions): Promise<H>;
+  async<H extends HalfArray>(dy: H, x: H | null, ...options: Opt<HalfBackwardOptions<H, H, P, UsesY> & AsyncOptions>): Promise<H>;
 }
 
 export interface UnaryActivation<P, UsesY extends boolean = boolean> {
   /** y = f(x): a new array of x's type, or `options.out` (which may be x itself). */
-  <A extends FloatArray>(x: A, options?: OutOptions<A> & P): A;
+  <A extends FloatArray>(x: A, ...options: Opt<OutOptions<A> & P>): A;
   /** 16-bit storage, widened on the way out into a Float32Array options.out. */
   <H extends HalfArray>(x: H, options: HalfOptions<Float32Array> & P & { out: Float32Array }): Float32Array;
   /** 16-bit storage in, the same out (options.dtype required for a Uint16Array). */
-  <H extends HalfArray>(x: H, options?: HalfOptions<H> & P): H;
+  <H extends HalfArray>(x: H, ...options: Opt<HalfOptions<H> & P>): H;
   /** The same work off the event loop; resolves to the output. */
-  async<A extends FloatArray>(x: A, options?: OutOptions<A> & AsyncOptions & P): Promise<A>;
+  async<A extends FloatArray>(x: A, ...options: Opt<OutOptions<A> & AsyncOptions & P>): Promise<A>;
   async<H extends HalfArray>(x: H, options: HalfOptions<Float32Array> & AsyncOptions & P & { out: Float32Array }): Promise<Float32Array>;
-  async<H extends HalfArray>(x: H, options?: HalfOptions<H> & AsyncOptions & P): Promise<H>;
+  async<H extends HalfArray>(x: H, ...options: Opt<HalfOptions<H> & AsyncOptions & P>): Promise<H>;
   /** The backward pass dx = dy · f'(x) (see `def.backward` for f', its kinks and its bound). */
   readonly backward: UnaryBackward<P, UsesY>;
   /** The op's name in the registry. */

@@ -130,9 +130,10 @@ export interface BackwardDef {
   readonly jsFromY?: UnaryBackwardFromYKernel;
 }
 
-function num<N extends string>(
-  name: N, def: number, doc: string, range: { min?: number; minExclusive?: boolean; max?: number; required?: boolean } = {},
-): NumberParam & { readonly name: N } {
+/** A number parameter; `range` keeps its literal type, so `required: true` reaches the option types (ParamOptions). */
+function num<N extends string, const R extends { min?: number; minExclusive?: boolean; max?: number; required?: boolean } = {}>(
+  name: N, def: number, doc: string, range: R = {} as R,
+): NumberParam & { readonly name: N } & Readonly<R> {
   return { kind: 'number', name, default: def, doc, ...range };
 }
 
@@ -479,9 +480,12 @@ export function requiredOptions(def: UnaryOpDef): Record<string, number> {
 /** Op names in id order: scripts/gen-native.cjs writes them in this order into native/registry/ops.inc. */
 export const unaryNames = Object.keys(unaryOps) as UnaryName[];
 
-/** The parameters an op accepts as options, typed from its declaration. */
+/** The parameters an op accepts as options, typed from its declaration; `required` ones must be given. */
+type ParamValue<K> = K extends { kind: 'enum'; values: readonly (infer V)[] } ? V : number;
 export type ParamOptions<P extends readonly ParamDef[]> = {
-  [K in P[number] as K['name']]?: K extends { kind: 'enum'; values: readonly (infer V)[] } ? V : number;
+  [K in P[number] as K extends { required: true } ? never : K['name']]?: ParamValue<K>;
+} & {
+  [K in P[number] as K extends { required: true } ? K['name'] : never]: ParamValue<K>;
 };
 export type UnaryParams<N extends UnaryName> = ParamOptions<(typeof unaryOps)[N]['params']>;
 
