@@ -159,23 +159,24 @@ for (const [dt, Ctor] of [['float32', Float32Array], ['float64', Float64Array]])
     const def = ak.unaryOps[name];
     // Correctly rounded values are unique: exact ops must agree bit for bit.
     const bound = def.exact ? 0 : 2 * (f32 ? def.ulp : def.ulp64);
-    compare(`${name} ${dt}`, ak[name](x), twin[name](x), f32, bound);
+    // Every parameter at its default (threshold's required ones at the registry's test values).
+    const { p, a, b: pb } = defaults(def, f32);
+    compare(`${name} ${dt}`, ak[name](x, p), twin[name](x, p), f32, bound);
     const b = def.backward;
     const bb = f32 ? b.ulp : b.ulp64;
     // Each backend within ulp·ulp(dx) + eps·ε·|dy|·S of the exact value, so twice that apart at
     // most; S is the registry's scale (of x, or of y for the form from y), never below |f'|.
-    const { a, b: pb } = defaults(def, f32);
     const absB = (want, v, scale) => (i) => {
       if (b.exact || !(dy[i] !== 0)) return 0;
       const s = Math.max(scale ? Math.abs(scale(v[i], a, pb)) : 0, Math.abs(want[i] / dy[i]));
       return 2 * b.eps * eps * Math.abs(dy[i]) * (Number.isFinite(s) ? s : 0);
     };
-    const wb = twin[name].backward(dy, x);
-    compare(`${name}.backward ${dt}`, ak[name].backward(dy, x), wb, f32, 2 * bb, absB(wb, x, b.scale));
+    const wb = twin[name].backward(dy, x, p);
+    compare(`${name}.backward ${dt}`, ak[name].backward(dy, x, p), wb, f32, 2 * bb, absB(wb, x, b.scale));
     if (def.backwardUsesY) {
-      const y = twin[name](x);
-      const wy = twin[name].backward(dy, null, { y });
-      compare(`${name}.backward from y ${dt}`, ak[name].backward(dy, null, { y }), wy, f32, 2 * bb, absB(wy, y, b.scaleY));
+      const y = twin[name](x, p);
+      const wy = twin[name].backward(dy, null, { ...p, y });
+      compare(`${name}.backward from y ${dt}`, ak[name].backward(dy, null, { ...p, y }), wy, f32, 2 * bb, absB(wy, y, b.scaleY));
     }
   }
   const shape = [7, 13];
