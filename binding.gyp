@@ -80,8 +80,8 @@
           'target_name': 'ak_isa_avx2',
           'type': 'static_library',
           'sources': ['native/isa/avx2.cc'],
-          'cflags_cc': ['-mavx2', '-mfma'],
-          'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-ffp-contract=off', '-mavx2', '-mfma']},
+          'cflags_cc': ['-mavx2', '-mfma', '-mf16c'],
+          'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-ffp-contract=off', '-mavx2', '-mfma', '-mf16c']},
           'msvs_settings': {'VCCLCompilerTool': {'AdditionalOptions': ['/arch:AVX2']}},
         },
         {

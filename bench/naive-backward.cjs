@@ -7,6 +7,8 @@
  * As in ./naive.cjs, gelu is the tanh approximation's derivative.
  */
 
+const naive = require('./naive.cjs');
+
 module.exports = {
   relu: () => (dy, x, dx) => {
     for (let i = 0; i < x.length; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
@@ -122,15 +124,28 @@ module.exports = {
       for (let k = 0; k < pieces; k++) dx[g * pieces + k] = k === arg ? dy[g] : 0;
     }
   },
-  // The softmax backward needs y: hand-written code recomputes it from x.
-  softmax: ({ rows, cols }) => (dy, x, dx) => {
+  // The softmax backward needs y: hand-written code recomputes it from x (the
+  // hand-written forward of ./naive.cjs, into dx) and then takes the row's dot.
+  softmax: ({ rows, cols }) => {
+    const forward = naive.softmax({ rows, cols });
+    return (dy, x, dx) => {
+      forward(x, dx);
+      for (let r = 0; r < rows; r++) {
+        const o = r * cols;
+        let dot = 0;
+        for (let j = 0; j < cols; j++) dot += dy[o + j] * dx[o + j];
+        for (let j = 0; j < cols; j++) dx[o + j] *= dy[o + j] - dot;
+      }
+    };
+  },
+  softmin: ({ rows, cols }) => (dy, x, dx) => {
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
-      let m = -Infinity;
-      for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]);
+      let m = Infinity;
+      for (let j = 0; j < cols; j++) m = Math.min(m, x[o + j]);
       let s = 0;
       for (let j = 0; j < cols; j++) {
-        const e = Math.exp(x[o + j] - m);
+        const e = Math.exp(m - x[o + j]);
         dx[o + j] = e;
         s += e;
       }
@@ -139,9 +154,10 @@ module.exports = {
         dx[o + j] /= s;
         dot += dy[o + j] * dx[o + j];
       }
-      for (let j = 0; j < cols; j++) dx[o + j] *= dy[o + j] - dot;
+      for (let j = 0; j < cols; j++) dx[o + j] *= dot - dy[o + j];
     }
   },
+  hardmax: () => (dy, x, dx) => dx.fill(0),
   logSoftmax: ({ rows, cols }) => (dy, x, dx) => {
     for (let r = 0; r < rows; r++) {
       const o = r * cols;

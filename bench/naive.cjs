@@ -106,6 +106,28 @@ module.exports = {
       for (let j = 0; j < cols; j++) y[o + j] /= s;
     }
   },
+  softmin: ({ rows, cols }) => (x, y) => {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let m = Infinity;
+      for (let j = 0; j < cols; j++) m = Math.min(m, x[o + j]);
+      let s = 0;
+      for (let j = 0; j < cols; j++) {
+        const e = Math.exp(m - x[o + j]);
+        y[o + j] = e;
+        s += e;
+      }
+      for (let j = 0; j < cols; j++) y[o + j] /= s;
+    }
+  },
+  hardmax: ({ rows, cols }) => (x, y) => {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let arg = 0;
+      for (let j = 1; j < cols; j++) if (x[o + j] > x[o + arg]) arg = j;
+      for (let j = 0; j < cols; j++) y[o + j] = j === arg ? 1 : 0;
+    }
+  },
   logSoftmax: ({ rows, cols }) => (x, y) => {
     for (let r = 0; r < rows; r++) {
       const o = r * cols;

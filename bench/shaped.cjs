@@ -79,4 +79,7 @@ module.exports = {
   },
   softmax: softmaxLike('softmax'),
   logSoftmax: softmaxLike('logSoftmax'),
+  softmin: softmaxLike('softmin'),
+  // Its backward takes no y (the gradient is zero whatever y).
+  hardmax: { layout: (n) => { const l = softmaxLike('hardmax').layout(n); delete l.backwardY; return l; } },
 };

@@ -2,6 +2,35 @@
 export type FloatArray = Float32Array | Float64Array;
 export type Dtype = 'float32' | 'float64';
 
+/** The 16-bit storage formats: IEEE binary16 and bfloat16 (the top half of a float32), computed in float32. */
+export type HalfDtype = 'float16' | 'bfloat16';
+
+/**
+ * A runtime's Float16Array (Node 24; typed structurally so that this package's
+ * types do not need the esnext.float16 lib): float16 storage, the dtype implied.
+ */
+export interface Float16ArrayLike extends ArrayBufferView {
+  readonly [Symbol.toStringTag]: 'Float16Array';
+  readonly length: number;
+  [index: number]: number;
+}
+
+/** 16-bit storage: float16 or bfloat16 bits in a Uint16Array (options.dtype says which), or a Float16Array. */
+export type HalfArray = Uint16Array | Float16ArrayLike;
+
+/** Options of a call on 16-bit storage. */
+export interface DtypeOptions {
+  /** What a Uint16Array holds (required for one); for a Float16Array 'float16', for a Float32Array/Float64Array its own type, if given. */
+  dtype?: Dtype | HalfDtype;
+}
+
+/**
+ * An element-wise call's arrays as a backend receives them: float arrays, or
+ * 16-bit storage as a Uint16Array of bits (a Float16Array seen through a
+ * Uint16Array view) with its format passed beside it.
+ */
+export type StorageArray = FloatArray | Uint16Array;
+
 /** Options every unary forward call accepts besides the op's own parameters. */
 export interface OutOptions<A extends FloatArray> {
   /** Where to write the result: x itself (in place) or a distinct array of x's type and length. */
@@ -39,15 +68,15 @@ export interface Info {
  * same view as one of them.
  */
 export type ShapedCall =
-  /** y = softmax or logSoftmax of x along the axis; y may be x itself. */
-  | { readonly op: 'softmax' | 'logSoftmax'; readonly x: FloatArray; readonly y: FloatArray; readonly outer: number; readonly len: number; readonly inner: number }
+  /** y = softmax, logSoftmax, softmin (softmax of −x) or hardmax (one-hot of the first maximum) of x along the axis; y may be x itself. */
+  | { readonly op: 'softmax' | 'logSoftmax' | 'softmin' | 'hardmax'; readonly x: FloatArray; readonly y: FloatArray; readonly outer: number; readonly len: number; readonly inner: number }
   /**
-   * dx from dy and the forward output y (probabilities for softmax, log
-   * probabilities for logSoftmax) when y is not null, else from x (y
-   * recomputed; x is then not null). dx may be dy, x or y itself.
+   * dx from dy and the forward output y (probabilities for softmax and
+   * softmin, log probabilities for logSoftmax) when y is not null, else from x
+   * (y recomputed; x is then not null). dx may be dy, x or y itself.
    */
   | {
-    readonly op: 'softmaxBackward' | 'logSoftmaxBackward'; readonly dy: FloatArray; readonly y: FloatArray | null; readonly x: FloatArray | null;
+    readonly op: 'softmaxBackward' | 'logSoftmaxBackward' | 'softminBackward'; readonly dy: FloatArray; readonly y: FloatArray | null; readonly x: FloatArray | null;
     readonly dx: FloatArray; readonly outer: number; readonly len: number; readonly inner: number;
   }
   /** y = x > 0 ? x : α_c·x, len = the channel count; alpha null: the scalar alphaScalar (then len = 1). y may be x itself, never alpha. */
@@ -67,6 +96,8 @@ export type ShapedCall =
   }
   /** y = the max of each group of `pieces` consecutive entries along the axis (NaN if the group holds one); len % pieces === 0. */
   | { readonly op: 'maxout'; readonly x: FloatArray; readonly y: FloatArray; readonly outer: number; readonly len: number; readonly inner: number; readonly pieces: number }
+  /** hardmax's gradient: dx = +0 everywhere (dy and x only fix the shape); dx may be dy or x itself. */
+  | { readonly op: 'hardmaxBackward'; readonly dy: FloatArray; readonly x: FloatArray; readonly dx: FloatArray; readonly outer: number; readonly len: number; readonly inner: number }
   /** dx (x's shape) = dy routed to each group's first maximum (a NaN counts as the maximum), 0 elsewhere; dx may be x itself. */
   | {
     readonly op: 'maxoutBackward'; readonly dy: FloatArray; readonly x: FloatArray; readonly dx: FloatArray;

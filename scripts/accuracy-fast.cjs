@@ -74,7 +74,12 @@ function erfcCF(z) {
 const fast = {
   leakyRelu: (x, p) => (x >= 0 ? x : p.alpha * x),
   elu: (x, p) => (x > 0 ? x : p.alpha * Math.expm1(x)),
-  selu: (x) => (x > 0 ? SELU_LAMBDA * x : SELU_LAMBDA * SELU_ALPHA * Math.expm1(x)),
+  selu: (x, p) => {
+    // Other α, γ than the defaults (float32: Math.fround of them) are used as given.
+    const std = p.alpha === undefined || (p.alpha === Math.fround(SELU_ALPHA) && p.gamma === Math.fround(SELU_LAMBDA));
+    const a = std ? SELU_ALPHA : p.alpha, g = std ? SELU_LAMBDA : p.gamma;
+    return x > 0 ? g * x : g * a * Math.expm1(x);
+  },
   celu: (x, p) => (x > 0 ? x : p.alpha * Math.expm1(x / p.alpha)),
   sigmoid: (x) => sigmoid(x),
   tanh: (x) => Math.tanh(x),
@@ -97,7 +102,8 @@ const fast = {
   },
   mish: (x) => x * Math.tanh(softplus(x)),
   hardSigmoid: (x, p) => {
-    const t = p.alpha * x + p.beta;
+    // The defaults are the exact x/6 + 1/2 (PyTorch's relu6(x + 3)/6).
+    const t = p.alpha === Math.fround(1 / 6) && p.beta === 0.5 ? (x + 3) / 6 : p.alpha * x + p.beta;
     return t > 1 ? 1 : t < 0 ? 0 : t;
   },
   hardSwish: (x) => (x >= 3 ? x : x <= -3 ? 0 : (x * (x + 3)) / 6),
@@ -106,6 +112,17 @@ const fast = {
     const d = x - p.center;
     return Math.exp(-p.gamma * d * d);
   },
+  logSigmoid: (x) => (x < 0 ? x - Math.log1p(Math.exp(x)) : -Math.log1p(Math.exp(-x))),
+  hardShrink: (x, p) => (Math.abs(x) <= p.lambda ? 0 : x),
+  softShrink: (x, p) => (x > p.lambda ? x - p.lambda : x < -p.lambda ? x + p.lambda : x === x ? 0 : NaN),
+  tanhShrink: (x) => {
+    // x - tanh x cancels by 3/x²: its series below 0.05 (the next term is 2^-58 of the sum), the difference above (2^-42).
+    if (Math.abs(x) >= 0.05) return x - Math.tanh(x);
+    const s = x * x;
+    return x * s * (1 / 3 + s * (-2 / 15 + s * (17 / 315 + s * (-62 / 2835 + s * (1382 / 155925 - s * (21844 / 6081075))))));
+  },
+  threshold: (x, p) => (x <= p.threshold ? p.value : x),
+  thresholdedRelu: (x, p) => (x <= p.alpha ? 0 : x),
 };
 
 module.exports = { fast, MARGIN };

@@ -20,6 +20,7 @@
  */
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
+const { slope: leastSquaresSlope } = require('./slope.cjs');
 
 if (typeof global.gc !== 'function') {
   // A fixed mmap threshold: glibc otherwise raises it after the first large free, and the
@@ -50,8 +51,9 @@ if (!(Number.isInteger(WARMUP) && WARMUP >= 0)) throw new Error('leak: --warmup 
 const entry = process.env.AK_ENTRY || path.join(__dirname, '..', 'dist', 'index.js');
 const mod = require(entry);
 const ak = mod.default || mod;
-const { unaryOps } = mod;
+const { unaryOps, requiredOptions } = mod;
 const unaryNames = Object.keys(unaryOps);
+const required = (name) => requiredOptions(unaryOps[name]);
 const LIMIT_MB = 10;
 
 let seed = 0x2545f491;
@@ -104,11 +106,13 @@ function oneCall(i) {
   const kind = rand();
   let f, a;
   if (kind < 0.45) {
-    f = ak[pick(unaryNames)];
-    a = [x, rand() < 0.5 ? { out: x } : undefined];
+    const name = pick(unaryNames);
+    f = ak[name];
+    a = [x, rand() < 0.5 ? { ...required(name), out: x } : required(name)];
   } else if (kind < 0.75) {
-    f = ak[pick(unaryNames)].backward;
-    a = [filled(Ctor, n), x];
+    const name = pick(unaryNames);
+    f = ak[name].backward;
+    a = [filled(Ctor, n), x, required(name)];
   } else if (kind < 0.85) {
     f = rand() < 0.5 ? ak.softmax : ak.logSoftmax.backward;
     a = f === ak.softmax ? [x] : [filled(Ctor, n), x];
@@ -182,17 +186,8 @@ async function churn() {
   await Promise.all(pending);
   await settle();
   const end = heldMB();
-  // The trend, not two noisy points: the least-squares slope of the samples (each after a
-  // full GC) times the calls after warm-up. The GC's own timing moves single samples by
-  // several MB either way; a leak is a slope.
-  const n = samples.length;
-  const mx = samples.reduce((s, p) => s + p[0], 0) / n, my = samples.reduce((s, p) => s + p[1], 0) / n;
-  let sxy = 0, sxx = 0;
-  for (const [x, y] of samples) {
-    sxy += (x - mx) * (y - my);
-    sxx += (x - mx) ** 2;
-  }
-  const slope = sxx > 0 ? sxy / sxx : 0;
+  // The trend of the samples (each after a full GC) times the calls after warm-up.
+  const slope = leastSquaresSlope(samples);
   return {
     calls: CALLS, seconds: (Date.now() - t0) / 1000, heldAfterWarmupMB: +base.toFixed(1), heldEndMB: +end.toFixed(1),
     warmup: warm, growthMB: +(slope * CALLS).toFixed(2), rssGrowthMB: +(rssMB() - baseRss).toFixed(1),

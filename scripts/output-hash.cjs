@@ -9,7 +9,8 @@
 // before.json`: exits 1 on any difference and names the entries). The inputs are
 // fixed: the special values (±0, ±Inf, NaN, subnormals, the exp thresholds) and a
 // seeded spread over wide ranges, at a length that is no multiple of any vector
-// width, so main loops and masked tails are both hashed.
+// width, so main loops and masked tails are both hashed. NaNs are hashed as one
+// canonical NaN (see nanCanonical).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -48,12 +49,25 @@ function inputs(Ctor, n, seed) {
   return a;
 }
 
+// Every NaN hashed as the one quiet NaN: the contract promises NaN, not its sign or
+// payload, and those depend on which operand x86 propagates, so on the vector path an
+// element takes (alignment, the neighbours that pick a vector-wide branch).
+function nanCanonical(arr) {
+  const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength).slice();
+  if (!(arr instanceof Float32Array || arr instanceof Float64Array)) return bytes;
+  const copy = new arr.constructor(bytes.buffer);
+  const bits = arr instanceof Float32Array ? new Uint32Array(bytes.buffer) : new BigUint64Array(bytes.buffer);
+  const quiet = arr instanceof Float32Array ? 0x7fc00000 : 0x7ff8000000000000n;
+  for (let i = 0; i < copy.length; i++) if (copy[i] !== copy[i]) bits[i] = quiet;
+  return bytes;
+}
+
 function child() {
   const ak = require(path.join(root, 'dist', 'index.js'));
   const info = ak.info();
   const out = {};
   const h = (key, arr) => {
-    const bytes = ArrayBuffer.isView(arr) ? new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength) : Buffer.from(JSON.stringify(arr));
+    const bytes = ArrayBuffer.isView(arr) ? nanCanonical(arr) : Buffer.from(JSON.stringify(arr));
     out[key] = crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   };
   const N = 4099;
@@ -71,8 +85,10 @@ function child() {
           if (!def.check || !def.check(def.params.map((q) => (q.name === p.name ? v : q.default)))) variants.push(o);
         }
       }
-      for (const opts of variants) {
-        const tag = `${name}${Object.keys(opts).length ? JSON.stringify(opts) : ''}.${dt}`;
+      const req = ak.requiredOptions(def);
+      for (const moved of variants) {
+        const tag = `${name}${Object.keys(moved).length ? JSON.stringify(moved) : ''}.${dt}`;
+        const opts = { ...req, ...moved };
         const y = ak[name](x, opts);
         h(`${tag}.fwd`, y);
         h(`${tag}.bwd`, ak[name].backward(dy, x, opts));
@@ -82,7 +98,7 @@ function child() {
     const rows = 37, cols = 111;
     const xs = inputs(Ctor, rows * cols, 3);
     const dys = inputs(Ctor, rows * cols, 4);
-    for (const name of ['softmax', 'logSoftmax']) {
+    for (const name of ['softmax', 'logSoftmax', 'softmin']) {
       for (const [shape, axis] of [[[rows, cols], -1], [[rows, cols], 0], [[3, rows, 37], 1]]) {
         const tag = `${name}${JSON.stringify(shape)}@${axis}.${dt}`;
         const y = ak[name](xs, { shape, axis });
@@ -90,6 +106,9 @@ function child() {
         h(`${tag}.bwd`, ak[name].backward(dys, xs, { shape, axis }));
         h(`${tag}.bwdY`, ak[name].backward(dys, null, { shape, axis, y }));
       }
+    }
+    for (const [shape, axis] of [[[rows, cols], -1], [[rows, cols], 0], [[3, rows, 37], 1]]) {
+      h(`hardmax${JSON.stringify(shape)}@${axis}.${dt}.fwd`, ak.hardmax(xs, { shape, axis }));
     }
     const alpha = inputs(Ctor, cols, 5).map((v) => (Number.isFinite(v) ? v : 0.25));
     for (const [shape, channelAxis, a] of [[[rows, cols], 1, alpha], [[rows, cols], 1, 0.2], [[cols, rows], 0, alpha]]) {

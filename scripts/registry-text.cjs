@@ -13,7 +13,8 @@ function fmtParam(p) {
   const range = [];
   if (p.min !== undefined) range.push(`${p.minExclusive ? '>' : '≥'} ${p.min}`);
   if (p.max !== undefined) range.push(`≤ ${p.max}`);
-  return `\`${p.name}\` (${fmtNumber(p.default)}${range.length ? `; ${range.join(', ')}` : ''})`;
+  if (p.required) range.unshift('required');
+  return `\`${p.name}\` (${p.required ? '' : fmtNumber(p.default)}${range.length ? `${p.required ? '' : '; '}${range.join(', ')}` : ''})`;
 }
 
 /** An accuracy bound in ULP, or "exact". */
@@ -36,6 +37,8 @@ function exampleOptions(op) {
 function unaryDoc(name, op) {
   const bw = op.backward || {};
   const opts = exampleOptions(op);
+  // Required parameters go into every example call ('threshold: 0.5, value: -1, ').
+  const req = op.params.filter((p) => p.required).map((p) => `${p.name}: ${fmtNumber(p.default)}, `).join('');
   const lines = [
     `\`${name}\`: y = ${op.formula}, element-wise on a Float32Array or Float64Array.`,
     '',
@@ -47,9 +50,9 @@ function unaryDoc(name, op) {
     '',
     '@example',
     `const y = ak.${name}(x${opts ? `, ${opts}` : ''});`,
-    `ak.${name}(x, { out: x });            // in place`,
-    `const dx = ak.${name}.backward(dy, x);`,
-    `await ak.${name}.async(x, { out: y });`,
+    `ak.${name}(x, { ${req}out: x });            // in place`,
+    `const dx = ak.${name}.backward(dy, x${req ? `, { ${req.slice(0, -2)} }` : ''});`,
+    `await ak.${name}.async(x, { ${req}out: y });`,
   ];
   return lines.filter((l, i) => l !== '' || lines[i - 1] !== '');
 }

@@ -18,6 +18,7 @@
  */
 const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 const path = require('node:path');
+const { slope } = require('./slope.cjs');
 
 const SHARED_N = 1 << 18;
 // AK_SOAK_RSS=off (set by scripts/test-asan.sh): RSS is not judged, because AddressSanitizer's
@@ -29,7 +30,7 @@ const WINDOW = 4096;
 function loadApi(entryDir) {
   const mod = require(path.join(entryDir, 'index.js'));
   const js = require(path.join(entryDir, 'js.js'));
-  return { ak: mod.default || mod, akjs: js.default || js, registry: { unaryOps: mod.unaryOps, shapedOps: mod.shapedOps } };
+  return { ak: mod.default || mod, akjs: js.default || js, registry: { unaryOps: mod.unaryOps, shapedOps: mod.shapedOps, requiredOptions: mod.requiredOptions } };
 }
 
 /** The calls of one thread; `report(done)` is called every 100 calls. */
@@ -60,8 +61,9 @@ async function runCalls({ entryDir, calls, seed, sharedIn, sharedOut, slot, repo
         const x = inputs[dtype].subarray(at, at + n);
         const out = outputs[dtype].subarray(0, n);
         const name = names[Math.floor(rand() * names.length)];
-        const want = akjs[name](x.slice());
-        const got = rand() < 0.5 ? await ak[name].async(x, { out }) : ak[name](x, { out });
+        const req = registry.requiredOptions(registry.unaryOps[name]);
+        const want = akjs[name](x.slice(), req);
+        const got = rand() < 0.5 ? await ak[name].async(x, { ...req, out }) : ak[name](x, { ...req, out });
         if (got !== out) throw new Error(`soak: ${name} did not return out`);
         const bound = registry.unaryOps[name].exact ? 0 : 2 * registry.unaryOps[name].ulp + 1;
         const { ulpError } = require('../test/ulp.cjs');
@@ -173,17 +175,7 @@ async function main() {
   }
   const sum = counts.reduce((a, c) => ({ valid: a.valid + c.valid, invalid: a.invalid + c.invalid, shared: a.shared + c.shared }), { valid: 0, invalid: 0, shared: 0 });
   // RSS trend after warm-up: least-squares slope over the calls that followed.
-  let trend = 0;
-  if (samples.length >= 4) {
-    const n = samples.length;
-    const mx = samples.reduce((s, p) => s + p[0], 0) / n, my = samples.reduce((s, p) => s + p[1], 0) / n;
-    let sxy = 0, sxx = 0;
-    for (const [x, y] of samples) {
-      sxy += (x - mx) * (y - my);
-      sxx += (x - mx) ** 2;
-    }
-    trend = sxx > 0 ? (sxy / sxx) * (total - warm) : 0;
-  }
+  const trend = samples.length >= 4 ? slope(samples) * (total - warm) : 0;
   const rss = samples.map((p) => p[1]);
   const result = {
     workers: o.workers, callsPerWorker: o.calls, workerCalls: total, mainCalls: mainDone, seconds, ...sum,

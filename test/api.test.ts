@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import ak from '../lib/index';
 import akjs from '../lib/js';
-import { unaryOps, unaryNames } from '../lib/registry/ops';
+import { requiredOptions, unaryOps, unaryNames } from '../lib/registry/ops';
 import type { FloatArray } from '../lib/types';
 
 const root = join(__dirname, '..');
@@ -82,7 +82,8 @@ describe('the built package (dist/)', () => {
   it('honours ACTIVATION_KERNELS_BACKEND=js at load (and computes what activation-kernels/js computes)', () => {
     const code = `const m = require('activation-kernels'); const j = require('activation-kernels/js');
       const x = new Float32Array(1000); for (let i = 0; i < x.length; i++) x[i] = (i - 500) / 37;
-      const same = m.unaryNames.every((n) => Buffer.compare(Buffer.from(m[n](x).buffer), Buffer.from(j[n](x).buffer)) === 0);
+      const req = (n) => m.requiredOptions(m.unaryOps[n]);
+      const same = m.unaryNames.every((n) => Buffer.compare(Buffer.from(m[n](x, req(n)).buffer), Buffer.from(j[n](x, req(n)).buffer)) === 0);
       process.stdout.write(JSON.stringify({ info: m.info(), same }));`;
     const r = run(code, { env: { ACTIVATION_KERNELS_BACKEND: 'js' } }) as { info: Record<string, unknown>; same: boolean };
     expect(r.info.backend).toBe('js');
@@ -146,18 +147,19 @@ describe.each(instances)('.async ($label instance)', ({ api }) => {
 
   it.each(unaryNames.map((n) => ({ name: n })))('$name.async resolves to the output, same values as the sync call', async ({ name }) => {
     const f = api[name];
-    const sync = f(x64);
+    const req = requiredOptions(unaryOps[name]);
+    const sync = f(x64, req);
     const out = new Float64Array(x64.length);
-    const p = f.async(x64, { out });
+    const p = f.async(x64, { ...req, out });
     expect(p).toBeInstanceOf(Promise);
     const r = await p;
     expect(r).toBe(out);
     expect(Buffer.compare(Buffer.from(r.buffer), Buffer.from(sync.buffer))).toBe(0);
-    const fresh = await f.async(Float32Array.from(x64));
+    const fresh = await f.async(Float32Array.from(x64), req);
     expect(fresh).toBeInstanceOf(Float32Array);
     expect(fresh.length).toBe(x64.length);
     const inPlace = Float32Array.from(x64);
-    expect(await f.async(inPlace, { out: inPlace })).toBe(inPlace);
+    expect(await f.async(inPlace, { ...req, out: inPlace })).toBe(inPlace);
     expect(Array.from(inPlace)).toEqual(Array.from(fresh));
   });
 
@@ -173,13 +175,18 @@ describe.each(instances)('.async ($label instance)', ({ api }) => {
       [x, 3, TypeError, 'options'],
       [x, { signal: 'stop', out }, TypeError, 'options.signal'],
     ];
+    const req = requiredOptions(unaryOps[name]);
     for (const p of unaryOps[name].params) {
       if (p.kind === 'number') cases.push([x, { [p.name]: NaN, out }, RangeError, `options.${p.name}`]);
       else cases.push([x, { [p.name]: 'nope', out }, RangeError, `options.${p.name}`]);
     }
+    for (const p of unaryOps[name].params) {
+      if (p.kind === 'number' && p.required) cases.push([x, { ...req, [p.name]: undefined, out }, TypeError, `options.${p.name}`]);
+    }
     for (const [xa, opts, Cls, arg] of cases) {
       let promise: Promise<FloatArray> | undefined;
-      expect(() => { promise = f.async(xa, opts); }).not.toThrow();
+      const o = opts !== null && typeof opts === 'object' ? { ...req, ...opts } : opts;
+      expect(() => { promise = f.async(xa, o); }).not.toThrow();
       const err = await promise!.then(() => null, (e: unknown) => e);
       expect(err, `${name}.async(${arg})`).toBeInstanceOf(Cls);
       expect((err as Error).message.startsWith(`${name}.async: `)).toBe(true);
@@ -192,18 +199,19 @@ describe.each(instances)('.async ($label instance)', ({ api }) => {
   it('rejects with an AbortError, writing nothing, when the signal is already aborted', async () => {
     for (const name of unaryNames) {
       const f = api[name];
+      const req = requiredOptions(unaryOps[name]);
       const x = Float32Array.from(x64);
       const out = new Float32Array(x.length).fill(-3);
       const ac = new AbortController();
       ac.abort();
       let promise: Promise<FloatArray> | undefined;
-      expect(() => { promise = f.async(x, { out, signal: ac.signal }); }).not.toThrow();
+      expect(() => { promise = f.async(x, { ...req, out, signal: ac.signal }); }).not.toThrow();
       const err = await promise!.then(() => null, (e: unknown) => e);
       expect(err, name).toBeInstanceOf(Error);
       expect((err as Error).name).toBe('AbortError');
       expect(out.every((v) => v === -3), `${name}: out written after abort`).toBe(true);
       // A live signal does not get in the way.
-      expect(await f.async(x, { out, signal: new AbortController().signal })).toBe(out);
+      expect(await f.async(x, { ...req, out, signal: new AbortController().signal })).toBe(out);
     }
   });
 

@@ -109,10 +109,10 @@ describe('compile: the interface of a built-in activation', () => {
   it('validates like the built-ins, before writing anything', () => {
     const x = new Float32Array([1, 2, 3, 4]);
     const fresh = () => new Float32Array([9, 9, 9, 9]);
-    expect(() => act([1, 2] as unknown as Float32Array)).toThrow(/Expected a Float32Array or Float64Array for x but received an Array of length 2/);
+    expect(() => act([1, 2] as unknown as Float32Array)).toThrow(/Expected a Float32Array, Float64Array, Float16Array or Uint16Array \(with options\.dtype\) for x but received an Array of length 2/);
     expect(() => act(x, { out: new Float64Array(4) as unknown as Float32Array })).toThrow(TypeError);
     expect(() => act(x, { out: new Float32Array(3) })).toThrow(RangeError);
-    expect(() => act(x, { alpha: 1 } as never)).toThrow(/Unknown option "alpha" in options; expected one of: "out", "beta"/);
+    expect(() => act(x, { alpha: 1 } as never)).toThrow(/Unknown option "alpha" in options; expected one of: "out", "dtype", "beta"/);
     expect(() => act(x, null as never)).toThrow(TypeError);
     const buf = new ArrayBuffer(32);
     const a = new Float32Array(buf, 0, 4);

@@ -1,5 +1,5 @@
 /** Shared by the expression tests: random expressions over the grammar, drawn with a seeded generator (test/numerics/helpers.ts's rng). */
-import { unaryNames } from '../lib/registry/ops';
+import { requiredOptions, unaryNames, unaryOps } from '../lib/registry/ops';
 
 export const PARAMS = { beta: 0.8, eps: 1e-2 };
 
@@ -8,7 +8,7 @@ export const SMOOTH_UNARY = ['#', '-(#)', '(#)^2', '(#)^3', 'beta * (#)', '(#) +
   'atan(#)', 'sinc(#)', 'sigmoid(#)', 'softplus(#)', 'exp(-(#)^2)', 'erf(#)', 'sinh(#)', 'exp(#)', 'cosh(#)'];
 export const KINKED_UNARY = ['abs(#)', 'sqrt(abs(#))', 'log(abs(#) + eps)', 'max(#, 0)', 'min(#, 0)', '(#)^-1', 'sign(#)', 'step(#)',
   // every registry op, as a function of the language
-  ...unaryNames.map((n) => `${n}(#)`)];
+  ...unaryNames.map((n) => `${n}(${['#', ...Object.entries(requiredOptions(unaryOps[n])).map(([k, v]) => `${k} = ${v}`)].join(', ')})`)];
 export const SMOOTH_BINARY = ['(#1) + (#2)', '(#1) * (#2)', '(#1) - (#2)', 'sigmoid(#1) * (#2)', 'exp(-beta * ((#1) - (#2))^2)',
   'beta * (#1) + (1 - beta) * (#2)', '(#1) / ((#2)^2 + 1)'];
 export const KINKED_BINARY = ['(#1) / ((#2) + eps)', 'max(#1, #2)', 'min(#1, #2)', 'exp(-beta * abs((#1) - (#2)))', 'select(#1, #2, 2 * (#2))'];

@@ -77,7 +77,7 @@ describe('expression parser', () => {
     ["x + 'a'", 5, /a string is only an enum option/],
     ["x + 'a", 7, /a closing '/],
     ['sigmoid()', 9, /an argument of sigmoid/],
-    ['x * out', 5, /other than out and signal/],
+    ['x * out', 5, /other than out, signal and dtype/],
   ];
 
   it.each(bad)('rejects %j with a SyntaxError at column %i', (src, column, what) => {

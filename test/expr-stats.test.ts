@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ak from '../lib/index';
 import { api } from '../lib/instance-js';
-import { unaryNames } from '../lib/registry/ops';
+import { requiredOptions, unaryNames, unaryOps } from '../lib/registry/ops';
 import { rng } from './numerics/helpers';
 
 function normal(r: () => number): number {
@@ -54,11 +54,11 @@ function data(n: number, seed: number, f32: boolean, zeros = true): Float32Array
 }
 
 /** f' by central differences of the registry's forward kernel: independent of the symbolic derivative. */
-function numericSlope(name: string): (v: number) => number {
-  const act = (api as unknown as Record<string, (x: Float64Array) => Float64Array>)[name];
+function numericSlope(name: string, opts: Record<string, number> = {}): (v: number) => number {
+  const act = (api as unknown as Record<string, (x: Float64Array, o: object) => Float64Array>)[name];
   return (v) => {
     const h = 1e-7 * Math.max(1, Math.abs(v));
-    const y = act(new Float64Array([v - h, v + h]));
+    const y = act(new Float64Array([v - h, v + h]), opts);
     return (y[1] - y[0]) / (2 * h);
   };
 }
@@ -135,22 +135,27 @@ describe('stats', () => {
     // No exact zeros here: at a kink, finite differences straddle two slopes.
     const x = data(20_000, name.length, false, false);
     x[0] = 0; // but one, for the inclusive end of a dead region (relu'(0) = 0)
-    const s = ak.stats(x, { op: name });
-    const slope = numericSlope(name);
+    // Required parameters at the registry's example values (threshold has no defaults).
+    const req = requiredOptions(unaryOps[name]);
+    const withReq = Object.keys(req).length ? { params: req } : {};
+    const s = ak.stats(x, { op: name, ...withReq });
+    const slope = numericSlope(name, req);
     // The dead region by its definition, from finite differences: a constant slope on the whole
     // negative side, below the slope just right of 0.
     const neg = [-1e6, -50, -7.25, -1.5, -0.3, -1e-3].map(slope);
     const hasDead = neg.every((v) => Math.abs(v - neg[0]) <= 1e-6) && slope(1e-3) > neg[0] + 1e-6;
     expect(s.dead !== null, `${name} has a dead region`).toBe(hasDead);
     let nn = 0, dead = 0, sat = 0;
-    const deadAtZero = hasDead && Math.abs(api.compile(`${name}(x)`).backward(new Float64Array([1]), new Float64Array([0]))[0] - neg[0]) < 1e-6;
+    const src = `${name}(${['x', ...Object.entries(req).map(([k, v]) => `${k} = ${v}`)].join(', ')})`;
+    const deadAtZero = hasDead && Math.abs(api.compile(src).backward(new Float64Array([1]), new Float64Array([0]))[0] - neg[0]) < 1e-6;
     for (const v of x) {
       if (Number.isNaN(v)) continue;
       nn++;
       const isDead = hasDead && (v < 0 || (v === 0 && deadAtZero));
       if (isDead) dead++;
       // Saturated: flat here and all the way out (an interior zero of f', as swish's minimum, is not a tail).
-      else if (v !== 0 && [0, 0.01, 0.1, 1, 10, 1000].every((t) => Math.abs(slope(v + Math.sign(v) * t)) < 1e-3)) sat++;
+      // At 0 itself: saturated when the whole negative side from 0 on is flat (threshold: x ≤ 0 of its flat x ≤ t).
+      else if ([0, 0.01, 0.1, 1, 10, 1000].every((t) => Math.abs(slope(v === 0 ? -t : v + Math.sign(v) * t)) < 1e-3)) sat++;
     }
     if (hasDead) expect(s.dead).toBe(dead / nn);
     expect(s.saturated, `${name} saturated ${s.regions?.saturated}`).toBe(sat / nn);

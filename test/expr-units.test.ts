@@ -196,7 +196,7 @@ describe('the interpreter runs every opcode as the table defines it', () => {
       const p = program([OP.CALL, 1, 0, 0], [id, pa[0] ?? 0, pa[1] ?? 0], 2, 1, 1);
       const out = new Float64Array(n);
       runProgram(p, [a], out);
-      const want = jsApi[name](a as Float64Array) as Float64Array;
+      const want = jsApi[name](a as Float64Array, ak.requiredOptions(def)) as Float64Array;
       for (let i = 0; i < n; i++) expect(Object.is(out[i], want[i]), `${name}(${a[i]})`).toBe(true);
     });
   });

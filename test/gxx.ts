@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 /** Extra flags of a translation unit compiled for one ISA level (x64). */
 export const ISA_FLAGS = {
   scalar: [] as string[],
-  avx2: ['-mavx2', '-mfma'],
+  avx2: ['-mavx2', '-mfma', '-mf16c'],
   // -Wno-(maybe-)uninitialized: GCC 12 warns inside its own _mm512_undefined_*().
   avx512: ['-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl', '-Wno-maybe-uninitialized', '-Wno-uninitialized'],
 };

@@ -3,7 +3,7 @@
 // nearest-neighbour search over the sorted finite values (float16) or the
 // integer round-to-nearest-even of float32 bits (bfloat16).
 import { describe, expect, it } from 'vitest';
-import { fromBfloat16Bits, fromFloat16Bits, roundToBfloat16, roundToFloat16, toBfloat16Bits, toFloat16Bits } from '../lib/fallback/half';
+import { fromBfloat16Bits, fromFloat16Bits, narrowBits, roundToBfloat16, roundToFloat16, toBfloat16Bits, toFloat16Bits, widenBits } from '../lib/fallback/half';
 
 const f32 = new Float32Array(1);
 const b32 = new Uint32Array(f32.buffer);
@@ -149,4 +149,36 @@ describe('bfloat16 conversions', () => {
     expect(toBfloat16Bits(3.4e38 * 1.01)).toBe(0x7f80);
     expect(toBfloat16Bits(-0)).toBe(0x8000);
   });
+});
+
+const F16 = (globalThis as { Float16Array?: unknown }).Float16Array !== undefined;
+
+describe('array conversions (the twin over 16-bit storage)', () => {
+  const all = Uint16Array.from({ length: 65536 }, (_, i) => i);
+  for (const [fmt, from, to] of [[0, fromFloat16Bits, toFloat16Bits], [1, fromBfloat16Bits, toBfloat16Bits]] as const) {
+    it(`format ${fmt}: widenBits of every pattern is the exact value; narrowBits of every 1021st float32 pattern is toBits of it`, () => {
+      const { bad, same } = collector();
+      const w = new Float32Array(65536 + 3);
+      widenBits(all, fmt, w, 3);
+      for (let h = 0; h < 65536; h++) same(w[3 + h], from(h), `widen 0x${h.toString(16)}`);
+      const step = 1021;
+      const f = new Float32Array(Math.ceil(2 ** 32 / step));
+      const u = new Uint32Array(f.buffer);
+      for (let i = 0; i < u.length; i++) u[i] = i * step;
+      const h = new Uint16Array(f.length);
+      narrowBits(f, fmt, h);
+      const quiet = fmt === 0 ? 0x7e00 : 0x7fc0;
+      for (let i = 0; i < f.length; i++) {
+        if (Number.isNaN(f[i])) {
+          // A quiet NaN. The integer forms keep the sign and the top payload bits (as the
+          // native conversions do); a runtime Float16Array (Node 24) may canonicalize them.
+          const kept = (u[i] >>> 16) & 0x8000 | quiet | (fmt === 0 ? (u[i] >>> 13) & 0x3ff : (u[i] >>> 16) & 0x7f);
+          same(F16 && fmt === 0 ? (h[i] & quiet) === quiet : h[i], F16 && fmt === 0 ? true : kept, `NaN 0x${u[i].toString(16)}`);
+        } else {
+          same(h[i], to(f[i]), `narrow 0x${u[i].toString(16)}`);
+        }
+      }
+      expect(bad).toEqual([]);
+    });
+  }
 });

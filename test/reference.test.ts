@@ -50,7 +50,7 @@ describe('float64 reference (test/reference.cjs)', () => {
   });
 
   it('gives the limits of the formulas at ±Infinity and keeps NaN', () => {
-    const p = { alpha: 1, beta: 1, threshold: 20, gamma: 1, center: 0, min: -1, max: 1, approximate: 'none' };
+    const p = { alpha: 1, beta: 1, threshold: 20, gamma: 1, center: 0, min: -1, max: 1, approximate: 'none', lambda: 0.5, value: -1 };
     for (const name of unaryNames) {
       expect(Number.isNaN(ops[name](NaN, p)), name).toBe(true);
       expect(Number.isNaN(ops[name](Infinity, p)), `${name}(Inf)`).toBe(false);

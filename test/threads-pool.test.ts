@@ -9,7 +9,7 @@ import { api as ak } from '../lib/instance';
 import { createApi } from '../lib/api/index';
 import { createJsBackend } from '../lib/backend/js';
 import { loadNative } from '../lib/backend/native';
-import { unaryNames, unaryOps, type UnaryName } from '../lib/registry/ops';
+import { requiredOptions, unaryNames, unaryOps, type UnaryName } from '../lib/registry/ops';
 import { MAX_THREADS } from '../lib/backend/pool';
 import { availableParallelism } from 'node:os';
 import { rng } from './numerics/helpers';
@@ -103,8 +103,8 @@ describe('results do not depend on the number of threads', () => {
           const results: [string, Float32Array | Float64Array][] = [];
           for (const threads of [1, 2, 7]) {
             ak.setThreads(threads);
-            results.push([`sync, ${threads} threads`, ak[name](xs)]);
-            results.push([`async, ${threads} threads`, await ak[name].async(xs)]);
+            results.push([`sync, ${threads} threads`, ak[name](xs, requiredOptions(unaryOps[name]))]);
+            results.push([`async, ${threads} threads`, await ak[name].async(xs, requiredOptions(unaryOps[name]))]);
           }
           const [, want] = results[0];
           for (const [what, got] of results.slice(1)) {
@@ -121,11 +121,12 @@ describe('results do not depend on the number of threads', () => {
     ak.setThreads(2);
     const x = input(Float32Array, 100_003);
     for (const name of nativeOps(Float32Array)) {
-      const want = ak[name](x);
+      const req = requiredOptions(unaryOps[name]);
+      const want = ak[name](x, req);
       const a = x.slice();
-      ak[name](a, { out: a });
+      ak[name](a, { ...req, out: a });
       const b = x.slice();
-      await ak[name].async(b, { out: b });
+      await ak[name].async(b, { ...req, out: b });
       expect(firstDiff(a, want), `${name} sync in place`).toBe('same');
       expect(firstDiff(b, want), `${name} async in place`).toBe('same');
     }

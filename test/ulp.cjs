@@ -6,13 +6,16 @@
  *   a non-NaN ref is Infinity.
  * - ref ±Infinity: y must be the same infinity.
  * - |ref| below the smallest normal of the type: any y within that smallest
- *   normal of ref passes with error 0 (a subnormal result may be flushed).
+ *   normal of ref passes with error 0 (a subnormal result may be flushed),
+ *   except for float16, whose subnormals lie far above float32's and must be
+ *   kept: there the error is counted in the subnormal spacing 2^-24.
  * - Otherwise ulp(ref) is the spacing of the type's numbers at |ref|:
- *   2^(e - 23) for float32 and 2^(e - 52) for float64, 2^e <= |ref| < 2^(e+1),
- *   with e capped at the type's largest exponent. A finite ref beyond the
- *   type's largest finite number (float32 overflow of a float64 value) is
- *   measured against y = ±Infinity as if Infinity were 2^128, so a correctly
- *   rounded overflow scores at most 0.5.
+ *   2^(e - 23) for float32, 2^(e - 52) for float64, 2^(e - 10) for float16 and
+ *   2^(e - 7) for bfloat16, 2^e <= |ref| < 2^(e+1), with e capped at the type's
+ *   largest exponent. A finite ref beyond the type's largest finite number
+ *   (float32 overflow of a float64 value) is measured against y = ±Infinity as
+ *   if Infinity were 2^(largest exponent + 1), so a correctly rounded overflow
+ *   scores at most 0.5.
  *
  * `refLo` is the low part of a double-double reference (test/reference.cjs
  * lastLo()): the error is then measured against the exact value ref + refLo,
@@ -22,6 +25,8 @@
 const TYPES = {
   float32: { mant: 23, minNormal: 2 ** -126, subUlp: 2 ** -149, maxExp: 127 },
   float64: { mant: 52, minNormal: 2 ** -1022, subUlp: 2 ** -1074, maxExp: 1023 },
+  float16: { mant: 10, minNormal: 2 ** -14, subUlp: 2 ** -24, maxExp: 15, keepSubnormals: true },
+  bfloat16: { mant: 7, minNormal: 2 ** -126, subUlp: 2 ** -133, maxExp: 127 },
 };
 
 // Exponent bits of a double, without Math.log2's rounding near powers of two.
@@ -43,7 +48,7 @@ function pow2(k) {
 /**
  * @param {number} y the computed value (already in the result's type)
  * @param {number} ref the reference (float64, or high part of a double-double)
- * @param {'float32'|'float64'} dtype the result's type
+ * @param {'float32'|'float64'|'float16'|'bfloat16'} dtype the result's type
  * @param {number} [refLo] low part of the reference (default 0)
  * @returns {number} the error in ULPs of the result's type
  */
@@ -57,7 +62,7 @@ function ulpError(y, ref, dtype, refLo = 0) {
   if (a < T.minNormal) {
     if (y === Infinity || y === -Infinity) return Infinity;
     const d = Math.abs((y - ref) - refLo);
-    return d <= T.minNormal ? 0 : d / T.subUlp;
+    return d <= T.minNormal && !T.keepSubnormals ? 0 : d / T.subUlp;
   }
   const e = Math.min(exponentOf(a), T.maxExp);
   const ulp = pow2(e - T.mant);
@@ -65,7 +70,10 @@ function ulpError(y, ref, dtype, refLo = 0) {
     if ((y > 0) !== (ref > 0)) return Infinity;
     // Infinity stands for 2^(maxExp+1), the value an unbounded exponent would give;
     // a reference at or beyond it rounds to Infinity in the type, so that is exact.
-    if (dtype === 'float32') return a >= 2 ** 128 ? 0 : (2 ** 128 - a) / ulp;
+    if (dtype !== 'float64') {
+      const inf = 2 ** (T.maxExp + 1);
+      return a >= inf ? 0 : (inf - a) / ulp;
+    }
     // 2^1024 is not a double: measure (2^1023 - a/2) in half-ULPs.
     return (2 ** 1023 - a / 2 - refLo / 2) / (ulp / 2);
   }

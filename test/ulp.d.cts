@@ -1,4 +1,4 @@
-export type UlpDtype = 'float32' | 'float64';
+export type UlpDtype = 'float32' | 'float64' | 'float16' | 'bfloat16';
 
 /** SPEC's error of y against ref (+ refLo) in ULPs of the result's type; see test/ulp.cjs. */
 export declare function ulpError(y: number, ref: number, dtype: UlpDtype, refLo?: number): number;
@@ -15,4 +15,4 @@ export declare const EPS: Readonly<Record<UlpDtype, number>>;
 /** Slack over 0.5 ULP for "exact" ops, for the reference's own float64 rounding. */
 export declare const EXACT_SLACK: number;
 
-export declare const TYPES: Readonly<Record<UlpDtype, { mant: number; minNormal: number; subUlp: number; maxExp: number }>>;
+export declare const TYPES: Readonly<Record<UlpDtype, { mant: number; minNormal: number; subUlp: number; maxExp: number; keepSubnormals?: boolean }>>;

@@ -104,7 +104,21 @@ describe('ulpError (SPEC error measure)', () => {
   });
 
   it('rejects an unknown dtype', () => {
-    expect(() => ulpError(1, 1, 'float16' as 'float32')).toThrow(TypeError);
+    expect(() => ulpError(1, 1, 'float8' as 'float32')).toThrow(TypeError);
+  });
+
+  it('measures float16 and bfloat16: their spacing, float16 subnormals kept, overflow against 2^(emax+1)', () => {
+    expect(ulpError(1 + 2 ** -10, 1, 'float16')).toBe(1);
+    expect(ulpError(1 + 2 ** -7, 1, 'bfloat16')).toBe(1);
+    expect(ulpOf(1, 'float16')).toBe(2 ** -10);
+    // A flushed float16 subnormal is an error (the smallest subnormal is 2^-24) ...
+    expect(ulpError(0, 2 ** -20, 'float16')).toBe(16);
+    // ... a bfloat16 one, as float32's, is not.
+    expect(ulpError(0, 2 ** -130, 'bfloat16')).toBe(0);
+    // 65520 is the midpoint between 65504 and 2^16: a correctly rounded Inf scores 0.5.
+    expect(ulpError(Infinity, 65520, 'float16')).toBe(0.5);
+    expect(ulpError(Infinity, 2 ** 16, 'float16')).toBe(0);
+    expect(ulpError(65504, 65520, 'float16')).toBe(0.5);
   });
 
   it('gives ulpOf per type', () => {

@@ -4,12 +4,15 @@
  * fused bytecode program (lib/expr/ compiles it; the engine runs it).
  */
 import type { Engine } from '../backend/backend';
-import type { AsyncOptions, FloatArray, OutOptions } from '../types';
+import type { AsyncOptions, FloatArray, HalfArray, OutOptions } from '../types';
+import { checkLikeStored, checkStorageArray, resolveDtype, returned, takeOutStored } from '../validate/dtype';
 import { checkFinite } from '../validate/params';
-import { checkFloatArray, checkKeys, checkLike, checkOptionsObject, dtypeOf, typeError } from '../validate/values';
+import { checkFloatArray, checkKeys, checkLike, checkOptionsObject, dtypeOf, typeError, type LiveArray } from '../validate/values';
+import { outputFor, widened } from './half-io';
+import type { HalfOptions } from './types';
 import { build, labelled, paramNames, parse, ExpressionError, type Compiled } from '../expr/build';
 import { disassemble, type Program } from '../expr/codegen';
-import { entryPair, takeOpts, takeOut, withProps, type Call } from './entry';
+import { entryPair, takeOpts, withProps, type Call } from './entry';
 
 export interface CompileOptions<P extends string = string> {
   /** Values of the expression's named parameters (every name other than x and the functions). */
@@ -25,14 +28,22 @@ export type ParamValues<P extends string = string> = { readonly [K in P]?: numbe
 export interface CompiledBackward<P extends string = string> {
   /** dx = dy · f'(x), f' differentiated symbolically; a new array of x's type, or `options.out` (may be dy or x). */
   <A extends FloatArray>(dy: A, x: A, options?: OutOptions<A> & ParamValues<P>): A;
+  /** 16-bit storage (options.dtype for a Uint16Array): the float32 program, rounded once into a 16-bit or Float32Array out. */
+  <H extends HalfArray>(dy: H, x: H, options: HalfOptions<Float32Array> & ParamValues<P> & { out: Float32Array }): Float32Array;
+  <H extends HalfArray>(dy: H, x: H, options?: HalfOptions<H> & ParamValues<P>): H;
   async<A extends FloatArray>(dy: A, x: A, options?: OutOptions<A> & AsyncOptions & ParamValues<P>): Promise<A>;
+  async<H extends HalfArray>(dy: H, x: H, options?: HalfOptions<H | Float32Array> & AsyncOptions & ParamValues<P>): Promise<H | Float32Array>;
 }
 
 /** A compiled activation; P: the names of its parameters (compile()'s options.params keys). */
 export interface CompiledActivation<P extends string = string> {
   /** y = f(x): a new array of x's type, or `options.out` (which may be x itself). */
   <A extends FloatArray>(x: A, options?: OutOptions<A> & ParamValues<P>): A;
+  /** 16-bit storage (options.dtype for a Uint16Array): the float32 program, rounded once into a 16-bit or Float32Array out. */
+  <H extends HalfArray>(x: H, options: HalfOptions<Float32Array> & ParamValues<P> & { out: Float32Array }): Float32Array;
+  <H extends HalfArray>(x: H, options?: HalfOptions<H> & ParamValues<P>): H;
   async<A extends FloatArray>(x: A, options?: OutOptions<A> & AsyncOptions & ParamValues<P>): Promise<A>;
+  async<H extends HalfArray>(x: H, options?: HalfOptions<H | Float32Array> & AsyncOptions & ParamValues<P>): Promise<H | Float32Array>;
   readonly backward: CompiledBackward<P>;
   /** The source text. */
   readonly expression: string;
@@ -61,7 +72,8 @@ interface Run extends Call {
   readonly program: Program;
   readonly inputs: readonly FloatArray[];
   readonly out: FloatArray;
-  readonly ret: FloatArray;
+  /** Completes the call (16-bit output: rounds into it) and returns what it returns. */
+  readonly finish: () => LiveArray;
 }
 
 /** The private programs of each compiled activation (what stats() reads for a compiled op). */
@@ -98,8 +110,8 @@ export function createCompile(engine: Engine): CompileFn {
     const names = labelled(fn, () => paramNames(ast));
     for (const [reserved, col] of names) {
       // Per-call parameter values share the options object with out and signal.
-      if (reserved === 'out' || reserved === 'signal') {
-        const e = new ExpressionError(expression, col, 'a parameter name other than out and signal (they name call options)', `the name ${reserved}`);
+      if (reserved === 'out' || reserved === 'signal' || reserved === 'dtype') {
+        const e = new ExpressionError(expression, col, 'a parameter name other than out, signal and dtype (they name call options)', `the name ${reserved}`);
         e.message = `${fn}: ${e.message}`;
         throw e;
       }
@@ -141,31 +153,38 @@ export function createCompile(engine: Engine): CompileFn {
       return c;
     };
 
-    const keys = ['out', ...nameList];
+    const keys = ['out', 'dtype', ...nameList];
     const run = (c: Run): void => engine.runProgram(c.program, c.inputs, c.out);
     const runAsync = (f: string, c: Run, signal: AbortSignal | undefined): Promise<void> => engine.runProgramAsync(f, c.program, c.inputs, c.out, signal);
-    const result = (c: Run): FloatArray => c.ret;
+    const result = (c: Run): LiveArray => c.finish();
 
     const [act, actAsync] = entryPair<Run>(name, keys, {
       prepare(f, [x, options], k) {
-        const xa = checkFloatArray(f, x, 'x');
-        const n = xa.length;
+        const xv = checkStorageArray(f, x, 'x');
+        const n = xv.length;
         const o = takeOpts(f, options, k);
-        const { view: out, ret } = takeOut(f, o?.out, xa, 'x', [[xa, 'x']]);
-        const program = programFor(f, variant(f, o), 'forward', xa);
-        return { opts: o, program, inputs: [xa], out, ret, arrays: [[xa, 'x', n], [out, 'options.out', n]] };
+        const xs = resolveDtype(f, xv, 'x', o?.dtype);
+        const out = takeOutStored(f, o?.out, xs, 'x', [[xs, 'x']]);
+        const [y, done] = outputFor(out, xs);
+        const program = programFor(f, variant(f, o), 'forward', widened(xs));
+        return { opts: o, program, inputs: [widened(xs)], out: y, finish: () => (done(), returned(out)), arrays: [[xv, 'x', n], [out.a, 'options.out', n]] };
       },
       run, runAsync, result,
     });
     const [backward, backwardAsync] = entryPair<Run>(`${name}.backward`, keys, {
       prepare(f, [dy, x, options], k) {
-        const xa = checkFloatArray(f, x, 'x');
-        const dya = checkLike(f, dy, 'dy', xa, 'x');
-        const n = xa.length;
+        const xv = checkStorageArray(f, x, 'x');
+        const n = xv.length;
         const o = takeOpts(f, options, k);
-        const { view: out, ret } = takeOut(f, o?.out, xa, 'x', [[xa, 'x'], [dya, 'dy']]);
-        const program = programFor(f, variant(f, o), 'backward', xa);
-        return { opts: o, program, inputs: [xa, dya], out, ret, arrays: [[xa, 'x', n], [dya, 'dy', n], [out, 'options.out', n]] };
+        const xs = resolveDtype(f, xv, 'x', o?.dtype);
+        const dys = checkLikeStored(f, dy, 'dy', xs, 'x');
+        const out = takeOutStored(f, o?.out, xs, 'x', [[xs, 'x'], [dys, 'dy']]);
+        const [y, done] = outputFor(out, xs);
+        const program = programFor(f, variant(f, o), 'backward', widened(xs));
+        return {
+          opts: o, program, inputs: [widened(xs), widened(dys)], out: y, finish: () => (done(), returned(out)),
+          arrays: [[xv, 'x', n], [dys.a, 'dy', n], [out.a, 'options.out', n]],
+        };
       },
       run, runAsync, result,
     });

@@ -6,14 +6,14 @@
  */
 import type { FloatArray } from '../types';
 import { takeSignal } from '../validate/signal';
-import { checkKeys, checkLike, checkNoPartialOverlap, checkOptionsObject, checkPinnable, checkStillLive, newLike } from '../validate/values';
+import { type LiveArray, checkKeys, checkLike, checkNoPartialOverlap, checkOptionsObject, checkPinnable, checkStillLive, newLike } from '../validate/values';
 
 /** One validated call. */
 export interface Call {
   /** The options object as given (options.signal is read from it last). */
   readonly opts: Record<string, unknown> | undefined;
   /** Every array of the call with its name and the length it was accepted with. */
-  readonly arrays: readonly (readonly [FloatArray | null, string, number])[];
+  readonly arrays: readonly (readonly [LiveArray | null, string, number])[];
 }
 
 export interface Entry<C extends Call> {

@@ -6,7 +6,9 @@
  */
 import { didYouMean } from '../validate/suggest';
 import type { Engine } from '../backend/backend';
-import type { FloatArray, Moments } from '../types';
+import type { FloatArray, HalfArray, HalfDtype, Moments } from '../types';
+import { checkStorageArray, resolveDtype } from '../validate/dtype';
+import { widened } from './half-io';
 import { checkFinite } from '../validate/params';
 import { checkSplit } from '../validate/shape';
 import { Received, checkFloatArray, checkKeys, checkOptionsObject, rangeError, typeError } from '../validate/values';
@@ -61,9 +63,11 @@ export interface StatsOptions<S extends string = StatsOpName> {
   params?: Readonly<Record<string, number | string>>;
   shape?: readonly number[];
   channelAxis?: number;
+  /** What a Uint16Array x holds (required for one): its values, widened exactly, are scanned. */
+  dtype?: 'float32' | 'float64' | HalfDtype;
 }
 
-export type StatsFn = <S extends string = StatsOpName>(x: FloatArray, options?: StatsOptions<S>) => Stats;
+export type StatsFn = <S extends string = StatsOpName>(x: FloatArray | HalfArray, options?: StatsOptions<S>) => Stats;
 
 function describeRegions(r: Regions): { dead: string | null; saturated: string | null } {
   const dead = r.deadMax === null ? null : r.deadMax === 0 ? 'x ≤ 0' : 'x < 0';
@@ -139,10 +143,11 @@ export function createStats(engine: Engine, compile: CompileFn): StatsFn {
     return { outer: s.outer, C: s.len, inner: s.inner };
   }
 
-  return function stats(x: FloatArray, options?: StatsOptions<string>): Stats {
-    const xa = checkFloatArray(fn, x, 'x');
+  return function stats(x: FloatArray | HalfArray, options?: StatsOptions<string>): Stats {
+    const xv = checkStorageArray(fn, x, 'x');
     const opts = checkOptionsObject(fn, options, 'options');
-    if (opts !== undefined) checkKeys(fn, opts, ['op', 'params', 'shape', 'channelAxis']);
+    if (opts !== undefined) checkKeys(fn, opts, ['op', 'params', 'shape', 'channelAxis', 'dtype']);
+    const xa = widened(resolveDtype(fn, xv, 'x', opts?.dtype));
     const params = checkOptionsObject(fn, opts?.params, 'options.params');
     if (params !== undefined && opts?.op === undefined) throw typeError(fn, 'an options.op alongside (options.params needs options.op)', 'options.op', undefined);
     const hasShape = opts?.shape !== undefined;

@@ -9,20 +9,25 @@
  * Engine the API calls, running the pure-JS twin (./js.ts) for whatever the
  * backend declined: the one place that decision is made.
  */
-import type { FloatArray, FusedBackwardCall, FusedCall, ShapedCall } from '../types';
+import type { FloatArray, FusedBackwardCall, FusedCall, ShapedCall, StorageArray } from '../types';
 import type { Program } from '../expr/codegen';
 
 export interface Backend {
   readonly name: 'native' | 'js';
-  /** y[i] = op(x[i]) for unary op `id` (registry order); x and y are the same view or disjoint, same type and length. */
-  unary(id: number, x: FloatArray, y: FloatArray, a: number, b: number): boolean;
+  /**
+   * y[i] = op(x[i]) for unary op `id` (registry order); x and y are the same view or
+   * disjoint, of one length, and of one type, except that 16-bit x (a Uint16Array of
+   * format `fmt`: 0 float16, 1 bfloat16; validate/dtype.ts) may have a Float32Array y.
+   * 16-bit storage is computed as float32 (the float32 op's value) and rounded once.
+   */
+  unary(id: number, x: StorageArray, y: StorageArray, a: number, b: number, fmt?: number): boolean;
   /**
    * The same work off the event loop; resolves when y is written. An abort of
    * `signal` before the work starts rejects with an AbortError (nothing written)
    * whose message names `label` (the public call, e.g. "gelu.async"). Every
    * async entry point below takes the same two trailing arguments.
    */
-  unaryAsync?(id: number, x: FloatArray, y: FloatArray, a: number, b: number, signal?: AbortSignal, label?: string): Promise<void> | false;
+  unaryAsync?(id: number, x: StorageArray, y: StorageArray, a: number, b: number, signal?: AbortSignal, label?: string, fmt?: number): Promise<void> | false;
 
   /**
    * dx[i] = dy[i] · f'(x[i]) for unary op `id` (registry order), or, when y is
@@ -30,21 +35,23 @@ export interface Backend {
    * y = f(x) (only for ops whose `backwardUsesY` is true; x must then not be
    * read, and may be null). a, b: the op's parameters as for `unary`.
    * Validated before the call: dy, x, y, dx are Float32Array/Float64Array
-   * views of one type and one length on live buffers; dx is either one of the
+   * views of one type and one length on live buffers (or 16-bit storage of
+   * format `fmt`, as for `unary`, dx then also a Float32Array); dx is either one of the
    * inputs itself (the same view: in place) or shares no byte with any of
    * them; parameters are in range. Semantics (lib/fallback/unary-backward.ts):
    * f' evaluated in at least the array's precision, the IEEE product with dy
    * (NaN in dy or x gives NaN; ±Inf·0 is NaN), kinks as in the registry's
-   * `backward.kinks`, error within `backward.ulp`/`ulp64` (or the absolute
-   * bound inside `backward.cancels`).
+   * `backward.kinks`, error within the registry's backward bound
+   * (`backward.ulp`/`ulp64` ulps of dx plus `backward.eps`·ε·|dy|·S(x); see
+   * BackwardDef).
    */
-  unaryBackward?(id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number): boolean;
+  unaryBackward?(id: number, dy: StorageArray, x: StorageArray | null, y: StorageArray | null, dx: StorageArray, a: number, b: number, fmt?: number): boolean;
   /**
    * unaryBackward off the event loop; resolves when dx is written (the caller
    * keeps the arrays referenced until then). `signal`, when given, may cancel
    * work that has not started: reject with an AbortError and write nothing.
    */
-  unaryBackwardAsync?(id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number, signal?: AbortSignal, label?: string): Promise<void> | false;
+  unaryBackwardAsync?(id: number, dy: StorageArray, x: StorageArray | null, y: StorageArray | null, dx: StorageArray, a: number, b: number, signal?: AbortSignal, label?: string, fmt?: number): Promise<void> | false;
 
   /**
    * One shaped-op call (prelu, maxout, softmax, logSoftmax, forward or
@@ -103,10 +110,10 @@ export interface Backend {
  */
 export interface Engine {
   readonly name: 'native' | 'js';
-  unary(id: number, x: FloatArray, y: FloatArray, a: number, b: number): void;
-  unaryAsync(fn: string, id: number, x: FloatArray, y: FloatArray, a: number, b: number, signal: AbortSignal | undefined): Promise<void>;
-  unaryBackward(id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number): void;
-  unaryBackwardAsync(fn: string, id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number, signal: AbortSignal | undefined): Promise<void>;
+  unary(id: number, x: StorageArray, y: StorageArray, a: number, b: number, fmt?: number): void;
+  unaryAsync(fn: string, id: number, x: StorageArray, y: StorageArray, a: number, b: number, signal: AbortSignal | undefined, fmt?: number): Promise<void>;
+  unaryBackward(id: number, dy: StorageArray, x: StorageArray | null, y: StorageArray | null, dx: StorageArray, a: number, b: number, fmt?: number): void;
+  unaryBackwardAsync(fn: string, id: number, dy: StorageArray, x: StorageArray | null, y: StorageArray | null, dx: StorageArray, a: number, b: number, signal: AbortSignal | undefined, fmt?: number): Promise<void>;
   shaped(call: ShapedCall): void;
   shapedAsync(fn: string, call: ShapedCall, signal: AbortSignal | undefined): Promise<void>;
   fused(call: FusedCall | FusedBackwardCall): void;

@@ -19,18 +19,18 @@ const later = (started: Promise<void> | false | undefined, sliced: () => Promise
 export function compose(b: Backend): Engine {
   const e: Engine = {
     name: b.name,
-    unary(id, x, y, p0, p1) {
-      if (!b.unary(id, x, y, p0, p1)) twin.unary(id, x, y, p0, p1);
+    unary(id, x, y, p0, p1, fmt) {
+      if (!b.unary(id, x, y, p0, p1, fmt)) twin.unary(id, x, y, p0, p1, fmt);
     },
-    unaryAsync: (fn, id, x, y, p0, p1, signal) =>
-      later(b.unaryAsync?.(id, x, y, p0, p1, signal, fn), () =>
-        sliceElements(fn, signal, [x, y], ([xs, ys]) => e.unary(id, xs!, ys!, p0, p1))),
-    unaryBackward(id, dy, x, y, dx, p0, p1) {
-      if (!b.unaryBackward?.(id, dy, x, y, dx, p0, p1)) twin.unaryBackward(id, dy, x, y, dx, p0, p1);
+    unaryAsync: (fn, id, x, y, p0, p1, signal, fmt) =>
+      later(b.unaryAsync?.(id, x, y, p0, p1, signal, fn, fmt), () =>
+        sliceElements(fn, signal, [x, y], ([xs, ys]) => e.unary(id, xs!, ys!, p0, p1, fmt))),
+    unaryBackward(id, dy, x, y, dx, p0, p1, fmt) {
+      if (!b.unaryBackward?.(id, dy, x, y, dx, p0, p1, fmt)) twin.unaryBackward(id, dy, x, y, dx, p0, p1, fmt);
     },
-    unaryBackwardAsync: (fn, id, dy, x, y, dx, p0, p1, signal) =>
-      later(b.unaryBackwardAsync?.(id, dy, x, y, dx, p0, p1, signal, fn), () =>
-        sliceElements(fn, signal, [dy, x, y, dx], ([dys, xs, ys, dxs]) => e.unaryBackward(id, dys!, xs, ys, dxs!, p0, p1))),
+    unaryBackwardAsync: (fn, id, dy, x, y, dx, p0, p1, signal, fmt) =>
+      later(b.unaryBackwardAsync?.(id, dy, x, y, dx, p0, p1, signal, fn, fmt), () =>
+        sliceElements(fn, signal, [dy, x, y, dx], ([dys, xs, ys, dxs]) => e.unaryBackward(id, dys!, xs, ys, dxs!, p0, p1, fmt))),
     shaped(c) {
       if (!b.shaped?.(c)) twin.shaped(c);
     },

@@ -9,6 +9,8 @@ import { runShaped } from '../fallback/shaped';
 import { runFused, runFusedBackward } from '../fallback/fused';
 import { scanStats } from '../fallback/stats';
 import { runProgram } from '../expr/interp';
+import { halfBackward, halfForward } from '../fallback/half-tiles';
+import type { FloatArray } from '../types';
 
 const forward = unaryNames.map((n) => unaryOps[n].js);
 const backward = unaryNames.map((n): BackwardDef => unaryOps[n].backward);
@@ -18,14 +20,18 @@ export type JsBackend = Required<Omit<Backend, 'unaryAsync' | 'unaryBackwardAsyn
 export function createJsBackend(loadError: string | null = null): JsBackend {
   return {
     name: 'js',
-    unary(id, x, y, a, b) {
-      forward[id](x, y, a, b);
+    unary(id, x, y, a, b, fmt = 0) {
+      const k = forward[id];
+      if (x.BYTES_PER_ELEMENT === 2) halfForward((x32, y32) => k(x32, y32, a, b), x as Uint16Array, y, fmt);
+      else k(x as FloatArray, y as FloatArray, a, b);
       return true;
     },
-    unaryBackward(id, dy, x, y, dx, a, b) {
+    unaryBackward(id, dy, x, y, dx, a, b, fmt = 0) {
       const bw = backward[id];
-      if (y) bw.jsFromY!(dy, y, dx, a, b);
-      else bw.js(dy, x!, dx, a, b);
+      const k = y ? bw.jsFromY! : bw.js;
+      const inp = (y ?? x)!;
+      if (dy.BYTES_PER_ELEMENT === 2) halfBackward((d, i, o) => k(d, i, o, a, b), dy as Uint16Array, inp as Uint16Array, dx, fmt);
+      else k(dy as FloatArray, inp as FloatArray, dx as FloatArray, a, b);
       return true;
     },
     shaped(c) {

@@ -8,14 +8,14 @@ import type { Backend } from './backend';
 import { nativeAsync } from './pool';
 import { unaryNames } from '../registry/ops';
 import { shapedCalls } from '../registry/shaped-calls';
-import type { FloatArray, FusedBackwardCall, FusedCall, ShapedCall } from '../types';
+import type { FloatArray, FusedBackwardCall, FusedCall, ShapedCall, StorageArray } from '../types';
 
 /** The addon's exports used here (absent on a binary built before them). */
 export interface CallsBinding {
   cancelAsync(ticket: number): boolean;
   /** dx = dy·f'(x), or from y when y is not null; false (nothing written): no native kernel. */
-  unaryBackward?(id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number): boolean;
-  unaryBackwardAsync?(id: number, dy: FloatArray, x: FloatArray | null, y: FloatArray | null, dx: FloatArray, a: number, b: number, done: (status: number) => void): number | null;
+  unaryBackward?(id: number, dy: StorageArray, x: StorageArray | null, y: StorageArray | null, dx: StorageArray, a: number, b: number, fmt?: number): boolean;
+  unaryBackwardAsync?(id: number, dy: StorageArray, x: StorageArray | null, y: StorageArray | null, dx: StorageArray, a: number, b: number, done: (status: number) => void, fmt?: number): number | null;
   /** One shaped call, positionally (native/napi/shaped.cc): op code, shape, param, arrays. */
   shaped?(op: number, outer: number, len: number, inner: number, param: number, ...arrays: (FloatArray | null)[]): boolean;
   shapedAsync?(op: number, outer: number, len: number, inner: number, param: number, a0: FloatArray | null, a1: FloatArray | null, a2: FloatArray | null, a3: FloatArray | null, a4: FloatArray | null, done: (status: number) => void): number | null;
@@ -35,10 +35,10 @@ export function backwardCalls(binding: CallsBinding): Pick<Backend, 'unaryBackwa
   const out: Pick<Backend, 'unaryBackward' | 'unaryBackwardAsync'> = {};
   const { unaryBackward, unaryBackwardAsync } = binding;
   const cancel = (t: number): boolean => binding.cancelAsync(t);
-  if (unaryBackward) out.unaryBackward = (id, dy, x, y, dx, a, b) => unaryBackward.call(binding, id, dy, x, y, dx, a, b);
+  if (unaryBackward) out.unaryBackward = (id, dy, x, y, dx, a, b, fmt = 0) => unaryBackward.call(binding, id, dy, x, y, dx, a, b, fmt);
   if (unaryBackwardAsync) {
-    out.unaryBackwardAsync = (id, dy, x, y, dx, a, b, signal, label = `${unaryNames[id]}.backward.async`) =>
-      nativeAsync(label, (done) => unaryBackwardAsync.call(binding, id, dy, x, y, dx, a, b, done), cancel, signal);
+    out.unaryBackwardAsync = (id, dy, x, y, dx, a, b, signal, label = `${unaryNames[id]}.backward.async`, fmt = 0) =>
+      nativeAsync(label, (done) => unaryBackwardAsync.call(binding, id, dy, x, y, dx, a, b, done, fmt), cancel, signal);
   }
   return out;
 }
@@ -49,10 +49,15 @@ function shapedArgs(c: ShapedCall): [number, number, (FloatArray | null)[]] {
   switch (c.op) {
     case 'softmax':
     case 'logSoftmax':
+    case 'softmin':
+    case 'hardmax':
       return [op, 0, [c.x, c.y]];
     case 'softmaxBackward':
     case 'logSoftmaxBackward':
+    case 'softminBackward':
       return [op, 0, [c.dy, c.y, c.x, c.dx]];
+    case 'hardmaxBackward':
+      return [op, 0, [c.dy, c.x, c.dx]];
     case 'prelu':
       return [op, c.alphaScalar, [c.x, c.y, c.alpha]];
     case 'preluBackward':

@@ -20,7 +20,7 @@ import type { Backend } from './backend';
 import { unaryOps, unaryNames } from '../registry/ops';
 import { poolBackend, type PoolBinding } from './pool';
 import { backwardCalls, exprCalls, fusedCallsOf, shapedCallsOf, type CallsBinding } from './native-calls';
-import type { FloatArray } from '../types';
+import type { FloatArray, StorageArray } from '../types';
 import { rangeError } from '../validate/values';
 
 /** ISA levels in the addon's index order (native/cpu.h `Isa`). */
@@ -41,8 +41,8 @@ export interface NativeInfo {
 /** The addon's exports (native/napi/module.cc and unary.cc; the pool's: native/napi/async.cc, lib/backend/pool.ts; the rest: ./native-calls.ts). */
 export interface Binding extends PoolBinding, CallsBinding {
   /** Returns false, writing nothing, when the op/dtype has no native kernel. */
-  unary(id: number, x: FloatArray, y: FloatArray, a: number, b: number): boolean;
-  unaryIsa(level: number, id: number, x: FloatArray, y: FloatArray, a: number, b: number): boolean;
+  unary(id: number, x: StorageArray, y: StorageArray, a: number, b: number, fmt?: number): boolean;
+  unaryIsa(level: number, id: number, x: StorageArray, y: StorageArray, a: number, b: number, fmt?: number): boolean;
   /** cap (tests): behave as if the CPU's best level had that index. */
   configure(isaRequest: string, cap?: number): NativeInfo;
   info(): NativeInfo;
@@ -218,8 +218,8 @@ export function loadBinding(): { binding: Binding; file: string } | { error: str
 export function wrapBinding(binding: Binding, file: string, info: NativeInfo, level: number | null = null): NativeBackend {
   const unary =
     level === null
-      ? (id: number, x: FloatArray, y: FloatArray, a: number, b: number): boolean => binding.unary(id, x, y, a, b)
-      : (id: number, x: FloatArray, y: FloatArray, a: number, b: number): boolean => binding.unaryIsa(level, id, x, y, a, b);
+      ? (id: number, x: StorageArray, y: StorageArray, a: number, b: number, fmt = 0): boolean => binding.unary(id, x, y, a, b, fmt)
+      : (id: number, x: StorageArray, y: StorageArray, a: number, b: number, fmt = 0): boolean => binding.unaryIsa(level, id, x, y, a, b, fmt);
   const isa = level === null ? info.isa : ISA_LEVELS[level];
   return {
     name: 'native',

@@ -8,7 +8,7 @@
  */
 import type { Backend } from './backend';
 import { unaryOps, unaryNames } from '../registry/ops';
-import type { FloatArray } from '../types';
+import type { StorageArray } from '../types';
 import { abortError } from '../validate/signal';
 
 /** The pool's entry points on the addon (native/napi/async.cc). */
@@ -18,7 +18,7 @@ export interface PoolBinding {
    * started) when the op/dtype has no native kernel. `done(0)` is called on
    * this thread when y is written; never after a successful cancelAsync.
    */
-  unaryAsync(id: number, x: FloatArray, y: FloatArray, a: number, b: number, done: (status: number) => void): number | null;
+  unaryAsync(id: number, x: StorageArray, y: StorageArray, a: number, b: number, done: (status: number) => void, fmt?: number): number | null;
   /** true: the call had not started, nothing was written and done will not be called. */
   cancelAsync(ticket: number): boolean;
   /** Resizes the process-wide pool; returns the new size. */
@@ -125,7 +125,7 @@ export function poolBackend(binding: PoolBinding): Pick<Required<Backend>, 'thre
     setThreads: (n: number) => {
       binding.setThreads(n);
     },
-    unaryAsync: (id, x, y, a, b, signal, label = `${unaryNames[id]}.async`) =>
-      nativeAsync(label, (done) => binding.unaryAsync(id, x, y, a, b, done), cancel, signal),
+    unaryAsync: (id, x, y, a, b, signal, label = `${unaryNames[id]}.async`, fmt = 0) =>
+      nativeAsync(label, (done) => binding.unaryAsync(id, x, y, a, b, done, fmt), cancel, signal),
   };
 }

@@ -14,7 +14,7 @@
  * was detached or resized rejects the call with a TypeError (the output is
  * then partly written, which the message says).
  */
-import type { FloatArray, FusedBackwardCall, FusedCall, ShapedCall } from '../types';
+import type { FloatArray, FusedBackwardCall, FusedCall, ShapedCall, StorageArray } from '../types';
 import { abortError } from '../validate/signal';
 import { Received, typeError } from '../validate/values';
 
@@ -32,7 +32,7 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 export async function runSliced(
   fn: string,
   signal: AbortSignal | undefined,
-  arrays: readonly (FloatArray | null)[],
+  arrays: readonly (StorageArray | null)[],
   total: number,
   grain: number,
   unit: string,
@@ -40,7 +40,7 @@ export async function runSliced(
 ): Promise<void> {
   await turn();
   if (signal?.aborted) throw abortError(fn, signal);
-  const live = arrays.filter((a): a is FloatArray => a !== null);
+  const live = arrays.filter((a): a is StorageArray => a !== null);
   const lengths = live.map((a) => a.length);
   let i = 0;
   for (;;) {
@@ -62,14 +62,14 @@ export async function runSliced(
 }
 
 /** An element-wise call: every array has one value per element. */
-export function sliceElements(
+export function sliceElements<T extends StorageArray>(
   fn: string,
   signal: AbortSignal | undefined,
-  arrays: readonly (FloatArray | null)[],
-  run: (part: (FloatArray | null)[]) => void,
+  arrays: readonly (T | null)[],
+  run: (part: (T | null)[]) => void,
 ): Promise<void> {
   const n = arrays.find((a) => a !== null)!.length;
-  return runSliced(fn, signal, arrays, n, GRAIN, 'elements', (i, j) => run(arrays.map((a) => (a === null ? null : a.subarray(i, j)))));
+  return runSliced(fn, signal, arrays, n, GRAIN, 'elements', (i, j) => run(arrays.map((a) => (a === null ? null : (a.subarray(i, j) as T)))));
 }
 
 /** The view of rows [r0, r1) of an array laid out rows × width. */
@@ -88,13 +88,18 @@ export function shapedRows(c: ShapedCall, r0: number, r1: number): ShapedCall {
   switch (c.op) {
     case 'softmax':
     case 'logSoftmax':
+    case 'softmin':
+    case 'hardmax':
     case 'prelu':
       return { ...c, ...o, x: rows(c.x, w, r0, r1), y: rows(c.y, w, r0, r1) };
     case 'softmaxBackward':
     case 'logSoftmaxBackward':
+    case 'softminBackward':
       return { ...c, ...o, dy: rows(c.dy, w, r0, r1), x: rowsOrNull(c.x, w, r0, r1), y: rowsOrNull(c.y, w, r0, r1), dx: rows(c.dx, w, r0, r1) };
     case 'maxout':
       return { ...c, ...o, x: rows(c.x, w, r0, r1), y: rows(c.y, w / c.pieces, r0, r1) };
+    case 'hardmaxBackward':
+      return { ...c, ...o, dy: rows(c.dy, w, r0, r1), x: rows(c.x, w, r0, r1), dx: rows(c.dx, w, r0, r1) };
     case 'maxoutBackward':
       return { ...c, ...o, dy: rows(c.dy, w / c.pieces, r0, r1), x: rows(c.x, w, r0, r1), dx: rows(c.dx, w, r0, r1) };
     case 'preluBackward':

@@ -8,7 +8,7 @@
  */
 import type { Graph, Node } from './graph';
 import { lower, parseFormula } from './lower';
-import { derivativeFormulas, registryDef } from './registry-ops';
+import { registryDef } from './registry-ops';
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
@@ -115,12 +115,10 @@ export function differentiate(g: Graph, root: Node, wrt: Node): Node | null {
         return chain(g.fn('SIGMOID', u), du);
       case 'CALL': {
         if (du === null) return null;
-        const { name, def } = registryDef(n.value);
-        const formula = derivativeFormulas[name];
-        if (formula === undefined) throw new Error(`no derivative formula for the built-in op ${name}`);
+        const { def } = registryDef(n.value);
         const p = [n.params[0], n.params[1]];
         const names = def.params.map((q) => q.name);
-        const src = formula(p);
+        const src = def.backward.expr(p);
         const fp = lower(parseFormula(src), {
           g,
           x: u,

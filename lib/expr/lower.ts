@@ -152,6 +152,7 @@ function lowerRegistryCall(name: UnaryName, args: readonly CallArg[], col: numbe
       return;
     }
     if (a === undefined) {
+      if (d.required) throw err(env, col, `a value for ${d.name} of ${name} (required)`, 'none');
       p[i] = d.default;
       return;
     }

@@ -111,3 +111,82 @@ export const roundToFloat16: F16Round = f16round ?? ((x: number) => widen(narrow
 export function roundToBfloat16(x: number): number {
   return widen(narrow(x, BF16), BF16);
 }
+
+// ------------------------------------------------------------ arrays of bits
+// The twin's conversions of whole arrays, for computing 16-bit storage in float32:
+// widening is exact; narrowing a float32 value rounds it once (the float64 routines
+// above are exact on float32 values too). A runtime Float16Array converts float16 in
+// native code, with the same IEEE rounding.
+
+type F16Ctor = new (buffer: ArrayBufferLike, byteOffset?: number, length?: number) => ArrayLike<number> & { set(a: ArrayLike<number>, offset?: number): void };
+const F16Array: F16Ctor | undefined = (globalThis as unknown as { Float16Array?: F16Ctor }).Float16Array;
+
+let f16Values: Float32Array | null = null;
+
+/** Every float16 value by its bits, built on first use (256 KiB). */
+function f16Table(): Float32Array {
+  if (f16Values === null) {
+    f16Values = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) f16Values[h] = fromFloat16Bits(h);
+  }
+  return f16Values;
+}
+
+/**
+ * The float16 bits of the float32 whose bits are u, rounded to nearest even with
+ * integer steps (the same as toFloat16Bits on that value; NaN keeps its sign and
+ * top payload bits and comes out quiet).
+ */
+function f16OfF32Bits(u: number): number {
+  const sign = (u >>> 16) & 0x8000;
+  const a = u & 0x7fffffff;
+  if (a > 0x7f800000) return sign | 0x7e00 | ((a >>> 13) & 0x3ff);
+  if (a >= 0x477ff000) return sign | 0x7c00; // >= 65520 rounds to Inf
+  if (a >= 0x38800000) {
+    const r = a - 0x38000000; // a normal half: rebias the exponent, round off 13 bits
+    return sign | ((r + 0x0fff + ((r >>> 13) & 1)) >>> 13);
+  }
+  const e = a >>> 23;
+  if (e < 102) return sign; // below 2^-25 (a tie at 2^-25 goes to the even 0)
+  const m = (a & 0x7fffff) | 0x800000;
+  const shift = 126 - e; // 14 .. 24: a subnormal half, m * 2^(e-150) in units of 2^-24
+  let q = m >>> shift;
+  const rem = m & ((1 << shift) - 1);
+  const half = 1 << (shift - 1);
+  if (rem > half || (rem === half && (q & 1) === 1)) q++;
+  return sign | q;
+}
+
+/** dst[off + i] = the value of src[i] in format fmt (0 float16, 1 bfloat16), i < src.length. */
+export function widenBits(src: Uint16Array, fmt: number, dst: Float32Array, off = 0): void {
+  const n = src.length;
+  if (fmt === 1) {
+    const u = new Uint32Array(dst.buffer, dst.byteOffset + 4 * off, n);
+    for (let i = 0; i < n; i++) u[i] = src[i] << 16;
+  } else if (F16Array) {
+    dst.set(new F16Array(src.buffer, src.byteOffset, n), off);
+  } else {
+    const t = f16Table();
+    for (let i = 0; i < n; i++) dst[off + i] = t[src[i]];
+  }
+}
+
+/** dst[i] = the bits of src[i] rounded once to format fmt, i < dst.length. */
+export function narrowBits(src: Float32Array, fmt: number, dst: Uint16Array): void {
+  const n = dst.length;
+  if (fmt === 0 && F16Array) {
+    new F16Array(dst.buffer, dst.byteOffset, n).set(src.length === n ? src : src.subarray(0, n));
+    return;
+  }
+  const u = new Uint32Array(src.buffer, src.byteOffset, n);
+  if (fmt === 0) {
+    for (let i = 0; i < n; i++) dst[i] = f16OfF32Bits(u[i]);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const b = u[i];
+    // NaN: keep the sign and top payload bits, set the quiet bit. Else round to
+    // nearest even on the low 16 bits (the sum stays below 2^32 for every non-NaN).
+    dst[i] = (b & 0x7fffffff) > 0x7f800000 ? (b >>> 16) | 0x40 : (b + 0x7fff + ((b >>> 16) & 1)) >>> 16;
+  }
+}

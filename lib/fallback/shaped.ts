@@ -241,6 +241,34 @@ function maxoutBackward(dy: FloatArray, x: FloatArray, dx: FloatArray, outer: nu
   }
 }
 
+/** a[i] = −b[i] (a may be b). */
+function negate(b: FloatArray, a: FloatArray): void {
+  for (let i = 0; i < b.length; i++) a[i] = -b[i];
+}
+
+/**
+ * One-hot of each row's first maximum (a NaN counts as the maximum and ends the
+ * search, as maxout's; ties: the first), +0 elsewhere. Each row is scanned before
+ * any of it is written, so y may be x.
+ */
+function hardmaxForward(x: FloatArray, y: FloatArray, outer: number, len: number, inner: number): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * len * inner + i;
+      let m = x[base];
+      let arg = 0;
+      for (let k = 1; k < len && m === m; k++) {
+        const v = x[base + k * inner];
+        if (v > m || v !== v) {
+          m = v;
+          arg = k;
+        }
+      }
+      for (let k = 0; k < len; k++) y[base + k * inner] = k === arg ? 1 : 0;
+    }
+  }
+}
+
 /** Runs one validated shaped call on the calling thread. */
 export function runShaped(c: ShapedCall): void {
   // No element: nothing to write (prelu's dalpha is already zeros), and a zero
@@ -251,9 +279,30 @@ export function runShaped(c: ShapedCall): void {
     case 'logSoftmax':
       softmaxForward(c.x, c.y, c.outer, c.len, c.inner, c.op === 'logSoftmax');
       return;
+    case 'softmin':  // softmax(−x), exactly: the negation is exact
+      negate(c.x, c.y);
+      softmaxForward(c.y, c.y, c.outer, c.len, c.inner, false);
+      return;
     case 'softmaxBackward':
     case 'logSoftmaxBackward':
       softmaxBackward(c.dy, c.y, c.x, c.dx, c.outer, c.len, c.inner, c.op === 'logSoftmaxBackward');
+      return;
+    case 'softminBackward': {
+      // −softmax.backward(dy, −x), or from y = softmin(x) = softmax(−x) directly.
+      let xn: FloatArray | null = null;
+      if (c.y === null && c.x !== null) {
+        xn = c.x instanceof Float32Array ? new Float32Array(c.x.length) : new Float64Array(c.x.length);
+        negate(c.x, xn);
+      }
+      softmaxBackward(c.dy, c.y, xn, c.dx, c.outer, c.len, c.inner, false);
+      negate(c.dx, c.dx);
+      return;
+    }
+    case 'hardmax':
+      hardmaxForward(c.x, c.y, c.outer, c.len, c.inner);
+      return;
+    case 'hardmaxBackward':
+      c.dx.fill(0);
       return;
     case 'prelu':
       preluForward(c.x, c.y, c.alpha, c.alphaScalar, c.outer, c.len, c.inner);

@@ -7,7 +7,7 @@
  * and variance at 16M elements and beyond.
  */
 import type { FloatArray, Moments } from '../types';
-import { selu as seluKernel } from './unary';
+import { SELU_ALPHA, SELU_LAMBDA, selu as seluKernel } from './unary';
 
 /** Elements per segment: 32 KiB of float64 scratch, the segment stays in L1/L2 for its second pass. */
 const SEGMENT = 4096;
@@ -256,7 +256,7 @@ export function scanStats(
       let k = 0;
       for (let r = 0, b = base; r < runs; r++, b += stride) for (let i = b, e = b + len; i < e; i++) buf[k++] = xa[i];
       const view = k === SEGMENT ? buf : buf.subarray(0, k);
-      seluKernel(view, view);
+      seluKernel(view, view, SELU_ALPHA, SELU_LAMBDA);
       segment(view, 0, 1, k, 0, NaN, NaN, NaN, selu.seg);
       const s2 = new Acc();
       s2.merge(selu.seg);

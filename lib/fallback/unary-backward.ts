@@ -26,16 +26,13 @@
 import type { FloatArray } from '../types';
 import { erf, erfc, erfcx } from './erf';
 import { twoProdErr, twoSumErr } from './dd';
-import { SELU_ALPHA, SELU_LAMBDA } from './unary';
+import { SELU_LAMBDA, SELU_LAMBDA_ALPHA, isHardSigmoidDefault, isSeluDefault } from './unary';
 
 /** dx = dy·f'(x), from x (parameters a, b as the forward kernels take them). */
 export type UnaryBackwardKernel = (dy: FloatArray, x: FloatArray, dx: FloatArray, a: number, b: number) => void;
 /** dx = dy·g(y), the same derivative written in terms of the forward output y = f(x). */
 export type UnaryBackwardFromYKernel = (dy: FloatArray, y: FloatArray, dx: FloatArray, a: number, b: number) => void;
 
-/** λα of SELU as a double-double: y + λα cancels for very negative x, so its rounding must not. */
-export const SELU_LA_HI = 1.7580993408473768;
-const SELU_LA_LO = 1.4103259771722635e-17;
 const SQRT1_2_HI = 0.7071067811865476;
 const SQRT1_2_LO = -4.833646656726457e-17;
 /** 1/√(2π), for φ(x), and its low part. */
@@ -119,6 +116,15 @@ export function hardTanh(dy: FloatArray, x: FloatArray, dx: FloatArray, lo: numb
  * forward, so the interval ends are decided on the exact value.
  */
 export function hardSigmoid(dy: FloatArray, x: FloatArray, dx: FloatArray, alpha: number, beta: number): void {
+  if (isHardSigmoidDefault(alpha, beta, dx instanceof Float32Array)) {
+    // The exact x/6 + 1/2: f' = 1/6 on (−3, 3), dx = dy/6 rounded once (for float32 data
+    // the float64 quotient cannot sit on a float32 midpoint: its bits repeat with period 2).
+    for (let i = 0, n = x.length; i < n; i++) {
+      const v = x[i];
+      dx[i] = v > -3 && v < 3 ? dy[i] / 6 : v === v ? dy[i] * 0 : NaN;
+    }
+    return;
+  }
   for (let i = 0, n = x.length; i < n; i++) {
     const v = x[i];
     let d: number;
@@ -191,26 +197,40 @@ export function eluFromY(dy: FloatArray, y: FloatArray, dx: FloatArray, alpha: n
   }
 }
 
-/** selu'(x) = x > 0 ? λ : λα·e^x, selu'(0) = λα as for elu. */
-export function selu(dy: FloatArray, x: FloatArray, dx: FloatArray): void {
-  const la = SELU_LA_HI;
+/** selu'(x) = x > 0 ? γ : γα·e^x, selu'(0) = γα as for elu; the defaults are the real λ and λα. */
+export function selu(dy: FloatArray, x: FloatArray, dx: FloatArray, alpha: number, gamma: number): void {
+  const std = isSeluDefault(alpha, gamma, dx instanceof Float32Array);
+  const g = std ? SELU_LAMBDA : gamma;
+  const la = std ? SELU_LAMBDA_ALPHA : gamma * alpha;
+  const lal = std ? 0 : twoProdErr(gamma, alpha, la);
   for (let i = 0, n = x.length; i < n; i++) {
     const v = x[i];
-    dx[i] = dy[i] * (v > 0 ? SELU_LAMBDA : la * Math.exp(v));
+    let d: number;
+    if (v > 0) {
+      d = g;
+    } else {
+      const e = Math.exp(v);
+      d = la * e + lal * e;
+    }
+    dx[i] = dy[i] * d;
   }
 }
 
-export function seluFromY(dy: FloatArray, y: FloatArray, dx: FloatArray): void {
+/**
+ * From y: y > 0 ? γ : y + S, with S = −selu(−∞), the forward's saturation value in the
+ * array's type (λα or γα rounded once): y + S is then exactly 0 where the forward
+ * saturated (with the real λα it would be the constant's rounding, 2.3e-8 in float32),
+ * and exact by Sterbenz wherever it cancels.
+ */
+export function seluFromY(dy: FloatArray, y: FloatArray, dx: FloatArray, alpha: number, gamma: number): void {
+  const f32 = y instanceof Float32Array;
+  const std = isSeluDefault(alpha, gamma, f32);
+  const g = std ? SELU_LAMBDA : gamma;
+  const la = std ? SELU_LAMBDA_ALPHA : gamma * alpha;
+  const sat = f32 ? Math.fround(la) : la;
   for (let i = 0, n = y.length; i < n; i++) {
     const w = y[i];
-    let d: number;
-    if (w > 0) {
-      d = SELU_LAMBDA;
-    } else {
-      const s = w + SELU_LA_HI;
-      d = s + (twoSumErr(w, SELU_LA_HI, s) + SELU_LA_LO);
-    }
-    dx[i] = dy[i] * d;
+    dx[i] = dy[i] * (w > 0 ? g : w + sat);
   }
 }
 
@@ -502,7 +522,9 @@ export function rbf(dy: FloatArray, x: FloatArray, dx: FloatArray, gamma: number
       d = -2 * gamma * dd;
     } else if (Math.abs(dd) > 1e150) {
       const z = gamma * dd * dd;
-      d = -2 * gamma * dd * Math.exp(-z);
+      const e = Math.exp(-z);
+      // e = 0: the limit ∓0 (−2γ(x − c) alone may overflow to ∓Inf, and Inf·0 is NaN).
+      d = e === 0 ? (dd > 0 ? -0 : 0) : -2 * gamma * dd * e;
     } else {
       const dl = twoSumErr(v, -center, dd);
       const d2 = dd * dd;

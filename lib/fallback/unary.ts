@@ -17,7 +17,25 @@ export type UnaryKernel = (x: FloatArray, y: FloatArray, a: number, b: number) =
 
 export const SELU_ALPHA = 1.6732632423543772848;
 export const SELU_LAMBDA = 1.0507009873554804934;
-const SELU_LAMBDA_ALPHA = SELU_LAMBDA * SELU_ALPHA;
+/** λα correctly rounded (the product of the rounded factors is 1 ULP low): −selu(−∞) in float64. */
+export const SELU_LAMBDA_ALPHA = 1.7580993408473768;
+
+/**
+ * selu's α and γ are the defaults (in the array's type, f32 for float32 data): then they
+ * stand for the real constants, as before the parameters existed. Without the type
+ * (f32 undefined) either rounding counts, for code that sees only the parameters.
+ */
+export function isSeluDefault(alpha: number, gamma: number, f32?: boolean): boolean {
+  const d64 = alpha === SELU_ALPHA && gamma === SELU_LAMBDA;
+  const d32 = alpha === Math.fround(SELU_ALPHA) && gamma === Math.fround(SELU_LAMBDA);
+  return f32 === undefined ? d64 || d32 : f32 ? d32 : d64;
+}
+
+/** hardSigmoid's α and β are the defaults 1/6 and 1/2 (in the array's type, as isSeluDefault). */
+export function isHardSigmoidDefault(alpha: number, beta: number, f32?: boolean): boolean {
+  if (beta !== 0.5) return false;
+  return f32 === undefined ? alpha === 1 / 6 || alpha === Math.fround(1 / 6) : alpha === (f32 ? Math.fround(1 / 6) : 1 / 6);
+}
 /** sqrt(1/2) as a double-double: the low part keeps gelu's erfc argument exact enough in the far tail. */
 const SQRT1_2_HI = 0.7071067811865476;
 const SQRT1_2_LO = -4.833646656726457e-17;
@@ -88,10 +106,28 @@ export function elu(x: FloatArray, y: FloatArray, alpha: number): void {
   }
 }
 
-export function selu(x: FloatArray, y: FloatArray): void {
+/**
+ * γ·(x > 0 ? x : α·expm1(x)). Other α, γ than the defaults: γα as a double-double
+ * (exact for float32 parameters).
+ */
+export function selu(x: FloatArray, y: FloatArray, alpha: number, gamma: number): void {
+  if (isSeluDefault(alpha, gamma, y instanceof Float32Array)) {
+    for (let i = 0, n = x.length; i < n; i++) {
+      const v = x[i];
+      y[i] = v > 0 ? SELU_LAMBDA * v : SELU_LAMBDA_ALPHA * Math.expm1(v);
+    }
+    return;
+  }
+  const ga = gamma * alpha;
+  const gal = twoProdErr(gamma, alpha, ga);
   for (let i = 0, n = x.length; i < n; i++) {
     const v = x[i];
-    y[i] = v > 0 ? SELU_LAMBDA * v : SELU_LAMBDA_ALPHA * Math.expm1(v);
+    if (v > 0) {
+      y[i] = gamma * v;
+    } else {
+      const m = Math.expm1(v);
+      y[i] = m * ga + m * gal;
+    }
   }
 }
 
@@ -259,10 +295,38 @@ export function mish(x: FloatArray, y: FloatArray): void {
 }
 
 /**
+ * x/6 + 1/2 = (x + 3)/6 clamped to [0, 1], correctly rounded (the default parameters):
+ * x + 3 = s + sl (two-sum), q = s/6, and the remainder s − 6q + sl is exact enough that
+ * q + rem/6 rounds once (see hardSwish for the same correction).
+ */
+function hardSigmoidExact(x: FloatArray, y: FloatArray): void {
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i];
+    if (v >= 3) {
+      y[i] = 1;
+    } else if (v > -3) {
+      const s = v + 3;
+      const sl = twoSumErr(v, 3, s);
+      const q = s / 6;
+      const q6 = 6 * q;
+      const rem = ((s - q6) - twoProdErr(6, q, q6)) + sl;
+      y[i] = q + rem / 6;
+    } else {
+      y[i] = v === v ? 0 : v;
+    }
+  }
+}
+
+/**
  * max(0, min(1, αx + β)), with αx + β carried exactly (double-double) so the
- * clamp and the final rounding see the exact value: an "exact" op.
+ * clamp and the final rounding see the exact value: an "exact" op. With the default
+ * α and β it is PyTorch's exact x/6 + 1/2 instead (hardSigmoidExact).
  */
 export function hardSigmoid(x: FloatArray, y: FloatArray, alpha: number, beta: number): void {
+  if (isHardSigmoidDefault(alpha, beta, y instanceof Float32Array)) {
+    hardSigmoidExact(x, y);
+    return;
+  }
   for (let i = 0, n = x.length; i < n; i++) {
     const v = x[i];
     const p = alpha * v;

@@ -82,16 +82,16 @@ export const hardTanh = api.hardTanh;
  */
 export const elu = api.elu;
 /**
- * `selu`: y = λ·(x > 0 ? x : α·expm1(x)), α = 1.6732632423543772848, λ = 1.0507009873554804934, element-wise on a Float32Array or Float64Array.
+ * `selu`: y = γ·(x > 0 ? x : α·expm1(x)); the defaults are the real constants α = 1.6732632423543772848, γ = λ = 1.0507009873554804934, element-wise on a Float32Array or Float64Array.
  *
- * No parameters.
+ * Parameters (options; default; range): `alpha` (1.67326; ≥ 0), `gamma` (1.0507; > 0).
  * Accuracy: within 4 ULP (float32) and 4 ULP (float64) of the exact value.
- * Backward: `selu.backward(dy, x (or null with options.y, the forward output))` gives dx = dy·f′(x), f′ = x > 0 ? λ : λα·e^x; from y: y > 0 ? λ : y + λα.
- * At kinks: f'(0) = λα (PyTorch's elu_backward takes the x ≤ 0 branch).
+ * Backward: `selu.backward(dy, x (or null with options.y, the forward output))` gives dx = dy·f′(x), f′ = x > 0 ? γ : γα·e^x; from y: y > 0 ? γ : y + S, S = −selu(−∞) = γα rounded to the array's type (the value the forward saturates to, so dx = 0 there).
+ * At kinks: f'(0) = γα (PyTorch's elu_backward takes the x ≤ 0 branch).
  * Options: `out` (an array of x's type and length, x itself for in place); `.async` takes a `signal` too.
  *
  * @example
- * const y = ak.selu(x);
+ * const y = ak.selu(x, { alpha: 1.67326, gamma: 1.0507 });
  * ak.selu(x, { out: x });            // in place
  * const dx = ak.selu.backward(dy, x);
  * await ak.selu.async(x, { out: y });
@@ -226,12 +226,12 @@ export const gelu = api.gelu;
  */
 export const mish = api.mish;
 /**
- * `hardSigmoid`: y = max(0, min(1, αx + β)), element-wise on a Float32Array or Float64Array.
+ * `hardSigmoid`: y = max(0, min(1, αx + β)); with the default α and β: x/6 + 1/2 exactly (PyTorch's relu6(x + 3)/6), other values: ONNX's αx + β with α and β in the array's type, element-wise on a Float32Array or Float64Array.
  *
  * Parameters (options; default; range): `alpha` (0.166667), `beta` (0.5).
  * Accuracy: exact (the correctly rounded value of the formula).
- * Backward: `hardSigmoid.backward(dy, x)` gives dx = dy·f′(x), f′ = 0 < αx + β < 1 ? α : 0.
- * At kinks: f' = 0 at both kinks, α strictly between (PyTorch's hardsigmoid_backward: 1/6 on the open interval (−3, 3)). The kinks are where the exact αx + β, with α and β in the array's type, reaches 0 and 1: float32 puts them at ±3 (f'(±3) = 0 as in PyTorch), float64 rounds 1/6 below 1/6, which puts them just outside, so f'(±3) = α as the forward's slope there.
+ * Backward: `hardSigmoid.backward(dy, x)` gives dx = dy·f′(x), f′ = defaults: −3 < x < 3 ? 1/6 : 0 (dx = dy/6 rounded once); others: 0 < αx + β < 1 ? α : 0.
+ * At kinks: f' = 0 at both kinks, the slope strictly between (PyTorch's hardsigmoid_backward: 1/6 on the open interval (−3, 3)). With the defaults the kinks are ±3 on every type; with other α, β they are where the exact αx + β, with α and β in the array's type, reaches 0 and 1.
  * Options: `out` (an array of x's type and length, x itself for in place); `.async` takes a `signal` too.
  *
  * @example
@@ -290,6 +290,102 @@ export const softsign = api.softsign;
  */
 export const rbf = api.rbf;
 /**
+ * `logSigmoid`: y = log σ(x) = −softplus(−x), element-wise on a Float32Array or Float64Array.
+ *
+ * No parameters.
+ * Accuracy: within 4 ULP (float32) and 4 ULP (float64) of the exact value.
+ * Backward: `logSigmoid.backward(dy, x)` gives dx = dy·f′(x), f′ = σ(−x) = 1 / (1 + e^x).
+ * At kinks: none (smooth).
+ * Options: `out` (an array of x's type and length, x itself for in place); `.async` takes a `signal` too.
+ *
+ * @example
+ * const y = ak.logSigmoid(x);
+ * ak.logSigmoid(x, { out: x });            // in place
+ * const dx = ak.logSigmoid.backward(dy, x);
+ * await ak.logSigmoid.async(x, { out: y });
+ */
+export const logSigmoid = api.logSigmoid;
+/**
+ * `hardShrink`: y = |x| > λ ? x : 0, element-wise on a Float32Array or Float64Array.
+ *
+ * Parameters (options; default; range): `lambda` (0.5; ≥ 0).
+ * Accuracy: exact (the correctly rounded value of the formula).
+ * Backward: `hardShrink.backward(dy, x)` gives dx = dy·f′(x), f′ = |x| > λ ? 1 : 0.
+ * At kinks: f'(±λ) = 0 (PyTorch's hardshrink_backward).
+ * Options: `out` (an array of x's type and length, x itself for in place); `.async` takes a `signal` too.
+ *
+ * @example
+ * const y = ak.hardShrink(x, { lambda: 0.5 });
+ * ak.hardShrink(x, { out: x });            // in place
+ * const dx = ak.hardShrink.backward(dy, x);
+ * await ak.hardShrink.async(x, { out: y });
+ */
+export const hardShrink = api.hardShrink;
+/**
+ * `softShrink`: y = x > λ ? x − λ : x < −λ ? x + λ : 0, element-wise on a Float32Array or Float64Array.
+ *
+ * Parameters (options; default; range): `lambda` (0.5; ≥ 0).
+ * Accuracy: exact (the correctly rounded value of the formula).
+ * Backward: `softShrink.backward(dy, x)` gives dx = dy·f′(x), f′ = |x| > λ ? 1 : 0.
+ * At kinks: f'(±λ) = 0 (PyTorch's softshrink_backward).
+ * Options: `out` (an array of x's type and length, x itself for in place); `.async` takes a `signal` too.
+ *
+ * @example
+ * const y = ak.softShrink(x, { lambda: 0.5 });
+ * ak.softShrink(x, { out: x });            // in place
+ * const dx = ak.softShrink.backward(dy, x);
+ * await ak.softShrink.async(x, { out: y });
+ */
+export const softShrink = api.softShrink;
+/**
+ * `tanhShrink`: y = x − tanh(x), element-wise on a Float32Array or Float64Array.
+ *
+ * No parameters.
+ * Accuracy: within 4 ULP (float32) and 4 ULP (float64) of the exact value.
+ * Backward: `tanhShrink.backward(dy, x)` gives dx = dy·f′(x), f′ = tanh²(x).
+ * At kinks: none (smooth).
+ * Options: `out` (an array of x's type and length, x itself for in place); `.async` takes a `signal` too.
+ *
+ * @example
+ * const y = ak.tanhShrink(x);
+ * ak.tanhShrink(x, { out: x });            // in place
+ * const dx = ak.tanhShrink.backward(dy, x);
+ * await ak.tanhShrink.async(x, { out: y });
+ */
+export const tanhShrink = api.tanhShrink;
+/**
+ * `threshold`: y = x > threshold ? x : value, element-wise on a Float32Array or Float64Array.
+ *
+ * Parameters (options; default; range): `threshold` (required), `value` (required).
+ * Accuracy: exact (the correctly rounded value of the formula).
+ * Backward: `threshold.backward(dy, x)` gives dx = dy·f′(x), f′ = x > threshold ? 1 : 0.
+ * At kinks: f'(threshold) = 0 (PyTorch's threshold_backward).
+ * Options: `out` (an array of x's type and length, x itself for in place); `.async` takes a `signal` too.
+ *
+ * @example
+ * const y = ak.threshold(x, { threshold: 0.5, value: -1 });
+ * ak.threshold(x, { threshold: 0.5, value: -1, out: x });            // in place
+ * const dx = ak.threshold.backward(dy, x, { threshold: 0.5, value: -1 });
+ * await ak.threshold.async(x, { threshold: 0.5, value: -1, out: y });
+ */
+export const threshold = api.threshold;
+/**
+ * `thresholdedRelu`: y = x > α ? x : 0, element-wise on a Float32Array or Float64Array.
+ *
+ * Parameters (options; default; range): `alpha` (1).
+ * Accuracy: exact (the correctly rounded value of the formula).
+ * Backward: `thresholdedRelu.backward(dy, x)` gives dx = dy·f′(x), f′ = x > α ? 1 : 0.
+ * At kinks: f'(α) = 0 (as relu'(0), the x > α side decides).
+ * Options: `out` (an array of x's type and length, x itself for in place); `.async` takes a `signal` too.
+ *
+ * @example
+ * const y = ak.thresholdedRelu(x, { alpha: 1 });
+ * ak.thresholdedRelu(x, { out: x });            // in place
+ * const dx = ak.thresholdedRelu.backward(dy, x);
+ * await ak.thresholdedRelu.async(x, { out: y });
+ */
+export const thresholdedRelu = api.thresholdedRelu;
+/**
  * `prelu`: x > 0 ? x : α_c·x, α per channel (or one α).
  *
  * Call: `prelu(x, alpha, { shape, channelAxis, out })`.
@@ -325,6 +421,24 @@ export const softmax = api.softmax;
  * At kinks: none (smooth); rows holding NaN or +Inf, or only −Inf, give NaN (as PyTorch).
  */
 export const logSoftmax = api.logSoftmax;
+/**
+ * `softmin`: softmax(−x) = e^(min − x) / Σ e^(min − x) along an axis (PyTorch F.softmin).
+ *
+ * Call: `softmin(x, { shape, axis, out })`.
+ * Accuracy: within 4 ULP (float32) and 4 ULP (float64).
+ * Backward: dx = −y ⊙ (dy − Σ dy⊙y), y = softmin(x) (softmax's gradient at −x, negated).
+ * At kinks: none (smooth); rows holding NaN or −Inf, or only +Inf, give NaN (softmax's rule at −x, as PyTorch).
+ */
+export const softmin = api.softmin;
+/**
+ * `hardmax`: one-hot of the first maximum along an axis: 1 there, +0 elsewhere (ONNX Hardmax).
+ *
+ * Call: `hardmax(x, { shape, axis, out })`.
+ * Accuracy: exact.
+ * Backward: dx = +0 everywhere: the output is piecewise constant (PyTorch's zeros_like convention for such ops, as round and sign: NaN or infinite dy give 0 too).
+ * At kinks: ties: the first maximum; a NaN counts as the maximum, the first NaN of a row takes the 1 (numpy argmax, the ONNX reference); rows of −Inf only: the first.
+ */
+export const hardmax = api.hardmax;
 /**
  * `glu`: a ⊗ σ(b), x split in halves a, b along `axis` (PyTorch F.glu).
  *

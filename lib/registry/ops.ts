@@ -8,8 +8,16 @@ import * as fwd from '../fallback/unary';
 import { twoProdErr, twoSumErr } from '../fallback/dd';
 import { erfc } from '../fallback/erf';
 import * as bwd from '../fallback/unary-backward';
+import * as more from '../fallback/shrink';
+import * as moreBwd from '../fallback/shrink-backward';
 import type { UnaryKernel } from '../fallback/unary';
 import type { UnaryBackwardFromYKernel, UnaryBackwardKernel } from '../fallback/unary-backward';
+
+// The constants of gelu's derivative in the expression language (BackwardDef.expr).
+const SQRT1_2 = Math.SQRT1_2;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const GELU_TANH_C = 0.044715;
 
 export interface NumberParam {
   readonly kind: 'number';
@@ -19,6 +27,11 @@ export interface NumberParam {
   readonly min?: number;
   readonly minExclusive?: boolean;
   readonly max?: number;
+  /**
+   * The call must give it (PyTorch's threshold and value). `default` is then no default,
+   * only the value tests and benchmarks use.
+   */
+  readonly required?: boolean;
   readonly doc: string;
 }
 
@@ -81,6 +94,14 @@ export interface UnaryOpDef {
  * Below the type's smallest normal, SPEC's rule for tiny results applies.
  */
 export interface BackwardDef {
+  /**
+   * f'(x) in the expression language, with `x` and the op's parameter names: what
+   * compile() differentiates a call of the op into (lib/expr/diff.ts), for the
+   * resolved parameters p (enum: index). Forms are chosen to stay accurate where
+   * the naive one cancels: σ(x)σ(−x) for σ(1 − σ), 1/cosh² for 1 − tanh², erfc
+   * for gelu's left tail; kinks follow PyTorch, as `kink` says.
+   */
+  readonly expr: (p: readonly number[]) => string;
   /** f'(x), as the kernels compute it. */
   readonly derivative: string;
   /** The value taken at each kink and whose convention it is (PyTorch's), for the README table. */
@@ -109,9 +130,10 @@ export interface BackwardDef {
   readonly jsFromY?: UnaryBackwardFromYKernel;
 }
 
-function num<N extends string>(
-  name: N, def: number, doc: string, range: { min?: number; minExclusive?: boolean; max?: number } = {},
-): NumberParam & { readonly name: N } {
+/** A number parameter; `range` keeps its literal type, so `required: true` reaches the option types (ParamOptions). */
+function num<N extends string, const R extends { min?: number; minExclusive?: boolean; max?: number; required?: boolean } = {}>(
+  name: N, def: number, doc: string, range: R = {} as R,
+): NumberParam & { readonly name: N } & Readonly<R> {
   return { kind: 'number', name, default: def, doc, ...range };
 }
 
@@ -175,6 +197,7 @@ export const unaryOps = {
     parallelMin: 262144,
     formula: 'max(x, 0)', params: [], ...EXACT, backwardUsesY: false, js: fwd.relu,
     backward: {
+      expr: () => 'step(x)',
       derivative: 'x > 0 ? 1 : 0', kink: "f'(0) = 0 (PyTorch's threshold_backward)", kinks: () => [[0, 0]],
       ...EXACT_BW, js: bwd.relu,
     },
@@ -185,6 +208,7 @@ export const unaryOps = {
     params: [num('alpha', 0.01, 'slope for x < 0')],
     ...EXACT, backwardUsesY: false, js: fwd.leakyRelu,
     backward: {
+      expr: () => 'select(x, 1, alpha)',
       derivative: 'x > 0 ? 1 : α', kink: "f'(0) = α (PyTorch's leaky_relu_backward tests x > 0)", kinks: (a) => [[0, a]],
       ...EXACT_BW, js: bwd.leakyRelu,
     },
@@ -193,6 +217,7 @@ export const unaryOps = {
     parallelMin: 262144,
     formula: 'min(max(x, 0), 6)', params: [], ...EXACT, backwardUsesY: false, js: fwd.relu6,
     backward: {
+      expr: () => 'step(x) * step(6 - x)',
       derivative: '0 < x < 6 ? 1 : 0', kink: "f'(0) = f'(6) = 0 (PyTorch's relu6 is hardtanh(0, 6))", kinks: () => [[0, 0], [6, 0]],
       ...EXACT_BW, js: bwd.relu6,
     },
@@ -204,6 +229,7 @@ export const unaryOps = {
     check: (p: readonly number[]) => (p[0] > p[1] ? ['min', `a number ≤ max (${p[1]})`, p[0]] as const : null),
     ...EXACT, backwardUsesY: false, js: fwd.hardTanh,
     backward: {
+      expr: () => 'step(x - min) * step(max - x)',
       derivative: 'min < x < max ? 1 : 0', kink: "f'(min) = f'(max) = 0 (PyTorch's hardtanh_backward)", kinks: (a, b) => [[a, 0], [b, 0]],
       ...EXACT_BW, js: bwd.hardTanh,
     },
@@ -214,6 +240,7 @@ export const unaryOps = {
     params: [num('alpha', 1, 'saturation value -α for x → -∞', { min: 0 })],
     ...SMOOTH, backwardUsesY: true, js: fwd.elu,
     backward: {
+      expr: () => 'select(x, 1, alpha * exp(x))',
       derivative: 'x > 0 ? 1 : α·e^x; from y: y > 0 ? 1 : y + α', kink: "f'(0) = α (PyTorch's elu_backward takes the x ≤ 0 branch)", kinks: (a) => [[0, a]],
       ...SMOOTH_BW, terms: `${ONE_TERM}; from y: y and α`, scaleY: (y, a) => (y > 0 ? 1 : Math.abs(y) + Math.abs(a)),
       js: bwd.elu, jsFromY: bwd.eluFromY,
@@ -221,12 +248,18 @@ export const unaryOps = {
   },
   selu: {
     parallelMin: 8192,
-    formula: 'λ·(x > 0 ? x : α·expm1(x)), α = 1.6732632423543772848, λ = 1.0507009873554804934',
-    params: [], ...SMOOTH, backwardUsesY: true, js: fwd.selu,
+    formula: 'γ·(x > 0 ? x : α·expm1(x)); the defaults are the real constants α = 1.6732632423543772848, γ = λ = 1.0507009873554804934',
+    params: [
+      num('alpha', fwd.SELU_ALPHA, 'ONNX alpha (other values: in the array\'s type)', { min: 0 }),
+      num('gamma', fwd.SELU_LAMBDA, 'ONNX gamma, PyTorch\'s scale λ (other values: in the array\'s type)', { min: 0, minExclusive: true }),
+    ],
+    ...SMOOTH, backwardUsesY: true, js: fwd.selu,
     backward: {
-      derivative: 'x > 0 ? λ : λα·e^x; from y: y > 0 ? λ : y + λα', kink: "f'(0) = λα (PyTorch's elu_backward takes the x ≤ 0 branch)",
-      kinks: () => [[0, bwd.SELU_LA_HI]],
-      ...SMOOTH_BW, terms: `${ONE_TERM}; from y: y and λα`, scaleY: (y) => (y > 0 ? 1.0507009873554805 : Math.abs(y) + bwd.SELU_LA_HI),
+      expr: (p) => (fwd.isSeluDefault(p[0], p[1]) ? `select(x, ${fwd.SELU_LAMBDA}, ${fwd.SELU_LAMBDA_ALPHA} * exp(x))` : 'select(x, gamma, gamma * alpha * exp(x))'),
+      derivative: 'x > 0 ? γ : γα·e^x; from y: y > 0 ? γ : y + S, S = −selu(−∞) = γα rounded to the array\'s type (the value the forward saturates to, so dx = 0 there)',
+      kink: "f'(0) = γα (PyTorch's elu_backward takes the x ≤ 0 branch)",
+      kinks: (a, b) => [[0, fwd.isSeluDefault(a, b) ? fwd.SELU_LAMBDA_ALPHA : a * b]],
+      ...SMOOTH_BW, terms: `${ONE_TERM}; from y: y and S`, scaleY: (y, a, b) => (y > 0 ? b : Math.abs(y) + a * b),
       js: bwd.selu, jsFromY: bwd.seluFromY,
     },
   },
@@ -235,12 +268,15 @@ export const unaryOps = {
     formula: 'max(0, x) + min(0, α·expm1(x/α))',
     params: [num('alpha', 1, 'scale, > 0', { min: 0, minExclusive: true })],
     ...SMOOTH, backwardUsesY: false, js: fwd.celu,
-    backward: { derivative: 'x > 0 ? 1 : e^(x/α)', kink: "f'(0) = 1 (both sides agree)", kinks: () => [[0, 1]], ...SMOOTH_BW, terms: ONE_TERM, js: bwd.celu },
+    backward: {
+      expr: () => 'select(x, 1, exp(x / alpha))',
+      derivative: 'x > 0 ? 1 : e^(x/α)', kink: "f'(0) = 1 (both sides agree)", kinks: () => [[0, 1]], ...SMOOTH_BW, terms: ONE_TERM, js: bwd.celu },
   },
   sigmoid: {
     parallelMin: 131072,
     formula: '1 / (1 + e^-x)', params: [], ...SMOOTH, backwardUsesY: true, js: fwd.sigmoid,
     backward: {
+      expr: () => 'sigmoid(x) * sigmoid(-x)',
       derivative: 'σ(x)(1 − σ(x)); from y: y(1 − y)', ...NO_KINK, ...SMOOTH_BW, terms: `${ONE_TERM} (from y too)`,
       js: bwd.sigmoid, jsFromY: bwd.sigmoidFromY,
     },
@@ -249,6 +285,7 @@ export const unaryOps = {
     parallelMin: 65536,
     formula: 'tanh(x)', params: [], ...SMOOTH, backwardUsesY: true, js: fwd.tanh,
     backward: {
+      expr: () => '1 / cosh(x)^2',
       derivative: 'sech²(x) = 1 − tanh²(x); from y: (1 − y)(1 + y)', ...NO_KINK, ...SMOOTH_BW, terms: `${ONE_TERM} (sech²; from y, the product)`,
       js: bwd.tanh, jsFromY: bwd.tanhFromY,
     },
@@ -262,6 +299,8 @@ export const unaryOps = {
     ],
     ...SMOOTH, backwardUsesY: false, js: fwd.softplus,
     backward: {
+      // PyTorch: βx > threshold ? 1 : σ(βx). (βx − threshold > 0) ⇔ (βx > threshold) exactly in IEEE arithmetic.
+      expr: () => 'select(beta * x - threshold, 1, sigmoid(beta * x))',
       derivative: 'βx > threshold ? 1 : σ(βx)', kink: "f' jumps to 1 where βx > threshold (PyTorch's softplus_backward)",
       kinks: (a, b) => [[b / a, 1 / (1 + Math.exp(-b))]],
       ...SMOOTH_BW, terms: ONE_TERM, js: bwd.softplus,
@@ -273,6 +312,7 @@ export const unaryOps = {
     params: [num('beta', 1, 'β = 1 is SiLU')],
     ...SMOOTH, backwardUsesY: false, js: fwd.swish,
     backward: {
+      expr: () => 'sigmoid(beta * x) * (1 + beta * x * sigmoid(-beta * x))',
       derivative: 's(1 + βx(1 − s)), s = σ(βx)', ...NO_KINK, ...SMOOTH_BW,
       terms: 's and βx·s(1 − s)', scale: (x, a) => (a === 0 ? 0.5 : sigmoidTerms(a * x, a * x)),
       js: bwd.swish,
@@ -282,6 +322,7 @@ export const unaryOps = {
     parallelMin: 65536,
     formula: 'x·sigmoid(x)', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.silu,
     backward: {
+      expr: () => 'sigmoid(x) * (1 + x * sigmoid(-x))',
       derivative: 's(1 + x(1 − s)), s = σ(x)', ...NO_KINK, ...SMOOTH_BW,
       terms: 's and x·s(1 − s)', scale: (x) => sigmoidTerms(x, x), js: bwd.silu,
     },
@@ -292,6 +333,15 @@ export const unaryOps = {
     params: [{ kind: 'enum', name: 'approximate', default: 'none', values: ['none', 'tanh'], doc: "'none' (erf form) or 'tanh'" }],
     ...SMOOTH, backwardUsesY: false, js: fwd.gelu,
     backward: {
+      expr: (p) => {
+        if (p[0] === 1) {
+          // u = √(2/π)(x + c·x³); f = x·σ(2u); f' = σ(2u) + 2x·σ(2u)σ(−2u)·√(2/π)(1 + 3c·x²)
+          const u = `(${SQRT_2_OVER_PI} * (x + ${GELU_TANH_C} * x^3))`;
+          return `sigmoid(2 * ${u}) * (1 + 2 * x * sigmoid(-2 * ${u}) * ${SQRT_2_OVER_PI} * (1 + ${3 * GELU_TANH_C} * x^2))`;
+        }
+        // Φ(x) + x·φ(x), with Φ(x) = erfc(−x/√2)/2: no cancellation for x < 0.
+        return `0.5 * erfc(-x * ${SQRT1_2}) + x * exp(-0.5 * x^2) * ${INV_SQRT_2PI}`;
+      },
       derivative: "Φ(x) + xφ(x); 'tanh': s(1 + w(1 − s)), s = σ(2u), w = 2x·du/dx, u = √(2/π)(x + 0.044715x³)",
       ...NO_KINK, ...SMOOTH_BW, terms: "Φ(x) and xφ(x); 'tanh': s and w·s(1 − s)",
       scale: (x, a) => (a ? geluTanhScale(x) : geluScale(x)), js: bwd.gelu,
@@ -301,21 +351,25 @@ export const unaryOps = {
     parallelMin: 8192,
     formula: 'x·tanh(softplus(x))', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.mish,
     backward: {
+      expr: () => 'tanh(softplus(x)) + x * sigmoid(x) / cosh(softplus(x))^2',
       derivative: 'tanh(sp(x)) + x·σ(x)·sech²(sp(x)), sp = softplus', ...NO_KINK, ...SMOOTH_BW,
       terms: 'tanh(sp(x)) and x·σ(x)·sech²(sp(x))', scale: mishScale, js: bwd.mish,
     },
   },
   hardSigmoid: {
     parallelMin: 65536,
-    formula: 'max(0, min(1, αx + β))',
+    formula: 'max(0, min(1, αx + β)); with the default α and β: x/6 + 1/2 exactly (PyTorch\'s relu6(x + 3)/6), other values: ONNX\'s αx + β with α and β in the array\'s type',
     params: [num('alpha', 1 / 6, 'slope'), num('beta', 0.5, 'offset')],
     ...EXACT, backwardUsesY: false, js: fwd.hardSigmoid,
     backward: {
-      derivative: '0 < αx + β < 1 ? α : 0',
-      kink: "f' = 0 at both kinks, α strictly between (PyTorch's hardsigmoid_backward: 1/6 on the open interval (−3, 3)). " +
-        'The kinks are where the exact αx + β, with α and β in the array\'s type, reaches 0 and 1: float32 puts them at ±3 ' +
-        '(f\'(±3) = 0 as in PyTorch), float64 rounds 1/6 below 1/6, which puts them just outside, so f\'(±3) = α as the forward\'s slope there',
-      kinks: (a, b) => [exactRoot(a, b, 0), exactRoot(a, b, 1)].filter((x): x is number => x !== null).map((x) => [x, 0] as const),
+      // The defaults are PyTorch's exact x/6 + 1/2 (slope 1/6 on (−3, 3)); others ONNX's αx + β.
+      expr: (p) => (fwd.isHardSigmoidDefault(p[0], p[1]) ? 'step(x + 3) * step(3 - x) / 6' : 'alpha * step(alpha * x + beta) * step(1 - (alpha * x + beta))'),
+      derivative: 'defaults: −3 < x < 3 ? 1/6 : 0 (dx = dy/6 rounded once); others: 0 < αx + β < 1 ? α : 0',
+      kink: "f' = 0 at both kinks, the slope strictly between (PyTorch's hardsigmoid_backward: 1/6 on the open interval (−3, 3)). " +
+        'With the defaults the kinks are ±3 on every type; with other α, β they are where the exact αx + β, with α and β in the array\'s type, reaches 0 and 1',
+      kinks: (a, b) => (fwd.isHardSigmoidDefault(a, b)
+        ? [[-3, 0], [3, 0]]
+        : [exactRoot(a, b, 0), exactRoot(a, b, 1)].filter((x): x is number => x !== null).map((x) => [x, 0] as const)),
       ...EXACT_BW, js: bwd.hardSigmoid,
     },
   },
@@ -323,6 +377,8 @@ export const unaryOps = {
     parallelMin: 8192,
     formula: 'x·min(max(x + 3, 0), 6) / 6', params: [], ...EXACT, backwardUsesY: false, js: fwd.hardSwish,
     backward: {
+      // PyTorch: x < -3 → 0; x ≤ 3 → x/3 + 1/2; else 1.
+      expr: () => 'select(-3 - x, 0, select(x - 3, 1, x / 3 + 0.5))',
       derivative: 'x < −3 ? 0 : x ≤ 3 ? (2x + 3)/6 : 1',
       kink: "f'(−3) = −0.5, f'(3) = 1.5 (PyTorch's scalar hardswish_backward; its vectorized CPU path gives 1 at 3)",
       kinks: () => [[-3, -0.5], [3, 1.5]],
@@ -332,25 +388,104 @@ export const unaryOps = {
   softsign: {
     parallelMin: 131072,
     formula: 'x / (1 + |x|)', params: [], ...SMOOTH, backwardUsesY: false, js: fwd.softsign,
-    backward: { derivative: '1 / (1 + |x|)²', ...NO_KINK, ...SMOOTH_BW, terms: ONE_TERM, js: bwd.softsign },
+    backward: {
+      expr: () => '1 / (1 + abs(x))^2',
+      derivative: '1 / (1 + |x|)²', ...NO_KINK, ...SMOOTH_BW, terms: ONE_TERM, js: bwd.softsign },
   },
   rbf: {
     parallelMin: 8192,
     formula: 'exp(-γ(x - c)²)',
     params: [num('gamma', 1, 'width γ ≥ 0', { min: 0 }), num('center', 0, 'center c')],
     ...SMOOTH, backwardUsesY: false, js: fwd.rbf,
-    backward: { derivative: '−2γ(x − c)·exp(−γ(x − c)²)', ...NO_KINK, ...SMOOTH_BW, terms: ONE_TERM, js: bwd.rbf },
+    backward: {
+      expr: () => '-2 * gamma * (x - center) * rbf(x, gamma, center)',
+      derivative: '−2γ(x − c)·exp(−γ(x − c)²)', ...NO_KINK, ...SMOOTH_BW, terms: ONE_TERM, js: bwd.rbf },
+  },
+  // ---- issue 17: PyTorch's and ONNX's remaining element-wise activations (one block).
+  logSigmoid: {
+    parallelMin: 8192,
+    formula: 'log σ(x) = −softplus(−x)', params: [], ...SMOOTH, backwardUsesY: false, js: more.logSigmoid,
+    backward: {
+      expr: () => 'sigmoid(-x)',
+      derivative: 'σ(−x) = 1 / (1 + e^x)', ...NO_KINK, ...SMOOTH_BW, terms: ONE_TERM, js: moreBwd.logSigmoid },
+  },
+  hardShrink: {
+    parallelMin: 262144,
+    formula: '|x| > λ ? x : 0',
+    params: [num('lambda', 0.5, 'half-width λ ≥ 0 of the band set to 0', { min: 0 })],
+    ...EXACT, backwardUsesY: false, js: more.hardShrink,
+    backward: {
+      expr: () => 'step(abs(x) - lambda)',
+      derivative: '|x| > λ ? 1 : 0', kink: "f'(±λ) = 0 (PyTorch's hardshrink_backward)", kinks: (a) => [[-a, 0], [a, 0]],
+      ...EXACT_BW, js: moreBwd.shrink,
+    },
+  },
+  softShrink: {
+    parallelMin: 262144,
+    formula: 'x > λ ? x − λ : x < −λ ? x + λ : 0',
+    params: [num('lambda', 0.5, 'half-width λ ≥ 0 of the band set to 0', { min: 0 })],
+    ...EXACT, backwardUsesY: false, js: more.softShrink,
+    backward: {
+      expr: () => 'step(abs(x) - lambda)',
+      derivative: '|x| > λ ? 1 : 0', kink: "f'(±λ) = 0 (PyTorch's softshrink_backward)", kinks: (a) => [[-a, 0], [a, 0]],
+      ...EXACT_BW, js: moreBwd.shrink,
+    },
+  },
+  tanhShrink: {
+    parallelMin: 8192,
+    formula: 'x − tanh(x)', params: [], ...SMOOTH, backwardUsesY: false, js: more.tanhShrink,
+    backward: {
+      expr: () => 'tanh(x)^2',
+      derivative: 'tanh²(x)', ...NO_KINK, ...SMOOTH_BW, terms: ONE_TERM, js: moreBwd.tanhShrink },
+  },
+  threshold: {
+    parallelMin: 262144,
+    formula: 'x > threshold ? x : value',
+    params: [
+      num('threshold', 0.5, 'the x at and below which the result is value', { required: true }),
+      num('value', -1, 'the result at and below threshold', { required: true }),
+    ],
+    ...EXACT, backwardUsesY: false, js: more.threshold,
+    backward: {
+      expr: () => 'step(x - threshold)',
+      derivative: 'x > threshold ? 1 : 0', kink: "f'(threshold) = 0 (PyTorch's threshold_backward)", kinks: (a) => [[a, 0]],
+      ...EXACT_BW, js: moreBwd.threshold,
+    },
+  },
+  thresholdedRelu: {
+    parallelMin: 262144,
+    formula: 'x > α ? x : 0',
+    params: [num('alpha', 1, 'threshold α')],
+    ...EXACT, backwardUsesY: false, js: more.threshold,
+    backward: {
+      expr: () => 'step(x - alpha)',
+      derivative: 'x > α ? 1 : 0', kink: "f'(α) = 0 (as relu'(0), the x > α side decides)", kinks: (a) => [[a, 0]],
+      ...EXACT_BW, js: moreBwd.threshold,
+    },
   },
 } as const satisfies Record<string, UnaryOpDef>;
 
 export type UnaryName = keyof typeof unaryOps;
 
+/**
+ * The options a call of the op must carry (its required parameters, at the registry's
+ * example value), for code that calls every op generically: tests, benches, scripts.
+ */
+export function requiredOptions(def: UnaryOpDef): Record<string, number> {
+  const o: Record<string, number> = {};
+  for (const p of def.params) if (p.kind === 'number' && p.required) o[p.name] = p.default;
+  return o;
+}
+
 /** Op names in id order: scripts/gen-native.cjs writes them in this order into native/registry/ops.inc. */
 export const unaryNames = Object.keys(unaryOps) as UnaryName[];
 
-/** The parameters an op accepts as options, typed from its declaration. */
+/** The parameters an op accepts as options, typed from its declaration; `required` ones must be given. */
+type ParamValue<K> = K extends { kind: 'enum'; values: readonly (infer V)[] } ? V : number;
 export type ParamOptions<P extends readonly ParamDef[]> = {
-  [K in P[number] as K['name']]?: K extends { kind: 'enum'; values: readonly (infer V)[] } ? V : number;
+  [K in P[number] as K extends { required: true } ? never : K['name']]?: ParamValue<K>;
+} & {
+  [K in P[number] as K extends { required: true } ? K['name'] : never]: ParamValue<K>;
 };
 export type UnaryParams<N extends UnaryName> = ParamOptions<(typeof unaryOps)[N]['params']>;
 
@@ -377,8 +512,8 @@ export interface ShapedOpDef {
   readonly ulp: number;
   readonly ulp64: number;
   /** The ShapedCall ops a backend receives. */
-  readonly call: 'softmax' | 'logSoftmax' | 'prelu' | 'maxout';
-  readonly backwardCall: 'softmaxBackward' | 'logSoftmaxBackward' | 'preluBackward' | 'maxoutBackward';
+  readonly call: 'softmax' | 'logSoftmax' | 'prelu' | 'maxout' | 'softmin' | 'hardmax';
+  readonly backwardCall: 'softmaxBackward' | 'logSoftmaxBackward' | 'preluBackward' | 'maxoutBackward' | 'softminBackward' | 'hardmaxBackward';
 }
 
 export const shapedOps = {
@@ -418,6 +553,25 @@ export const shapedOps = {
     kink: 'none (smooth); rows holding NaN or +Inf, or only −Inf, give NaN (as PyTorch)',
     ...SMOOTH, call: 'logSoftmax', backwardCall: 'logSoftmaxBackward',
   },
+  // ---- issue 17: softmin, hardmax (one block).
+  softmin: {
+    formula: 'softmax(−x) = e^(min − x) / Σ e^(min − x) along an axis (PyTorch F.softmin)',
+    usage: 'softmin(x, { shape, axis, out })',
+    backwardUsage: 'softmin.backward(dy, x, { y, shape, axis, out }) (x may be null when y is given)',
+    options: ['shape', 'axis'], backwardOptions: ['y'],
+    derivative: 'dx = −y ⊙ (dy − Σ dy⊙y), y = softmin(x) (softmax\'s gradient at −x, negated)',
+    kink: 'none (smooth); rows holding NaN or −Inf, or only +Inf, give NaN (softmax\'s rule at −x, as PyTorch)',
+    ...SMOOTH, call: 'softmin', backwardCall: 'softminBackward',
+  },
+  hardmax: {
+    formula: 'one-hot of the first maximum along an axis: 1 there, +0 elsewhere (ONNX Hardmax)',
+    usage: 'hardmax(x, { shape, axis, out })',
+    backwardUsage: 'hardmax.backward(dy, x, { shape, axis, out })',
+    options: ['shape', 'axis'], backwardOptions: [],
+    derivative: 'dx = +0 everywhere: the output is piecewise constant (PyTorch\'s zeros_like convention for such ops, as round and sign: NaN or infinite dy give 0 too)',
+    kink: 'ties: the first maximum; a NaN counts as the maximum, the first NaN of a row takes the 1 (numpy argmax, the ONNX reference); rows of −Inf only: the first',
+    ...EXACT, call: 'hardmax', backwardCall: 'hardmaxBackward',
+  },
 } as const satisfies Record<string, ShapedOpDef>;
 
 export type ShapedName = keyof typeof shapedOps;
@@ -432,6 +586,18 @@ export const statsAliases = { prelu: 'leakyRelu' } as const satisfies Record<str
 
 /** What stats()'s options.op accepts by name. */
 export type StatsOpName = UnaryName | keyof typeof statsAliases;
+
+/**
+ * 16-bit storage (float16 and bfloat16, every op): computed as the float32 op
+ * and rounded once to the output's type. Since a float32 result is within 4
+ * float32 ULP (2^-11 float16 ULP, 2^-14 bfloat16 ULP), the 16-bit result is the
+ * correctly rounded value except within 2^-10 of a tie: the bound, in ULPs of
+ * the 16-bit type, that the exhaustive sweep over all 65,536 inputs of each
+ * format enforces (test/numerics/half.test.ts). Subnormal results are kept.
+ * A bias and the gated ops round each step to the 16-bit type instead (x + b,
+ * act(gate) before its product), as in the float types: lib/api/half-fused.ts.
+ */
+export const halfAccuracy = { ulp: 0.5 + 2 ** -10, text: '≤ 0.5 + 2^-10 half ULP' } as const;
 
 /**
  * The gated units: x split in two halves a, b along an axis, one half (the

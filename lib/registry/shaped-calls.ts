@@ -7,6 +7,7 @@ import type { ShapedOpDef } from './ops';
 
 export const shapedCalls = [
   'softmax', 'logSoftmax', 'softmaxBackward', 'logSoftmaxBackward', 'prelu', 'preluBackward', 'maxout', 'maxoutBackward',
+  'softmin', 'softminBackward', 'hardmax', 'hardmaxBackward',
 ] as const satisfies readonly (ShapedOpDef['call'] | ShapedOpDef['backwardCall'])[];
 
 export type ShapedCallName = (typeof shapedCalls)[number];

@@ -5,15 +5,15 @@
  * element-wise pass needs to know of that layout.
  */
 import type { FloatArray, FusedGeom } from '../types';
-import { f32Note } from './params';
 import { checkAxis, checkShape, splitAt, type Split } from './shape';
-import { checkSameType, ctorName, dtypeOf, rangeError, typeError } from './values';
+import { checkSameStored, isHalf, roundToDtype, type Stored } from './dtype';
+import { ctorName, rangeError, typeError, typedArrayKind } from './values';
 
 export interface PerChannel {
   /** x seen as outer × channels × inner (one channel, len 1, for a number). */
   readonly sp: Split;
-  /** The per-channel array, or null for one number (`scalar`, in x's type). */
-  readonly values: FloatArray | null;
+  /** The per-channel array, or null for one number (`scalar`, rounded to x's type). */
+  readonly values: Stored | null;
   readonly scalar: number;
 }
 
@@ -23,37 +23,42 @@ export interface PerChannel {
  * for rank ≥ 2, NCHW), and for rank < 2 without a channelAxis a single channel
  * (PyTorch's nn.PReLU convention).
  */
-export function checkPerChannel(fn: string, x: FloatArray, v: unknown, name: string, opts: Record<string, unknown>): PerChannel {
-  const f32 = dtypeOf(x) === 'float32';
-  const oneChannel = { outer: x.length, len: 1, inner: 1 };
-  const shape = checkShape(fn, opts.shape, x.length);
+export function checkPerChannel(fn: string, x: Stored, v: unknown, name: string, opts: Record<string, unknown>): PerChannel {
+  const length = x.a.length;
+  const oneChannel = { outer: length, len: 1, inner: 1 };
+  const shape = checkShape(fn, opts.shape, length);
   const implicit = opts.channelAxis === undefined && shape.length < 2;
   const sp: Split = implicit ? oneChannel : splitAt(shape, checkAxis(fn, opts.channelAxis, shape.length, 'options.channelAxis', 1));
-  if (typeof v === 'number') {
-    const a = f32 ? Math.fround(v) : v;
-    if (!Number.isFinite(a)) throw rangeError(fn, 'a finite number or an array of one value per channel' + f32Note(v, a), name, v);
-    return { sp: oneChannel, values: null, scalar: a };
-  }
-  if (dtypeOf(v) === undefined) throw typeError(fn, `a finite number or a ${ctorName(x)} (the type of x)`, name, v);
-  const arr = checkSameType(fn, v, name, x, 'x');
-  if (arr.length !== sp.len) {
+  if (typeof v === 'number') return { sp: oneChannel, values: null, scalar: finiteOfType(fn, x, v, name, 'channel') };
+  if (typedArrayKind(v) === undefined) throw typeError(fn, `a finite number or ${arrayOfType(x)}`, name, v);
+  const arr = checkSameStored(fn, v, name, x, 'x');
+  if (arr.a.length !== sp.len) {
     const axisNote = implicit ? 'one channel: the shape has rank < 2 and no options.channelAxis' : `the length of the channel axis of [${shape.join(', ')}]`;
     throw rangeError(fn, `length ${sp.len} (${axisNote})`, name, v);
   }
   return { sp, values: arr, scalar: 0 };
 }
 
+/** "a Float32Array (the type of x)", or for 16-bit x "an array of x's type (float16)". */
+function arrayOfType(x: Stored): string {
+  return isHalf(x.dtype) ? `an array of x's type (${x.dtype})` : `a ${ctorName(x.bits as FloatArray)} (the type of x)`;
+}
+
 /** A finite number or one value per feature along an axis of length `len` (the gated ops' bias, before the split). */
-export function checkFeatureBias(fn: string, x: FloatArray, v: unknown, len: number, axisNote: string): { values: FloatArray | null; scalar: number } {
-  if (typeof v === 'number') {
-    const a = dtypeOf(x) === 'float32' ? Math.fround(v) : v;
-    if (!Number.isFinite(a)) throw rangeError(fn, 'a finite number or an array of one value per feature' + f32Note(v, a), 'options.bias', v);
-    return { values: null, scalar: a };
-  }
-  if (dtypeOf(v) === undefined) throw typeError(fn, `a finite number or a ${ctorName(x)} (the type of x)`, 'options.bias', v);
-  const arr = checkSameType(fn, v, 'options.bias', x, 'x');
-  if (arr.length !== len) throw rangeError(fn, `length ${len} (${axisNote})`, 'options.bias', v);
+export function checkFeatureBias(fn: string, x: Stored, v: unknown, len: number, axisNote: string): { values: Stored | null; scalar: number } {
+  if (typeof v === 'number') return { values: null, scalar: finiteOfType(fn, x, v, 'options.bias', 'feature') };
+  if (typedArrayKind(v) === undefined) throw typeError(fn, `a finite number or ${arrayOfType(x)}`, 'options.bias', v);
+  const arr = checkSameStored(fn, v, 'options.bias', x, 'x');
+  if (arr.a.length !== len) throw rangeError(fn, `length ${len} (${axisNote})`, 'options.bias', v);
   return { values: arr, scalar: 0 };
+}
+
+/** v (a number given for every channel or feature) in x's type: finite there, or a RangeError saying what it became. */
+function finiteOfType(fn: string, x: Stored, v: number, name: string, per: string): number {
+  const a = roundToDtype(v, x.dtype);
+  const note = Object.is(a, v) ? '' : ` (${v} is ${a} in ${x.dtype})`;
+  if (!Number.isFinite(a)) throw rangeError(fn, `a finite number or an array of one value per ${per}${note}`, name, v);
+  return a;
 }
 
 /** The fused pass's geometry of a unary op over x with a per-channel bias: blocks of one run of channels. */

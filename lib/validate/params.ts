@@ -51,6 +51,7 @@ export function resolveParams(fn: string, def: UnaryOpDef, opts: Record<string, 
     }
     let x: number;
     if (v === undefined) {
+      if (p.required) throw typeError(fn, `${rangeText(p)} (required)`, `options.${p.name}`, v);
       x = p.default;
     } else {
       if (typeof v !== 'number') throw typeError(fn, rangeText(p), `options.${p.name}`, v);

@@ -43,6 +43,11 @@ export function isResizable(buf: ArrayBufferLike): boolean {
   }
 }
 
+/** The typed-array kind of v ('Float32Array', 'Uint16Array', ...; any realm), or undefined. */
+export function typedArrayKind(v: unknown): string | undefined {
+  return typedArrayTag.call(v);
+}
+
 /** The indefinite article of a word ("an Int32Array", "a Float32Array"). */
 export function article(word: string): string {
   return /^([AEIO]|U(?!int|ni))/i.test(word) ? `an ${word}` : `a ${word}`;
@@ -103,7 +108,7 @@ export function newLike(a: FloatArray, n: number = taLength.call(a)): FloatArray
   return dtypeOf(a) === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }
 
-function isDetached(a: FloatArray): boolean {
+export function isDetached(a: ArrayBufferView & { readonly length: number }): boolean {
   // A view on a detached buffer reports length 0; only then is the buffer worth probing.
   if (taLength.call(a) !== 0) return false;
   const buf = taBuffer.call(a);
@@ -122,9 +127,9 @@ function isDetached(a: FloatArray): boolean {
   }
 }
 
-function checkLive(fn: string, a: FloatArray, name: string): void {
+function checkLive(fn: string, a: LiveArray, name: string): void {
   if (isDetached(a)) {
-    throw typeError(fn, `${article(ctorName(a))} on a live buffer`, name, new Received('one whose ArrayBuffer is detached'));
+    throw typeError(fn, `${article(typedArrayTag.call(a)!)} on a live buffer`, name, new Received('one whose ArrayBuffer is detached'));
   }
 }
 
@@ -161,7 +166,7 @@ export function checkLike(fn: string, v: unknown, name: string, ref: FloatArray,
  * Output and input must be the very same view (in place) or not share a byte.
  * A partial overlap would make the result depend on the traversal order.
  */
-export function checkNoPartialOverlap(fn: string, out: FloatArray, outName: string, x: FloatArray, xName: string): void {
+export function checkNoPartialOverlap(fn: string, out: LiveArray, outName: string, x: LiveArray, xName: string): void {
   if (taBuffer.call(out) !== taBuffer.call(x)) return;
   const o0 = taByteOffset.call(out), o1 = o0 + taByteLength.call(out), x0 = taByteOffset.call(x), x1 = x0 + taByteLength.call(x);
   if (o0 === x0 && o1 === x1) return;
@@ -172,7 +177,7 @@ export function checkNoPartialOverlap(fn: string, out: FloatArray, outName: stri
 }
 
 /** Output and input share no byte at all (for an input read throughout, such as prelu's alpha: even the same view is refused). */
-export function checkDisjoint(fn: string, out: FloatArray, outName: string, a: FloatArray, aName: string): void {
+export function checkDisjoint(fn: string, out: LiveArray, outName: string, a: LiveArray, aName: string): void {
   if (taBuffer.call(out) !== taBuffer.call(a)) return;
   const o0 = taByteOffset.call(out), o1 = o0 + taByteLength.call(out), a0 = taByteOffset.call(a), a1 = a0 + taByteLength.call(a);
   if (o0 < a1 && a0 < o1) {
@@ -197,13 +202,16 @@ export function checkKeys(fn: string, opts: Record<string, unknown>, allowed: re
   for (const k in opts) if (!allowed.includes(k)) throw unknownOption(fn, k, name, allowed, kind);
 }
 
+/** Any array a call reads or writes (float arrays, 16-bit storage). */
+export type LiveArray = ArrayBufferView & { readonly length: number };
+
 /**
  * Option getters (and shape entries) are user code that runs after the arrays
  * were accepted: one can detach or shrink a buffer already checked. Checked
  * again once every option has been read, right before the backend runs, so
  * such a call throws instead of computing on an emptied view.
  */
-export function checkStillLive(fn: string, arrays: readonly (readonly [FloatArray | null, string, number])[]): void {
+export function checkStillLive(fn: string, arrays: readonly (readonly [LiveArray | null, string, number])[]): void {
   for (const [a, name] of arrays) if (a !== null) checkLive(fn, a, name);
   for (const [a, name, n] of arrays) {
     if (a !== null && taLength.call(a) !== n) {
@@ -217,10 +225,10 @@ export function checkStillLive(fn: string, arrays: readonly (readonly [FloatArra
  * could shrink under the work, so it is refused (a growable SharedArrayBuffer
  * only grows, and stays allowed).
  */
-export function checkPinnable(fn: string, arrays: readonly (readonly [FloatArray | null, string, number])[]): void {
+export function checkPinnable(fn: string, arrays: readonly (readonly [LiveArray | null, string, number])[]): void {
   for (const [a, name] of arrays) {
     if (a !== null && isResizable(taBuffer.call(a))) {
-      throw typeError(fn, `${article(ctorName(a))} on a fixed-length buffer (an .async call cannot pin a resizable ArrayBuffer)`, name, new Received('one on a resizable ArrayBuffer'));
+      throw typeError(fn, `${article(typedArrayTag.call(a)!)} on a fixed-length buffer (an .async call cannot pin a resizable ArrayBuffer)`, name, new Received('one on a resizable ArrayBuffer'));
     }
   }
 }

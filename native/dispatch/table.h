@@ -5,6 +5,7 @@
 #define AK_DISPATCH_TABLE_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 #include "../kernels/signatures.h"
@@ -33,7 +34,7 @@ using StatsKernel = void (*)(const T* x, size_t outer, size_t C, size_t inner, b
 // its member here and one line to isa/table.inc's fill(); nothing else dispatches (a
 // gated op family: `GatedKernel<T> gated[kNumGatedOps]`, its ids from a generated
 // registry/*.inc as the unary ones; a storage type with float compute, float16 or
-// bfloat16: one more Kernels-like member of KernelTable).
+// bfloat16: HalfKernels below, indexed by HalfFormat).
 template <class T>
 struct Kernels {
   UnaryKernel<T> unary[kNumUnaryOps];  // by op id (registry/ops.inc)
@@ -53,12 +54,25 @@ struct Kernels {
   StatsKernel<T> stats;
 };
 
+// The element-wise kernels over one 16-bit storage format (float16 or bfloat16 bits),
+// computed by the level's float32 kernels (kernels/half_tile.h). `*_f32`: the result
+// widened on the way out (a Float32Array output) instead of rounded to the format.
+struct HalfKernels {
+  UnaryKernelIO<uint16_t, uint16_t> unary[kNumUnaryOps];
+  UnaryKernelIO<uint16_t, float> unary_f32[kNumUnaryOps];
+  BwdKernelIO<uint16_t, uint16_t> bwd_x[kNumUnaryOps];
+  BwdKernelIO<uint16_t, float> bwd_x_f32[kNumUnaryOps];
+  BwdKernelIO<uint16_t, uint16_t> bwd_y[kNumUnaryOps];  // null: no from-y form
+  BwdKernelIO<uint16_t, float> bwd_y_f32[kNumUnaryOps];
+};
+
 // One ISA level's kernels, constant-initialised by its isa/<level>.cc (the only
 // translation units compiled with ISA flags) and never written again.
 struct KernelTable {
   Isa isa;
   Kernels<float> f32;
   Kernels<double> f64;
+  HalfKernels half[kNumHalfFormats];
 
   template <class T>
   const Kernels<T>& of() const {

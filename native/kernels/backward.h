@@ -167,12 +167,21 @@ struct hardTanh : BwdBase<4, false> {
 };
 
 // α strictly inside 0 < αx + β < 1, decided on the exact αx + β (= s + e).
+// The defaults (PyTorch's exact x/6 + 1/2): dy/6 on (−3, 3), rounded once (for float32
+// data the float64 quotient cannot sit on a float32 midpoint: its bits repeat).
 struct hardSigmoid : BwdBase<2, true> {
   template <class V> struct K {
     Vd alpha, beta;
-    explicit K(const Params& p) : alpha(dconst(p.a)), beta(dconst(p.b)) {}
+    bool exact_default;
+    K(const Params& p, bool f32)
+        : alpha(dconst(p.a)), beta(dconst(p.b)),
+          exact_default(f32 ? kern::hard_sigmoid_is_default(float(p.a), float(p.b)) : kern::hard_sigmoid_is_default(p.a, p.b)) {}
     AK_INLINE Vd operator()(Vd dy, Vd x) const {
       const Vd z = zero<Vd>(), one = dconst(1);
+      if (exact_default) {
+        const auto inside = mand(gt(x, dconst(-3)), lt(x, dconst(3)));
+        return select(inside, dy / dconst(6), dy * select(isnan(x), x, z));
+      }
       const Vd p = alpha * x;
       const Vd s = p + beta;
       const Vd e = two_sum_err(p, beta, s) + prod_err(alpha, x, p);
@@ -187,19 +196,25 @@ struct hardSigmoid : BwdBase<2, true> {
   // and the sign of se + pe, rounded, is the exact one where it matters (s = 0 or 1). Only
   // an αx too small for its product error to be representable (|p| < 2^-90) can lose that
   // sign, and only where β alone sits on a kink (β = 1, or β tiny): those lanes are slow.
+  // The defaults: dy/6 on (−3, 3), one float division.
   struct F {
     static constexpr bool kSlow = true;
     Vf alpha, beta;
-    bool beta_at_kink;
+    bool beta_at_kink, exact_default;
     explicit F(const Params& p)
         : alpha(fconst(static_cast<float>(p.a))), beta(fconst(static_cast<float>(p.b))),
-          beta_at_kink(static_cast<float>(p.b) == 1.0f || std::fabs(static_cast<float>(p.b)) < 0x1p-90f) {}
+          beta_at_kink(static_cast<float>(p.b) == 1.0f || std::fabs(static_cast<float>(p.b)) < 0x1p-90f),
+          exact_default(kern::hard_sigmoid_is_default(static_cast<float>(p.a), static_cast<float>(p.b))) {}
     AK_INLINE Mf slow(Vf x) const {
       const Mf none = lt(beta, beta);
       return beta_at_kink ? lt(abs(alpha * x), fconst(0x1p-90f)) : none;
     }
     AK_INLINE Vf operator()(Vf dy, Vf x) const {
       const Vf z = zero<Vf>(), one = fconst(1);
+      if (exact_default) {
+        const auto inside = mand(gt(x, fconst(-3)), lt(x, fconst(3)));
+        return select(inside, dy / fconst(6), dy * select(isnan(x), x, z));
+      }
       const Vf p = alpha * x;
       const Vf s = p + beta;
       const Vf e = two_sum_err(p, beta, s) + two_prod_err(alpha, x, p);
@@ -325,47 +340,61 @@ struct eluFromY : BwdBase<2, true> {
 
 constexpr double kSeluLambda = 1.0507009873554804934;
 constexpr double kSeluLaHi = 1.7580993408473768;
-constexpr double kSeluLaLo = 1.4103259771722635e-17;
 
+// x > 0 ? γ : γα·e^x; the defaults are λ and λα (correctly rounded), other α, γ numbers
+// of the array's type with γα as hi + lo (lo 0 for the defaults: the same bits as before).
 struct selu : BwdBase<2, true> {
   template <class V> struct K {
-    explicit K(const Params&) {}
+    Vd g, la, lal;
+    bool has_lo = false;  // the defaults multiply by la alone (NaN payloads included, the bits of before)
+    K(const Params& p, bool f32) : g(dconst(kSeluLambda)), la(dconst(kSeluLaHi)), lal(zero<Vd>()) {
+      if (f32 ? kern::selu_is_default(float(p.a), float(p.b)) : kern::selu_is_default(p.a, p.b)) return;
+      const double ga = p.a * p.b;
+      g = dconst(p.b);
+      la = dconst(ga);
+      lal = dconst(std::fma(p.a, p.b, -ga));
+      has_lo = true;
+    }
     AK_INLINE Vd operator()(Vd dy, Vd x) const {
-      return dy * select(gt(x, zero<Vd>()), dconst(kSeluLambda), dconst(kSeluLaHi) * exp_(x));
+      const Vd e = exp_(x);
+      return dy * select(gt(x, zero<Vd>()), g, has_lo ? fma(la, e, lal * e) : dconst(kSeluLaHi) * e);
     }
   };
-  // λα as a two-term float (λα·e^x to ~0.5 ulp past exp's own error).
+  // γα as a two-term float (γα·e^x to ~0.5 ulp past exp's own error): λα split for the
+  // defaults, else the exact product of the float parameters split in two.
   struct F {
     static constexpr bool kSlow = true;
-    explicit F(const Params&) {}
+    Vf g, la, lal;
+    explicit F(const Params& p) : g(fconst(0x1.0cfabep+0f)), la(fconst(0x1.c212ccp+0f)), lal(fconst(0x1.903c0cp-26f)) {
+      const float a = static_cast<float>(p.a), b = static_cast<float>(p.b);
+      if (kern::selu_is_default(a, b)) return;
+      const double ga = double(a) * double(b);  // exact: 24 x 24 bits
+      const float hi = static_cast<float>(ga);
+      g = fconst(b);
+      la = fconst(hi);
+      lal = fconst(static_cast<float>(ga - double(hi)));
+    }
     AK_INLINE Mf slow(Vf x) const { return lt(x, fconst(-80)); }
     AK_INLINE Vf operator()(Vf dy, Vf x) const {
       const Vf e = exp_(x);
-      const Vf neg = fma(e, fconst(0x1.c212ccp+0f), e * fconst(0x1.903c0cp-26f));
-      return dy * select(gt(x, zero<Vf>()), fconst(0x1.0cfabep+0f), neg);
+      return dy * select(gt(x, zero<Vf>()), g, fma(e, la, e * lal));
     }
   };
 };
-// y + λα cancels for very negative x: λα as a double-double.
-struct seluFromY : BwdBase<2, true> {
+// From y: y > 0 ? γ : y + S, S = −selu(−∞), the forward's saturation value in the array's
+// type (λα or γα rounded once), so the result is exactly 0 where the forward saturated
+// (with the real λα it was the constant's rounding: 2.3e-8 in float32); y + S is exact
+// by Sterbenz wherever it cancels. In the array's own lanes (S differs per type).
+struct seluFromY : BwdBase<2, false> {
   template <class V> struct K {
-    explicit K(const Params&) {}
-    AK_INLINE Vd operator()(Vd dy, Vd w) const {
-      const Vd la = dconst(kSeluLaHi);
-      const Vd s = w + la;
-      const Vd d = s + (two_sum_err(w, la, s) + dconst(kSeluLaLo));
-      return dy * select(gt(w, zero<Vd>()), dconst(kSeluLambda), d);
+    V g, sat;
+    explicit K(const Params& p) {
+      using T = T_<V>;
+      const bool std_ = kern::selu_is_default(T(p.a), T(p.b));
+      g = splat<V>(T(std_ ? kSeluLambda : p.b));
+      sat = splat<V>(T(std_ ? kSeluLaHi : p.a * p.b));
     }
-  };
-  struct F {
-    static constexpr bool kSlow = false;
-    explicit F(const Params&) {}
-    AK_INLINE Vf operator()(Vf dy, Vf w) const {
-      const Vf la = fconst(0x1.c212ccp+0f);
-      const Vf s = w + la;
-      const Vf d = s + (two_sum_err(w, la, s) + fconst(0x1.903c0cp-26f));
-      return dy * select(gt(w, zero<Vf>()), fconst(0x1.0cfabep+0f), d);
-    }
+    AK_INLINE V operator()(V dy, V w) const { return dy * select(gt(w, zero<V>()), g, w + sat); }
   };
 };
 
@@ -801,7 +830,9 @@ struct rbf : BwdBase<2, true> {
       const Vd ad = abs(dd);
       const Vd m2g = dconst(-2) * gamma;
       // |x − c| > 1e150: plain products (the low parts would overflow and add nothing).
-      const Vd far = m2g * dd * exp_(-(gamma * dd * dd));
+      // exp = 0 there: the limit ∓0 (m2g·dd alone may overflow, and ∓Inf·0 is NaN).
+      const Vd ef = exp_(-(gamma * dd * dd));
+      const Vd far = select(eq(ef, zero<Vd>()), copysign(zero<Vd>(), -dd), m2g * dd * ef);
       const Vd dl = two_sum_err(v, -center, dd);
       const Vd d2 = dd * dd;
       const Vd d2l = prod_err(dd, dd, d2) + dconst(2) * dd * dl;
@@ -849,6 +880,13 @@ struct rbf : BwdBase<2, true> {
 
 // ---------------------------------------------------------------- driver
 
+// A split op's K sees only float64 lanes; one whose parameters mean something per array
+// type (selu's and hardSigmoid's defaults) takes (Params, f32) and learns it here.
+template <class K, bool kF32>
+K make_k(const Params& p) {
+  if constexpr (std::is_constructible<K, const Params&, bool>::value) return K(p, kF32); else return K(p);
+}
+
 // The float kernel of a split op (none for the others).
 // An F may redo its slow lanes itself (kSlowEval, `Vf slow_eval(dy, in, k)`, k the float64
 // kernel) instead of the float64 kernel on every lane of the vector.
@@ -859,6 +897,11 @@ struct HasSlowEval<FT, std::void_t<decltype(FT::kSlowEval)>> : std::true_type {}
 struct NoF {
   static constexpr bool kSlow = false;
   explicit NoF(const Params&) {}
+};
+// A split op without a float kernel (`using F = ViaF64;`): K<Vd> on every widened lane.
+struct ViaF64 {
+  static constexpr bool kSlow = false;
+  explicit ViaF64(const Params&) {}
 };
 template <class Op, bool kSplitF32> struct FOf { using type = NoF; };
 template <class Op> struct FOf<Op, true> { using type = typename Op::F; };
@@ -872,10 +915,12 @@ struct Lane {
   using FT = typename FOf<Op, kF32>::type;
   KT k;
   FT f;
-  explicit Lane(const Params& p) : k(p), f(p) {}
+  explicit Lane(const Params& p) : k(make_k<KT, std::is_same<V, Vf>::value>(p)), f(p) {}
   AK_INLINE V operator()(V dy, V in) const {
     if constexpr (!kF32) {
       return k(dy, in);
+    } else if constexpr (std::is_same<FT, ViaF64>::value) {
+      return by_f64(k, dy, in);
     } else {
       V r = f(dy, in);
       if constexpr (FT::kSlow) {

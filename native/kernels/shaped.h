@@ -55,9 +55,14 @@ AK_INLINE void store_n(T_<V>* p, V v, size_t r) {
 }
 // Lanes past r (contiguous rows only) read as −Inf: neutral for the max, e^−Inf = 0 in
 // the sums, and never equal to a finite max.
-template <class V>
+// Neg: the row read as −x (softmin), negated before the padding.
+template <class V, bool Neg>
+AK_INLINE V neg_if(V v) {
+  if constexpr (Neg) return -v; else return v;
+}
+template <class V, bool Neg = false>
 AK_INLINE V load_row(const T_<V>* p, size_t r) {
-  return r == V::N ? load(p) : select(lanes_below<V>(r), loadPartial(p, r), -inf_v<V>());
+  return r == V::N ? neg_if<V, Neg>(load(p)) : select(lanes_below<V>(r), neg_if<V, Neg>(loadPartial(p, r)), -inf_v<V>());
 }
 
 // The max of the lanes, NaN if any is NaN (once per row: through memory, which also
@@ -146,8 +151,8 @@ template <> AK_INLINE Vd from_d<Vd>(const Vd* in) { return in[0]; }
 
 // How a row is cut into vectors. Contig: along the axis, N elements at a time, the row's
 // statistics reduced across lanes. Strided: one step of `inner` per axis position, `cols`
-// (<= N) adjacent rows in the lanes.
-template <class V>
+// (<= N) adjacent rows in the lanes. Neg: load_x reads −x (softmin).
+template <class V, bool Neg = false>
 struct Contig {
   size_t len;
   template <class F>
@@ -156,19 +161,21 @@ struct Contig {
     for (; k + V::N <= len; k += V::N) f(k, V::N);
     if (k < len) f(k, len - k);
   }
-  AK_INLINE V load_x(const T_<V>* p, size_t r) const { return load_row<V>(p, r); }
+  AK_INLINE V load_x(const T_<V>* p, size_t r) const { return load_row<V, Neg>(p, r); }
+  static constexpr bool kNeg = Neg;
   AK_INLINE V reduce_max(V m) const { return splat<V>(lanes_max(m)); }
   AK_INLINE V reduce_sum(V m) const { return splat<V>(lanes_sum(m)); }
   static constexpr bool kReduce = true;
 };
-template <class V>
+template <class V, bool Neg = false>
 struct Strided {
   size_t len, inner, cols;
   template <class F>
   AK_INLINE void each(F&& f) const {
     for (size_t k = 0; k < len; ++k) f(k * inner, cols);
   }
-  AK_INLINE V load_x(const T_<V>* p, size_t r) const { return load_n<V>(p, r); }
+  AK_INLINE V load_x(const T_<V>* p, size_t r) const { return neg_if<V, Neg>(load_n<V>(p, r)); }
+  static constexpr bool kNeg = Neg;
   AK_INLINE V reduce_max(V m) const { return m; }
   AK_INLINE V reduce_sum(V m) const { return m; }
   static constexpr bool kReduce = false;
@@ -299,8 +306,8 @@ AK_INLINE bool softmax_row_fast(const W& w, const T_<V>* x, T_<V>* y) {
 // Rows up to this long keep e in a per-thread scratch row when the output is streamed.
 constexpr size_t kScratchRow = 8192;
 
-template <class V>
-AK_INLINE bool softmax_row_scaled(const Contig<V>& w, const T_<V>* x, T_<V>* y, bool streamed) {
+template <class V, class W>
+AK_INLINE bool softmax_row_scaled(const W& w, const T_<V>* x, T_<V>* y, bool streamed) {
   using namespace mathd;
   using T = T_<V>;
   // maxFast may drop a NaN: then the NaN entry's e, the sum and so the whole row are NaN,
@@ -368,7 +375,7 @@ AK_INLINE void softmax_row(const W& w, const T_<V>* x, T_<V>* y, bool log, bool 
   if constexpr (W::kReduce) {
     // float32 only: in float64 the scaled form measured worse (2.74 against 2.14 ULP on
     // random rows centred up to ±500: e^x of large |x| carries its reduction's error).
-    if (mathd::kIsF32<V> && !log && softmax_row_scaled<V>(w, x, y, streamed)) return;
+    if (mathd::kIsF32<V> && !log && softmax_row_scaled<V, W>(w, x, y, streamed)) return;
   }
   if (!log && softmax_row_fast<V>(w, x, y)) return;
   V m, st;
@@ -389,15 +396,15 @@ AK_INLINE void softmax_row(const W& w, const T_<V>* x, T_<V>* y, bool log, bool 
 
 // Runs `row(walk, offset)` over the tile: contiguous rows (inner == 1) one by one,
 // strided blocks in column chunks of N.
-template <class V, class F>
+template <class V, bool Neg = false, class F>
 AK_INLINE void for_rows(size_t rows, size_t len, size_t inner, size_t cols, F&& row) {
   if (inner == 1) {
-    const Contig<V> w{len};
+    const Contig<V, Neg> w{len};
     for (size_t o = 0; o < rows; ++o) row(w, o * len);
   } else {
     for (size_t o = 0; o < rows; ++o) {
       for (size_t c = 0; c < cols; c += V::N) {
-        const Strided<V> w{len, inner, cols - c < V::N ? cols - c : V::N};
+        const Strided<V, Neg> w{len, inner, cols - c < V::N ? cols - c : V::N};
         row(w, o * len * inner + c);
       }
     }
@@ -407,12 +414,18 @@ AK_INLINE void for_rows(size_t rows, size_t len, size_t inner, size_t cols, F&& 
 template <class V>
 void softmax_rows(const T_<V>* x, T_<V>* y, size_t rows, size_t len, size_t inner, size_t cols, unsigned flags) {
   const bool log = (flags & kSoftmaxLog) != 0, streamed = (flags & kSoftmaxStream) != 0;
-  for_rows<V>(rows, len, inner, cols, [&](const auto& w, size_t base) { softmax_row<V>(w, x + base, y + base, log, streamed); });
+  const auto row = [&](const auto& w, size_t base) { softmax_row<V>(w, x + base, y + base, log, streamed); };
+  if ((flags & kSoftmaxNeg) != 0) {
+    for_rows<V, true>(rows, len, inner, cols, row);
+  } else {
+    for_rows<V>(rows, len, inner, cols, row);
+  }
   if (streamed) stream_fence();
 }
 
 // Backward. From y: softmax dx = y(dy − Σdy·y), logSoftmax dx = dy − e^y·Σdy. From x:
 // the probabilities p = e/(1 + t) recomputed from the row statistics on every pass.
+// softmin (a Neg walk): the softmax gradient at −x, negated.
 template <class V, class W>
 AK_INLINE void softmax_bwd_row(const W& w, const T_<V>* dy, const T_<V>* y, const T_<V>* x, T_<V>* dx, bool log) {
   V m = zero<V>(), st = zero<V>();
@@ -437,16 +450,26 @@ AK_INLINE void softmax_bwd_row(const W& w, const T_<V>* dy, const T_<V>* y, cons
   w.each([&](size_t off, size_t r) {
     const V p = prob(off, r);
     const V g = load_n<V>(dy + off, r);
-    store_n(dx + off, log ? fnma(p, s, g) : p * (g - s), r);
+    if constexpr (W::kNeg) {
+      store_n(dx + off, -(p * (g - s)), r);
+    } else {
+      store_n(dx + off, log ? fnma(p, s, g) : p * (g - s), r);
+    }
   });
 }
 
 template <class V>
 void softmax_bwd_rows(const T_<V>* dy, const T_<V>* y, const T_<V>* x, T_<V>* dx, size_t rows, size_t len,
-                      size_t inner, size_t cols, bool log) {
-  for_rows<V>(rows, len, inner, cols, [&](const auto& w, size_t base) {
+                      size_t inner, size_t cols, unsigned flags) {
+  const bool log = (flags & kSoftmaxLog) != 0;
+  const auto row = [&](const auto& w, size_t base) {
     softmax_bwd_row<V>(w, dy + base, y ? y + base : nullptr, x ? x + base : nullptr, dx + base, log);
-  });
+  };
+  if ((flags & kSoftmaxNeg) != 0) {
+    for_rows<V, true>(rows, len, inner, cols, row);
+  } else {
+    for_rows<V>(rows, len, inner, cols, row);
+  }
 }
 
 // ---------------------------------------------------------------- prelu
@@ -627,6 +650,7 @@ void maxout_rows(const T_<V>* x, T_<V>* y, size_t inner, size_t pieces, size_t r
 
 // dx = dy routed to each group's first maximum (as group_first_max), +0 elsewhere. Each
 // group (with inner == 1: each block of N groups) is read whole before any of it is written.
+// dy null: 1 for every group, which is hardmax (one group of `len` per row: its one-hot).
 template <class V>
 void maxout_bwd_rows(const T_<V>* dy, const T_<V>* x, T_<V>* dx, size_t inner, size_t pieces, size_t r0, size_t r1) {
   constexpr size_t N = V::N;
@@ -638,7 +662,7 @@ void maxout_bwd_rows(const T_<V>* dy, const T_<V>* x, T_<V>* dx, size_t inner, s
       T_<V>* dst = dx + r * pieces;
       V arg;
       group_first_max<true, V>(pieces, [&](size_t j) { return gather_piece<V>(src, pieces, j, n, buf); }, &arg);
-      const V gv = load_n<V>(dy + r, n);
+      const V gv = dy ? load_n<V>(dy + r, n) : splat<V>(T_<V>(1));
       for (size_t j = 0; j < pieces; ++j) {
         store(buf, select(eq(arg, splat<V>(T_<V>(j))), gv, zero<V>()));
         for (size_t l = 0; l < n; ++l) dst[l * pieces + j] = buf[l];
@@ -649,12 +673,12 @@ void maxout_bwd_rows(const T_<V>* dy, const T_<V>* x, T_<V>* dx, size_t inner, s
   for (size_t r = r0; r < r1; ++r) {
     const T_<V>* src = x + r * pieces * inner;
     T_<V>* dst = dx + r * pieces * inner;
-    const T_<V>* g = dy + r * inner;
+    const T_<V>* g = dy ? dy + r * inner : nullptr;
     for (size_t i = 0; i < inner; i += N) {
       const size_t n = inner - i < N ? inner - i : N;
       V arg;
       group_first_max<true, V>(pieces, [&](size_t j) { return load_n<V>(src + j * inner + i, n); }, &arg);
-      const V gv = load_n<V>(g + i, n);
+      const V gv = g ? load_n<V>(g + i, n) : splat<V>(T_<V>(1));
       for (size_t j = 0; j < pieces; ++j) {
         store_n(dst + j * inner + i, select(eq(arg, splat<V>(T_<V>(j))), gv, zero<V>()), n);
       }

@@ -30,12 +30,20 @@ enum UnaryOpId : unsigned {
   kNumUnaryOps
 };
 
+// The 16-bit storage formats (bit patterns in a Uint16Array), as the entry points
+// number them: the index into KernelTable::half.
+enum HalfFormat : unsigned { kFloat16 = 0, kBfloat16 = 1, kNumHalfFormats };
+
 // Every kernel has this shape: y[i] = f(x[i]) for i in [0, n), x == y allowed (in
 // place) or disjoint. It touches no memory outside [x, x+n) and [y, y+n), keeps no
 // state, and may be called on any sub-range (tiles of a thread pool) with the same
 // result as one call on the whole range.
 template <class T>
 using UnaryKernel = void (*)(const T* x, T* y, size_t n, const Params& p);
+// The same with a storage type of its own on each side: 16-bit halves in, halves or
+// float32 out (kernels/half_tile.h), computed in float32 lanes.
+template <class In, class Out>
+using UnaryKernelIO = void (*)(const In* x, Out* y, size_t n, const Params& p);
 
 // y[i] = f(x[i] + b[i]), or f(x[i] + p.bias) when b is null: each sum rounded to T in
 // the lane before f sees it (runtime/fused.h, every op's bias).
@@ -46,6 +54,8 @@ using UnaryBiasKernel = void (*)(const T* x, const T* b, T* y, size_t n, const P
 // for i in [0, n). dx may be dy or in itself; range-local and stateless like UnaryKernel.
 template <class T>
 using BwdKernel = void (*)(const T* dy, const T* in, T* dx, size_t n, const Params& p);
+template <class In, class Out>
+using BwdKernelIO = void (*)(const In* dy, const In* in, Out* dx, size_t n, const Params& p);
 
 // The shaped kernels see their arrays as outer × len × inner (element (o, k, i) at
 // (o·len + k)·inner + i) and run on `rows` consecutive outer blocks and `cols`
@@ -54,14 +64,17 @@ using BwdKernel = void (*)(const T* dy, const T* in, T* dx, size_t n, const Para
 
 // Softmax or logSoftmax along len. flags: kSoftmaxLog (logSoftmax), kSoftmaxStream (the
 // whole output is large: contiguous float32 softmax rows may be written with non-temporal
-// stores, so the output is not read in before it is overwritten).
-constexpr unsigned kSoftmaxLog = 1, kSoftmaxStream = 2;
+// stores, so the output is not read in before it is overwritten), kSoftmaxNeg (softmin:
+// softmax of −x, x negated as it is read; not with kSoftmaxLog).
+constexpr unsigned kSoftmaxLog = 1, kSoftmaxStream = 2, kSoftmaxNeg = 4;
 template <class T>
 using SoftmaxKernel = void (*)(const T* x, T* y, size_t rows, size_t len, size_t inner, size_t cols, unsigned flags);
-// Backward from y (x null) or from x (y null, the probabilities recomputed).
+// Backward from y (x null) or from x (y null, the probabilities recomputed); flags
+// kSoftmaxLog or kSoftmaxNeg (softmin: dx = −softmax.backward(dy, −x), from y the same
+// with y = softmin(x)).
 template <class T>
 using SoftmaxBwdKernel = void (*)(const T* dy, const T* y, const T* x, T* dx, size_t rows, size_t len, size_t inner,
-                                  size_t cols, bool log);
+                                  size_t cols, unsigned flags);
 
 // A prelu tile: channels [c0, c1) of outer blocks [o0, o1), inner positions [i0, i1).
 struct Box {

@@ -91,11 +91,60 @@ AK_INLINE V clamp01(V t, V interior) {
 // float32 through round-to-odd (kx::round_to_odd), so no double rounding.
 // α = 0 gives the constant β for every non-NaN x, ±Inf included (0·Inf would be NaN):
 // αx + β is NaN with x not NaN only in that case.
+// The default α, β (1/6 and 1/2 in the array's type) stand for PyTorch's exact x/6 + 1/2.
+template <class T>
+AK_INLINE bool hard_sigmoid_is_default(T alpha, T beta) {
+  return alpha == T(1.0 / 6) && beta == T(0.5);
+}
+
+// (x + 3)/6 as hi + lo in float64 lanes: x + 3 = s + sl (two-sum), q = s/6, and the
+// remainder s − 6q (exact, one fma) plus sl over 6 (as hard_swish_dd).
+template <class D>  // D = Vd
+AK_INLINE void x6_half_dd(D x, D* hi, D* lo) {
+  const D three = splat<D>(3.0), six = splat<D>(6.0);
+  const D s = x + three;
+  const D sl = two_sum_err(x, three, s);
+  const D q = s / six;
+  *hi = q;
+  *lo = (kx::fma_exact(-six, q, s) + sl) / six;  // s − 6q is exact: the remainder of a quotient
+}
+
+// The value hi + lo of dd(x, &hi, &lo) (float64 lanes) rounded once to the lane type:
+// float32 through float64 lanes and round-to-odd (kx::round_to_odd), float64 hi + lo.
+template <class V, class DD>
+AK_INLINE V dd_rounded_once(V x, DD dd) {
+  if constexpr (kIsF32<V>) {
+    return kx::via_f64(x, [&](Vd xd) {
+      Vd q, lo;
+      dd(xd, &q, &lo);
+      const Vd h = q + lo;
+      return kx::round_to_odd(h, two_sum_err(q, lo, h));
+    });
+  } else {
+    V q, lo;
+    dd(x, &q, &lo);
+    return q + lo;
+  }
+}
+
+// x/6 + 1/2 clamped to [0, 1], rounded once: x >= 3 gives 1, x <= -3 gives 0 (±Inf too),
+// NaN stays NaN.
+template <class V>
+AK_INLINE V hard_sigmoid_exact(V x) {
+  V r = dd_rounded_once(x, [](Vd xd, Vd* hi, Vd* lo) { x6_half_dd(xd, hi, lo); });
+  const V three = splat<V>(T_<V>(3));
+  r = select(ge(x, three), splat<V>(T_<V>(1)), r);
+  return select(le(x, -three), zero<V>(), r);  // NaN: r is NaN already
+}
+
 struct hardSigmoid : OpBase<2> {
   template <class V> struct K {
     T_<V> alpha, beta;
-    explicit K(const Params& p) : alpha(T_<V>(p.a)), beta(T_<V>(p.b)) {}
+    bool exact_default;
+    explicit K(const Params& p)
+        : alpha(T_<V>(p.a)), beta(T_<V>(p.b)), exact_default(hard_sigmoid_is_default(T_<V>(p.a), T_<V>(p.b))) {}
     AK_INLINE V operator()(V x) const {
+      if (exact_default) return hard_sigmoid_exact(x);
       // With a fused multiply-add, αx + β is correctly rounded in the lane type itself
       // (the same code as float64); without one, float32 goes through float64 lanes.
       if constexpr (kIsF32<V> && !kHasFma) {
@@ -164,43 +213,47 @@ AK_INLINE void hard_swish_dd(D x, D* hi, D* lo) {
   *lo = rem / six;
 }
 
-// float32 in float lanes: x + 3 = s + sl (Fast2Sum, |x| < 3), x(s + sl) = p + pl + x·sl
-// (pl exact, x·sl within 2^-48 of the value), rounded once by div6_rounded; the lanes it
-// is unsure of, and 0 < |x| < 2^-60 (x·sl = x² would leave the normal range), go through
-// the float64 image above.
+// float32 in float lanes, |x| < 3: x + 3 = s + sl (Fast2Sum), v = x(x + 3) = p + lo with
+// p = RN(x·s) and -lo = (p − x·s) − x·sl from two fnma (relative error 2^-24 of lo, so
+// about 2^-47 of v), q = p/6 to about an ulp, its remainder p − 6q exact (Sterbenz) and
+// e = (remainder + lo)/6: q + e is v/6 to within 2^-44 of it. RN is monotone: where
+// q + e ± d round to the same float, with d = 2^-40|x| (more than 2^-40|v/6|, as
+// |x + 3| < 6), that float is the correct rounding of v/6. The lanes where they do not
+// (a rounding boundary within d of q + e: about one in 2^15) and 0 < |x| < 2^-60 (x·sl =
+// x² would leave the normal range) go through the float64 image above, rounded once. |x| >= 3, ±0 and
+// NaN take maxFast(-0, x): x for x >= 3, ±0 and NaN (its second operand), -0 for x <= -3
+// (also at -Inf, where x·0 would give NaN).
 struct hardSwish : OpBase<2> {
   template <class V> struct K {
     explicit K(const Params&) {}
-    static AK_INLINE Vf via_dd(Vf x) {
-      return kx::via_f64(x, [](Vd xd) {
-        Vd q, lo;
-        hard_swish_dd(xd, &q, &lo);
-        const Vd h = q + lo;
-        return kx::round_to_odd(h, two_sum_err(q, lo, h));
-      });
-    }
     AK_INLINE V operator()(V x) const {
+      const auto dd = [](Vd xd, Vd* hi, Vd* lo) { hard_swish_dd(xd, hi, lo); };
       V r;
       const V three = splat<V>(T_<V>(3));
+      const V ax = abs(x);
+      const typename V::M out = mor(mnot(lt(ax, three)), eq(x, zero<V>()));
       if constexpr (kIsF32<V>) {
+        const V sixth = splat<V>(1.0f / 6), six = splat<V>(6.0f);
         const V s = x + three;
         const V sl = x - (s - three);
         const V p = x * s;
-        Mf unsure;
-        r = div6_rounded(p, two_prod_err(x, s, p) + x * sl, &unsure);
-        const V ax = abs(x);
-        const Mf tiny = mand(lt(ax, splat<V>(0x1p-60f)), gt(ax, zero<V>()));
-        const Mf slow = mand(lt(ax, three), mor(unsure, tiny));
-        if (any(slow)) r = select(slow, via_dd(x), r);
+        V mlo;
+        if constexpr (kHasFma) {
+          mlo = fnma(x, sl, fnma(x, s, p));
+        } else {
+          mlo = -(two_prod_err(x, s, p) + x * sl);
+        }
+        const V q = p * sixth;
+        const V e = (fnma_exact(six, q, p) - mlo) * sixth;
+        const V d = ax * splat<V>(0x1p-40f);
+        r = q + e;
+        const Mf unsure = ne(q + (e + d), q + (e - d));
+        const Mf slow = mand(mor(unsure, lt(ax, splat<V>(0x1p-60f))), mnot(out));
+        if (any(slow)) r = select(slow, dd_rounded_once(x, dd), r);
       } else {
-        V q, lo;
-        hard_swish_dd(x, &q, &lo);
-        r = q + lo;
+        r = dd_rounded_once(x, dd);
       }
-      r = select(ge(x, three), x, r);
-      r = select(le(x, -three), splat<V>(T_<V>(-0.0)), r);
-      // NaN (unordered: eq is false) and ±0 give x.
-      return select(mor(isnan(x), eq(x, zero<V>())), x, r);
+      return select(out, maxFast(splat<V>(T_<V>(-0.0)), x), r);
     }
   };
 };
@@ -313,20 +366,36 @@ struct elu1 : OpBase<2> {
   };
 };
 
-// λ·(x > 0 ? x : α·expm1(x)) with λ and λα as two-term constants (hi + lo), so the
-// constants' own rounding (up to 0.5 ULP each) does not add to the error.
+// The real SELU constants; α and γ equal to them in the array's type stand for them.
+constexpr double kSeluAlpha = 1.6732632423543772848, kSeluLambda = 1.0507009873554804934;
+template <class T>
+AK_INLINE bool selu_is_default(T alpha, T gamma) {
+  return alpha == T(kSeluAlpha) && gamma == T(kSeluLambda);
+}
+
+// γ·(x > 0 ? x : α·expm1(x)) with γ and γα as two-term constants (hi + lo), so the
+// constants' own rounding (up to 0.5 ULP each) does not add to the error. The defaults
+// are λ and λα of SELU (the real numbers); other α, γ are numbers of the array's type,
+// γ exact (lo 0) and γα split from its exact product.
 struct selu : OpBase<2> {
   template <class V> struct K {
-    explicit K(const Params&) {}
-    // λ = 1.0507009873554804934, λα = 1.7580993408473768599 (split by mpmath). float:
-    // expm1 on the negative side only (as elu), ~1.5 ULP against ~0.5 through float64, at
-    // ~5x the speed; double: expm1_. x >= 0 selects λx (so selu(-0) = -0).
+    V lh, ll, lah, lal;
+    // λ = 1.0507009873554804934, λα = 1.7580993408473768599 (split by mpmath).
+    explicit K(const Params& p)
+        : lh(CC<V>(0x1.0cfabep+0f, 0x1.0cfabd6a91132p+0)), ll(CC<V>(-0x1.2adddap-25f, 0x1.6f9a2b2ae3d88p-55)),
+          lah(CC<V>(0x1.c212ccp+0f, 0x1.c212cc640f031p+0)), lal(CC<V>(0x1.903c0cp-26f, 0x1.0428c2e0f6ed7p-56)) {
+      using T = T_<V>;
+      if (selu_is_default(T(p.a), T(p.b))) return;
+      const double ga = p.a * p.b, gal = std::fma(p.a, p.b, -ga);  // exact for float32 parameters
+      lh = splat<V>(T(p.b));
+      ll = zero<V>();
+      lah = splat<V>(T(ga));
+      lal = splat<V>(T((ga - double(T(ga))) + gal));
+    }
+    // float: expm1 on the negative side only (as elu), ~1.5 ULP against ~0.5 through
+    // float64, at ~5x the speed; double: expm1_. x >= 0 selects γx (so selu(-0) = -0).
     AK_INLINE V operator()(V x) const {
-      const V lh = CC<V>(0x1.0cfabep+0f, 0x1.0cfabd6a91132p+0);
-      const V ll = CC<V>(-0x1.2adddap-25f, 0x1.6f9a2b2ae3d88p-55);
-      const V lah = CC<V>(0x1.c212ccp+0f, 0x1.c212cc640f031p+0);
-      const V lal = CC<V>(0x1.903c0cp-26f, 0x1.0428c2e0f6ed7p-56);
-      // x itself at ±Inf (Inf·ll would make the fma NaN) and ±0 (float's ll < 0: -0·ll = +0).
+      // x itself at ±Inf (Inf·ll would make the fma NaN) and ±0 (float's default ll < 0: -0·ll = +0).
       const V pos = select(mor(isinf(x), eq(x, zero<V>())), x, fma(x, lh, x * ll));
       V m;
       if constexpr (kIsF32<V>) {

@@ -13,6 +13,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../kernels/signatures.h"
+
 namespace ak {
 namespace napi {
 
@@ -57,9 +59,7 @@ struct View {
 
 // Any typed array.
 inline bool get_typed_array(napi_env env, napi_value v, View* out) {
-  napi_value buffer;
-  size_t offset;
-  out->present = napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, &buffer, &offset) == napi_ok;
+  out->present = napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, nullptr, nullptr) == napi_ok;
   return out->present;
 }
 
@@ -75,6 +75,33 @@ inline bool get_float_view_or_null(napi_env env, napi_value v, View* out) {
     return true;
   }
   return get_float_view(env, v, out);
+}
+
+// A float array, or a Uint16Array of 16-bit float storage (its format passed apart).
+inline bool get_storage_view(napi_env env, napi_value v, View* out) {
+  return get_typed_array(env, v, out) && (out->is_float() || out->type == napi_uint16_array);
+}
+
+// The same, or null/undefined (present false).
+inline bool get_storage_view_or_null(napi_env env, napi_value v, View* out) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok) return false;
+  if (t == napi_null || t == napi_undefined) {
+    out->present = false;
+    return true;
+  }
+  return get_storage_view(env, v, out);
+}
+
+// An element-wise call's input and output types agree: the same type, or 16-bit
+// storage widened on the way out into a Float32Array.
+inline bool storage_pair(const View& in, const View& out) {
+  return in.type == out.type || (in.type == napi_uint16_array && out.type == napi_float32_array);
+}
+
+// The format of 16-bit storage (HalfFormat: 0 float16, 1 bfloat16); v may be null (absent).
+inline bool get_half_format(napi_env env, napi_value v, uint32_t* out) {
+  return v != nullptr && napi_get_value_uint32(env, v, out) == napi_ok && *out < kNumHalfFormats;
 }
 
 // A number; undefined reads as 0 (an op's unused parameters).

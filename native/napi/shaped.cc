@@ -21,12 +21,14 @@ namespace {
 
 // Shaped op codes: registry/shaped_ops.inc, generated from lib's SHAPED_OPS. The arrays
 // of each, in order (arg_spec below):
-//   softmax, logSoftmax                     x, y
-//   softmaxBackward, logSoftmaxBackward     dy, y|null, x|null, dx
+//   softmax, logSoftmax, softmin, hardmax   x, y
+//   softmaxBackward, logSoftmaxBackward,
+//   softminBackward                         dy, y|null, x|null, dx
 //   prelu                                   x, y, alpha|null                param: alphaScalar
 //   preluBackward                           dy, x, alpha|null, dx, dalpha (Float64Array)
 //   maxout                                  x, y                            param: pieces
 //   maxoutBackward                          dy, x, dx                       param: pieces
+//   hardmaxBackward                         dy, x, dx
 enum ShapedOp : uint32_t {
 #define AK_SHAPED_OP(name, Name) k##Name,
 #include "../registry/shaped_ops.inc"
@@ -44,15 +46,24 @@ std::unique_ptr<TiledCall> make_shaped(const Kernels<T>& k, uint32_t op, size_t 
   switch (op) {
     case kSoftmax:
     case kLogSoftmax:
+    case kSoftmin:
       if (!k.softmax) return nullptr;
-      return std::unique_ptr<TiledCall>(
-          new SoftmaxCall<T>(k.softmax, a[0].cptr<T>(), a[1].mptr<T>(), outer, len, inner, op == kLogSoftmax));
+      return std::unique_ptr<TiledCall>(new SoftmaxCall<T>(k.softmax, a[0].cptr<T>(), a[1].mptr<T>(), outer, len, inner,
+                                                           op == kLogSoftmax ? kSoftmaxLog : op == kSoftmin ? kSoftmaxNeg : 0u));
     case kSoftmaxBackward:
     case kLogSoftmaxBackward:
+    case kSoftminBackward:
       if (!k.softmax_bwd) return nullptr;
-      return std::unique_ptr<TiledCall>(new SoftmaxBwdCall<T>(k.softmax_bwd, a[0].cptr<T>(), a[1].cptr<T>(),
-                                                              a[1].present ? nullptr : a[2].cptr<T>(), a[3].mptr<T>(),
-                                                              outer, len, inner, op == kLogSoftmaxBackward));
+      return std::unique_ptr<TiledCall>(new SoftmaxBwdCall<T>(
+          k.softmax_bwd, a[0].cptr<T>(), a[1].cptr<T>(), a[1].present ? nullptr : a[2].cptr<T>(), a[3].mptr<T>(), outer,
+          len, inner, op == kLogSoftmaxBackward ? kSoftmaxLog : op == kSoftminBackward ? kSoftmaxNeg : 0u));
+    case kHardmax:  // maxout's backward with dy = 1 and one group of len per row
+      if (!k.maxout_bwd) return nullptr;
+      if (len == 0) return std::unique_ptr<TiledCall>(new ZeroCall<T>(a[1].mptr<T>(), 0));  // no element
+      return std::unique_ptr<TiledCall>(
+          new MaxoutBwdCall<T>(k.maxout_bwd, nullptr, a[0].cptr<T>(), a[1].mptr<T>(), outer, len, inner, len));
+    case kHardmaxBackward:
+      return std::unique_ptr<TiledCall>(new ZeroCall<T>(a[2].mptr<T>(), outer * len * inner));
     case kPrelu:
       if (!k.prelu) return nullptr;
       return std::unique_ptr<TiledCall>(
@@ -84,13 +95,17 @@ struct ArgSpec {
 ArgSpec arg_spec(uint32_t op) {
   switch (op) {
     case kSoftmax:
-    case kLogSoftmax: return {2, 0};
+    case kLogSoftmax:
+    case kSoftmin:
+    case kHardmax: return {2, 0};
     case kSoftmaxBackward:
-    case kLogSoftmaxBackward: return {4, 0x6};
+    case kLogSoftmaxBackward:
+    case kSoftminBackward: return {4, 0x6};
     case kPrelu: return {3, 0x4};
     case kPreluBackward: return {5, 0x4};
     case kMaxout: return {2, 0};
     case kMaxoutBackward: return {3, 0};
+    case kHardmaxBackward: return {3, 0};
     default: return {0, 0};  // an op without native entry: make_shaped declines it
   }
 }
@@ -158,7 +173,7 @@ std::unique_ptr<TiledCall> shaped_call(napi_env env, const EnvState* e, const na
       return nullptr;
     }
   }
-  if ((op == kSoftmaxBackward || op == kLogSoftmaxBackward) && !a[1].present && !a[2].present) {
+  if ((op == kSoftmaxBackward || op == kLogSoftmaxBackward || op == kSoftminBackward) && !a[1].present && !a[2].present) {
     *error = "shaped: softmax backward needs y or x";
     return nullptr;
   }

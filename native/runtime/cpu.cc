@@ -83,12 +83,17 @@ CpuFeatures detect() {
   const bool os_zmm = (x & 0xe0) == 0xe0;
   const bool avx = (l1.c >> 28) & 1;
   const bool fma = (l1.c >> 12) & 1;
+  const bool f16c = (l1.c >> 29) & 1;
   const bool avx2 = (l7.b >> 5) & 1;
   const bool avx512f = (l7.b >> 16) & 1;
   const bool avx512dq = (l7.b >> 17) & 1;
   const bool avx512bw = (l7.b >> 30) & 1;
   const bool avx512vl = (l7.b >> 31) & 1;
-  f.avx2_fma = os_ymm && avx && avx2 && fma;
+  // F16C (the float16 conversions, kernels/half_tile.h) is part of the avx2 level: the
+  // TU is built with -mf16c, and every CPU with AVX2 and FMA also has it (Intel from
+  // Ivy Bridge, AMD from Piledriver), so requiring it turns no real AVX2 machine away
+  // and spares the level a second, separately checked float16 path.
+  f.avx2_fma = os_ymm && avx && avx2 && fma && f16c;
   // The avx512 TU is compiled with -mavx512f -mavx512dq -mavx512bw -mavx512vl (the
   // compiler may use any of them), so every one of those is required here.
   f.avx512 = f.avx2_fma && os_zmm && avx512f && avx512dq && avx512bw && avx512vl;

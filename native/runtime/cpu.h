@@ -17,7 +17,7 @@ bool isa_from_name(const char* name, Isa* out);
 struct CpuFeatures {
   // Each flag is true only when the instructions exist AND the OS saves the register
   // state they need (XCR0), so a level reported here never raises #UD.
-  bool avx2_fma = false;     // AVX, AVX2, FMA3 + XMM/YMM state
+  bool avx2_fma = false;     // AVX, AVX2, FMA3, F16C + XMM/YMM state
   bool avx512 = false;       // AVX-512 F, DQ, BW, VL + opmask/ZMM state, on top of avx2_fma
 };
 

@@ -15,9 +15,8 @@ namespace ak {
 // (round to nearest, no flush-to-zero, no denormals-are-zero, exceptions masked)
 // whatever the caller's thread had, and gives the caller back its control register bit
 // for bit, status flags included. Cost when the caller's environment is already the
-// default: one read at entry and at exit, plus a write only if our arithmetic raised a
-// flag the caller did not have. Every thread that calls a kernel (the JS thread, a
-// pool worker running a tile) must hold one of these around the call.
+// default: one read at entry and one write at exit. Every thread that calls a kernel
+// (the JS thread, a pool worker running a tile) must hold one of these around the call.
 class FpEnvGuard {
  public:
 #if defined(__x86_64__) || defined(_M_X64)
@@ -25,9 +24,10 @@ class FpEnvGuard {
     // Bits 6..15: DAZ, exception masks, rounding control, FTZ. 0x1f80 = all masked, RN.
     if ((saved_ & 0xffc0u) != 0x1f80u) _mm_setcsr((saved_ & 0x3fu) | 0x1f80u);
   }
-  ~FpEnvGuard() {
-    if (_mm_getcsr() != saved_) _mm_setcsr(saved_);
-  }
+  // Written back unconditionally: nearly every kernel raises the inexact flag, so a
+  // compare would almost always find a difference, and on AMD cores reading MXCSR
+  // (stmxcsr, microcoded) costs several times writing it.
+  ~FpEnvGuard() { _mm_setcsr(saved_); }
 
  private:
   unsigned saved_;

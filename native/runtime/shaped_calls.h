@@ -62,9 +62,10 @@ struct RowTiling {
 template <class T>
 class SoftmaxCall final : public TiledCall {
  public:
-  SoftmaxCall(SoftmaxKernel<T> k, const T* x, T* y, size_t outer, size_t len, size_t inner, bool log)
+  // op: kSoftmaxLog, kSoftmaxNeg or 0.
+  SoftmaxCall(SoftmaxKernel<T> k, const T* x, T* y, size_t outer, size_t len, size_t inner, unsigned op)
       : k_(k), x_(x), y_(y), tl_(outer, len, inner),
-        flags_((log ? kSoftmaxLog : 0u) | (outer * len * inner * sizeof(T) >= kStreamBytes ? kSoftmaxStream : 0u)) {}
+        flags_(op | (outer * len * inner * sizeof(T) >= kStreamBytes ? kSoftmaxStream : 0u)) {}
   size_t tiles() const override { return tl_.tiles(); }
   void run(size_t t) const override {
     size_t o, rows, c, cols;
@@ -86,15 +87,15 @@ template <class T>
 class SoftmaxBwdCall final : public TiledCall {
  public:
   SoftmaxBwdCall(SoftmaxBwdKernel<T> k, const T* dy, const T* y, const T* x, T* dx, size_t outer, size_t len,
-                 size_t inner, bool log)
-      : k_(k), dy_(dy), y_(y), x_(x), dx_(dx), tl_(outer, len, inner), log_(log) {}
+                 size_t inner, unsigned op)
+      : k_(k), dy_(dy), y_(y), x_(x), dx_(dx), tl_(outer, len, inner), op_(op) {}
   size_t tiles() const override { return tl_.tiles(); }
   void run(size_t t) const override {
     size_t o, rows, c, cols;
     tl_.tile(t, &o, &rows, &c, &cols);
     const size_t off = tl_.offset(o, c);
     FpEnvGuard fp;
-    k_(dy_ + off, y_ ? y_ + off : nullptr, x_ ? x_ + off : nullptr, dx_ + off, rows, tl_.len, tl_.inner, cols, log_);
+    k_(dy_ + off, y_ ? y_ + off : nullptr, x_ ? x_ + off : nullptr, dx_ + off, rows, tl_.len, tl_.inner, cols, op_);
   }
 
  private:
@@ -104,7 +105,7 @@ class SoftmaxBwdCall final : public TiledCall {
   const T* x_;
   T* dx_;
   RowTiling tl_;
-  bool log_;
+  unsigned op_;
 };
 
 
@@ -288,6 +289,23 @@ class MaxoutBwdCall final : public TiledCall {
   const T* x_;
   T* dx_;
   MaxoutTiling tl_;
+};
+
+// hardmax's gradient, +0 everywhere: a fill (no kernel: no level does it differently),
+// in tiles of kTileElems.
+template <class T>
+class ZeroCall final : public TiledCall {
+ public:
+  ZeroCall(T* dx, size_t n) : dx_(dx), n_(n) {}
+  size_t tiles() const override { return (n_ + kTileElems - 1) / kTileElems; }
+  void run(size_t t) const override {
+    const size_t b = t * kTileElems;
+    std::fill(dx_ + b, dx_ + std::min(n_, b + kTileElems), T(0));
+  }
+
+ private:
+  T* dx_;
+  size_t n_;
 };
 
 }  // namespace ak

@@ -2,7 +2,6 @@
 #include "tiled.h"
 
 #include <atomic>
-#include <mutex>
 
 #include "../kernels/signatures.h"
 #include "pool.h"
@@ -11,25 +10,18 @@ namespace ak {
 namespace {
 
 constexpr size_t kDefaultParallelMin = size_t{1} << 16;
+// Held as threshold XOR default, so that the zero-initialized array (static storage: no
+// initialization order, no once-flag on the per-call path) reads as the default.
 std::atomic<size_t> g_parallel_min[static_cast<size_t>(kNumUnaryOps)];
-std::once_flag g_parallel_min_init;
-
-void init_parallel_min() {
-  std::call_once(g_parallel_min_init, [] {
-    for (auto& m : g_parallel_min) m.store(kDefaultParallelMin, std::memory_order_relaxed);
-  });
-}
 
 }  // namespace
 
 size_t parallel_min(unsigned id) {
-  init_parallel_min();
-  return id < kNumUnaryOps ? g_parallel_min[id].load(std::memory_order_relaxed) : kDefaultParallelMin;
+  return id < kNumUnaryOps ? g_parallel_min[id].load(std::memory_order_relaxed) ^ kDefaultParallelMin : kDefaultParallelMin;
 }
 
 void set_parallel_min(const size_t* mins) {
-  init_parallel_min();
-  for (size_t i = 0; i < kNumUnaryOps; ++i) g_parallel_min[i].store(mins[i], std::memory_order_relaxed);
+  for (size_t i = 0; i < kNumUnaryOps; ++i) g_parallel_min[i].store(mins[i] ^ kDefaultParallelMin, std::memory_order_relaxed);
 }
 
 void run_tiled(const TiledCall& call) {

@@ -11,7 +11,9 @@
 //      and scalar levels, ISA selection, threads and async;
 //   4. the install test of the arm64 tarball: npm pack, then npm (run by the arm64
 //      node) installs it offline into a fresh project whose PATH holds only `node` and
-//      `sh`, and the installed package reports backend 'native', isa 'neon'.
+//      `sh`; the installed package reports backend 'native', isa 'neon', and
+//      scripts/cross/smoke.cjs holds every op of the installed copy, on each level it
+//      lists (neon, scalar), to the float64 reference and the JS twin.
 // Usage: node scripts/cross/test-arm64.cjs [--quick] [--no-build] [--skip-vitest] [--skip-install] [vitest files...]
 //   --quick: the CI subset (.ci/run): the native tests, every op's forward accuracy on
 //   neon only, the ISA selection, and the install test.
@@ -135,6 +137,8 @@ async function main() {
       const tgz = pack(root, work);
       const listing = execFileSync('tar', ['tzf', tgz], { encoding: 'utf8' });
       if (!listing.includes('package/prebuilds/linux-arm64/activation-kernels.node')) fail('the tarball has no linux-arm64 prebuild');
+      const shipped = listing.split('\n').filter((l) => /^package\/prebuilds\/.+\.node$/.test(l)).map((l) => l.slice('package/'.length));
+      console.log(`[test:arm64] ${path.basename(tgz)}: ${(fs.statSync(tgz).size / 2 ** 20).toFixed(2)} MiB, ${shipped.join(', ')}`);
       const deps = Object.keys(require(path.join(root, 'package.json')).dependencies || {}).map((d) => pack(path.join(root, 'node_modules', d), work));
       const consumer = path.join(work, 'consumer');
       fs.mkdirSync(consumer);
@@ -157,6 +161,14 @@ async function main() {
       console.log(`[test:arm64] installed copy: backend ${out.info.backend}, isa ${out.info.isa}, relu ${JSON.stringify(out.relu)}`);
       if (out.info.backend !== 'native' || out.info.isa !== 'neon' || out.info.loadError !== null) fail(`installed copy: ${JSON.stringify(out.info)}`);
       if (JSON.stringify(out.relu) !== '[0,0,0,0.5,2]' || out.y !== 0.5) fail('installed copy computed wrong values');
+      // Every op of the installed copy on every level it runs: against the float64 reference and the JS twin.
+      const installed = path.join(consumer, 'node_modules', 'activation-kernels');
+      for (const isa of out.info.isas) {
+        const sm = spawnSync(path.join(bin, 'node'), [path.join(__dirname, 'smoke.cjs'), '--package', installed, '--isa', isa], { cwd: consumer, env: bare, encoding: 'utf8' });
+        process.stdout.write(sm.stdout.split('\n').map((l) => (l ? `[test:arm64] installed copy, ${isa}: ${l}\n` : '')).join(''));
+        if (sm.status !== 0) fail(`the installed copy on ${isa}: ${sm.stderr}`);
+        if (!new RegExp(`isa ${isa},`).test(sm.stdout)) fail(`the installed copy did not run ${isa}`);
+      }
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
     }

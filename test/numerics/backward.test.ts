@@ -7,14 +7,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ak from '../../lib/index';
-import { unaryOps, unaryNames, type UnaryOpDef } from '../../lib/registry/ops';
+import { requiredOptions, unaryOps, unaryNames, type UnaryOpDef } from '../../lib/registry/ops';
 import { ops as refOps, lastLo } from '../reference.cjs';
 import { backwardError, EXACT_SLACK, ulpError } from '../ulp.cjs';
 import { movedParamSets, rng, typedParams, type Params } from './helpers';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const R = require('../reference-backward.cjs') as {
   derivatives: Record<string, (x: number, p: Record<string, number | string>) => [number, number]>;
-  fromY: Record<string, (y: number, p: Record<string, number | string>) => [number, number]>;
+  fromY: Record<string, (y: number, p: Record<string, number | string>, dtype: Dtype) => [number, number]>;
   dxRef: (dy: number, d: [number, number]) => number;
   scaleOf: (bw: UnaryOpDef['backward'], fromY: boolean, v: number, a: number, b: number, d: [number, number]) => number;
 };
@@ -157,7 +157,7 @@ describe('unary backward from y = f(x)', () => {
           const dx = api[name].backward(dya, xa, { ...set, y });
           // From y alone (x left out) it is the same computation.
           expect(Array.from(api[name].backward(dya, null as unknown as typeof xa, { ...set, y }))).toEqual(Array.from(dx));
-          const c = check(name, def, dtype, p, y, dya, dx, (i) => R.fromY[name](y[i], p), true);
+          const c = check(name, def, dtype, p, y, dya, dx, (i) => R.fromY[name](y[i], p, dtype), true);
           expect(c.fails, c.fails.join('\n')).toEqual([]);
           // Where y keeps f'(x) well conditioned (|x| ≤ 2), it agrees with the derivative from x.
           const fromX = api[name].backward(dya, xa, set);
@@ -277,7 +277,7 @@ describe('unary backward semantics', () => {
       for (const { Ctor } of DTYPES) {
         const x = Ctor.from([NaN, 0.5, NaN, -2]);
         const dy = Ctor.from([1, NaN, 0, NaN]);
-        const dx = api[n].backward(dy, x);
+        const dx = api[n].backward(dy, x, requiredOptions(unaryOps[n]));
         for (let i = 0; i < 4; i++) expect(dx[i], `${n}[${i}]`).toBeNaN();
       }
     }
@@ -313,15 +313,16 @@ describe('unary backward semantics', () => {
           const r = rng(len + 1);
           const x = Ctor.from({ length: len }, () => -6 + 12 * r());
           const dy = Ctor.from({ length: len }, () => -2 + 4 * r());
-          const want = api[n].backward(dy, x);
+          const req = requiredOptions(unaryOps[n]);
+          const want = api[n].backward(dy, x, req);
           const out = new Ctor(len);
-          expect(api[n].backward(dy, x, { out })).toBe(out);
+          expect(api[n].backward(dy, x, { ...req, out })).toBe(out);
           expect(Array.from(out)).toEqual(Array.from(want));
           const dy2 = dy.slice();
-          expect(api[n].backward(dy2, x, { out: dy2 })).toBe(dy2);
+          expect(api[n].backward(dy2, x, { ...req, out: dy2 })).toBe(dy2);
           expect(Array.from(dy2)).toEqual(Array.from(want));
           const x2 = x.slice();
-          expect(api[n].backward(dy, x2, { out: x2 })).toBe(x2);
+          expect(api[n].backward(dy, x2, { ...req, out: x2 })).toBe(x2);
           expect(Array.from(x2)).toEqual(Array.from(want));
         }
       }
@@ -332,8 +333,8 @@ describe('unary backward semantics', () => {
     for (const n of unaryNames) {
       const x = Float32Array.from([-3, -0.5, 0, 0.25, 2, 7]);
       const dy = Float32Array.from([1, -2, 3, 0.5, -1, 2]);
-      const sync = api[n].backward(dy, x);
-      const got = await api[n].backward.async(dy, x);
+      const sync = api[n].backward(dy, x, requiredOptions(unaryOps[n]));
+      const got = await api[n].backward.async(dy, x, requiredOptions(unaryOps[n]));
       expect(Array.from(got)).toEqual(Array.from(sync));
     }
     const out = new Float64Array(2).fill(7);
@@ -347,7 +348,7 @@ describe('unary backward semantics', () => {
     const dy = new Float32Array(4), x = new Float32Array(4);
     const out = new Float32Array(4).fill(5);
     const bad: [() => unknown, ErrorConstructor, RegExp][] = [
-      [() => api[name].backward([1, 2] as unknown as Float32Array, x, { out }), TypeError, /relu\.backward: Expected a Float32Array or Float64Array for dy/],
+      [() => api[name].backward([1, 2] as unknown as Float32Array, x, { out }), TypeError, /relu\.backward: Expected a Float32Array, Float64Array, Float16Array or Uint16Array \(with options\.dtype\) for dy/],
       [() => api[name].backward(dy, new Float64Array(4), { out }), TypeError, /for x but received a Float64Array/],
       [() => api[name].backward(dy, new Float32Array(3), { out }), RangeError, /Expected length 4 \(the length of dy\) for x/],
       [() => api[name].backward(dy, x, { out: new Float32Array(5) }), RangeError, /options\.out/],

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import ak from '../../lib/index';
-import { gatedNames, gatedOps, unaryOps, type GatedName } from '../../lib/registry/ops';
+import { gatedNames, gatedOps, requiredOptions, unaryOps, type GatedName } from '../../lib/registry/ops';
 import type { FloatArray } from '../../lib/types';
 import { ops as refOps, lastLo } from '../reference.cjs';
 import { backwardError, ulpError } from '../ulp.cjs';
@@ -194,10 +194,15 @@ describe.each(gatedNames.map((name) => ({ name })))('$name', ({ name }) => {
 });
 
 describe('bias on the element-wise ops', () => {
-  const ops = ['relu', 'leakyRelu', 'gelu', 'sigmoid', 'softplus', 'hardSwish'] as const;
+  // Issue 17's ops too (threshold with its required parameters, selu with other α, γ).
+  const ops = [
+    'relu', 'leakyRelu', 'gelu', 'sigmoid', 'softplus', 'hardSwish',
+    'logSigmoid', 'hardShrink', 'softShrink', 'tanhShrink', 'threshold', 'thresholdedRelu', 'selu',
+  ] as const;
   for (const { dtype, Ctor, round } of DTYPES) {
     for (const name of ops) {
       it(`${dtype} ${name}: f(x, { bias }) is f(x + b) bit for bit, backward's dx too, dbias the float64 sum of dx`, async () => {
+        const req: Record<string, number> = { ...requiredOptions(unaryOps[name]), ...(name === 'selu' ? { alpha: 1.5, gamma: 1.25 } : {}) };
         const f = api[name];
         const shape = [13, 4, 5];
         const n = 13 * 4 * 5;
@@ -206,19 +211,19 @@ describe('bias on the element-wise ops', () => {
         const layouts: [Record<string, unknown>, (i: number) => number][] = [];
         const perC = inputs(Ctor, 4, 9).map((v) => (Number.isFinite(v) ? v : 0.75));
         const last = inputs(Ctor, 5, 10).map((v) => (Number.isFinite(v) ? v : 0.75));
-        layouts.push([{ bias: 0.1 }, () => round(0.1)]);
-        layouts.push([{ bias: perC, shape }, (i) => perC[Math.floor(i / 5) % 4]]);
-        layouts.push([{ bias: last, shape, channelAxis: -1 }, (i) => last[i % 5]]);
+        layouts.push([{ ...req, bias: 0.1 }, () => round(0.1)]);
+        layouts.push([{ ...req, bias: perC, shape }, (i) => perC[Math.floor(i / 5) % 4]]);
+        layouts.push([{ ...req, bias: last, shape, channelAxis: -1 }, (i) => last[i % 5]]);
         for (const [opts, bOf] of layouts) {
           const t = Ctor.from(x, (v, i) => v + bOf(i));
           const y = f(x, opts) as FloatArray;
-          expect(Array.from(y), dtype + JSON.stringify(Object.keys(opts))).toEqual(Array.from(f(t) as FloatArray));
+          expect(Array.from(y), dtype + JSON.stringify(Object.keys(opts))).toEqual(Array.from(f(t, req) as FloatArray));
           expect(Array.from((await f.async(x, opts)) as FloatArray)).toEqual(Array.from(y));
           const xi = x.slice();
           f(xi, { ...opts, out: xi });
           expect(Array.from(xi)).toEqual(Array.from(y));
           const { dx, dbias } = f.backward(dy, x, opts) as { dx: FloatArray; dbias: number | FloatArray };
-          expect(Array.from(dx)).toEqual(Array.from(f.backward(dy, t) as FloatArray));
+          expect(Array.from(dx)).toEqual(Array.from(f.backward(dy, t, req) as FloatArray));
           const C = typeof opts.bias === 'number' ? 1 : (opts.bias as FloatArray).length;
           const sums = new Float64Array(C), mags = new Float64Array(C);
           for (let i = 0; i < n; i++) {

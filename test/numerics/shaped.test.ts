@@ -1,8 +1,9 @@
 /**
- * Shaped ops (softmax, logSoftmax, prelu, maxout), forward and backward, on
- * the backend this project runs: softmax/logSoftmax against a double-double
- * reference within the registry's ULP bound along every axis; prelu and
- * maxout exact; prelu's dalpha against a float64 sum on 16M elements.
+ * Shaped ops (softmax, logSoftmax, softmin, hardmax, prelu, maxout), forward
+ * and backward, on the backend this project runs: softmax/logSoftmax/softmin
+ * against a double-double reference within the registry's ULP bound along
+ * every axis; hardmax, prelu and maxout exact; prelu's dalpha against a
+ * float64 sum on 16M elements.
  */
 import { describe, expect, it } from 'vitest';
 import * as ak from '../../lib/index';
@@ -57,7 +58,7 @@ function softmaxRef(x: ArrayLike<number>, shape: number[], axis: number): { p: n
 }
 
 const api = ak as unknown as {
-  softmax: ak.Softmax; logSoftmax: ak.Softmax; prelu: ak.Prelu; maxout: ak.Maxout;
+  softmax: ak.Softmax; logSoftmax: ak.Softmax; softmin: ak.Softmax; hardmax: ak.Hardmax; prelu: ak.Prelu; maxout: ak.Maxout;
 };
 
 describe('shaped registry', () => {
@@ -212,6 +213,142 @@ describe('softmax and logSoftmax', () => {
   }
 });
 
+describe('softmin and hardmax', () => {
+  const cases: [number[], number][] = [];
+  for (const shape of [[3, 4, 5], [2, 3, 4, 5]]) for (let a = -shape.length; a < shape.length; a++) cases.push([shape, a]);
+  for (const len of [1, 3, 17, 1000]) cases.push([[5, len], -1], [[len, 3], 0]);
+  const same = (got: ArrayLike<number>, want: ArrayLike<number>, what: string): void => {
+    for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i])) expect.fail(`${what} [${i}]: got ${got[i]}, want ${want[i]}`);
+  };
+
+  for (const { dtype, Ctor } of DTYPES) {
+    const eps = dtype === 'float32' ? 2 ** -23 : 2 ** -52;
+    it(`${dtype}: softmin is softmax(−x) bit for bit, within its bound of the double-double reference, along every axis`, () => {
+      const r = rng(0x5071);
+      let worst = 0;
+      for (const [shape, axis] of cases) {
+        const n = shape.reduce((a, b) => a * b, 1);
+        const spread = dtype === 'float64' && n % 2 === 0 ? 700 : 30;
+        const x = Ctor.from({ length: n }, () => (r() - 0.5) * spread);
+        const neg = x.map((v) => -v);
+        const y = api.softmin(x, { shape, axis });
+        same(y, api.softmax(neg, { shape, axis }), `softmin ${dtype} [${shape}] axis ${axis}`);
+        const { p } = softmaxRef(neg, shape, axis);
+        const bound = dtype === 'float32' ? shapedOps.softmin.ulp : shapedOps.softmin.ulp64;
+        for (let i = 0; i < n; i++) {
+          const e = ulpError(y[i], p[i][0], dtype, p[i][1]);
+          worst = Math.max(worst, e);
+          if (!(e <= bound)) expect.fail(`softmin ${dtype} [${shape}] axis ${axis}, element ${i} (x = ${x[i]}): got ${y[i]}, reference ${p[i][0]} (${e} ULP)`);
+        }
+      }
+      console.log(`softmin ${dtype}: max ${worst.toFixed(3)} ULP`);
+    });
+
+    it(`${dtype}: softmin's NaN and ±Inf rows (softmax's rule at −x), out and in place`, () => {
+      const rows = [[NaN, 1, 2], [-Infinity, 1, 2], [Infinity, Infinity, Infinity], [Infinity, 0, 0], [5, 5, 5]];
+      const x = Ctor.from(rows.flat());
+      const y = api.softmin(x, { shape: [5, 3] });
+      for (let k = 0; k < 9; k++) expect(y[k]).toBeNaN();
+      expect(Array.from(y.subarray(9, 12))).toEqual([0, 0.5, 0.5]);
+      const third = dtype === 'float32' ? Math.fround(1 / 3) : 1 / 3;
+      expect(Array.from(y.subarray(12))).toEqual([third, third, third]);
+      const out = new Ctor(15);
+      expect(api.softmin(x, { shape: [5, 3], out })).toBe(out);
+      same(out, y, 'out');
+      const xi = x.slice();
+      api.softmin(xi, { shape: [5, 3], out: xi });
+      same(xi, y, 'in place');
+    });
+
+    it(`${dtype}: softmin backward from y and from x against the reference (−y ⊙ (dy − Σ dy⊙y)), in place allowed`, () => {
+      const r = rng(0xbacd);
+      for (const [shape, axis] of cases.slice(0, 14)) {
+        const n = shape.reduce((a, b) => a * b, 1);
+        const x = Ctor.from({ length: n }, () => (r() - 0.5) * 20);
+        const dy = Ctor.from({ length: n }, () => (r() - 0.5) * 4);
+        const { p } = softmaxRef(x.map((v) => -v), shape, axis);
+        const { outer, len, inner } = splitOf(shape, axis);
+        const y = api.softmin(x, { shape, axis });
+        const fromY = api.softmin.backward(dy, null, { y, shape, axis });
+        const fromX = api.softmin.backward(dy, x, { shape, axis });
+        // From x it is softmax's gradient at −x, negated, bit for bit.
+        same(fromX, api.softmax.backward(dy, x.map((v) => -v), { shape, axis }).map((v) => -v), `softmin' ${dtype} [${shape}] axis ${axis}`);
+        for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
+          const at = (k: number) => (o * len + k) * inner + i;
+          let s = [0, 0];
+          for (let k = 0; k < len; k++) s = dd.add(s, dd.mul([dy[at(k)], 0], p[at(k)]));
+          for (let k = 0; k < len; k++) {
+            const j = at(k);
+            const ref = dd.mul(p[j], dd.sub(s, [dy[j], 0]));
+            const scale = p[j][0] * (Math.abs(dy[j]) + Math.abs(s[0]));
+            const tol = 4 * eps * scale + 8 * eps * Math.abs(ref[0]);
+            for (const [what, got] of [['from x', fromX[j]], ['from y', fromY[j]]] as const) {
+              const t = what === 'from y' ? tol + 8 * eps * scale : tol;
+              if (!(Math.abs(got - (ref[0] + ref[1])) <= t)) expect.fail(`softmin.backward ${what} ${dtype} [${shape}] axis ${axis} at ${j}: got ${got}, reference ${ref[0]}`);
+            }
+          }
+        }
+        const inPlace = dy.slice();
+        api.softmin.backward(inPlace, x, { shape, axis, out: inPlace });
+        same(inPlace, fromX, 'in place over dy');
+        const overX = x.slice();
+        api.softmin.backward(dy, overX, { shape, axis, out: overX });
+        same(overX, fromX, 'in place over x');
+        const overY = y.slice();
+        api.softmin.backward(dy, null, { y: overY, shape, axis, out: overY });
+        same(overY, fromY, 'in place over y');
+      }
+    });
+
+    it(`${dtype}: hardmax is the one-hot of the first maximum along every axis, in place allowed`, () => {
+      const r = rng(0x4a7d);
+      for (const [shape, axis] of cases) {
+        const n = shape.reduce((a, b) => a * b, 1);
+        // Few distinct values, so rows hold ties.
+        const x = Ctor.from({ length: n }, () => Math.floor((r() - 0.5) * 6));
+        const { outer, len, inner } = splitOf(shape, axis);
+        const want = new Ctor(n);
+        for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
+          const at = (k: number) => (o * len + k) * inner + i;
+          let arg = 0;
+          for (let k = 1; k < len; k++) if (x[at(k)] > x[at(arg)]) arg = k;
+          want[at(arg)] = 1;
+        }
+        same(api.hardmax(x, { shape, axis }), want, `hardmax ${dtype} [${shape}] axis ${axis}`);
+        const xi = x.slice();
+        api.hardmax(xi, { shape, axis, out: xi });
+        same(xi, want, `hardmax in place ${dtype} [${shape}] axis ${axis}`);
+      }
+    });
+
+    it(`${dtype}: hardmax's NaN rule (the first NaN is the maximum: numpy argmax, ONNX's reference), ties, ±Inf, signed zeros`, () => {
+      const rows = [
+        [1, NaN, 3, NaN], [NaN, NaN, 0, 9], [2, 5, 5, 1], [-Infinity, -Infinity, -Infinity, -Infinity],
+        [-Infinity, Infinity, Infinity, 0], [-0, 0, -0, -1], [0, -0, -1, -2], [-3, -1e30, -2, -2.5],
+      ];
+      const want = [
+        [0, 1, 0, 0], [1, 0, 0, 0], [0, 1, 0, 0], [1, 0, 0, 0],
+        [0, 1, 0, 0], [1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 1, 0],
+      ];
+      // Along the last axis, and the same rows as columns (strided).
+      same(api.hardmax(Ctor.from(rows.flat()), { shape: [8, 4] }), want.flat(), `hardmax ${dtype} rows`);
+      const t = (m: number[][]) => m[0].map((_, k) => m.map((row) => row[k])).flat();
+      same(api.hardmax(Ctor.from(t(rows)), { shape: [4, 8], axis: 0 }), t(want), `hardmax ${dtype} columns`);
+    });
+
+    it(`${dtype}: hardmax backward is the zero gradient, +0 everywhere (NaN and infinite dy too)`, async () => {
+      const x = Ctor.from([1, NaN, 3, 2, 0, -1]);
+      const dy = Ctor.from([NaN, Infinity, -Infinity, -2, 1e30, -0]);
+      const zeros = new Ctor(6);
+      same(api.hardmax.backward(dy, x, { shape: [2, 3] }), zeros, 'hardmax\'');
+      same(await api.hardmax.backward.async(dy, x, { shape: [2, 3] }), zeros, 'hardmax\'.async');
+      const d = dy.slice();
+      api.hardmax.backward(d, x, { shape: [2, 3], out: d });
+      same(d, zeros, 'in place over dy');
+    });
+  }
+});
+
 describe('prelu', () => {
   for (const { dtype, Ctor, round } of DTYPES) {
     it(`${dtype}: exact along NCHW, NHWC, any axis, a scalar alpha and rank 1; dx exact, dalpha per channel`, () => {
@@ -334,6 +471,9 @@ describe('shaped .async', () => {
     const g = await api.prelu.backward.async(x, x, Float32Array.from([0.5, 0.25]), { shape: [3, 2], channelAxis: -1 });
     expect(Array.from(g.dalpha as Arr)).toEqual(Array.from(api.prelu.backward(x, x, Float32Array.from([0.5, 0.25]), { shape: [3, 2], channelAxis: -1 }).dalpha as Arr));
     expect(Array.from(await api.maxout.async(x, { pieces: 3 }))).toEqual([3, 5]);
+    expect(Array.from(await api.softmin.async(x, opts))).toEqual(Array.from(api.softmin(x, opts)));
+    expect(Array.from(await api.softmin.backward.async(x, x, opts))).toEqual(Array.from(api.softmin.backward(x, x, opts)));
+    expect(Array.from(await api.hardmax.async(x, opts))).toEqual([0, 0, 1, 0, 1, 0]);
     expect(Array.from(await api.maxout.backward.async(Float32Array.from([1, 2]), x, { pieces: 3 }))).toEqual([0, 0, 1, 0, 2, 0]);
     const out = new Float32Array(6).fill(7);
     const ac = new AbortController();
