@@ -59,6 +59,7 @@
  */
 const { Worker } = require('node:worker_threads');
 
+/** mulberry32: a case's data from one 32-bit seed (fuzz.cjs uses it too). */
 function rng(seed) {
   let a = seed >>> 0;
   return () => {
@@ -1050,4 +1051,4 @@ const families = {
   },
 };
 
-module.exports = { families, caseRng, startMutator };
+module.exports = { families, caseRng, startMutator, rng };

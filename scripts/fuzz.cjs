@@ -31,17 +31,8 @@ const EPS = { float32: 2 ** -23, float64: 2 ** -52 };
 const MIN_NORMAL64 = 2 ** -1022;
 const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40, 5e-324, 1e30, -1e30, 3e38, -3e38, 88.72, -103.9, 710, -745, 1, -1, 0.5, 6, 20];
 
-/** mulberry32: the case's data from one 32-bit seed, so shrinking keeps data stable. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32 (written once, in fuzz-families.cjs): the case's data from one 32-bit seed, so shrinking keeps data stable.
+const { rng } = require('./fuzz-families.cjs');
 
 function fill(a, r, specials) {
   for (let i = 0; i < a.length; i++) {
