@@ -34,6 +34,8 @@ function registry() {
     unary: ops.unaryNames,
     shaped: shapedNames,
     defs: { ...ops.unaryOps, ...(ops.shapedOps ?? {}) },
+    // The options a call must carry (threshold's threshold and value), at the registry's test values.
+    required: (def) => (def.params ? ops.requiredOptions(def) : {}),
   };
 }
 
@@ -54,10 +56,14 @@ function opSpec(reg, op, n, Ctor) {
       outLength: n,
       forward: (api) => {
         const f = api[op];
+        const req = reg.required(def);
+        if (Object.keys(req).length) return (x, out) => f(x, out ? { ...req, out } : req);
         return (x, out) => (out ? f(x, { out }) : f(x));
       },
       backward: (api) => {
         const g = api[op].backward;
+        const req = reg.required(def);
+        if (Object.keys(req).length) return (dy, x, out) => g(dy, x, out ? { ...req, out } : req);
         return (dy, x, out) => (out ? g(dy, x, { out }) : g(dy, x));
       },
     };

@@ -34,7 +34,7 @@ describe('kernel bench command line', () => {
 
 describe('kernel bench on a tiny configuration', () => {
   let results: Results;
-  const ops = ['relu', 'leakyRelu', 'elu', 'sigmoid', 'gelu', 'gelu:tanh', 'hardSwish', 'softmax', 'prelu'];
+  const ops = ['relu', 'leakyRelu', 'elu', 'sigmoid', 'gelu', 'gelu:tanh', 'hardSwish', 'threshold', 'softmax', 'prelu'];
   beforeAll(async () => {
     const config = { ...configFromArgs(['--ops', ops.join(','), '--sizes', '4096', '--samples', '2', '--min-sample-ms', '0.2', '--warmup-ms', '0']), write: false };
     results = await run(config, { log: () => {}, progress: () => {} });

@@ -15,10 +15,11 @@ const { opSpec } = require('../harness.cjs');
 function benchOps(reg) {
   const list = [];
   for (const op of reg.unary) {
-    list.push({ key: op, op, variant: {}, shaped: false });
+    const req = reg.required(reg.defs[op]);
+    list.push({ key: op, op, variant: req, shaped: false });
     for (const p of reg.defs[op].params) {
       if (p.kind !== 'enum') continue;
-      for (const v of p.values) if (v !== p.default) list.push({ key: `${op}:${v}`, op, variant: { [p.name]: v }, shaped: false });
+      for (const v of p.values) if (v !== p.default) list.push({ key: `${op}:${v}`, op, variant: { ...req, [p.name]: v }, shaped: false });
     }
   }
   for (const op of reg.shaped) list.push({ key: op, op, variant: {}, shaped: true });
