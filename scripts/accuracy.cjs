@@ -250,8 +250,9 @@ function backwardWorker(api, unaryOps, tier1, fromY) {
     if (useT1) {
       x64.set(v);
       dy64.set(dy);
-      if (fromY) js[op].backward(dy64, null, { out: r64, y: x64, ...params });
-      else js[op].backward(dy64, x64, { out: r64, ...params });
+      const tp = R.referenceParams(op, params);
+      if (fromY) js[op].backward(dy64, null, { out: r64, y: x64, ...tp });
+      else js[op].backward(dy64, x64, { out: r64, ...tp });
     }
     const deriv = fromY ? R.fromY[op] : R.derivatives[op];
     let maxErr = Math.max(opMax, knownMax), worstBits = 0, worstY = 0, worstRef = 0, over = 0, nanMismatch = 0, settled = 0;
@@ -472,8 +473,9 @@ function checkBackwardMargin(ops, unaryOps, opParams, fromY) {
       if (fromY) v = Math.fround(js[op](Float32Array.of(v), params)[0]);
       x64[0] = v;
       dy64[0] = Math.fround(dyOf(k));
-      if (fromY) js[op].backward(dy64, null, { out: r64, y: x64, ...params });
-      else js[op].backward(dy64, x64, { out: r64, ...params });
+      const tp = R.referenceParams(op, params);
+      if (fromY) js[op].backward(dy64, null, { out: r64, y: x64, ...tp });
+      else js[op].backward(dy64, x64, { out: r64, ...tp });
       const d = (fromY ? R.fromY : R.derivatives)[op](v, params);
       const r = R.dxRef(dy64[0], d);
       if (!(Math.abs(r) >= 2 ** -126 && Math.abs(r) < 2 ** 127)) continue; // such inputs always go to the reference

@@ -108,6 +108,13 @@ describe('scripts/accuracy.cjs', () => {
     expect(r.rows[0].maxUlp).toBeLessThanOrEqual(r.rows[0].bound);
   });
 
+  it('--backward: every op with tier 1 on (its quick margin sample passes, parameters at their float32 defaults) and within its bound', () => {
+    const r = sweep(['--backward', '--stride', '1000003', '--start', '11']);
+    expect(r.status).toBe(0);
+    expect(r.rows.map((x) => x.op).sort()).toEqual(Object.keys(unaryOps).sort());
+    for (const row of r.rows) expect(row.ok, row.op).toBe(true);
+  });
+
   it('--check-margin: every tier-1 estimate is within MARGIN / 100 of the reference on a sample', () => {
     const r = spawnSync(process.execPath, [script, '--check-margin', '--stride', '99991', '--start', '3'], { cwd: root, encoding: 'utf8' });
     expect(r.stdout).toContain('margin holds');

@@ -330,4 +330,15 @@ function scaleOf(bw, fromY, v, a, b, d) {
 /** Double-double helpers ([h, l] pairs) for the shaped-op tests. */
 const ddMath = { add, sub, mul, div, exp, log1p: log1pDD, twoSum: (a, b) => [twoSum(a, b), LO] };
 
-module.exports = { derivatives, fromY, derivative, dxRef, scaleOf, dd: ddMath };
+/**
+ * The parameters the reference computes with, for a float64 computation to be compared
+ * with it: selu's and hardSigmoid's defaults in either type's rounding are the exact
+ * constants (PyTorch's forms), where a float64 caller would give the doubles.
+ */
+function referenceParams(op, p = {}) {
+  if (op === 'selu' && isSeluDefault(p)) return { ...p, alpha: 1.6732632423543772848, gamma: SELU_L[0] };
+  if (op === 'hardSigmoid' && p.alpha === Math.fround(1 / 6) && p.beta === 0.5) return { ...p, alpha: 1 / 6 };
+  return p;
+}
+
+module.exports = { derivatives, fromY, derivative, dxRef, scaleOf, referenceParams, dd: ddMath };
