@@ -101,9 +101,13 @@ function bitsEqual(a, b) {
   return true;
 }
 
-/** A registry op's default parameters (the bias cases vary the layout, not the op). */
-function pickParams() {
-  return {};
+/**
+ * The options every call of a registry op must carry: its required parameters at the
+ * registry's example values (threshold's threshold and value), none for the other ops.
+ * The bias cases vary the layout, not the op's parameters.
+ */
+function pickParams(def, registry) {
+  return registry.requiredOptions(def);
 }
 
 /** The comparison of results: sameValues below (a NaN's sign and payload are no contract). */
@@ -716,8 +720,10 @@ const families = {
         const backward = r() < 0.4;
         what = `${name}${backward ? '.backward' : ''}`;
         const dy = F.from(x, (v, i) => (i % 2 ? 1 : -1));
-        a = backward ? ctx.ak[name].backward(dy, x) : ctx.ak[name](x);
-        b = backward ? ctx.akjs[name].backward(dy, x) : ctx.akjs[name](x);
+        const o = pickParams(ctx.registry.unaryOps[name], ctx.registry);
+        ctx.note({ what, type: F.name, x: Array.from(x, (v) => (Object.is(v, -0) ? '-0' : v)) });
+        a = backward ? ctx.ak[name].backward(dy, x, o) : ctx.ak[name](x, o);
+        b = backward ? ctx.akjs[name].backward(dy, x, o) : ctx.akjs[name](x, o);
       } else if (u < 0.6) {
         // A bias of ±0 (x + b keeps or loses x's zero sign as IEEE addition does) and the gated ops.
         const up = F.from(x, (v, i) => pick(r, [1, -1, 0, -0, tiny]));
@@ -727,23 +733,24 @@ const families = {
         const bz = pick(r, [0, -0]);
         const even = x.subarray(0, x.length & ~1);
         const run = (api) => {
-          if (kind === 'bias') return api[name](x, { bias: bz });
+          if (kind === 'bias') return api[name](x, { bias: bz, ...pickParams(ctx.registry.unaryOps[name], ctx.registry) });
           if (kind === 'gated') return api[gname](even);
           if (kind === 'gatedPair') return ctx.registry.gatedOps[gname].pair ? api[gname](x, up) : api[gname](even, { bias: bz });
           return ctx.registry.gatedOps[gname].pair ? api[gname].backward(up, x, up).dgate : api[gname].backward(up.subarray(0, even.length >> 1), even);
         };
         what = kind === 'bias' ? `${name}(x, { bias: ${Object.is(bz, -0) ? '-0' : 0} })` : `${gname} ${kind}`;
+        ctx.note({ what, type: F.name, x: Array.from(x, (v) => (Object.is(v, -0) ? '-0' : v)) });
         a = run(ctx.ak);
         b = run(ctx.akjs);
       } else {
         const src = pick(r, ['x + 0', '0 - x', 'x - 0', '-0 - x', 'x * 1', 'x + (-0)', '-x', 'x * 0', 'abs(x)', 'x / 2', 'max(x, 0)', 'min(x, -0)', 'sin(x)', 'tanh(x)', 'x^3', 'sqrt(x)', 'expm1(x)', 'log1p(x)', 'x + b']);
         what = src;
+        ctx.note({ what, type: F.name, x: Array.from(x, (v) => (Object.is(v, -0) ? '-0' : v)) });
         const pv = pick(r, [0, -0]);
         const hasB = /\bb\b/.test(src);
         a = ctx.ak.compile(src, hasB ? { params: { b: 1 } } : undefined)(x, hasB ? { b: pv } : undefined);
         b = ctx.akjs.compile(src, hasB ? { params: { b: 1 } } : undefined)(x, hasB ? { b: pv } : undefined);
       }
-      ctx.note({ what, type: F.name, x: Array.from(x, (v) => (Object.is(v, -0) ? '-0' : v)) });
       for (let i = 0; i < x.length; i++) {
         // The sign of a zero result, bit for bit (a subnormal against zero is a rounding matter, held to the op's ULP bound elsewhere).
         if (a[i] === 0 && b[i] === 0 && !Object.is(a[i], b[i])) fail(`${what} (${F.name}) at x = ${Object.is(x[i], -0) ? '-0' : x[i]}: native ${Object.is(a[i], -0) ? '-0' : a[i]}, twin ${Object.is(b[i], -0) ? '-0' : b[i]}`);
@@ -836,11 +843,11 @@ const families = {
         const call = () => {
           if (!backward) {
             const target = inPlace ? x : out;
-            return (async ? f.async : f)(x, { ...o, out: target });
+            return (async ? f.async : f)(x, { ...pickParams(def, ctx.registry), ...o, out: target });
           }
-          const y = fromY ? api[name](t, pickParams(def)) : null;
+          const y = fromY ? api[name](t, pickParams(def, ctx.registry)) : null;
           const bo = fromY ? { ...o, y, out } : { ...o, out };
-          return (async ? f.backward.async : f.backward)(dy, fromY ? null : x, { ...bo, ...pickParams(def) });
+          return (async ? f.backward.async : f.backward)(dy, fromY ? null : x, { ...bo, ...pickParams(def, ctx.registry) });
         };
         const [got, err] = await attempt(call);
         if (mutation) {
@@ -853,11 +860,11 @@ const families = {
         if (!sentinelsIntact(a, lens, [])) fail(`${name} bias ${layout}: wrote outside its arrays`);
         if (!backward) {
           if (got !== (inPlace ? x : out)) fail(`${name}: did not return options.out`);
-          const want = f(t, pickParams(def));
+          const want = f(t, pickParams(def, ctx.registry));
           if (!sameBits(got, want)) fail(`${name}(x, bias ${layout}) is not ${name}(x + b) at ${firstDiff(got, want)}`);
           return 'valid';
         }
-        const want = fromY ? f.backward(dy, null, { y: api[name](t, pickParams(def)), ...pickParams(def) }) : f.backward(dy, t, pickParams(def));
+        const want = fromY ? f.backward(dy, null, { y: api[name](t, pickParams(def, ctx.registry)), ...pickParams(def, ctx.registry) }) : f.backward(dy, t, pickParams(def, ctx.registry));
         if (got.dx !== out) fail(`${name}.backward: did not return options.out as dx`);
         if (!sameBits(got.dx, want)) fail(`${name}.backward(bias ${layout}${fromY ? ', from y' : ''}) is not the backward at x + b: ${firstDiff(got.dx, want)}`);
         finish(`${name}.backward`, got.dx, got.dbias, chanOf, C, layout !== 'number');

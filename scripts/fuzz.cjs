@@ -701,7 +701,7 @@ function loadApis() {
   const akjs = require('../dist/js.js');
   const { loadBinding } = require('../dist/backend/native.js');
   const b = loadBinding();
-  return { ak: ak.default || ak, akjs: akjs.default || akjs, registry: { unaryOps: ak.unaryOps, shapedOps: ak.shapedOps, gatedOps: ak.gatedOps }, binding: 'error' in b ? null : b.binding };
+  return { ak: ak.default || ak, akjs: akjs.default || akjs, registry: { unaryOps: ak.unaryOps, shapedOps: ak.shapedOps, gatedOps: ak.gatedOps, requiredOptions: ak.requiredOptions }, binding: 'error' in b ? null : b.binding };
 }
 
 /** Family weights: 'calls' (the registry-op property) and the issue-16 families. */
