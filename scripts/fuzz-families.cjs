@@ -36,9 +36,10 @@
  *   zeros        ±0 (and ±tiny) through every op, a ±0 bias, the gated ops
  *                and compiled expressions: native and twin agree on the sign
  *                of zero
- *   zeroHuge     shapes with a zero and huge other dimensions, every shaped op,
- *                the gated ops, a bias layout and stats(): an empty result or a
- *                RangeError, at once
+ *   zeroHuge     shapes with a zero and huge other dimensions, every shaped and
+ *                gated op (a bias or none), every unary op with a bias layout,
+ *                forward and backward, sync and .async, and stats(): an empty
+ *                result or a RangeError, within 2 s of CPU time
  *   fused        a bias on the element-wise ops (a number, per channel, on the
  *                last axis; from x and from y) and the gated ops (one-array
  *                form with axis and bias, two-array form), forward and
@@ -1025,30 +1026,33 @@ const families = {
       for (let i = 0; i < rank; i++) shape.push(pick(r, [2 ** int(r, 20, 53), 2 ** 53 - 1, int(r, 1, 9), 2 ** 30]));
       shape[int(r, 0, rank - 1)] = 0;
       const axis = int(r, 0, rank - 1);
-      const op = pick(r, ['softmax', 'logSoftmax', 'prelu', 'maxout', 'stats', 'softmax.backward', 'prelu.backward', 'maxout.backward', 'glu', 'swiglu.backward', 'geluBias', 'gelu.backward']);
-      ctx.note({ api: api === ctx.ak ? 'native' : 'js', op, shape, axis, type: F.name });
+      // Every shaped and gated op (registry), a unary op with a bias layout, and stats();
+      // forward or backward, sync or .async.
+      const kind = pick(r, ['shaped', 'shaped', 'gated', 'gated', 'bias', 'stats']);
+      const names = kind === 'shaped' ? Object.keys(ctx.registry.shapedOps) : kind === 'gated' ? Object.keys(ctx.registry.gatedOps) : kind === 'bias' ? Object.keys(ctx.registry.unaryOps) : ['stats'];
+      const name = pick(r, names);
+      const backward = kind !== 'stats' && r() < 0.5;
+      const async = kind !== 'stats' && r() < 0.3;
+      const bias = kind === 'bias' ? pick(r, [0.5, 'channels']) : kind === 'gated' ? pick(r, [undefined, 0.5]) : undefined;
+      const op = `${name}${backward ? '.backward' : ''}${async ? '.async' : ''}`;
+      ctx.note({ api: api === ctx.ak ? 'native' : 'js', op, shape, axis, bias, type: F.name });
       const x = new F(0);
       // CPU time, not wall time: at nice 19 on a loaded machine a call of no work can wait seconds for a core.
       const cpuMs = () => {
         const u = process.cpuUsage();
         return (u.user + u.system) / 1000;
       };
+      const form = (f) => (async ? (backward ? f.backward.async : f.async) : backward ? f.backward : f);
       const t0 = cpuMs();
       const [res, e] = await attempt(() => {
-        switch (op) {
-          case 'softmax': return api.softmax(x, { shape, axis });
-          case 'logSoftmax': return api.logSoftmax(x, { shape, axis });
-          case 'prelu': return api.prelu(x, 0.5, { shape, channelAxis: axis });
-          case 'maxout': return api.maxout(x, { shape, axis, pieces: 1 });
-          case 'stats': return api.stats(x, { shape, channelAxis: axis });
-          case 'softmax.backward': return api.softmax.backward(x, x, { shape, axis });
-          case 'prelu.backward': return api.prelu.backward(x, x, 0.5, { shape, channelAxis: axis });
-          case 'glu': return api.glu(x, { shape, axis });
-          case 'swiglu.backward': return api.swiglu.backward(x, x, { shape, axis, bias: 0.5 }).dx;
-          case 'geluBias': return api.gelu(x, { shape, channelAxis: axis, bias: 0.5 });
-          case 'gelu.backward': return api.gelu.backward(x, x, { shape, channelAxis: axis, bias: new F(shape[axis] > 1e6 ? 0 : shape[axis]) }).dx;
-          default: return api.maxout.backward(x, x, { shape, axis, pieces: 1 });
-        }
+        if (kind === 'stats') return api.stats(x, { shape, channelAxis: axis });
+        const f = form(api[name]);
+        if (name === 'prelu') return backward ? f(x, x, 0.5, { shape, channelAxis: axis }) : f(x, 0.5, { shape, channelAxis: axis });
+        let o = { shape, axis };
+        if (name === 'maxout') o.pieces = 1;
+        if (kind === 'gated' && bias !== undefined) o.bias = bias;
+        if (kind === 'bias') o = { shape, channelAxis: axis, bias: bias === 0.5 ? 0.5 : new F(shape[axis] > 1e6 ? 0 : shape[axis]), ...pickParams(ctx.registry.unaryOps[name], ctx.registry) };
+        return backward ? f(x, x, o) : f(x, o);
       });
       const ms = cpuMs() - t0;
       if (ms > 2000) fail(`${op} of an empty array with shape [${shape}]: ${ms.toFixed(0)} ms of CPU time`);
@@ -1057,7 +1061,8 @@ const families = {
         if (/shaped:|stats: expected|internal/.test(e.message)) fail(`${op} [${shape}]: an internal message leaked: ${e.message}`);
         return 'invalid';
       }
-      if (op !== 'stats' && op !== 'prelu.backward' && res.length !== 0) fail(`${op}: a non-empty result`);
+      const arr = res && !ArrayBuffer.isView(res) && kind !== 'stats' ? res.dx || res.dgate : res;
+      if (kind !== 'stats' && arr.length !== 0) fail(`${op}: a non-empty result`);
       return 'valid';
     },
   },
