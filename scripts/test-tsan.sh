@@ -56,10 +56,14 @@ mkdir -p "$logs"
 t0=$(date +%s)
 drv=0
 AK_PKG="$pkg" LD_PRELOAD="$libtsan" TSAN_OPTIONS="halt_on_error=0:log_path=$logs/report" \
-  node "$root/scripts/tsan-driver.cjs" || drv=$?
+  node "$root/scripts/tsan-driver.cjs" > "$out/driver.out" 2>&1 || drv=$?
+cat "$out/driver.out"
 echo "tsan-driver: $(( $(date +%s) - t0 )) s, exit status $drv (66: TSan reported something, sorted below)"
 # 66 is TSan's exit code for "reports were printed"; anything else is the driver's own failure.
 if [[ $drv -ne 0 && $drv -ne 66 ]]; then status=1; fi
+# TSan's 66 also replaces the driver's own exit status when it failed (an error thrown after node's own
+# reports): only its last line says that every call ran.
+if ! grep -q '^tsan-driver: ok' "$out/driver.out"; then echo "tsan-driver: did not finish its calls"; status=1; fi
 total=0
 ours=0
 for f in "$logs"/report*; do

@@ -21,6 +21,8 @@ const A = ak.default || ak, J = js.default || js;
 if (A.info().backend !== 'native') throw new Error('not native: ' + A.info().loadError);
 const N = Number(process.env.TSAN_CALLS || 300);
 const ops = Object.keys(ak.unaryOps);
+// The options each op's calls must carry (threshold's threshold and value), at the registry's example values.
+const req = Object.fromEntries(ops.map((op) => [op, ak.requiredOptions(ak.unaryOps[op])]));
 function rng(seed) { let a = seed >>> 0; return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; }; }
 function close(a, b) {
   for (let i = 0; i < a.length; i++) {
@@ -46,14 +48,14 @@ async function run(seed) {
       const ac = new AbortController();
       const back = r() < 0.4;
       const dy = back ? C.from(x, (v) => v * 0.5) : null;
-      const p = back ? A[op].backward.async(dy, x, { signal: ac.signal }) : A[op].async(x, { signal: ac.signal });
+      const p = back ? A[op].backward.async(dy, x, { ...req[op], signal: ac.signal }) : A[op].async(x, { ...req[op], signal: ac.signal });
       const abort = r() < 0.25;
       if (abort) { if (r() < 0.5) ac.abort(); else setTimeout(() => ac.abort(), 0); }
-      pending.push(p.then((y) => { counts.async++; if (i % 7 === 0) { const w = back ? J[op].backward(dy, x) : J[op](x); if (!close(y, w)) throw new Error(`${op} async differs`); counts.checked++; } },
+      pending.push(p.then((y) => { counts.async++; if (i % 7 === 0) { const w = back ? J[op].backward(dy, x, req[op]) : J[op](x, req[op]); if (!close(y, w)) throw new Error(`${op} async differs`); counts.checked++; } },
         (e) => { if (e && e.name === 'AbortError') counts.aborted++; else throw e; }));
     } else if (u < 0.8) {
-      const y = A[op](x); counts.sync++;
-      if (i % 11 === 0) { if (!close(y, J[op](x))) throw new Error(`${op} sync differs`); counts.checked++; }
+      const y = A[op](x, req[op]); counts.sync++;
+      if (i % 11 === 0) { if (!close(y, J[op](x, req[op]))) throw new Error(`${op} sync differs`); counts.checked++; }
     } else if (u < 0.9) {
       const cols = 256, rows = n / cols;
       const p = r() < 0.5 ? A.softmax.async(x, { shape: [rows, cols], axis: -1 }) : A.prelu.async(x, 0.25, { shape: [rows, cols], channelAxis: 1 });
