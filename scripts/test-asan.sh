@@ -83,7 +83,10 @@ rm -rf "$lsan_log"
 mkdir -p "$lsan_log"
 (cd "$out/pkg" && LD_PRELOAD="$libasan" \
   ASAN_OPTIONS="detect_leaks=1:detect_odr_violation=0:allow_user_segv_handler=1:log_path=$lsan_log/report" \
-  LSAN_OPTIONS="max_leaks=0" node scripts/leak.cjs --lsan) || true
+  LSAN_OPTIONS="max_leaks=0" node scripts/leak.cjs --lsan) > "$out/leak.out" 2>&1 || true
+cat "$out/leak.out"
+# Its exit status is LSan's whenever node leaks (always): only the driver's last line says its calls all ran.
+if ! grep -q '^leak: ok' "$out/leak.out"; then echo "LSan: scripts/leak.cjs did not finish its calls"; status=1; fi
 # Leaks of Node/V8 are theirs; one allocated by the addon is ours: walking the stack out
 # from the allocation, an addon frame comes before any frame in node's binary. (Any addon
 # frame anywhere in the stack is not enough: V8 allocates heap bookkeeping it never frees
