@@ -212,6 +212,14 @@ export type LiveArray = ArrayBufferView & { readonly length: number };
  * such a call throws instead of computing on an emptied view.
  */
 export function checkStillLive(fn: string, arrays: readonly (readonly [LiveArray | null, string, number])[]): void {
+  // Every array at its accepted length n > 0 is live (a detached view has length 0) and not
+  // resized: the passes below would find nothing. They run, in their order, if one is not.
+  let same = true;
+  for (let i = 0; i < arrays.length && same; i++) {
+    const e = arrays[i], a = e[0];
+    same = a === null || (e[2] > 0 && taLength.call(a) === e[2]);
+  }
+  if (same) return;
   for (const [a, name] of arrays) if (a !== null) checkLive(fn, a, name);
   for (const [a, name, n] of arrays) {
     if (a !== null && taLength.call(a) !== n) {
