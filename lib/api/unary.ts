@@ -7,7 +7,7 @@ import { unaryOps, type UnaryName, type UnaryOpDef } from '../registry/ops';
 import type { FloatArray, StorageArray } from '../types';
 import type { FusedBackwardCall, FusedCall, FusedGeom } from '../types';
 import { checkPerChannel, flatGeom, unaryBiasGeom } from '../validate/channels';
-import { checkLikeStored, checkStorageArray, floatOf, formatOf, isHalf, resolveDtype, returned, takeOutStored, type Stored } from '../validate/dtype';
+import { checkLikeStored, checkStorageView, floatOf, formatOf, isHalf, resolveDtype, returned, takeOutStored, type Stored } from '../validate/dtype';
 import { resolveParams } from '../validate/params';
 import { checkDisjoint, type LiveArray } from '../validate/values';
 import { entryPair, takeOpts, withDbias, withProps, type Call } from './entry';
@@ -55,10 +55,10 @@ export function makeUnary(name: UnaryName, id: number, engine: Engine): UnaryAct
   const def: UnaryOpDef = unaryOps[name];
   const [f, fAsync] = entryPair<Forward>(name, ['out', 'dtype', ...def.params.map((p) => p.name), ...BIAS_KEYS], {
     prepare(fn, [x, options], keys) {
-      const xv = checkStorageArray(fn, x, 'x');
+      const { a: xv, buf: xb } = checkStorageView(fn, x, 'x');
       const n = xv.length;
       const opts = takeOpts(fn, options, keys);
-      const xa = resolveDtype(fn, xv, 'x', opts?.dtype);
+      const xa = resolveDtype(fn, xv, 'x', opts?.dtype, xb);
       const out = takeOutStored(fn, opts?.out, xa, 'x', [[xa, 'x']]);
       const p = resolveParams(fn, def, opts, xa.dtype !== 'float64');
       const bias = takeBias(fn, xa, opts, out);
@@ -103,10 +103,10 @@ function makeUnaryBackward(name: UnaryName, id: number, def: UnaryOpDef, engine:
   const keys = ['out', 'dtype', ...(def.backwardUsesY ? ['y'] : []), ...def.params.map((p) => p.name), ...BIAS_KEYS];
   const [f, fAsync] = entryPair<Backward>(`${name}.backward`, keys, {
     prepare(fn, [dy, x, options], keys) {
-      const dyv = checkStorageArray(fn, dy, 'dy');
+      const { a: dyv, buf: dyb } = checkStorageView(fn, dy, 'dy');
       const n = dyv.length;
       const opts = takeOpts(fn, options, keys);
-      const dya = resolveDtype(fn, dyv, 'dy', opts?.dtype);
+      const dya = resolveDtype(fn, dyv, 'dy', opts?.dtype, dyb);
       const ya = opts?.y === undefined ? null : checkLikeStored(fn, opts.y, 'options.y', dya, 'dy');
       // With y the derivative is computed from y alone, so x may be left out (null).
       const xName = ya !== null ? 'x (or null with options.y)' : def.backwardUsesY ? `x (or null, with the forward output ${name}(x) as options.y)` : 'x';

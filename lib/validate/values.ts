@@ -165,9 +165,12 @@ export function checkLike(fn: string, v: unknown, name: string, ref: FloatArray,
 /**
  * Output and input must be the very same view (in place) or not share a byte.
  * A partial overlap would make the result depend on the traversal order.
+ * outBuf, xBuf: their buffers, when the caller has them already.
  */
-export function checkNoPartialOverlap(fn: string, out: LiveArray, outName: string, x: LiveArray, xName: string): void {
-  if (taBuffer.call(out) !== taBuffer.call(x)) return;
+export function checkNoPartialOverlap(
+  fn: string, out: LiveArray, outName: string, x: LiveArray, xName: string, outBuf = taBuffer.call(out), xBuf = taBuffer.call(x),
+): void {
+  if (outBuf !== xBuf) return;
   const o0 = taByteOffset.call(out), o1 = o0 + taByteLength.call(out), x0 = taByteOffset.call(x), x1 = x0 + taByteLength.call(x);
   if (o0 === x0 && o1 === x1) return;
   if (o0 < x1 && x0 < o1) {
