@@ -11,7 +11,7 @@
  */
 import type { FloatArray, HalfDtype, StorageArray } from '../types';
 import { roundToBfloat16, roundToFloat16 } from '../fallback/half';
-import { Received, article, checkNoPartialOverlap, isDetached, rangeError, typeError, typedArrayKind, viewOf, type LiveArray } from './values';
+import { Received, article, bufferOf, byteOffsetOf, checkNoPartialOverlap, isDetached, lengthOf as viewLength, rangeError, typeError, typedArrayKind, type LiveArray } from './values';
 
 export type StorageDtype = 'float32' | 'float64' | HalfDtype;
 
@@ -72,7 +72,7 @@ export function checkStorageView(fn: string, v: unknown, name: string): { a: Liv
   // A plain view of this realm made from the intrinsic buffer, byteOffset and length
   // (values.ts viewOf): later layers read it, never the caller's object, whose class or
   // own properties may lie. A Float16Array of a runtime that has one keeps its kind.
-  const { buffer, byteOffset, length } = viewOf(given);
+  const buffer = bufferOf(given), byteOffset = byteOffsetOf(given), length = viewLength(given);
   type ViewCtor = new (b: ArrayBufferLike, o: number, n: number) => LiveArray;
   const Ctor = (globalThis as unknown as Record<string, ViewCtor | undefined>)[kind];
   return { a: Ctor === undefined ? given : new Ctor(buffer, byteOffset, length), buf: buffer };
@@ -149,7 +149,7 @@ export function newStored(ref: Stored, n = ref.a.length): Stored {
  */
 export function takeOutStored(
   fn: string, v: unknown, ref: Stored, refName: string, inputs: readonly (readonly [Stored, string])[],
-  n = ref.a.length, lengthOf = `the length of ${refName}`, name = 'options.out',
+  n = ref.a.length, lengthOf?: string, name = 'options.out',
 ): Stored {
   if (v === undefined) return newStored(ref, n);
   const { a, buf } = checkStorageView(fn, v, name);
@@ -159,8 +159,8 @@ export function takeOutStored(
     const what = isHalf(ref.dtype) ? `${holders(ref.dtype)} or a Float32Array (the type of ${refName}, or float32 to widen)` : `${holders(ref.dtype)} (the type of ${refName})`;
     throw typeError(fn, what, name, v);
   }
-  if (a.length !== n) throw rangeError(fn, `length ${n} (${lengthOf})`, name, v);
-  for (const [s, inName] of inputs) checkNoPartialOverlap(fn, a, name, s.a, inName, buf, s.buf);
+  if (a.length !== n) throw rangeError(fn, `length ${n} (${lengthOf ?? `the length of ${refName}`})`, name, v);
+  for (let i = 0; i < inputs.length; i++) checkNoPartialOverlap(fn, a, name, inputs[i][0].a, inputs[i][1], buf, inputs[i][0].buf);
   return { a, dtype: wide ? 'float32' : ref.dtype, bits: bitsOf(a, kind), ret: v as LiveArray, buf };
 }
 

@@ -31,6 +31,16 @@ export function lengthOf(a: ArrayBufferView): number {
   return taLength.call(a);
 }
 
+/** viewOf's buffer alone (no object made per call). */
+export function bufferOf(a: ArrayBufferView): ArrayBufferLike {
+  return taBuffer.call(a);
+}
+
+/** viewOf's byteOffset alone. */
+export function byteOffsetOf(a: ArrayBufferView): number {
+  return taByteOffset.call(a);
+}
+
 /**
  * A resizable (non-shared) ArrayBuffer: one that can shrink under a call that
  * runs later. A growable SharedArrayBuffer only grows, so it is not one.
