@@ -101,6 +101,7 @@ const bitsOrNull = (s: Stored | null): StorageArray | null => (s === null ? null
 
 function makeUnaryBackward(name: UnaryName, id: number, def: UnaryOpDef, engine: Engine): UnaryBackward<object, boolean> {
   const keys = ['out', 'dtype', ...(def.backwardUsesY ? ['y'] : []), ...def.params.map((p) => p.name), ...BIAS_KEYS];
+  const xNameNoY = def.backwardUsesY ? `x (or null, with the forward output ${name}(x) as options.y)` : 'x';
   const [f, fAsync] = entryPair<Backward>(`${name}.backward`, keys, {
     prepare(fn, [dy, x, options], keys) {
       const { a: dyv, buf: dyb } = checkStorageView(fn, dy, 'dy');
@@ -109,11 +110,10 @@ function makeUnaryBackward(name: UnaryName, id: number, def: UnaryOpDef, engine:
       const dya = resolveDtype(fn, dyv, 'dy', opts?.dtype, dyb);
       const ya = opts?.y === undefined ? null : checkLikeStored(fn, opts.y, 'options.y', dya, 'dy');
       // With y the derivative is computed from y alone, so x may be left out (null).
-      const xName = ya !== null ? 'x (or null with options.y)' : def.backwardUsesY ? `x (or null, with the forward output ${name}(x) as options.y)` : 'x';
+      const xName = ya !== null ? 'x (or null with options.y)' : xNameNoY;
       const xa = x === null && ya !== null ? null : checkLikeStored(fn, x, xName, dya, 'dy');
-      const inputs: [Stored, string][] = [[dya, 'dy']];
-      if (xa) inputs.push([xa, 'x']);
-      if (ya) inputs.push([ya, 'options.y']);
+      // One literal per case: a push would grow the list's store on every call.
+      const inputs: [Stored, string][] = ya === null ? [[dya, 'dy'], [xa!, 'x']] : xa === null ? [[dya, 'dy'], [ya, 'options.y']] : [[dya, 'dy'], [xa, 'x'], [ya, 'options.y']];
       const dx = takeOutStored(fn, opts?.out, dya, 'dy', inputs);
       const p = resolveParams(fn, def, opts, dya.dtype !== 'float64');
       const bias = takeBias(fn, (xa ?? ya)!, opts, dx);
