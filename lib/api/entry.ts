@@ -29,8 +29,10 @@ export interface Entry<C extends Call> {
 export function entryPair<C extends Call>(name: string, keys: readonly string[], e: Entry<C>): [(...args: unknown[]) => unknown, (...args: unknown[]) => Promise<unknown>] {
   const asyncName = `${name}.async`;
   const asyncKeys = [...keys, 'signal'];
-  const sync = (...args: unknown[]): unknown => {
-    const c = e.prepare(name, args, keys);
+  // Four positional arguments at most (prelu.backward's dy, x, alpha, options): a fixed
+  // arity spares the rest array's allocation of every call.
+  const sync = (a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown): unknown => {
+    const c = e.prepare(name, [a0, a1, a2, a3], keys);
     checkStillLive(name, c.arrays);
     e.run(c);
     return e.result(c);
