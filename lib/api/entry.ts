@@ -17,8 +17,8 @@ export interface Call {
 }
 
 export interface Entry<C extends Call> {
-  /** Validates one call; `fn` labels its messages, `keys` are the options it accepts. */
-  prepare(fn: string, args: unknown[], keys: readonly string[]): C;
+  /** Validates one call of arguments a0..a3; `fn` labels its messages, `keys` are the options it accepts. */
+  prepare(fn: string, keys: readonly string[], a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown): C;
   run(c: C): void;
   runAsync(fn: string, c: C, signal: AbortSignal | undefined): Promise<void>;
   /** What the call returns once run. */
@@ -30,15 +30,15 @@ export function entryPair<C extends Call>(name: string, keys: readonly string[],
   const asyncName = `${name}.async`;
   const asyncKeys = [...keys, 'signal'];
   // Four positional arguments at most (prelu.backward's dy, x, alpha, options): a fixed
-  // arity spares the rest array's allocation of every call.
+  // arity, passed on as it is, spares an array's allocation in every call.
   const sync = (a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown): unknown => {
-    const c = e.prepare(name, [a0, a1, a2, a3], keys);
+    const c = e.prepare(name, keys, a0, a1, a2, a3);
     checkStillLive(name, c.arrays);
     e.run(c);
     return e.result(c);
   };
   const later = async (...args: unknown[]): Promise<unknown> => {
-    const c = e.prepare(asyncName, args, asyncKeys);
+    const c = e.prepare(asyncName, asyncKeys, args[0], args[1], args[2], args[3]);
     const signal = takeSignal(asyncName, c.opts?.signal);
     checkStillLive(asyncName, c.arrays); // options.signal's getter ran last
     checkPinnable(asyncName, c.arrays);

@@ -54,7 +54,7 @@ const floatsOrNull = (s: Stored | null): FloatArray | null => (s === null ? null
 export function makeUnary(name: UnaryName, id: number, engine: Engine): UnaryActivation<object> {
   const def: UnaryOpDef = unaryOps[name];
   const [f, fAsync] = entryPair<Forward>(name, ['out', 'dtype', ...def.params.map((p) => p.name), ...BIAS_KEYS], {
-    prepare(fn, [x, options], keys) {
+    prepare(fn, keys, x, options) {
       const { a: xv, buf: xb } = checkStorageView(fn, x, 'x');
       const n = xv.length;
       const opts = takeOpts(fn, options, keys);
@@ -62,7 +62,8 @@ export function makeUnary(name: UnaryName, id: number, engine: Engine): UnaryAct
       const out = takeOutStored(fn, opts?.out, xa, 'x', [[xa, 'x']]);
       const p = resolveParams(fn, def, opts, xa.dtype !== 'float64');
       const bias = takeBias(fn, xa, opts, out);
-      const arrays: Call['arrays'] = [[xv, 'x', n], [out.a, 'options.out', n], [bias?.bias?.a ?? null, 'options.bias', bias?.bias?.a.length ?? 0]];
+      const bv = bias?.bias;
+      const arrays: Call['arrays'] = bv ? [[xv, 'x', n], [out.a, 'options.out', n], [bv.a, 'options.bias', bv.a.length]] : [[xv, 'x', n], [out.a, 'options.out', n]];
       let fused: Forward['fused'] = null;
       if (bias && isHalf(xa.dtype)) {
         fused = halfFused(engine, halfSpec(id, p, bias, xa), out);
@@ -103,7 +104,7 @@ function makeUnaryBackward(name: UnaryName, id: number, def: UnaryOpDef, engine:
   const keys = ['out', 'dtype', ...(def.backwardUsesY ? ['y'] : []), ...def.params.map((p) => p.name), ...BIAS_KEYS];
   const xNameNoY = def.backwardUsesY ? `x (or null, with the forward output ${name}(x) as options.y)` : 'x';
   const [f, fAsync] = entryPair<Backward>(`${name}.backward`, keys, {
-    prepare(fn, [dy, x, options], keys) {
+    prepare(fn, keys, dy, x, options) {
       const { a: dyv, buf: dyb } = checkStorageView(fn, dy, 'dy');
       const n = dyv.length;
       const opts = takeOpts(fn, options, keys);
@@ -117,9 +118,9 @@ function makeUnaryBackward(name: UnaryName, id: number, def: UnaryOpDef, engine:
       const dx = takeOutStored(fn, opts?.out, dya, 'dy', inputs);
       const p = resolveParams(fn, def, opts, dya.dtype !== 'float64');
       const bias = takeBias(fn, (xa ?? ya)!, opts, dx);
-      const arrays: Call['arrays'] = [
-        [dyv, 'dy', n], [xa && xa.a, 'x', n], [ya && ya.a, 'options.y', n], [dx.a, 'options.out', n], [bias?.bias?.a ?? null, 'options.bias', bias?.bias?.a.length ?? 0],
-      ];
+      const bv = bias?.bias;
+      const arrays: Call['arrays'] = [[dyv, 'dy', n], [xa && xa.a, 'x', n], [ya && ya.a, 'options.y', n], [dx.a, 'options.out', n]];
+      if (bv) (arrays as unknown[]).push([bv.a, 'options.bias', bv.a.length]);
       // From y, f'(x + b) is read off y itself: the bias only adds its gradient.
       const g = (ya ?? xa)!;
       let fused: Backward['fused'] = null;
