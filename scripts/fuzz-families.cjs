@@ -36,9 +36,10 @@
  *   zeros        ±0 (and ±tiny) through every op, a ±0 bias, the gated ops
  *                and compiled expressions: native and twin agree on the sign
  *                of zero
- *   zeroHuge     shapes with a zero and huge other dimensions, every shaped op,
- *                the gated ops, a bias layout and stats(): an empty result or a
- *                RangeError, at once
+ *   zeroHuge     shapes with a zero and huge other dimensions, every shaped and
+ *                gated op (a bias or none), every unary op with a bias layout,
+ *                forward and backward, sync and .async, and stats(): an empty
+ *                result or a RangeError, within 2 s of CPU time
  *   fused        a bias on the element-wise ops (a number, per channel, on the
  *                last axis; from x and from y) and the gated ops (one-array
  *                form with axis and bias, two-array form), forward and
@@ -101,9 +102,13 @@ function bitsEqual(a, b) {
   return true;
 }
 
-/** A registry op's default parameters (the bias cases vary the layout, not the op). */
-function pickParams() {
-  return {};
+/**
+ * The options every call of a registry op must carry: its required parameters at the
+ * registry's example values (threshold's threshold and value), none for the other ops.
+ * The bias cases vary the layout, not the op's parameters.
+ */
+function pickParams(def, registry) {
+  return registry.requiredOptions(def);
 }
 
 /** The comparison of results: sameValues below (a NaN's sign and payload are no contract). */
@@ -716,8 +721,10 @@ const families = {
         const backward = r() < 0.4;
         what = `${name}${backward ? '.backward' : ''}`;
         const dy = F.from(x, (v, i) => (i % 2 ? 1 : -1));
-        a = backward ? ctx.ak[name].backward(dy, x) : ctx.ak[name](x);
-        b = backward ? ctx.akjs[name].backward(dy, x) : ctx.akjs[name](x);
+        const o = pickParams(ctx.registry.unaryOps[name], ctx.registry);
+        ctx.note({ what, type: F.name, x: Array.from(x, (v) => (Object.is(v, -0) ? '-0' : v)) });
+        a = backward ? ctx.ak[name].backward(dy, x, o) : ctx.ak[name](x, o);
+        b = backward ? ctx.akjs[name].backward(dy, x, o) : ctx.akjs[name](x, o);
       } else if (u < 0.6) {
         // A bias of ±0 (x + b keeps or loses x's zero sign as IEEE addition does) and the gated ops.
         const up = F.from(x, (v, i) => pick(r, [1, -1, 0, -0, tiny]));
@@ -727,23 +734,24 @@ const families = {
         const bz = pick(r, [0, -0]);
         const even = x.subarray(0, x.length & ~1);
         const run = (api) => {
-          if (kind === 'bias') return api[name](x, { bias: bz });
+          if (kind === 'bias') return api[name](x, { bias: bz, ...pickParams(ctx.registry.unaryOps[name], ctx.registry) });
           if (kind === 'gated') return api[gname](even);
           if (kind === 'gatedPair') return ctx.registry.gatedOps[gname].pair ? api[gname](x, up) : api[gname](even, { bias: bz });
           return ctx.registry.gatedOps[gname].pair ? api[gname].backward(up, x, up).dgate : api[gname].backward(up.subarray(0, even.length >> 1), even);
         };
         what = kind === 'bias' ? `${name}(x, { bias: ${Object.is(bz, -0) ? '-0' : 0} })` : `${gname} ${kind}`;
+        ctx.note({ what, type: F.name, x: Array.from(x, (v) => (Object.is(v, -0) ? '-0' : v)) });
         a = run(ctx.ak);
         b = run(ctx.akjs);
       } else {
         const src = pick(r, ['x + 0', '0 - x', 'x - 0', '-0 - x', 'x * 1', 'x + (-0)', '-x', 'x * 0', 'abs(x)', 'x / 2', 'max(x, 0)', 'min(x, -0)', 'sin(x)', 'tanh(x)', 'x^3', 'sqrt(x)', 'expm1(x)', 'log1p(x)', 'x + b']);
         what = src;
+        ctx.note({ what, type: F.name, x: Array.from(x, (v) => (Object.is(v, -0) ? '-0' : v)) });
         const pv = pick(r, [0, -0]);
         const hasB = /\bb\b/.test(src);
         a = ctx.ak.compile(src, hasB ? { params: { b: 1 } } : undefined)(x, hasB ? { b: pv } : undefined);
         b = ctx.akjs.compile(src, hasB ? { params: { b: 1 } } : undefined)(x, hasB ? { b: pv } : undefined);
       }
-      ctx.note({ what, type: F.name, x: Array.from(x, (v) => (Object.is(v, -0) ? '-0' : v)) });
       for (let i = 0; i < x.length; i++) {
         // The sign of a zero result, bit for bit (a subnormal against zero is a rounding matter, held to the op's ULP bound elsewhere).
         if (a[i] === 0 && b[i] === 0 && !Object.is(a[i], b[i])) fail(`${what} (${F.name}) at x = ${Object.is(x[i], -0) ? '-0' : x[i]}: native ${Object.is(a[i], -0) ? '-0' : a[i]}, twin ${Object.is(b[i], -0) ? '-0' : b[i]}`);
@@ -836,11 +844,11 @@ const families = {
         const call = () => {
           if (!backward) {
             const target = inPlace ? x : out;
-            return (async ? f.async : f)(x, { ...o, out: target });
+            return (async ? f.async : f)(x, { ...pickParams(def, ctx.registry), ...o, out: target });
           }
-          const y = fromY ? api[name](t, pickParams(def)) : null;
+          const y = fromY ? api[name](t, pickParams(def, ctx.registry)) : null;
           const bo = fromY ? { ...o, y, out } : { ...o, out };
-          return (async ? f.backward.async : f.backward)(dy, fromY ? null : x, { ...bo, ...pickParams(def) });
+          return (async ? f.backward.async : f.backward)(dy, fromY ? null : x, { ...bo, ...pickParams(def, ctx.registry) });
         };
         const [got, err] = await attempt(call);
         if (mutation) {
@@ -853,11 +861,11 @@ const families = {
         if (!sentinelsIntact(a, lens, [])) fail(`${name} bias ${layout}: wrote outside its arrays`);
         if (!backward) {
           if (got !== (inPlace ? x : out)) fail(`${name}: did not return options.out`);
-          const want = f(t, pickParams(def));
+          const want = f(t, pickParams(def, ctx.registry));
           if (!sameBits(got, want)) fail(`${name}(x, bias ${layout}) is not ${name}(x + b) at ${firstDiff(got, want)}`);
           return 'valid';
         }
-        const want = fromY ? f.backward(dy, null, { y: api[name](t, pickParams(def)), ...pickParams(def) }) : f.backward(dy, t, pickParams(def));
+        const want = fromY ? f.backward(dy, null, { y: api[name](t, pickParams(def, ctx.registry)), ...pickParams(def, ctx.registry) }) : f.backward(dy, t, pickParams(def, ctx.registry));
         if (got.dx !== out) fail(`${name}.backward: did not return options.out as dx`);
         if (!sameBits(got.dx, want)) fail(`${name}.backward(bias ${layout}${fromY ? ', from y' : ''}) is not the backward at x + b: ${firstDiff(got.dx, want)}`);
         finish(`${name}.backward`, got.dx, got.dbias, chanOf, C, layout !== 'number');
@@ -1018,34 +1026,43 @@ const families = {
       for (let i = 0; i < rank; i++) shape.push(pick(r, [2 ** int(r, 20, 53), 2 ** 53 - 1, int(r, 1, 9), 2 ** 30]));
       shape[int(r, 0, rank - 1)] = 0;
       const axis = int(r, 0, rank - 1);
-      const op = pick(r, ['softmax', 'logSoftmax', 'prelu', 'maxout', 'stats', 'softmax.backward', 'prelu.backward', 'maxout.backward', 'glu', 'swiglu.backward', 'geluBias', 'gelu.backward']);
-      ctx.note({ api: api === ctx.ak ? 'native' : 'js', op, shape, axis, type: F.name });
+      // Every shaped and gated op (registry), a unary op with a bias layout, and stats();
+      // forward or backward, sync or .async.
+      const kind = pick(r, ['shaped', 'shaped', 'gated', 'gated', 'bias', 'stats']);
+      const names = kind === 'shaped' ? Object.keys(ctx.registry.shapedOps) : kind === 'gated' ? Object.keys(ctx.registry.gatedOps) : kind === 'bias' ? Object.keys(ctx.registry.unaryOps) : ['stats'];
+      const name = pick(r, names);
+      const backward = kind !== 'stats' && r() < 0.5;
+      const async = kind !== 'stats' && r() < 0.3;
+      const bias = kind === 'bias' ? pick(r, [0.5, 'channels']) : kind === 'gated' ? pick(r, [undefined, 0.5]) : undefined;
+      const op = `${name}${backward ? '.backward' : ''}${async ? '.async' : ''}`;
+      ctx.note({ api: api === ctx.ak ? 'native' : 'js', op, shape, axis, bias, type: F.name });
       const x = new F(0);
-      const t0 = Date.now();
+      // CPU time, not wall time: at nice 19 on a loaded machine a call of no work can wait seconds for a core.
+      const cpuMs = () => {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1000;
+      };
+      const form = (f) => (async ? (backward ? f.backward.async : f.async) : backward ? f.backward : f);
+      const t0 = cpuMs();
       const [res, e] = await attempt(() => {
-        switch (op) {
-          case 'softmax': return api.softmax(x, { shape, axis });
-          case 'logSoftmax': return api.logSoftmax(x, { shape, axis });
-          case 'prelu': return api.prelu(x, 0.5, { shape, channelAxis: axis });
-          case 'maxout': return api.maxout(x, { shape, axis, pieces: 1 });
-          case 'stats': return api.stats(x, { shape, channelAxis: axis });
-          case 'softmax.backward': return api.softmax.backward(x, x, { shape, axis });
-          case 'prelu.backward': return api.prelu.backward(x, x, 0.5, { shape, channelAxis: axis });
-          case 'glu': return api.glu(x, { shape, axis });
-          case 'swiglu.backward': return api.swiglu.backward(x, x, { shape, axis, bias: 0.5 }).dx;
-          case 'geluBias': return api.gelu(x, { shape, channelAxis: axis, bias: 0.5 });
-          case 'gelu.backward': return api.gelu.backward(x, x, { shape, channelAxis: axis, bias: new F(shape[axis] > 1e6 ? 0 : shape[axis]) }).dx;
-          default: return api.maxout.backward(x, x, { shape, axis, pieces: 1 });
-        }
+        if (kind === 'stats') return api.stats(x, { shape, channelAxis: axis });
+        const f = form(api[name]);
+        if (name === 'prelu') return backward ? f(x, x, 0.5, { shape, channelAxis: axis }) : f(x, 0.5, { shape, channelAxis: axis });
+        let o = { shape, axis };
+        if (name === 'maxout') o.pieces = 1;
+        if (kind === 'gated' && bias !== undefined) o.bias = bias;
+        if (kind === 'bias') o = { shape, channelAxis: axis, bias: bias === 0.5 ? 0.5 : new F(shape[axis] > 1e6 ? 0 : shape[axis]), ...pickParams(ctx.registry.unaryOps[name], ctx.registry) };
+        return backward ? f(x, x, o) : f(x, o);
       });
-      const ms = Date.now() - t0;
-      if (ms > 2000) fail(`${op} of an empty array with shape [${shape}]: ${ms} ms`);
+      const ms = cpuMs() - t0;
+      if (ms > 2000) fail(`${op} of an empty array with shape [${shape}]: ${ms.toFixed(0)} ms of CPU time`);
       if (e) {
         if (!(e instanceof RangeError)) fail(`${op} [${shape}]: ${e.stack}`);
         if (/shaped:|stats: expected|internal/.test(e.message)) fail(`${op} [${shape}]: an internal message leaked: ${e.message}`);
         return 'invalid';
       }
-      if (op !== 'stats' && op !== 'prelu.backward' && res.length !== 0) fail(`${op}: a non-empty result`);
+      const arr = res && !ArrayBuffer.isView(res) && kind !== 'stats' ? res.dx || res.dgate : res;
+      if (kind !== 'stats' && arr.length !== 0) fail(`${op}: a non-empty result`);
       return 'valid';
     },
   },

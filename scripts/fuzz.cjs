@@ -687,7 +687,7 @@ function parseArgs(argv) {
     else if (argv[i] === '--replay') o.replay = { family: argv[++i], seed: Number(argv[++i]), index: Number(argv[++i]) };
     else if (argv[i] === '--child') o.child = true;
     else if (argv[i] === '--help') {
-      console.log('npm run fuzz -- [--runs N] [--seed S] [--families calls,compile,...] [--batch B] [--hang-ms T] [--large L] [--json FILE]\n' +
+      console.log('npm run fuzz -- [--runs N] [--seed S] [--families calls,compile,...] [--batch B] [--hang-ms T (CPU ms)] [--large L] [--json FILE]\n' +
         '             --replay FAMILY SEED INDEX   (one case in this process, with its input)');
       process.exit(0);
     } else throw new Error(`fuzz: unknown argument ${argv[i]}`);
@@ -701,7 +701,7 @@ function loadApis() {
   const akjs = require('../dist/js.js');
   const { loadBinding } = require('../dist/backend/native.js');
   const b = loadBinding();
-  return { ak: ak.default || ak, akjs: akjs.default || akjs, registry: { unaryOps: ak.unaryOps, shapedOps: ak.shapedOps, gatedOps: ak.gatedOps }, binding: 'error' in b ? null : b.binding };
+  return { ak: ak.default || ak, akjs: akjs.default || akjs, registry: { unaryOps: ak.unaryOps, shapedOps: ak.shapedOps, gatedOps: ak.gatedOps, requiredOptions: ak.requiredOptions }, binding: 'error' in b ? null : b.binding };
 }
 
 /** Family weights: 'calls' (the registry-op property) and the issue-16 families. */
@@ -715,6 +715,35 @@ function familyWeights(only) {
   }
   return w;
 }
+
+/** When a case started: wall clock (ms) and this process's CPU time (ms, every thread). */
+function stamp() {
+  const u = process.cpuUsage();
+  return { started: Date.now(), cpu: (u.user + u.system) / 1000 };
+}
+
+/**
+ * The CPU time (ms) process pid has used, every thread, from /proc/PID/stat
+ * (utime and stime, in USER_HZ = 100 ticks a second on Linux); null elsewhere.
+ */
+function cpuMsOf(pid) {
+  try {
+    const text = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A hang is a case that has used --hang-ms of CPU time (on Linux; elsewhere of
+ * wall time). Wall time alone called cases hangs on a loaded machine: at nice 19
+ * beside other builds a child gets a few percent of a core, and a case of one
+ * second's work passed 60 s. A case that waits without using the CPU (a
+ * deadlock) is a hang after WALL_FACTOR times --hang-ms of wall time.
+ */
+const WALL_FACTOR = 10;
 
 /** The child: runs the batches it is sent, writing each case to the status file first. */
 async function child(o) {
@@ -736,10 +765,12 @@ async function child(o) {
     }
     const counts = { valid: 0, invalid: 0 };
     const findings = [];
+    // The previous batch's last case is no longer running: the clock starts with this batch.
+    status({ family: m.family, seed: m.seed, index: m.from, ...stamp() });
     if (m.family === 'calls') {
       try {
         await fc.assert(fc.asyncProperty(fz.arbitrary, async (c) => {
-          status({ family: 'calls', seed: m.seed, index: m.from, started: Date.now(), input: c });
+          status({ family: 'calls', seed: m.seed, index: m.from, ...stamp(), input: c });
           counts[await fz.check(c)]++;
         }), { numRuns: m.count, seed: m.seed });
       } catch (e) {
@@ -757,7 +788,7 @@ async function child(o) {
         mutator: () => (mutator ??= startMutator()),
       };
       for (let i = m.from; i < m.from + m.count; i++) {
-        current = { family: m.family, seed: m.seed, index: i, started: Date.now() };
+        current = { family: m.family, seed: m.seed, index: i, ...stamp() };
         status(current);
         try {
           counts[await fam.run(ctx, caseRng(m.seed, i))]++;
@@ -819,6 +850,10 @@ async function main() {
   let last = t0;
   let proc = null;
   const spawn = () => new Promise((resolve) => {
+    // A dead child's status is no clock for the new one (its CPU time started again at 0).
+    try {
+      fs.unlinkSync(statusFile);
+    } catch {}
     proc = fork(__filename, ['--child', '--large', String(o.large)], { env: { ...process.env, AK_FUZZ_STATUS: statusFile }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     proc.once('message', () => resolve());
   });
@@ -847,7 +882,13 @@ async function main() {
       };
       const watch = () => {
         const s = readStatus();
-        if (s && Date.now() - s.started > o.hangMs) {
+        if (!s) return;
+        const wall = Date.now() - s.started;
+        const now = cpuMsOf(proc.pid);
+        const cpu = now === null || typeof s.cpu !== 'number' ? wall : now - s.cpu;
+        if (cpu > o.hangMs || wall > o.hangMs * WALL_FACTOR) {
+          s.wallMs = wall;
+          s.cpuMs = cpu;
           cleanup();
           proc.kill('SIGKILL');
           resolve({ kind: 'hang', status: s });

@@ -107,10 +107,15 @@ export function shapedRows(c: ShapedCall, r0: number, r1: number): ShapedCall {
   }
 }
 
-/** A shaped call in row slices (preluBackward: in one slice). */
+/**
+ * A shaped call in row slices (preluBackward: in one slice). Rows of no
+ * element (len or inner 0) are no work however many there are: such a call is
+ * one slice too, not outer / GRAIN empty ones (2^53 rows of [2^53 - 1, 0]
+ * were 2^39 slices).
+ */
 export function sliceShaped(fn: string, signal: AbortSignal | undefined, c: ShapedCall, run: (c: ShapedCall) => void): Promise<void> {
   const arrays = Object.values(c).filter((v): v is FloatArray => ArrayBuffer.isView(v));
-  if (c.op === 'preluBackward' || c.outer <= 1) return runSliced(fn, signal, arrays, 1, 1, 'calls', () => run(c));
+  if (c.op === 'preluBackward' || c.outer <= 1 || c.len * c.inner === 0) return runSliced(fn, signal, arrays, 1, 1, 'calls', () => run(c));
   const grain = Math.max(1, Math.floor(GRAIN / Math.max(1, c.len * c.inner)));
   return runSliced(fn, signal, arrays, c.outer, grain, 'rows', (r0, r1) => run(shapedRows(c, r0, r1)));
 }
