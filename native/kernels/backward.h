@@ -572,6 +572,29 @@ AK_INLINE Vd swish_slope(Vd v, Vd beta) {
   return select(isnan(v), v, d);
 }
 
+// swish'(t) = σ(t)(1 + t(1 − σ(t))) in float lanes at about sigmoid's cost: with u = e^-|t + tl|
+// and d = 1 + u, f' = (d + t·u)/d² for t >= 0 and u·(d + t)/d² for t < 0, both terms of
+// f' positive or cancelling only where f' does (t ≈ −1.28), so the plain roundings of d,
+// d² and the numerator stay within a few ε of S(t) = s + |t|s(1 − s) (the contract's
+// scale); no exact square, one reciprocal estimate with a Newton-corrected quotient. tl
+// (kLow) goes into exp's reduced argument, where |t| amplifies it. −|t| is held at −87
+// (u normal, 2^n by scale_normal; t·u < 2^-118 there, nothing next to d) and t at 88
+// above (t = +Inf gives 1). The caller sends t < −80 to the float64 kernel. NaN passes.
+template <bool kLow>
+AK_INLINE Vf swish_slope_f(Vf t, Vf tl) {
+  using namespace mathd;
+  const Vf tc = minFast(fconst(88), t);
+  const Vf z = maxFast(fconst(-87), bitor_(tc, splat_bits<Vf>(FP<Vf>::kSignMask)));  // -|t|
+  const auto pos = ge(t, zero<Vf>());
+  Vf n;
+  Vf r = reduce_ln2(z, n);
+  if constexpr (kLow) r = r + select(pos, -tl, tl);
+  const Vf u = scale_normal(exp_reduced(r), n);
+  const Vf d = fconst(1) + u;
+  const Vf num = select(pos, fma(tc, u, d), u * (d + tc));
+  return div_fast(num, d * d);
+}
+
 struct swish : BwdBase<2, true> {
   template <class V> struct K {
     Vd beta;
@@ -581,14 +604,18 @@ struct swish : BwdBase<2, true> {
   struct F {
     static constexpr bool kSlow = true;
     Vf beta;
-    bool beta_zero;
-    explicit F(const Params& p) : beta(fconst(static_cast<float>(p.a))), beta_zero(static_cast<float>(p.a) == 0.0f) {}
+    bool beta_zero, beta_one;
+    explicit F(const Params& p)
+        : beta(fconst(static_cast<float>(p.a))), beta_zero(static_cast<float>(p.a) == 0.0f), beta_one(static_cast<float>(p.a) == 1.0f) {}
     AK_INLINE Mf slow(Vf x) const { return lt(beta * x, fconst(-80)); }
     AK_INLINE Vf operator()(Vf dy, Vf x) const {
       if (beta_zero) return dy * select(isnan(x), x, fconst(0.5f));  // the function is x/2
+      if (beta_one) return dy * swish_slope_f<false>(x, x);
       const Vf t = beta * x;
-      const Vf d = logistic_slope(t, kern::finite_or_zero(two_prod_err(beta, x, t)), t);
-      return dy * select(eq(t, fconst(std::numeric_limits<float>::infinity())), fconst(1), d);
+      // |tl| <= 2^-24|t|: a clamp at ±1 leaves it alone below |t| = 2^24 (where u is 0 or a
+      // slow lane anyway) and turns the NaN of an overflowed t into a harmless bound.
+      const Vf tl = minFast(maxFast(two_prod_err(beta, x, t), fconst(-1)), fconst(1));
+      return dy * swish_slope_f<true>(t, tl);
     }
   };
 };
@@ -601,10 +628,7 @@ struct silu : BwdBase<2, true> {
     static constexpr bool kSlow = true;
     explicit F(const Params&) {}
     AK_INLINE Mf slow(Vf x) const { return lt(x, fconst(-80)); }
-    AK_INLINE Vf operator()(Vf dy, Vf x) const {
-      const Vf d = logistic_slope(x, zero<Vf>(), x);
-      return dy * select(eq(x, fconst(std::numeric_limits<float>::infinity())), fconst(1), d);
-    }
+    AK_INLINE Vf operator()(Vf dy, Vf x) const { return dy * swish_slope_f<false>(x, x); }
   };
 };
 
