@@ -423,11 +423,44 @@ void softmax_rows(const T_<V>* x, T_<V>* y, size_t rows, size_t len, size_t inne
   if (streamed) stream_fence();
 }
 
+// softmax (softmin: kNeg) from y along a contiguous float32 row: Σdy·y as exact float64
+// products in four independent accumulators (one chain of float64 adds was the row's
+// critical path), then dx = y(dy − s) while the row is still in L1.
+template <bool kNeg>
+AK_INLINE void softmax_bwd_y_row(const float* dy, const float* y, float* dx, size_t len) {
+  constexpr size_t N = Vf::N, U = 4;
+  Acc<Vf> acc[U];
+  size_t k = 0;
+  for (; k + U * N <= len; k += U * N) {
+    for (size_t u = 0; u < U; ++u) acc[u].add_prod(load(dy + k + u * N), load(y + k + u * N));
+  }
+  for (size_t u = 0; k + N <= len; k += N, ++u) acc[u].add_prod(load(dy + k), load(y + k));
+  if (k < len) acc[U - 1].add_prod(loadPartial(dy + k, len - k), loadPartial(y + k, len - k));
+  for (int i = 0; i < Acc<Vf>::kParts; ++i) acc[0].s[i] = (acc[0].s[i] + acc[1].s[i]) + (acc[2].s[i] + acc[3].s[i]);
+  acc[0].all_lanes_total();
+  Vd sd[Acc<Vf>::kParts];
+  acc[0].lanes(sd);
+  const Vf s = from_d<Vf>(sd);
+  const auto one = [&](size_t off, size_t r) {
+    const Vf p = load_n<Vf>(y + off, r), g = load_n<Vf>(dy + off, r);
+    store_n(dx + off, kNeg ? -(p * (g - s)) : p * (g - s), r);
+  };
+  k = 0;
+  for (; k + 2 * N <= len; k += 2 * N) {
+    one(k, N);
+    one(k + N, N);
+  }
+  for (; k < len; k += N) one(k, len - k < N ? len - k : N);
+}
+
 // Backward. From y: softmax dx = y(dy − Σdy·y), logSoftmax dx = dy − e^y·Σdy. From x:
 // the probabilities p = e/(1 + t) recomputed from the row statistics on every pass.
 // softmin (a Neg walk): the softmax gradient at −x, negated.
 template <class V, class W>
 AK_INLINE void softmax_bwd_row(const W& w, const T_<V>* dy, const T_<V>* y, const T_<V>* x, T_<V>* dx, bool log) {
+  if constexpr (W::kReduce && mathd::kIsF32<V>) {
+    if (y != nullptr && !log) return softmax_bwd_y_row<W::kNeg>(dy, y, dx, w.len);
+  }
   V m = zero<V>(), st = zero<V>();
   if (y == nullptr) row_stats<V>(w, x, nullptr, false, &m, &st);
   auto prob = [&](size_t off, size_t r) -> V {
