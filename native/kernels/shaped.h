@@ -517,9 +517,45 @@ AK_INLINE V alpha_at(const T_<V>* alpha, T_<V> scalar, size_t c, size_t r) {
   return alpha ? load_n<V>(alpha + c, r) : splat<V>(scalar);
 }
 
+// Whole rows of channels-last data, len a multiple of N: one contiguous run of vectors,
+// the slopes' vector cycling with period len (no per-row loop setup, no partial vectors).
+template <class V>
+void prelu_rows(const T_<V>* x, T_<V>* y, const T_<V>* alpha, T_<V> scalar, size_t len, size_t total) {
+  constexpr size_t N = V::N;
+  if (!alpha) {
+    const V a = splat<V>(scalar);
+    size_t i = 0;
+    for (; i + 2 * N <= total; i += 2 * N) {
+      const V v0 = load(x + i), v1 = load(x + i + N);
+      store(y + i, prelu_v(v0, a));
+      store(y + i + N, prelu_v(v1, a));
+    }
+    for (; i < total; i += N) store(y + i, prelu_v(load(x + i), a));
+    return;
+  }
+  size_t j = 0, i = 0;
+  if (len % (2 * N) == 0) {
+    for (; i < total; i += 2 * N) {
+      const V v0 = load(x + i), v1 = load(x + i + N);
+      store(y + i, prelu_v(v0, load(alpha + j)));
+      store(y + i + N, prelu_v(v1, load(alpha + j + N)));
+      j = j + 2 * N == len ? 0 : j + 2 * N;
+    }
+    return;
+  }
+  for (; i < total; i += N) {
+    store(y + i, prelu_v(load(x + i), load(alpha + j)));
+    j = j + N == len ? 0 : j + N;
+  }
+}
+
 template <class V>
 void prelu_box(const T_<V>* x, T_<V>* y, const T_<V>* alpha, T_<V> scalar, size_t len, size_t inner, const Box& b) {
   constexpr size_t N = V::N;
+  if (inner == 1 && b.c0 == 0 && b.c1 == len && len % N == 0) {
+    const size_t base = b.o0 * len;
+    return prelu_rows<V>(x + base, y + base, alpha, scalar, len, (b.o1 - b.o0) * len);
+  }
   for (size_t o = b.o0; o < b.o1; ++o) {
     if (inner == 1) {
       const size_t base = o * len;
