@@ -78,23 +78,6 @@ AK_INLINE V over_one_plus_sq(V num, V u) {
   return mathd::div_dd2(num, zero<V>(), sq, sql);
 }
 
-// s·(1 + w·(1 − s)), s = σ(t + tl) (|tl| <= ulp(t)), as one quotient over (1 + u)²,
-// u = e^-|t + tl|: (1 + u + w·u) for t >= 0, u·(1 + w + u) for t < 0 (the terms s and
-// w·s(1 − s), no other cancellation). Float lanes, t >= −80 (u normal); t = +Inf is the
-// caller's (the limit 1).
-AK_INLINE Vf logistic_slope(Vf t, Vf tl, Vf w) {
-  const Vf one = fconst(1);
-  const auto pos = ge(t, zero<Vf>());
-  const Vf u = exp_dd_(select(pos, -t, t), select(pos, -tl, tl));
-  const Vf d = one + u;
-  const Vf dl = u - (d - one);
-  const Vf np = d + fma(w, u, dl);
-  const Vf nn = u * ((one + w) + u);
-  const Vf sq = d * d;
-  const Vf sql = fma(d + d, dl, two_prod_err(d, d, sq));
-  return mathd::div_dd2(select(pos, np, nn), zero<Vf>(), sq, sql);
-}
-
 // The error of the product a·b = p, or 0 where an operand or p is beyond 1e290 (the
 // twin's prodErr: Dekker's split would overflow there, and the term no longer matters).
 AK_INLINE Vd prod_err(Vd a, Vd b, Vd p) {
@@ -575,16 +558,18 @@ AK_INLINE Vd swish_slope(Vd v, Vd beta) {
   return select(isnan(v), v, d);
 }
 
-// swish'(t) = σ(t)(1 + t(1 − σ(t))) in float lanes at about sigmoid's cost: with u = e^-|t + tl|
-// and d = 1 + u, f' = (d + t·u)/d² for t >= 0 and u·(d + t)/d² for t < 0, both terms of
-// f' positive or cancelling only where f' does (t ≈ −1.28), so the plain roundings of d,
-// d² and the numerator stay within a few ε of S(t) = s + |t|s(1 − s) (the contract's
-// scale); no exact square, one reciprocal estimate with a Newton-corrected quotient. tl
-// (kLow) goes into exp's reduced argument, where |t| amplifies it. −|t| is held at −87
-// (u normal, 2^n by scale_normal; t·u < 2^-118 there, nothing next to d) and t at 88
-// above (t = +Inf gives 1). The caller sends t < −80 to the float64 kernel. NaN passes.
+// s·(1 + w(1 − s)), s = σ(t + tl), in float lanes at about sigmoid's cost (swish': w = t;
+// gelu 'tanh': w = x·dt/dx): with u = e^-|t + tl| and d = 1 + u, it is (d + w·u)/d² for
+// t >= 0 and u·(d + w)/d² for t < 0, the terms s and w·s(1 − s) with no other
+// cancellation, so the plain roundings of d, d² and the numerator stay within a few ε of
+// S = s + |w|s(1 − s) (the contract's scale); no exact square, one reciprocal estimate
+// with a Newton-corrected quotient. tl (kLow) goes into exp's reduced argument, where |t|
+// amplifies it. −|t| is held at −87 (u normal, 2^n by scale_normal; w·u negligible next
+// to d there for |w| < 2^90) and t at 88 above (t = +Inf gives 1 for a w that is t or
+// finite: the caller holds w = t at 88 too). The caller sends t < −80 to the float64
+// kernel. NaN passes.
 template <bool kLow>
-AK_INLINE Vf swish_slope_f(Vf t, Vf tl) {
+AK_INLINE Vf logistic_slope_f(Vf t, Vf tl, Vf w) {
   using namespace mathd;
   const Vf tc = minFast(fconst(88), t);
   const Vf z = maxFast(fconst(-87), bitor_(tc, splat_bits<Vf>(FP<Vf>::kSignMask)));  // -|t|
@@ -594,9 +579,12 @@ AK_INLINE Vf swish_slope_f(Vf t, Vf tl) {
   if constexpr (kLow) r = r + select(pos, -tl, tl);
   const Vf u = scale_normal(exp_reduced(r), n);
   const Vf d = fconst(1) + u;
-  const Vf num = select(pos, fma(tc, u, d), u * (d + tc));
+  const Vf num = select(pos, fma(w, u, d), u * (d + w));
   return div_fast(num, d * d);
 }
+// swish'(t), w = t held at 88 with t.
+template <bool kLow>
+AK_INLINE Vf swish_slope_f(Vf t, Vf tl) { return logistic_slope_f<kLow>(t, tl, minFast(fconst(88), t)); }
 
 struct swish : BwdBase<2, true> {
   template <class V> struct K {
@@ -724,7 +712,7 @@ AK_INLINE Vf gelu_erf_dx_f(Vf dy, Vf x) {
 }
 
 // 'tanh' form in float lanes: z = 2u = A·x + B·x³ as z + zl (the forward's gelu_tanh),
-// w = x·dz/dx = A·x + 3B·x³, and s(1 + w(1 − s)) by logistic_slope. |x| > 12: 1 (or, below,
+// w = x·dz/dx = A·x + 3B·x³, and s(1 + w(1 − s)) by logistic_slope_f. |x| > 12: 1 (or, below,
 // a slow lane: z < −80 from x < −9.5).
 AK_INLINE Vf gelu_tanh_slope_f(Vf x) {
   const Vf ah = fconst(0x1.988454p+0f), al = fconst(-0x1.857936p-25f);
@@ -740,7 +728,7 @@ AK_INLINE Vf gelu_tanh_slope_f(Vf x) {
   const Vf ql = fma(al, xc, two_prod_err(ah, xc, q));
   const Vf z = p + q;
   const Vf zl = two_sum_err(p, q, z) + (pl + ql);
-  const Vf d = logistic_slope(z, zl, fma(fconst(3), p, q));
+  const Vf d = logistic_slope_f<true>(z, zl, fma(fconst(3), p, q));
   return select(gt(x, fconst(12)), fconst(1), d);
 }
 
