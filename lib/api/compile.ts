@@ -159,7 +159,7 @@ export function createCompile(engine: Engine): CompileFn {
     const result = (c: Run): LiveArray => c.finish();
 
     const [act, actAsync] = entryPair<Run>(name, keys, {
-      prepare(f, [x, options], k) {
+      prepare(f, k, x, options) {
         const xv = checkStorageArray(f, x, 'x');
         const n = xv.length;
         const o = takeOpts(f, options, k);
@@ -172,7 +172,7 @@ export function createCompile(engine: Engine): CompileFn {
       run, runAsync, result,
     });
     const [backward, backwardAsync] = entryPair<Run>(`${name}.backward`, keys, {
-      prepare(f, [dy, x, options], k) {
+      prepare(f, k, dy, x, options) {
         const xv = checkStorageArray(f, x, 'x');
         const n = xv.length;
         const o = takeOpts(f, options, k);

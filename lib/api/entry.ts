@@ -17,8 +17,8 @@ export interface Call {
 }
 
 export interface Entry<C extends Call> {
-  /** Validates one call; `fn` labels its messages, `keys` are the options it accepts. */
-  prepare(fn: string, args: unknown[], keys: readonly string[]): C;
+  /** Validates one call of arguments a0..a3; `fn` labels its messages, `keys` are the options it accepts. */
+  prepare(fn: string, keys: readonly string[], a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown): C;
   run(c: C): void;
   runAsync(fn: string, c: C, signal: AbortSignal | undefined): Promise<void>;
   /** What the call returns once run. */
@@ -29,14 +29,16 @@ export interface Entry<C extends Call> {
 export function entryPair<C extends Call>(name: string, keys: readonly string[], e: Entry<C>): [(...args: unknown[]) => unknown, (...args: unknown[]) => Promise<unknown>] {
   const asyncName = `${name}.async`;
   const asyncKeys = [...keys, 'signal'];
-  const sync = (...args: unknown[]): unknown => {
-    const c = e.prepare(name, args, keys);
+  // Four positional arguments at most (prelu.backward's dy, x, alpha, options): a fixed
+  // arity, passed on as it is, spares an array's allocation in every call.
+  const sync = (a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown): unknown => {
+    const c = e.prepare(name, keys, a0, a1, a2, a3);
     checkStillLive(name, c.arrays);
     e.run(c);
     return e.result(c);
   };
   const later = async (...args: unknown[]): Promise<unknown> => {
-    const c = e.prepare(asyncName, args, asyncKeys);
+    const c = e.prepare(asyncName, asyncKeys, args[0], args[1], args[2], args[3]);
     const signal = takeSignal(asyncName, c.opts?.signal);
     checkStillLive(asyncName, c.arrays); // options.signal's getter ran last
     checkPinnable(asyncName, c.arrays);

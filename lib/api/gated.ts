@@ -77,7 +77,7 @@ function makeGated(name: GatedName, engine: Engine): Gated<object> {
   });
   const forward = {
     ...run,
-    prepare(fn: string, args: unknown[], keys: readonly string[]): GatedRun {
+    prepare(fn: string, keys: readonly string[], ...args: unknown[]): GatedRun {
       const pair = isPair(args[1]);
       const xv = checkStorageArray(fn, args[0], pair ? 'gate' : 'x');
       // Lengths as accepted, before any option getter runs.
@@ -120,7 +120,7 @@ function makeGated(name: GatedName, engine: Engine): Gated<object> {
   };
   const backward = {
     ...run,
-    prepare(fn: string, args: unknown[], keys: readonly string[]): GatedRun {
+    prepare(fn: string, keys: readonly string[], ...args: unknown[]): GatedRun {
       const dyv = checkStorageArray(fn, args[0], 'dy');
       // Lengths as accepted, before any option getter runs.
       const nd = dyv.length;

@@ -52,7 +52,7 @@ function wireShaped<R>(name: ShapedName, engine: Engine, arity: number, forward:
   const def: ShapedOpDef = shapedOps[name];
   const keys = ['out', ...extraKeys, ...def.options];
   const entry = (prepare: Prepare, n: number) => ({
-    prepare(fn: string, args: unknown[], k: readonly string[]): Shaped {
+    prepare(fn: string, k: readonly string[], ...args: unknown[]): Shaped {
       let opts: Record<string, unknown> | undefined;
       const [call, result, given] = prepare(fn, args, () => (opts = takeOpts(fn, args[n], k) ?? {}));
       return { opts, call, result, arrays: given ? [...given, ...liveArrays(call)] : liveArrays(call) };

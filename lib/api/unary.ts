@@ -7,7 +7,7 @@ import { unaryOps, type UnaryName, type UnaryOpDef } from '../registry/ops';
 import type { FloatArray, StorageArray } from '../types';
 import type { FusedBackwardCall, FusedCall, FusedGeom } from '../types';
 import { checkPerChannel, flatGeom, unaryBiasGeom } from '../validate/channels';
-import { checkLikeStored, checkStorageArray, floatOf, formatOf, isHalf, resolveDtype, returned, takeOutStored, type Stored } from '../validate/dtype';
+import { checkLikeStored, checkStorageView, floatOf, formatOf, isHalf, resolveDtype, returned, takeOutStored, type Stored } from '../validate/dtype';
 import { resolveParams } from '../validate/params';
 import { checkDisjoint, type LiveArray } from '../validate/values';
 import { entryPair, takeOpts, withDbias, withProps, type Call } from './entry';
@@ -54,15 +54,16 @@ const floatsOrNull = (s: Stored | null): FloatArray | null => (s === null ? null
 export function makeUnary(name: UnaryName, id: number, engine: Engine): UnaryActivation<object> {
   const def: UnaryOpDef = unaryOps[name];
   const [f, fAsync] = entryPair<Forward>(name, ['out', 'dtype', ...def.params.map((p) => p.name), ...BIAS_KEYS], {
-    prepare(fn, [x, options], keys) {
-      const xv = checkStorageArray(fn, x, 'x');
+    prepare(fn, keys, x, options) {
+      const { a: xv, buf: xb } = checkStorageView(fn, x, 'x');
       const n = xv.length;
       const opts = takeOpts(fn, options, keys);
-      const xa = resolveDtype(fn, xv, 'x', opts?.dtype);
+      const xa = resolveDtype(fn, xv, 'x', opts?.dtype, xb);
       const out = takeOutStored(fn, opts?.out, xa, 'x', [[xa, 'x']]);
       const p = resolveParams(fn, def, opts, xa.dtype !== 'float64');
       const bias = takeBias(fn, xa, opts, out);
-      const arrays: Call['arrays'] = [[xv, 'x', n], [out.a, 'options.out', n], [bias?.bias?.a ?? null, 'options.bias', bias?.bias?.a.length ?? 0]];
+      const bv = bias?.bias;
+      const arrays: Call['arrays'] = bv ? [[xv, 'x', n], [out.a, 'options.out', n], [bv.a, 'options.bias', bv.a.length]] : [[xv, 'x', n], [out.a, 'options.out', n]];
       let fused: Forward['fused'] = null;
       if (bias && isHalf(xa.dtype)) {
         fused = halfFused(engine, halfSpec(id, p, bias, xa), out);
@@ -101,25 +102,25 @@ const bitsOrNull = (s: Stored | null): StorageArray | null => (s === null ? null
 
 function makeUnaryBackward(name: UnaryName, id: number, def: UnaryOpDef, engine: Engine): UnaryBackward<object, boolean> {
   const keys = ['out', 'dtype', ...(def.backwardUsesY ? ['y'] : []), ...def.params.map((p) => p.name), ...BIAS_KEYS];
+  const xNameNoY = def.backwardUsesY ? `x (or null, with the forward output ${name}(x) as options.y)` : 'x';
   const [f, fAsync] = entryPair<Backward>(`${name}.backward`, keys, {
-    prepare(fn, [dy, x, options], keys) {
-      const dyv = checkStorageArray(fn, dy, 'dy');
+    prepare(fn, keys, dy, x, options) {
+      const { a: dyv, buf: dyb } = checkStorageView(fn, dy, 'dy');
       const n = dyv.length;
       const opts = takeOpts(fn, options, keys);
-      const dya = resolveDtype(fn, dyv, 'dy', opts?.dtype);
+      const dya = resolveDtype(fn, dyv, 'dy', opts?.dtype, dyb);
       const ya = opts?.y === undefined ? null : checkLikeStored(fn, opts.y, 'options.y', dya, 'dy');
       // With y the derivative is computed from y alone, so x may be left out (null).
-      const xName = ya !== null ? 'x (or null with options.y)' : def.backwardUsesY ? `x (or null, with the forward output ${name}(x) as options.y)` : 'x';
+      const xName = ya !== null ? 'x (or null with options.y)' : xNameNoY;
       const xa = x === null && ya !== null ? null : checkLikeStored(fn, x, xName, dya, 'dy');
-      const inputs: [Stored, string][] = [[dya, 'dy']];
-      if (xa) inputs.push([xa, 'x']);
-      if (ya) inputs.push([ya, 'options.y']);
+      // One literal per case: a push would grow the list's store on every call.
+      const inputs: [Stored, string][] = ya === null ? [[dya, 'dy'], [xa!, 'x']] : xa === null ? [[dya, 'dy'], [ya, 'options.y']] : [[dya, 'dy'], [xa, 'x'], [ya, 'options.y']];
       const dx = takeOutStored(fn, opts?.out, dya, 'dy', inputs);
       const p = resolveParams(fn, def, opts, dya.dtype !== 'float64');
       const bias = takeBias(fn, (xa ?? ya)!, opts, dx);
-      const arrays: Call['arrays'] = [
-        [dyv, 'dy', n], [xa && xa.a, 'x', n], [ya && ya.a, 'options.y', n], [dx.a, 'options.out', n], [bias?.bias?.a ?? null, 'options.bias', bias?.bias?.a.length ?? 0],
-      ];
+      const bv = bias?.bias;
+      const arrays: Call['arrays'] = [[dyv, 'dy', n], [xa && xa.a, 'x', n], [ya && ya.a, 'options.y', n], [dx.a, 'options.out', n]];
+      if (bv) (arrays as unknown[]).push([bv.a, 'options.bias', bv.a.length]);
       // From y, f'(x + b) is read off y itself: the bias only adds its gradient.
       const g = (ya ?? xa)!;
       let fused: Backward['fused'] = null;

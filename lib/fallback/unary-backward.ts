@@ -422,8 +422,9 @@ export function gelu(dy: FloatArray, x: FloatArray, dx: FloatArray, approximate:
     const v = x[i];
     let d: number;
     if (!(Math.abs(v) < 1e150)) {
-      // Φ is 0 or 1 and x·φ(x) underflows long before; NaN stays NaN.
-      d = v > 0 ? 1 : v < 0 ? 0 : NaN;
+      // Φ is 0 or 1 and x·φ(x) underflows long before; NaN stays NaN. Below, f' = Φ(x) + x·φ(x)
+      // is negative, so it underflows to −0, as it does from x = −38.5 on and as the native kernels give.
+      d = v > 0 ? 1 : v < 0 ? -0 : NaN;
     } else if (v < GELU_TAIL_X) {
       // x²/2 > 684.5: Φ(x) = erfcx(t)·e^(−t²)/2 with t = −x/√2, t² = x²/2, so
       // f' = e^(−x²/2)·(erfcx(t)/2 + x/√(2π)), whose e^(−x²/2) is subnormal from

@@ -11,7 +11,7 @@
  */
 import type { FloatArray, HalfDtype, StorageArray } from '../types';
 import { roundToBfloat16, roundToFloat16 } from '../fallback/half';
-import { Received, article, checkNoPartialOverlap, isDetached, rangeError, typeError, typedArrayKind, viewOf, type LiveArray } from './values';
+import { Received, article, bufferOf, byteOffsetOf, checkNoPartialOverlap, isDetached, lengthOf as viewLength, rangeError, typeError, typedArrayKind, type LiveArray } from './values';
 
 export type StorageDtype = 'float32' | 'float64' | HalfDtype;
 
@@ -29,6 +29,8 @@ export interface Stored {
   readonly dtype: StorageDtype;
   /** The array itself, or the Uint16Array view of a Float16Array. */
   readonly bits: StorageArray;
+  /** a's buffer, when the check that made a read it (the intrinsic getter is a C++ builtin: read once). */
+  readonly buf?: ArrayBufferLike;
 }
 
 const KIND_DTYPE: Readonly<Record<string, StorageDtype | null>> = {
@@ -58,6 +60,11 @@ function bitsOf(a: LiveArray, kind: string): StorageArray {
 
 /** A live array of a storage type, without its dtype resolved (options come after the arrays are checked). */
 export function checkStorageArray(fn: string, v: unknown, name: string): LiveArray {
+  return checkStorageView(fn, v, name).a;
+}
+
+/** checkStorageArray's view `a` and the buffer it views, for resolveDtype. */
+export function checkStorageView(fn: string, v: unknown, name: string): { a: LiveArray; buf: ArrayBufferLike } {
   const kind = typedArrayKind(v);
   if (kind === undefined || !(kind in KIND_DTYPE)) throw typeError(fn, WHAT, name, v);
   const given = v as LiveArray;
@@ -65,17 +72,18 @@ export function checkStorageArray(fn: string, v: unknown, name: string): LiveArr
   // A plain view of this realm made from the intrinsic buffer, byteOffset and length
   // (values.ts viewOf): later layers read it, never the caller's object, whose class or
   // own properties may lie. A Float16Array of a runtime that has one keeps its kind.
-  const { buffer, byteOffset, length } = viewOf(given);
+  const buffer = bufferOf(given), byteOffset = byteOffsetOf(given), length = viewLength(given);
   type ViewCtor = new (b: ArrayBufferLike, o: number, n: number) => LiveArray;
   const Ctor = (globalThis as unknown as Record<string, ViewCtor | undefined>)[kind];
-  return Ctor === undefined ? given : new Ctor(buffer, byteOffset, length);
+  return { a: Ctor === undefined ? given : new Ctor(buffer, byteOffset, length), buf: buffer };
 }
 
 /**
  * The dtype of a (checked by checkStorageArray, named `name`) given options.dtype `d`:
- * required for a Uint16Array, and when given it must say what the array is.
+ * required for a Uint16Array, and when given it must say what the array is. `buf`: a's
+ * buffer, when checkStorageView gave it.
  */
-export function resolveDtype(fn: string, a: LiveArray, name: string, d: unknown): Stored {
+export function resolveDtype(fn: string, a: LiveArray, name: string, d: unknown, buf?: ArrayBufferLike): Stored {
   const kind = typedArrayKind(a)!;
   const implied = KIND_DTYPE[kind];
   if (d !== undefined && !(DTYPES as readonly unknown[]).includes(d)) {
@@ -85,12 +93,12 @@ export function resolveDtype(fn: string, a: LiveArray, name: string, d: unknown)
     if (d !== 'float16' && d !== 'bfloat16') {
       throw typeError(fn, `"float16" or "bfloat16" (what the Uint16Array ${name} holds; it is required)`, 'options.dtype', d);
     }
-    return { a, dtype: d, bits: a as Uint16Array };
+    return { a, dtype: d, bits: a as Uint16Array, buf };
   }
   if (d !== undefined && d !== implied) {
     throw typeError(fn, `${JSON.stringify(implied)} (${name} is ${article(kind)}) or no dtype`, 'options.dtype', d);
   }
-  return { a, dtype: implied, bits: bitsOf(a, kind) };
+  return { a, dtype: implied, bits: bitsOf(a, kind), buf };
 }
 
 /** The kinds that hold a dtype, as messages say them. */
@@ -107,10 +115,10 @@ function holds(kind: string, d: StorageDtype): boolean {
 
 /** Another array of the call (alpha, dy of maxout): the same dtype as ref (named refName), any length. */
 export function checkSameStored(fn: string, v: unknown, name: string, ref: Stored, refName: string): Stored {
-  const a = checkStorageArray(fn, v, name);
+  const { a, buf } = checkStorageView(fn, v, name);
   const kind = typedArrayKind(a)!;
   if (!holds(kind, ref.dtype)) throw typeError(fn, `${holders(ref.dtype)} (the type of ${refName})`, name, v);
-  return { a, dtype: ref.dtype, bits: bitsOf(a, kind) };
+  return { a, dtype: ref.dtype, bits: bitsOf(a, kind), buf };
 }
 
 /** Another input of the call (dy, x, y): the same dtype and length as ref (named refName). */
@@ -141,19 +149,19 @@ export function newStored(ref: Stored, n = ref.a.length): Stored {
  */
 export function takeOutStored(
   fn: string, v: unknown, ref: Stored, refName: string, inputs: readonly (readonly [Stored, string])[],
-  n = ref.a.length, lengthOf = `the length of ${refName}`, name = 'options.out',
+  n = ref.a.length, lengthOf?: string, name = 'options.out',
 ): Stored {
   if (v === undefined) return newStored(ref, n);
-  const a = checkStorageArray(fn, v, name);
+  const { a, buf } = checkStorageView(fn, v, name);
   const kind = typedArrayKind(a)!;
   const wide = isHalf(ref.dtype) && kind === 'Float32Array';
   if (!wide && !holds(kind, ref.dtype)) {
     const what = isHalf(ref.dtype) ? `${holders(ref.dtype)} or a Float32Array (the type of ${refName}, or float32 to widen)` : `${holders(ref.dtype)} (the type of ${refName})`;
     throw typeError(fn, what, name, v);
   }
-  if (a.length !== n) throw rangeError(fn, `length ${n} (${lengthOf})`, name, v);
-  for (const [s, inName] of inputs) checkNoPartialOverlap(fn, a, name, s.a, inName);
-  return { a, dtype: wide ? 'float32' : ref.dtype, bits: bitsOf(a, kind), ret: v as LiveArray };
+  if (a.length !== n) throw rangeError(fn, `length ${n} (${lengthOf ?? `the length of ${refName}`})`, name, v);
+  for (let i = 0; i < inputs.length; i++) checkNoPartialOverlap(fn, a, name, inputs[i][0].a, inputs[i][1], buf, inputs[i][0].buf);
+  return { a, dtype: wide ? 'float32' : ref.dtype, bits: bitsOf(a, kind), ret: v as LiveArray, buf };
 }
 
 /** What a call returns for s: the caller's own array, or the one the call made. */

@@ -31,6 +31,16 @@ export function lengthOf(a: ArrayBufferView): number {
   return taLength.call(a);
 }
 
+/** viewOf's buffer alone (no object made per call). */
+export function bufferOf(a: ArrayBufferView): ArrayBufferLike {
+  return taBuffer.call(a);
+}
+
+/** viewOf's byteOffset alone. */
+export function byteOffsetOf(a: ArrayBufferView): number {
+  return taByteOffset.call(a);
+}
+
 /**
  * A resizable (non-shared) ArrayBuffer: one that can shrink under a call that
  * runs later. A growable SharedArrayBuffer only grows, so it is not one.
@@ -165,9 +175,12 @@ export function checkLike(fn: string, v: unknown, name: string, ref: FloatArray,
 /**
  * Output and input must be the very same view (in place) or not share a byte.
  * A partial overlap would make the result depend on the traversal order.
+ * outBuf, xBuf: their buffers, when the caller has them already.
  */
-export function checkNoPartialOverlap(fn: string, out: LiveArray, outName: string, x: LiveArray, xName: string): void {
-  if (taBuffer.call(out) !== taBuffer.call(x)) return;
+export function checkNoPartialOverlap(
+  fn: string, out: LiveArray, outName: string, x: LiveArray, xName: string, outBuf = taBuffer.call(out), xBuf = taBuffer.call(x),
+): void {
+  if (outBuf !== xBuf) return;
   const o0 = taByteOffset.call(out), o1 = o0 + taByteLength.call(out), x0 = taByteOffset.call(x), x1 = x0 + taByteLength.call(x);
   if (o0 === x0 && o1 === x1) return;
   if (o0 < x1 && x0 < o1) {
@@ -212,6 +225,14 @@ export type LiveArray = ArrayBufferView & { readonly length: number };
  * such a call throws instead of computing on an emptied view.
  */
 export function checkStillLive(fn: string, arrays: readonly (readonly [LiveArray | null, string, number])[]): void {
+  // Every array at its accepted length n > 0 is live (a detached view has length 0) and not
+  // resized: the passes below would find nothing. They run, in their order, if one is not.
+  let same = true;
+  for (let i = 0; i < arrays.length && same; i++) {
+    const e = arrays[i], a = e[0];
+    same = a === null || (e[2] > 0 && taLength.call(a) === e[2]);
+  }
+  if (same) return;
   for (const [a, name] of arrays) if (a !== null) checkLive(fn, a, name);
   for (const [a, name, n] of arrays) {
     if (a !== null && taLength.call(a) !== n) {

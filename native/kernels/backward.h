@@ -78,23 +78,6 @@ AK_INLINE V over_one_plus_sq(V num, V u) {
   return mathd::div_dd2(num, zero<V>(), sq, sql);
 }
 
-// s·(1 + w·(1 − s)), s = σ(t + tl) (|tl| <= ulp(t)), as one quotient over (1 + u)²,
-// u = e^-|t + tl|: (1 + u + w·u) for t >= 0, u·(1 + w + u) for t < 0 (the terms s and
-// w·s(1 − s), no other cancellation). Float lanes, t >= −80 (u normal); t = +Inf is the
-// caller's (the limit 1).
-AK_INLINE Vf logistic_slope(Vf t, Vf tl, Vf w) {
-  const Vf one = fconst(1);
-  const auto pos = ge(t, zero<Vf>());
-  const Vf u = exp_dd_(select(pos, -t, t), select(pos, -tl, tl));
-  const Vf d = one + u;
-  const Vf dl = u - (d - one);
-  const Vf np = d + fma(w, u, dl);
-  const Vf nn = u * ((one + w) + u);
-  const Vf sq = d * d;
-  const Vf sql = fma(d + d, dl, two_prod_err(d, d, sq));
-  return mathd::div_dd2(select(pos, np, nn), zero<Vf>(), sq, sql);
-}
-
 // The error of the product a·b = p, or 0 where an operand or p is beyond 1e290 (the
 // twin's prodErr: Dekker's split would overflow there, and the term no longer matters).
 AK_INLINE Vd prod_err(Vd a, Vd b, Vd p) {
@@ -538,9 +521,12 @@ struct softplus : BwdBase<2, true> {
   struct F {
     static constexpr bool kSlow = true;
     Vf beta, threshold;
-    explicit F(const Params& p) : beta(fconst(static_cast<float>(p.a))), threshold(fconst(static_cast<float>(p.b))) {}
+    bool beta_one;  // the default: βx = x exactly, tl = 0 (the same bits without its ops)
+    explicit F(const Params& p)
+        : beta(fconst(static_cast<float>(p.a))), threshold(fconst(static_cast<float>(p.b))), beta_one(static_cast<float>(p.a) == 1.0f) {}
     AK_INLINE Mf slow(Vf x) const { return lt(beta * x, fconst(-80)); }
     AK_INLINE Vf operator()(Vf dy, Vf x) const {
+      if (beta_one) return dy * select(gt(x, threshold), fconst(1), fconst(1) / mathd::one_plus_exp_neg<false>(x, x));
       const Vf t = beta * x;
       const Vf tl = kern::finite_or_zero(two_prod_err(beta, x, t));
       const Vf d = fconst(1) / mathd::one_plus_exp_neg<true>(t, tl);
@@ -572,6 +558,34 @@ AK_INLINE Vd swish_slope(Vd v, Vd beta) {
   return select(isnan(v), v, d);
 }
 
+// s·(1 + w(1 − s)), s = σ(t + tl), in float lanes at about sigmoid's cost (swish': w = t;
+// gelu 'tanh': w = x·dt/dx): with u = e^-|t + tl| and d = 1 + u, it is (d + w·u)/d² for
+// t >= 0 and u·(d + w)/d² for t < 0, the terms s and w·s(1 − s) with no other
+// cancellation, so the plain roundings of d, d² and the numerator stay within a few ε of
+// S = s + |w|s(1 − s) (the contract's scale); no exact square, one reciprocal estimate
+// with a Newton-corrected quotient. tl (kLow) goes into exp's reduced argument, where |t|
+// amplifies it. −|t| is held at −87 (u normal, 2^n by scale_normal; w·u negligible next
+// to d there for |w| < 2^90) and t at 88 above (t = +Inf gives 1 for a w that is t or
+// finite: the caller holds w = t at 88 too). The caller sends t < −80 to the float64
+// kernel. NaN passes.
+template <bool kLow>
+AK_INLINE Vf logistic_slope_f(Vf t, Vf tl, Vf w) {
+  using namespace mathd;
+  const Vf tc = minFast(fconst(88), t);
+  const Vf z = maxFast(fconst(-87), bitor_(tc, splat_bits<Vf>(FP<Vf>::kSignMask)));  // -|t|
+  const auto pos = ge(t, zero<Vf>());
+  Vf n;
+  Vf r = reduce_ln2(z, n);
+  if constexpr (kLow) r = r + select(pos, -tl, tl);
+  const Vf u = scale_normal(exp_reduced(r), n);
+  const Vf d = fconst(1) + u;
+  const Vf num = select(pos, fma(w, u, d), u * (d + w));
+  return div_fast(num, d * d);
+}
+// swish'(t), w = t held at 88 with t.
+template <bool kLow>
+AK_INLINE Vf swish_slope_f(Vf t, Vf tl) { return logistic_slope_f<kLow>(t, tl, minFast(fconst(88), t)); }
+
 struct swish : BwdBase<2, true> {
   template <class V> struct K {
     Vd beta;
@@ -581,14 +595,18 @@ struct swish : BwdBase<2, true> {
   struct F {
     static constexpr bool kSlow = true;
     Vf beta;
-    bool beta_zero;
-    explicit F(const Params& p) : beta(fconst(static_cast<float>(p.a))), beta_zero(static_cast<float>(p.a) == 0.0f) {}
+    bool beta_zero, beta_one;
+    explicit F(const Params& p)
+        : beta(fconst(static_cast<float>(p.a))), beta_zero(static_cast<float>(p.a) == 0.0f), beta_one(static_cast<float>(p.a) == 1.0f) {}
     AK_INLINE Mf slow(Vf x) const { return lt(beta * x, fconst(-80)); }
     AK_INLINE Vf operator()(Vf dy, Vf x) const {
       if (beta_zero) return dy * select(isnan(x), x, fconst(0.5f));  // the function is x/2
+      if (beta_one) return dy * swish_slope_f<false>(x, x);
       const Vf t = beta * x;
-      const Vf d = logistic_slope(t, kern::finite_or_zero(two_prod_err(beta, x, t)), t);
-      return dy * select(eq(t, fconst(std::numeric_limits<float>::infinity())), fconst(1), d);
+      // |tl| <= 2^-24|t|: a clamp at ±1 leaves it alone below |t| = 2^24 (where u is 0 or a
+      // slow lane anyway) and turns the NaN of an overflowed t into a harmless bound.
+      const Vf tl = minFast(maxFast(two_prod_err(beta, x, t), fconst(-1)), fconst(1));
+      return dy * swish_slope_f<true>(t, tl);
     }
   };
 };
@@ -601,10 +619,7 @@ struct silu : BwdBase<2, true> {
     static constexpr bool kSlow = true;
     explicit F(const Params&) {}
     AK_INLINE Mf slow(Vf x) const { return lt(x, fconst(-80)); }
-    AK_INLINE Vf operator()(Vf dy, Vf x) const {
-      const Vf d = logistic_slope(x, zero<Vf>(), x);
-      return dy * select(eq(x, fconst(std::numeric_limits<float>::infinity())), fconst(1), d);
-    }
+    AK_INLINE Vf operator()(Vf dy, Vf x) const { return dy * swish_slope_f<false>(x, x); }
   };
 };
 
@@ -697,7 +712,7 @@ AK_INLINE Vf gelu_erf_dx_f(Vf dy, Vf x) {
 }
 
 // 'tanh' form in float lanes: z = 2u = A·x + B·x³ as z + zl (the forward's gelu_tanh),
-// w = x·dz/dx = A·x + 3B·x³, and s(1 + w(1 − s)) by logistic_slope. |x| > 12: 1 (or, below,
+// w = x·dz/dx = A·x + 3B·x³, and s(1 + w(1 − s)) by logistic_slope_f. |x| > 12: 1 (or, below,
 // a slow lane: z < −80 from x < −9.5).
 AK_INLINE Vf gelu_tanh_slope_f(Vf x) {
   const Vf ah = fconst(0x1.988454p+0f), al = fconst(-0x1.857936p-25f);
@@ -713,7 +728,7 @@ AK_INLINE Vf gelu_tanh_slope_f(Vf x) {
   const Vf ql = fma(al, xc, two_prod_err(ah, xc, q));
   const Vf z = p + q;
   const Vf zl = two_sum_err(p, q, z) + (pl + ql);
-  const Vf d = logistic_slope(z, zl, fma(fconst(3), p, q));
+  const Vf d = logistic_slope_f<true>(z, zl, fma(fconst(3), p, q));
   return select(gt(x, fconst(12)), fconst(1), d);
 }
 
@@ -768,8 +783,9 @@ struct mish : BwdBase<2, true> {
   };
   // With e = e^x: tanh(sp) = m/D, m = e(2 + e), D = 2 + m, and x·σ·sech²(sp) = 4xe(1 + e)/D²,
   // so f' = e·N/D², N = 4(1 + x) + e((6 + 4x) + e(4 + e)): every term of N positive for
-  // x >= 0, and for x < 0 it cancels only where f' does. D and D² carried exactly. f' rounds
-  // to 1 past x = 12 (the deviation (4x − 2)/e^2x < 2^-25).
+  // x >= 0, and for x < 0 it cancels only where f' does. D and D² rounded plainly (each ε/2
+  // of f', inside the contract's 4ε·S, S >= |f'|). f' rounds to 1 past x = 12 (the
+  // deviation (4x − 2)/e^2x < 2^-25).
   struct F {
     static constexpr bool kSlow = true;
     explicit F(const Params&) {}
@@ -778,13 +794,9 @@ struct mish : BwdBase<2, true> {
       const Vf one = fconst(1), two = fconst(2), four = fconst(4);
       const Vf x = minFast(fconst(12), v);  // NaN passes
       const Vf e = exp_(x);
-      const Vf m = fma(e, e, e + e);
-      const Vf D = m + two;
-      const Vf Dl = two_sum_err(m, two, D);
-      const Vf sq = D * D;
-      const Vf sql = fma(D + D, Dl, two_prod_err(D, D, sq));
+      const Vf D = fma(e, e + two, two);
       const Vf N = e * fma(four, one + x, e * (fma(four, x, fconst(6)) + e * (four + e)));
-      const Vf d = mathd::div_dd2(N, zero<Vf>(), sq, sql);
+      const Vf d = mathd::div_fast(N, D * D);
       return dy * select(gt(v, fconst(12)), one, d);
     }
   };

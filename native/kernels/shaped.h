@@ -423,11 +423,44 @@ void softmax_rows(const T_<V>* x, T_<V>* y, size_t rows, size_t len, size_t inne
   if (streamed) stream_fence();
 }
 
+// softmax (softmin: kNeg) from y along a contiguous float32 row: Σdy·y as exact float64
+// products in four independent accumulators (one chain of float64 adds was the row's
+// critical path), then dx = y(dy − s) while the row is still in L1.
+template <bool kNeg>
+AK_INLINE void softmax_bwd_y_row(const float* dy, const float* y, float* dx, size_t len) {
+  constexpr size_t N = Vf::N, U = 4;
+  Acc<Vf> acc[U];
+  size_t k = 0;
+  for (; k + U * N <= len; k += U * N) {
+    for (size_t u = 0; u < U; ++u) acc[u].add_prod(load(dy + k + u * N), load(y + k + u * N));
+  }
+  for (size_t u = 0; k + N <= len; k += N, ++u) acc[u].add_prod(load(dy + k), load(y + k));
+  if (k < len) acc[U - 1].add_prod(loadPartial(dy + k, len - k), loadPartial(y + k, len - k));
+  for (int i = 0; i < Acc<Vf>::kParts; ++i) acc[0].s[i] = (acc[0].s[i] + acc[1].s[i]) + (acc[2].s[i] + acc[3].s[i]);
+  acc[0].all_lanes_total();
+  Vd sd[Acc<Vf>::kParts];
+  acc[0].lanes(sd);
+  const Vf s = from_d<Vf>(sd);
+  const auto one = [&](size_t off, size_t r) {
+    const Vf p = load_n<Vf>(y + off, r), g = load_n<Vf>(dy + off, r);
+    store_n(dx + off, kNeg ? -(p * (g - s)) : p * (g - s), r);
+  };
+  k = 0;
+  for (; k + 2 * N <= len; k += 2 * N) {
+    one(k, N);
+    one(k + N, N);
+  }
+  for (; k < len; k += N) one(k, len - k < N ? len - k : N);
+}
+
 // Backward. From y: softmax dx = y(dy − Σdy·y), logSoftmax dx = dy − e^y·Σdy. From x:
 // the probabilities p = e/(1 + t) recomputed from the row statistics on every pass.
 // softmin (a Neg walk): the softmax gradient at −x, negated.
 template <class V, class W>
 AK_INLINE void softmax_bwd_row(const W& w, const T_<V>* dy, const T_<V>* y, const T_<V>* x, T_<V>* dx, bool log) {
+  if constexpr (W::kReduce && mathd::kIsF32<V>) {
+    if (y != nullptr && !log) return softmax_bwd_y_row<W::kNeg>(dy, y, dx, w.len);
+  }
   V m = zero<V>(), st = zero<V>();
   if (y == nullptr) row_stats<V>(w, x, nullptr, false, &m, &st);
   auto prob = [&](size_t off, size_t r) -> V {
@@ -484,9 +517,45 @@ AK_INLINE V alpha_at(const T_<V>* alpha, T_<V> scalar, size_t c, size_t r) {
   return alpha ? load_n<V>(alpha + c, r) : splat<V>(scalar);
 }
 
+// Whole rows of channels-last data, len a multiple of N: one contiguous run of vectors,
+// the slopes' vector cycling with period len (no per-row loop setup, no partial vectors).
+template <class V>
+void prelu_rows(const T_<V>* x, T_<V>* y, const T_<V>* alpha, T_<V> scalar, size_t len, size_t total) {
+  constexpr size_t N = V::N;
+  if (!alpha) {
+    const V a = splat<V>(scalar);
+    size_t i = 0;
+    for (; i + 2 * N <= total; i += 2 * N) {
+      const V v0 = load(x + i), v1 = load(x + i + N);
+      store(y + i, prelu_v(v0, a));
+      store(y + i + N, prelu_v(v1, a));
+    }
+    for (; i < total; i += N) store(y + i, prelu_v(load(x + i), a));
+    return;
+  }
+  size_t j = 0, i = 0;
+  if (len % (2 * N) == 0) {
+    for (; i < total; i += 2 * N) {
+      const V v0 = load(x + i), v1 = load(x + i + N);
+      store(y + i, prelu_v(v0, load(alpha + j)));
+      store(y + i + N, prelu_v(v1, load(alpha + j + N)));
+      j = j + 2 * N == len ? 0 : j + 2 * N;
+    }
+    return;
+  }
+  for (; i < total; i += N) {
+    store(y + i, prelu_v(load(x + i), load(alpha + j)));
+    j = j + N == len ? 0 : j + N;
+  }
+}
+
 template <class V>
 void prelu_box(const T_<V>* x, T_<V>* y, const T_<V>* alpha, T_<V> scalar, size_t len, size_t inner, const Box& b) {
   constexpr size_t N = V::N;
+  if (inner == 1 && b.c0 == 0 && b.c1 == len && len % N == 0) {
+    const size_t base = b.o0 * len;
+    return prelu_rows<V>(x + base, y + base, alpha, scalar, len, (b.o1 - b.o0) * len);
+  }
   for (size_t o = b.o0; o < b.o1; ++o) {
     if (inner == 1) {
       const size_t base = o * len;
@@ -522,28 +591,63 @@ AK_INLINE V prelu_dx(V g, V v, V a) {
   return select(pos, g, select(isnan(v), v, g * a));
 }
 
-// slots[j] += v_j·g_j for lanes j < r, compensated per slot (Neumaier; sums in ps, their
-// compensations in pc). float32: the product is exact in float64; float64: its rounding
-// error joins the compensation.
-AK_INLINE void add_slots_d(double* ps, double* pc, Vd p, Vd pe, size_t r) {
-  const Vd s = load_n<Vd>(ps, r);
-  const Vd u = s + p;
-  store_n(pc, load_n<Vd>(pc, r) + (two_sum_err(s, p, u) + pe), r);
-  store_n(ps, u, r);
-}
-AK_INLINE void add_slots(double* ps, double* pc, Vf v, Vf g, size_t r) {
-  Vd wv[kx::kParts], wg[kx::kParts];
-  kx::widen(v, wv);
-  kx::widen(g, wg);
-  for (int k = 0; k < kx::kParts; ++k) {
-    const size_t off = static_cast<size_t>(k) * Vd::N;
-    if (off >= r) break;
-    add_slots_d(ps + off, pc + off, wv[k] * wg[k], zero<Vd>(), r - off < Vd::N ? r - off : Vd::N);
+// The inner == 1 layout, channels [c, c + w) with w <= kB·N: slot j += v_j·g_j over
+// rows [o0, o1) in o order, compensated per slot (Neumaier by two-sum; float32: the
+// product is exact in float64; float64: its rounding error joins the compensation),
+// sums and compensations held in registers and stored to ps, pc once (a load and a
+// store of every slot on every row made the loop latency-bound).
+template <class V, size_t kB, bool kFull>
+AK_INLINE void prelu_bwd_cols(const T_<V>* dy, const T_<V>* x, const T_<V>* alpha, T_<V> scalar, T_<V>* dx, size_t len,
+                              size_t o0, size_t o1, size_t c, size_t w, double* ps, double* pc) {
+  constexpr size_t N = V::N;
+  constexpr bool kF = std::is_same<V, Vf>::value;
+  constexpr int P = kF ? kx::kParts : 1;
+  // kFull (w = kB·N): fixed trip counts, so that the arrays below become registers.
+  Vd s[kB][P], k[kB][P];
+  V a[kB];
+  size_t rn[kB];
+  for (size_t j = 0; j < kB; ++j) {
+    rn[j] = kFull ? N : (w > j * N ? (w - j * N < N ? w - j * N : N) : 0);
+    a[j] = kFull ? alpha_at<V>(alpha, scalar, c + j * N, N) : rn[j] ? alpha_at<V>(alpha, scalar, c + j * N, rn[j]) : zero<V>();
+    for (int q = 0; q < P; ++q) s[j][q] = k[j][q] = zero<Vd>();
   }
-}
-AK_INLINE void add_slots(double* ps, double* pc, Vd v, Vd g, size_t r) {
-  const Vd p = v * g;
-  add_slots_d(ps, pc, p, kern::finite_or_zero(two_prod_err(v, g, p)), r);
+  for (size_t o = o0; o < o1; ++o) {
+    const size_t base = o * len + c;
+    for (size_t j = 0; j < kB; ++j) {
+      if (!kFull && rn[j] == 0) break;
+      const size_t off = base + j * N;
+      const V g = kFull ? load(dy + off) : load_n<V>(dy + off, rn[j]);
+      const V v = kFull ? load(x + off) : load_n<V>(x + off, rn[j]);
+      if (kFull) store(dx + off, prelu_dx(g, v, a[j])); else store_n(dx + off, prelu_dx(g, v, a[j]), rn[j]);
+      const auto neg = mnot(gt(v, zero<V>()));
+      const V nv = select(neg, v, zero<V>()), ng = select(neg, g, zero<V>());
+      Vd pr[P], pe[P];
+      if constexpr (kF) {
+        Vd wv[P], wg[P];
+        kx::widen(nv, wv);
+        kx::widen(ng, wg);
+        for (int q = 0; q < P; ++q) pr[q] = wv[q] * wg[q];
+      } else {
+        pr[0] = nv * ng;
+        pe[0] = kern::finite_or_zero(two_prod_err(nv, ng, pr[0]));
+      }
+      for (int q = 0; q < P; ++q) {
+        const Vd u = s[j][q] + pr[q];
+        const Vd e = two_sum_err(s[j][q], pr[q], u);
+        if constexpr (kF) k[j][q] = k[j][q] + e; else k[j][q] = k[j][q] + (e + pe[q]);
+        s[j][q] = u;
+      }
+    }
+  }
+  for (size_t j = 0; j < kB; ++j) {
+    for (int q = 0; q < P; ++q) {
+      const size_t lo = j * N + static_cast<size_t>(q) * Vd::N;
+      if (lo >= w) break;
+      const size_t r = w - lo < Vd::N ? w - lo : Vd::N;
+      store_n(ps + lo, s[j][q], r);
+      store_n(pc + lo, k[j][q], r);
+    }
+  }
 }
 
 template <class V>
@@ -560,19 +664,22 @@ void prelu_bwd_box(const T_<V>* dy, const T_<V>* x, const T_<V>* alpha, T_<V> sc
     pc[j] += ((ps[j] - (s - bb)) + (hi - bb)) + lo;
     ps[j] = s;
   };
-  for (size_t o = b.o0; o < b.o1; ++o) {
-    if (inner == 1) {
-      // One channel per lane: the terms go to per-channel float64 slots, in o order.
-      const size_t base = o * len;
-      for (size_t c = b.c0; c < b.c1; c += N) {
-        const size_t r = b.c1 - c < N ? b.c1 - c : N;
-        const V g = load_n<V>(dy + base + c, r), v = load_n<V>(x + base + c, r);
-        store_n(dx + base + c, prelu_dx(g, v, alpha_at<V>(alpha, scalar, c, r)), r);
-        const auto neg = mnot(gt(v, zero<V>()));
-        add_slots(ps + (c - b.c0), pc + (c - b.c0), select(neg, v, zero<V>()), select(neg, g, zero<V>()), r);
+  if (inner == 1) {
+    // One channel per lane: the terms go to per-channel float64 slots, in o order.
+    constexpr size_t kB = V::N * sizeof(T_<V>) >= 64 ? 4 : 2;  // the slots fit the registers
+    for (size_t c = b.c0; c < b.c1; c += kB * N) {
+      const size_t w = b.c1 - c < kB * N ? b.c1 - c : kB * N;
+      double* cs = ps + (c - b.c0);
+      double* cp = pc + (c - b.c0);
+      if (w == kB * N) {
+        prelu_bwd_cols<V, kB, true>(dy, x, alpha, scalar, dx, len, b.o0, b.o1, c, w, cs, cp);
+      } else {
+        prelu_bwd_cols<V, kB, false>(dy, x, alpha, scalar, dx, len, b.o0, b.o1, c, w, cs, cp);
       }
-      continue;
     }
+    return;
+  }
+  for (size_t o = b.o0; o < b.o1; ++o) {
     for (size_t c = b.c0; c < b.c1; ++c) {
       const V a = splat<V>(alpha ? alpha[c] : scalar);
       const size_t base = (o * len + c) * inner;

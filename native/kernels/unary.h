@@ -79,6 +79,34 @@ struct hardTanh : OpBase<4> {
   };
 };
 
+// c − a·b, exact where the result is representable (a remainder c − q·a with q within a
+// few ulps of c/a): one fnma with FMA; without, Sterbenz's exact c − p and the product
+// error.
+template <class V>
+AK_INLINE V fnma_exact(V a, V b, V c) {
+  if constexpr (kHasFma) {
+    return fnma(a, b, c);
+  } else {
+    const V p = a * b;
+    return (c - p) - two_prod_err(a, b, p);
+  }
+}
+
+// RN((p + lo)/6) in float lanes, for a value v = p + lo carried to 2^-46|v| (|lo| <=
+// 2^-23|p|) with |p| in [2^-80, 2^120] (so the remainders below are exact and normal):
+// q = p/6 to about an ulp, its remainder p − 6q exact, e = (remainder + lo)/6, so q + e
+// is v/6 to within 2^-44 of it. RN is monotone: where q + e ± 2^-40|q| round to the same
+// float, that float is the correct rounding of v/6. Where they do not (a rounding
+// boundary within 2^-40 of q + e: one lane in about 2^15), *unsure is set, and for NaN.
+AK_INLINE Vf div6_rounded(Vf p, Vf lo, Mf* unsure) {
+  const Vf sixth = splat<Vf>(1.0f / 6), six = splat<Vf>(6.0f);
+  const Vf q = p * sixth;
+  const Vf e = (fnma_exact(six, q, p) + lo) * sixth;
+  const Vf d = abs(q) * splat<Vf>(0x1p-40f);
+  *unsure = ne(q + (e + d), q + (e - d));
+  return q + e;
+}
+
 // Clamp of t to [0, 1]: NaN stays NaN, -0 becomes +0.
 template <class V>
 AK_INLINE V clamp01(V t, V interior) {
@@ -128,11 +156,33 @@ AK_INLINE V dd_rounded_once(V x, DD dd) {
 }
 
 // x/6 + 1/2 clamped to [0, 1], rounded once: x >= 3 gives 1, x <= -3 gives 0 (±Inf too),
-// NaN stays NaN.
+// NaN stays NaN. float32 in float lanes for |x| < 3, exactly: x + 3 = s + sl (Fast2Sum,
+// |x| < 3; s in [2^-22, 6]) and v = (s + sl)/6. As in div6_rounded, q + e is v to within
+// 2^-44|v|, so lo = RN(q + e − d) and hi = RN(q + e + d) bracket RN(v). Where they differ
+// (adjacent floats; v within d of their midpoint M, which is frequent here: x + 3 is often
+// 6M exactly, a true tie) the side of M is decided exactly: 6M − s = 6lo + 3(hi − lo) − s,
+// and t = (s − 6lo) − 3(hi − lo) is exact (s − 6lo is the remainder of a quotient within an
+// ulp, a few ulps of lo on lo's grid), so v > M iff t > −sl, v = M iff t = −sl (then the
+// even one of lo, hi). Where lo = hi every branch of the select gives that float.
 template <class V>
 AK_INLINE V hard_sigmoid_exact(V x) {
-  V r = dd_rounded_once(x, [](Vd xd, Vd* hi, Vd* lo) { x6_half_dd(xd, hi, lo); });
   const V three = splat<V>(T_<V>(3));
+  V r;
+  if constexpr (kIsF32<V>) {
+    const Vf sixth = splat<Vf>(1.0f / 6), six = splat<Vf>(6.0f);
+    const Vf s = x + three;
+    const Vf sl = x - (s - three);
+    const Vf q = s * sixth;
+    const Vf e = (fnma_exact(six, q, s) + sl) * sixth;
+    const Vf d = abs(q) * splat<Vf>(0x1p-40f);
+    const Vf hi = q + (e + d), lo = q + (e - d);
+    const Vf t = fnma_exact(three, hi - lo, fnma_exact(six, lo, s));
+    const Vf msl = -sl;
+    const Vf even = select(eq(bitand_(lo, splat_bits<Vf>(1)), zero<Vf>()), lo, hi);
+    r = select(gt(t, msl), hi, select(eq(t, msl), even, lo));
+  } else {
+    r = dd_rounded_once(x, [](Vd xd, Vd* h, Vd* l) { x6_half_dd(xd, h, l); });
+  }
   r = select(ge(x, three), splat<V>(T_<V>(1)), r);
   return select(le(x, -three), zero<V>(), r);  // NaN: r is NaN already
 }
@@ -163,34 +213,6 @@ struct hardSigmoid : OpBase<2> {
     }
   };
 };
-
-// c − a·b, exact where the result is representable (a remainder c − q·a with q within a
-// few ulps of c/a): one fnma with FMA; without, Sterbenz's exact c − p and the product
-// error.
-template <class V>
-AK_INLINE V fnma_exact(V a, V b, V c) {
-  if constexpr (kHasFma) {
-    return fnma(a, b, c);
-  } else {
-    const V p = a * b;
-    return (c - p) - two_prod_err(a, b, p);
-  }
-}
-
-// RN((p + lo)/6) in float lanes, for a value v = p + lo carried to 2^-46|v| (|lo| <=
-// 2^-23|p|) with |p| in [2^-80, 2^120] (so the remainders below are exact and normal):
-// q = p/6 to about an ulp, its remainder p − 6q exact, e = (remainder + lo)/6, so q + e
-// is v/6 to within 2^-44 of it. RN is monotone: where q + e ± 2^-40|q| round to the same
-// float, that float is the correct rounding of v/6. Where they do not (a rounding
-// boundary within 2^-40 of q + e: one lane in about 2^15), *unsure is set, and for NaN.
-AK_INLINE Vf div6_rounded(Vf p, Vf lo, Mf* unsure) {
-  const Vf sixth = splat<Vf>(1.0f / 6), six = splat<Vf>(6.0f);
-  const Vf q = p * sixth;
-  const Vf e = (fnma_exact(six, q, p) + lo) * sixth;
-  const Vf d = abs(q) * splat<Vf>(0x1p-40f);
-  *unsure = ne(q + (e + d), q + (e - d));
-  return q + e;
-}
 
 // x·min(max(x + 3, 0), 6)/6. Inside (-3, 3) the value x(x + 3)/6 is carried as
 // q + lo with ~2^-100 relative error: x + 3 = s + sl (two-sum), x·s = p + pl

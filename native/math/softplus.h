@@ -256,8 +256,9 @@ AK_INLINE V mish_(V x) {
   y = select(gt(x, C<V>(20.0f, 40.0)), x, y);
   // Tail x < -20 (-40): tanh(softplus(x)) = w to working precision, and w itself may be
   // subnormal while x*w is not (x ~ -90): scale x*p instead, 2^k applied last.
-  V tail = ldexp_int(fma(xe, ph, xe * pl), k);
-  y = select(lt(x, C<V>(-20.0f, -40.0)), tail, y);
+  // Only a vector with such a lane pays for it (the usual data has none).
+  const auto far = lt(x, C<V>(-20.0f, -40.0));
+  if (any(far)) y = select(far, ldexp_int(fma(xe, ph, xe * pl), k), y);
   return bitor_(y, bitand_(x, splat_bits<V>(FP<V>::kSignMask)));  // mish has x's sign (-0)
 }
 

@@ -392,6 +392,33 @@ describe('prelu', () => {
     });
   }
 
+  for (const { dtype, Ctor, round } of DTYPES) {
+    it(`${dtype}: channels last with channel counts of whole vectors (whole rows as one run), offsets and in place`, () => {
+      const r = rng(0x9e2);
+      for (const len of [8, 16, 24, 32, 48, 64, 96]) {
+        for (const rows of [1, 3, 7, 40]) {
+          const n = rows * len;
+          const x = Ctor.from({ length: n }, (_, i) => (i % 13 === 0 ? [0, -0, NaN, Infinity, -Infinity][i % 5] : (r() - 0.5) * 10));
+          const alpha = Ctor.from({ length: len }, (_, c) => (c % 7 === 3 ? 0 : (r() - 0.3) * 0.5));
+          const check = (y: ArrayLike<number>, src: ArrayLike<number>, what: string) => {
+            for (let j = 0; j < n; j++) {
+              const v = src[j], c = j % len;
+              expect(Object.is(y[j], v > 0 ? v : round(v * alpha[c])), `${what} len ${len} rows ${rows}: prelu(${v}) with α ${alpha[c]}`).toBe(true);
+            }
+          };
+          check(api.prelu(x, alpha, { shape: [rows, len], channelAxis: -1 }), x, 'fresh');
+          // A view at an odd offset (no vector alignment), and in place.
+          const buf = new Ctor(n + 1);
+          buf.set(x, 1);
+          const view = buf.subarray(1);
+          check(api.prelu(view, alpha, { shape: [rows, len], channelAxis: -1 }), x, 'offset view');
+          api.prelu(view, alpha, { shape: [rows, len], channelAxis: -1, out: view });
+          check(view, x, 'in place');
+        }
+      }
+    });
+  }
+
   it('dalpha of a 16M-element NCHW tensor (64 channels) stays within 1e-6 of a float64 sum', () => {
     const shape = [4, 64, 256, 256];
     const n = 4 * 64 * 256 * 256;

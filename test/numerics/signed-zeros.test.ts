@@ -46,6 +46,17 @@ describe('signed zeros', () => {
     expect(Array.from(y).map(show)).toEqual([-U, 2 * U, -0, U].map(show));
   });
 
+  it("pinned: gelu'(x) below its underflow is -0 (f' = Φ(x) + x·φ(x) < 0 there), so dx = dy·(-0)", () => {
+    const bw = (api.gelu as unknown as { backward: (dy: Float32Array | Float64Array, x: Float32Array | Float64Array) => Float32Array | Float64Array }).backward;
+    for (const { dtype, Ctor } of DTYPES) {
+      const xs = dtype === 'float32' ? [-20, -1e4, -3.4e38, -Infinity] : [-40, -1e10, -1e300, -Infinity];
+      for (const d of [1, -1]) {
+        const dx = bw(Ctor.from(xs.map(() => d)), Ctor.from(xs));
+        xs.forEach((x, i) => expect(show(dx[i]), `gelu.backward(${d}, ${x}) ${dtype}`).toBe(show(d > 0 ? -0 : 0)));
+      }
+    }
+  });
+
   // Native backends: every zero with the twin's sign (the twin's own zeros are pinned above).
   const native = ak.info().backend === 'native';
   for (const name of native ? unaryNames : []) {
@@ -65,6 +76,26 @@ describe('signed zeros', () => {
             if ((y[i] === 0 || w[i] === 0) && neg(y[i]) !== neg(w[i])) fails.push(`${name}${JSON.stringify(set)}(${show(x[i])}) = ${show(y[i])}, twin ${show(w[i])}`);
           }
           expect(fails.slice(0, 6), fails.join('\n')).toEqual([]);
+        }
+      });
+      it(`${name}.backward ${dtype}: where either side gives a zero, the twin's sign`, async () => {
+        const twin = (await import('../../lib/js')) as unknown as typeof api;
+        type Bw = (dy: Float32Array | Float64Array, x: Float32Array | Float64Array, o?: object) => Float32Array | Float64Array;
+        const xs: number[] = [0, -0, U, -U, 1e-40, -1e-40, 1e-30, -1e-30, Infinity, -Infinity];
+        for (let v = 1; v < 1e6; v *= 1.013) xs.push(v, -v);
+        if (dtype === 'float64') xs.push(5e-324, -5e-324, 1e-300, -1e-300, 1e300, -1e300);
+        const x = Ctor.from(xs.map(round));
+        for (const d of [1, -1, 0, -0]) {
+          const dy = new Ctor(x.length).fill(d);
+          for (const set of movedParamSets(def)) {
+            const g = (api[name] as unknown as { backward: Bw }).backward, h = (twin[name] as unknown as { backward: Bw }).backward;
+            const y = g(dy, x, set), w = h(dy, x, set);
+            const fails: string[] = [];
+            for (let i = 0; i < x.length; i++) {
+              if ((y[i] === 0 || w[i] === 0) && neg(y[i]) !== neg(w[i])) fails.push(`${name}.backward(${show(d)}, ${show(x[i])}) ${JSON.stringify(set)} = ${show(y[i])}, twin ${show(w[i])}`);
+            }
+            expect(fails.slice(0, 6), fails.join('\n')).toEqual([]);
+          }
         }
       });
     }
