@@ -296,6 +296,29 @@ for (const [label, api] of apis) {
       }
     }, 20_000);
 
+    it('9, replaced globals: a globalThis.Float32Array replaced after load reaches neither the checks nor the outputs', () => {
+      const Real32 = Float32Array, Real64 = Float64Array;
+      const g = globalThis as unknown as Record<string, unknown>;
+      const x = new Real32([-1, 2, -3, 4]), x64 = new Real64([-1, 2, -3, 4]);
+      const want = Array.from(api.relu(x));
+      try {
+        // A subclass whose length lies, and a constructor that returns a view of x's own buffer.
+        g.Float32Array = class extends Real32 { get length(): number { return 1; } };
+        g.Float64Array = function () { return x64; };
+        const y = api.relu(x);
+        expect(Array.from(y)).toEqual(want);
+        expect(Object.getPrototypeOf(y)).toBe(Real32.prototype);
+        const y64 = api.relu(x64);
+        expect(y64).not.toBe(x64);
+        expect(Array.from(y64)).toEqual(want);
+        expect(Array.from(x64)).toEqual([-1, 2, -3, 4]);
+        expect(Array.from(api.softmax(x, { shape: [2, 2] }))).toEqual(Array.from(api.softmax(new Real32(x), { shape: [2, 2] })));
+      } finally {
+        g.Float32Array = Real32;
+        g.Float64Array = Real64;
+      }
+    });
+
     it('fuzz findings: max/min order -0 below +0 (Math.max/min), and stats of data with an infinity', () => {
       const z = new Float64Array([-0, 0, -0, 0]);
       for (const dt of [Float32Array, Float64Array]) {

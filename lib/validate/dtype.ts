@@ -11,7 +11,7 @@
  */
 import type { FloatArray, HalfDtype, StorageArray } from '../types';
 import { roundToBfloat16, roundToFloat16 } from '../fallback/half';
-import { Received, article, bufferOf, byteOffsetOf, checkNoPartialOverlap, isDetached, lengthOf as viewLength, rangeError, typeError, typedArrayKind, type LiveArray } from './values';
+import { F16, F32, F64, Received, U16, article, bufferOf, byteOffsetOf, checkNoPartialOverlap, isDetached, lengthOf as viewLength, rangeError, typeError, typedArrayKind, type LiveArray } from './values';
 
 export type StorageDtype = 'float32' | 'float64' | HalfDtype;
 
@@ -40,6 +40,10 @@ const KIND_DTYPE: Readonly<Record<string, StorageDtype | null>> = {
   Uint16Array: null, // the option says which
 };
 
+type ViewCtor = new (b: ArrayBufferLike, o: number, n: number) => LiveArray;
+/** The constructors of the plain views, as they were at load (values.ts F32...; never globalThis at call time). */
+const VIEW_CTORS: Readonly<Record<string, ViewCtor | undefined>> = { Float32Array: F32, Float64Array: F64, Uint16Array: U16, Float16Array: F16 as ViewCtor | undefined };
+
 /** The array kinds that hold a storage type. */
 export const STORAGE_KINDS: readonly string[] = Object.keys(KIND_DTYPE);
 
@@ -55,7 +59,7 @@ function list(ds: readonly string[]): string {
 
 function bitsOf(a: LiveArray, kind: string): StorageArray {
   if (kind !== 'Float16Array') return a as StorageArray;
-  return new Uint16Array(a.buffer, a.byteOffset, a.length);
+  return new U16(bufferOf(a), byteOffsetOf(a), viewLength(a));
 }
 
 /** A live array of a storage type, without its dtype resolved (options come after the arrays are checked). */
@@ -73,8 +77,7 @@ export function checkStorageView(fn: string, v: unknown, name: string): { a: Liv
   // (values.ts viewOf): later layers read it, never the caller's object, whose class or
   // own properties may lie. A Float16Array of a runtime that has one keeps its kind.
   const buffer = bufferOf(given), byteOffset = byteOffsetOf(given), length = viewLength(given);
-  type ViewCtor = new (b: ArrayBufferLike, o: number, n: number) => LiveArray;
-  const Ctor = (globalThis as unknown as Record<string, ViewCtor | undefined>)[kind];
+  const Ctor = VIEW_CTORS[kind];
   return { a: Ctor === undefined ? given : new Ctor(buffer, byteOffset, length), buf: buffer };
 }
 
@@ -131,14 +134,14 @@ export function checkLikeStored(fn: string, v: unknown, name: string, ref: Store
 /** A new array of ref's storage type, of ref's length or n. */
 export function newStored(ref: Stored, n = ref.a.length): Stored {
   if (!isHalf(ref.dtype)) {
-    const a = ref.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+    const a = ref.dtype === 'float64' ? new F64(n) : new F32(n);
     return { a, dtype: ref.dtype, bits: a };
   }
   if (typedArrayKind(ref.a) === 'Float16Array') {
-    const a = new (ref.a.constructor as new (n: number) => LiveArray)(n);
+    const a = new (F16 as unknown as new (n: number) => LiveArray)(n);
     return { a, dtype: 'float16', bits: bitsOf(a, 'Float16Array') };
   }
-  const a = new Uint16Array(n);
+  const a = new U16(n);
   return { a, dtype: ref.dtype, bits: a };
 }
 

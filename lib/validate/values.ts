@@ -8,7 +8,20 @@ import type { FloatArray } from '../types';
 
 // The %TypedArray%.prototype[Symbol.toStringTag] getter names a typed array's
 // kind even when it comes from another realm (vm context), where instanceof fails.
-const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+/**
+ * The typed-array constructors as they were when this module loaded: a script that
+ * later replaces globalThis.Float32Array (a subclass whose getters lie, a constructor
+ * returning another array) reaches neither the plain views the checks make nor the
+ * arrays the API allocates.
+ */
+export const F32: Float32ArrayConstructor = Float32Array;
+export const F64: Float64ArrayConstructor = Float64Array;
+export const U16: Uint16ArrayConstructor = Uint16Array;
+const U8: Uint8ArrayConstructor = Uint8Array;
+/** Float16Array where the runtime has one (Node 24), as it was at load. */
+export const F16 = (globalThis as { Float16Array?: new (...a: never[]) => ArrayBufferView & { readonly length: number } }).Float16Array;
+
+const TypedArrayProto = Object.getPrototypeOf(U8.prototype) as object;
 const intrinsic = <T>(proto: object, key: PropertyKey): (this: unknown) => T =>
   Object.getOwnPropertyDescriptor(proto, key)!.get as (this: unknown) => T;
 const typedArrayTag = intrinsic<string | undefined>(TypedArrayProto, Symbol.toStringTag);
@@ -115,7 +128,7 @@ export function ctorName(a: FloatArray): 'Float32Array' | 'Float64Array' {
 
 /** A new zeroed array of a's type, of a's length or `n`. */
 export function newLike(a: FloatArray, n: number = taLength.call(a)): FloatArray {
-  return dtypeOf(a) === 'float64' ? new Float64Array(n) : new Float32Array(n);
+  return dtypeOf(a) === 'float64' ? new F64(n) : new F32(n);
 }
 
 export function isDetached(a: ArrayBufferView & { readonly length: number }): boolean {
@@ -130,7 +143,7 @@ export function isDetached(a: ArrayBufferView & { readonly length: number }): bo
     }
   }
   try {
-    new Uint8Array(buf, 0, 0);
+    new U8(buf, 0, 0);
     return false;
   } catch {
     return true;
@@ -155,7 +168,7 @@ export function checkFloatArray(fn: string, v: unknown, name: string): FloatArra
   const a = v as FloatArray;
   checkLive(fn, a, name);
   const buf = taBuffer.call(a), off = taByteOffset.call(a), n = taLength.call(a);
-  return dt === 'float64' ? new Float64Array(buf, off, n) : new Float32Array(buf, off, n);
+  return dt === 'float64' ? new F64(buf, off, n) : new F32(buf, off, n);
 }
 
 /** A float array of ref's type (named refName), of any length. */
