@@ -319,6 +319,25 @@ for (const [label, api] of apis) {
       }
     });
 
+    it('9, replaced Function.prototype.call: the intrinsic getters are bound at load, so a lying call reaches no check', () => {
+      const realCall = Function.prototype.call;
+      const buf = new ArrayBuffer(4 * 1001);
+      const x = new Float32Array(buf, 0, 1000).fill(0.5), out = new Float32Array(buf, 4, 1000);
+      const before = new Uint8Array(buf.slice(0));
+      try {
+        // Every getter called through .call would answer with a buffer of its own and offset 0.
+        Function.prototype.call = function (this: (...a: unknown[]) => unknown, self: unknown, ...args: unknown[]) {
+          if (ArrayBuffer.isView(self)) return new ArrayBuffer(8);
+          return Reflect.apply(this, self, args);
+        };
+        expect(() => api.sigmoid(x, { out })).toThrow(RangeError);
+      } finally {
+        Function.prototype.call = realCall;
+      }
+      expect(new Uint8Array(buf)).toEqual(before);
+      expect(Array.from(api.relu(Float32Array.of(-1, 2)))).toEqual([0, 2]);
+    });
+
     it('fuzz findings: max/min order -0 below +0 (Math.max/min), and stats of data with an infinity', () => {
       const z = new Float64Array([-0, 0, -0, 0]);
       for (const dt of [Float32Array, Float64Array]) {

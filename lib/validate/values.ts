@@ -22,8 +22,12 @@ const U8: Uint8ArrayConstructor = Uint8Array;
 export const F16 = (globalThis as { Float16Array?: new (...a: never[]) => ArrayBufferView & { readonly length: number } }).Float16Array;
 
 const TypedArrayProto = Object.getPrototypeOf(U8.prototype) as object;
-const intrinsic = <T>(proto: object, key: PropertyKey): (this: unknown) => T =>
-  Object.getOwnPropertyDescriptor(proto, key)!.get as (this: unknown) => T;
+/** A getter as { call(obj) }, bound at load to the original Function.prototype.call: a script that replaces it later cannot reach the checks. */
+type Getter<T> = { readonly call: (obj: unknown) => T };
+const callOf = Function.prototype.call;
+const uncurry = <T>(get: (this: unknown) => T): Getter<T> => ({ call: callOf.bind(get) as (obj: unknown) => T });
+const intrinsic = <T>(proto: object, key: PropertyKey): Getter<T> =>
+  uncurry(Object.getOwnPropertyDescriptor(proto, key)!.get as (this: unknown) => T);
 const typedArrayTag = intrinsic<string | undefined>(TypedArrayProto, Symbol.toStringTag);
 // What a view is, read through the %TypedArray%.prototype getters: a subclass or an
 // own property named buffer, byteOffset or length cannot lie to the checks below.
@@ -32,7 +36,8 @@ const taByteOffset = intrinsic<number>(TypedArrayProto, 'byteOffset');
 const taLength = intrinsic<number>(TypedArrayProto, 'length');
 const taByteLength = intrinsic<number>(TypedArrayProto, 'byteLength');
 const abResizable = intrinsic<boolean | undefined>(ArrayBuffer.prototype, 'resizable');
-const abDetached = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached')?.get as ((this: unknown) => boolean) | undefined;
+const abDetachedGet = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached')?.get as ((this: unknown) => boolean) | undefined;
+const abDetached = abDetachedGet ? uncurry(abDetachedGet) : undefined;
 
 /** A typed array's buffer, byte offset, byte length and length, through the intrinsic getters. */
 export function viewOf(a: ArrayBufferView): { buffer: ArrayBufferLike; byteOffset: number; byteLength: number; length: number } {
