@@ -383,9 +383,12 @@ AK_INLINE bool log_softmax_row_scaled(const W& w, const T_<V>* x, T_<V>* y) {
   using T = T_<V>;
   V mv = -inf_v<V>();
   w.each([&](size_t off, size_t r) { mv = maxFast(mv, w.load_x(x + off, r)); });
-  const T m = lanes_max(mv);
+  // Per row, the scalar steps (m, e'_m, log1p) are a latency chain the passes wait on:
+  // m by a shuffle tree, e'_m issued before the exp pass, which hides it.
+  const T m = hmax(mv);
   if (!(m >= T(-40) && m <= T(40))) return false;
   const T jf = -std::floor(m * T(0x1.715476p+0f));
+  const Vd em = ldexp_int(exp_(splat<Vd>(double(m))), splat<Vd>(double(jf)));
   const V j = splat<V>(jf), mvec = splat<V>(m), one = splat<V>(T(1));
   const V floor = splat<V>(m - T(128));
   Acc<V> acc;
@@ -403,8 +406,7 @@ AK_INLINE bool log_softmax_row_scaled(const W& w, const T_<V>* x, T_<V>* y) {
   acc.all_lanes_total();
   Vd s[Acc<V>::kParts];
   acc.lanes(s);
-  const Vd em = ldexp_int(exp_(splat<Vd>(double(m))), splat<Vd>(double(jf)));
-  const Vd t = s[0] / em + splat<Vd>(double(lanes_sum(cnt)) - 1.0);
+  const Vd t = s[0] / em + splat<Vd>(double(hsum(cnt)) - 1.0);
   Vd l[Acc<V>::kParts];
   for (auto& li : l) li = log1p_(t);
   const V st = from_d<V>(l);
