@@ -157,6 +157,28 @@ describe('softmax and logSoftmax', () => {
       expect(worst).toBeLessThanOrEqual(2.5);
     });
 
+    // logSoftmax where one entry dominates: y at the maximum is −log1p(t) with t far below
+    // 1, so t must keep its relative precision (float32 rows with |max| <= 40 compute it as a
+    // ratio of scaled terms, the others from e^(x − max)); repeated maxima count exactly.
+    it(`${dtype}: logSoftmax of rows dominated by their maximum, with repeated maxima`, () => {
+      const r = rng(0xd0a1);
+      let worst = 0;
+      for (let t = 0; t < 400; t++) {
+        const len = t % 7 === 0 ? 1000 : 1 + Math.floor(r() * 40);
+        const centre = t % 5 === 0 ? [40, -40, 40.5, -40.5][t % 4] : (r() - 0.5) * (t % 2 ? 80 : 400);
+        const ties = t % 3 === 0 ? 1 + Math.floor(r() * 3) : 1;
+        const x = Ctor.from({ length: len }, (_, i) => (i % 11 < ties ? centre : centre - 5 - r() * 80));
+        const { lp } = softmaxRef(x, [1, len], 1);
+        const y = api.logSoftmax(x, { shape: [1, len], axis: 1 });
+        for (let i = 0; i < len; i++) {
+          const e = ulpError(y[i], lp[i][0], dtype, lp[i][1]);
+          if (!(e <= 2.5)) expect.fail(`row ${t} (len ${len}), element ${i} (x = ${x[i]}): got ${y[i]}, reference ${lp[i][0]} (${e} ULP)`);
+          worst = Math.max(worst, e);
+        }
+      }
+      console.log(`logSoftmax dominated rows ${dtype}: max ${worst.toFixed(3)} ULP`);
+    });
+
     it(`${dtype}: NaN, ±Inf and length-1 rows as PyTorch`, () => {
       const rows = [[NaN, 1, 2], [Infinity, 1, 2], [-Infinity, -Infinity, -Infinity], [-Infinity, 0, 0], [5, 5, 5]];
       const x = Ctor.from(rows.flat());
