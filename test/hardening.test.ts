@@ -435,3 +435,117 @@ describe('issue 16: the binding alone', () => {
   });
 });
 
+
+/**
+ * Two SharedArrayBuffer objects over one memory (structuredClone of a
+ * SharedArrayBuffer): the JS overlap check compares buffer objects and cannot
+ * see it; the native layer compares data pointers and throws the same
+ * RangeError before writing a byte. The JS twin's limit (docs/hardening.md).
+ */
+describe('issue 16: one memory through two SharedArrayBuffer objects (native)', () => {
+  const N = 999;
+  /** x on a SharedArrayBuffer, and a view of its clone one element later (a partial overlap). */
+  function aliased(): { sab: SharedArrayBuffer; clone: SharedArrayBuffer; x: Float32Array; shifted: Float32Array } {
+    const sab = new SharedArrayBuffer(4 * (N + 1));
+    const clone = structuredClone(sab);
+    const x = new Float32Array(sab, 0, N);
+    for (let i = 0; i < N; i++) x[i] = (i % 17) / 4 - 2;
+    return { sab, clone, x, shifted: new Float32Array(clone, 4, N) };
+  }
+  const partial = /overlaps it partially \(bytes 4\.\.4000 against 0\.\.3996 of one memory, through two buffer objects\)/;
+  const untouched = (sab: SharedArrayBuffer, before: string): void => expect(Buffer.from(sab).toString('hex')).toBe(before);
+
+  it('the clone is one memory (the premise)', () => {
+    const { x, shifted } = aliased();
+    x[1] = 42;
+    expect(shifted[0]).toBe(42);
+  });
+
+  it('unary forward: a RangeError in the JS check\'s words, nothing written', () => {
+    const { sab, x, shifted } = aliased();
+    const before = Buffer.from(sab).toString('hex');
+    const e = errorOf(() => ak.sigmoid(x, { out: shifted }));
+    expect(e).toBeInstanceOf(RangeError);
+    expect(e.message).toMatch(/^unary: Expected x itself or an array not overlapping it for options.out but received one that overlaps it partially/);
+    expect(e.message).toMatch(partial);
+    untouched(sab, before);
+  });
+
+  it('unary backward', () => {
+    const { sab, x, shifted } = aliased();
+    const before = Buffer.from(sab).toString('hex');
+    expect(() => ak.sigmoid.backward(new Float32Array(N).fill(1), x, { out: shifted })).toThrow(partial);
+    // dy on the memory, dx on the clone one element later.
+    expect(() => ak.tanh.backward(x, new Float32Array(N), { out: shifted })).toThrow(/^unaryBackward: Expected dy itself/);
+    untouched(sab, before);
+  });
+
+  it('.async: unary, backward, softmax and compile reject before starting', async () => {
+    const { sab, x, shifted } = aliased();
+    const before = Buffer.from(sab).toString('hex');
+    await expect(ak.sigmoid.async(x, { out: shifted })).rejects.toThrow(partial);
+    await expect(ak.sigmoid.backward.async(new Float32Array(N).fill(1), x, { out: shifted })).rejects.toThrow(partial);
+    await expect(ak.softmax.async(x, { out: shifted, shape: [27, 37], axis: 1 })).rejects.toThrow(partial);
+    await expect(ak.compile('x * sigmoid(x)').async(x, { out: shifted })).rejects.toThrow(partial);
+    untouched(sab, before);
+  });
+
+  it('a bias call: out against x, and a per-channel bias on out\'s memory', () => {
+    const { sab, clone, x, shifted } = aliased();
+    const before = Buffer.from(sab).toString('hex');
+    expect(() => ak.relu(x, { out: shifted, bias: 0.5 })).toThrow(/^fused: .*overlaps it partially/);
+    const xs = new Float32Array(3 * 111).fill(1);
+    const out = new Float32Array(sab, 4 * (N + 1 - 3 * 111), 3 * 111);
+    const biasOnOut = new Float32Array(clone, 4 * (N + 1 - 3 * 111), 3);
+    expect(() => ak.relu(xs, { out, bias: biasOnOut, shape: [111, 3], channelAxis: 1 })).toThrow(
+      /^fused: Expected an array not overlapping options.bias for options.out but received one that does/);
+    untouched(sab, before);
+    // A bias elsewhere on the same memory is fine.
+    expect(() => ak.relu(xs, { out, bias: new Float32Array(clone, 0, 3), shape: [111, 3], channelAxis: 1 })).not.toThrow();
+  });
+
+  it('a shaped op (softmax)', () => {
+    const { sab, x, shifted } = aliased();
+    const before = Buffer.from(sab).toString('hex');
+    expect(() => ak.softmax(x, { out: shifted, shape: [27, 37], axis: 1 })).toThrow(/^shaped: .*overlaps it partially/);
+    untouched(sab, before);
+  });
+
+  it('a gated pair backward: dgate over gate, dup over dgate (also exactly: two outputs)', () => {
+    const { sab, clone, x, shifted } = aliased();
+    const before = Buffer.from(sab).toString('hex');
+    const dy = new Float32Array(N).fill(1);
+    const up = new Float32Array(N).fill(0.5);
+    expect(() => ak.swiglu.backward(dy, x, up, { dgate: shifted })).toThrow(partial);
+    const g = new Float32Array(N).fill(0.25);
+    const dgate = new Float32Array(sab, 0, N);
+    expect(() => ak.swiglu.backward(dy, g, up, { dgate, dup: shifted })).toThrow(
+      /^fused: Expected an array not overlapping options.dup for options.dgate but received one that does/);
+    expect(() => ak.swiglu.backward(dy, g, up, { dgate, dup: new Float32Array(clone, 0, N) })).toThrow(/not overlapping options.dup/);
+    untouched(sab, before);
+  });
+
+  it('compile\'s runner', () => {
+    const { sab, x, shifted } = aliased();
+    const before = Buffer.from(sab).toString('hex');
+    expect(() => ak.compile('x * sigmoid(x)')(x, { out: shifted })).toThrow(/^runProgram: .*overlaps it partially/);
+    untouched(sab, before);
+  });
+
+  it('the exact alias through the clone is an in-place call, as on one buffer', async () => {
+    const { x, clone } = aliased();
+    const same = new Float32Array(clone, 0, N);
+    const want = ak.sigmoid(Float32Array.from(x));
+    expect(ak.sigmoid(x, { out: same })).toBe(same);
+    expect(bits(x)).toBe(bits(want));
+    const { x: x2, clone: c2 } = aliased();
+    const wantSm = ak.softmax(Float32Array.from(x2), { shape: [27, 37], axis: 1 });
+    await ak.softmax.async(x2, { out: new Float32Array(c2, 0, N), shape: [27, 37], axis: 1 });
+    expect(bits(x2)).toBe(bits(wantSm as Float32Array));
+    const { x: x3, clone: c3 } = aliased();
+    const dy = new Float32Array(N).fill(1);
+    const wantB = ak.tanh.backward(dy, Float32Array.from(x3));
+    ak.tanh.backward(dy, x3, { out: new Float32Array(c3, 0, N) });
+    expect(bits(x3)).toBe(bits(wantB));
+  });
+});

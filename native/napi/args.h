@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "../kernels/signatures.h"
 
@@ -91,6 +92,58 @@ inline bool get_storage_view_or_null(napi_env env, napi_value v, View* out) {
     return true;
   }
   return get_storage_view(env, v, out);
+}
+
+// The bytes of a typed-array element of type t.
+inline size_t element_bytes(napi_typedarray_type t) {
+  switch (t) {
+    case napi_int8_array:
+    case napi_uint8_array:
+    case napi_uint8_clamped_array: return 1;
+    case napi_int16_array:
+    case napi_uint16_array: return 2;
+    case napi_int32_array:
+    case napi_uint32_array:
+    case napi_float32_array: return 4;
+    default: return 8;
+  }
+}
+
+// How an output may share memory with another array of its call: kInPlace, only as
+// the very same range (an in-place call); kDisjoint, not a byte.
+enum class Alias { kInPlace, kDisjoint };
+
+// Throws the JS overlap check's RangeError (lib/validate/values.ts checkNoPartialOverlap,
+// checkDisjoint) when `out` shares memory with `other` other than as `rule` allows, and
+// returns false; absent arrays pass. The JS check compares buffer objects, so it cannot
+// see two SharedArrayBuffer objects over one memory (structuredClone of a
+// SharedArrayBuffer); this compares the data pointers, before any byte is written.
+inline bool check_alias(napi_env env, const char* fn, const View& out, const char* out_name, const View& other,
+                        const char* other_name, Alias rule) {
+  if (!out.present || !other.present) return true;
+  const uintptr_t o0 = reinterpret_cast<uintptr_t>(out.data), x0 = reinterpret_cast<uintptr_t>(other.data);
+  const uintptr_t o1 = o0 + out.length * element_bytes(out.type), x1 = x0 + other.length * element_bytes(other.type);
+  if (!(o0 < x1 && x0 < o1)) return true;
+  if (rule == Alias::kInPlace && o0 == x0 && o1 == x1) return true;
+  const uintptr_t base = o0 < x0 ? o0 : x0;
+  const std::string bytes = "(bytes " + std::to_string(o0 - base) + ".." + std::to_string(o1 - base) + " against " +
+                            std::to_string(x0 - base) + ".." + std::to_string(x1 - base) +
+                            " of one memory, through two buffer objects)";
+  const std::string msg =
+      rule == Alias::kInPlace
+          ? std::string(fn) + ": Expected " + other_name + " itself or an array not overlapping it for " + out_name +
+                " but received one that overlaps it partially " + bytes
+          : std::string(fn) + ": Expected an array not overlapping " + other_name + " for " + out_name +
+                " but received one that does " + bytes;
+  throw_range(env, msg.c_str());
+  return false;
+}
+
+// The error of a call whose reading already threw (check_alias): entry points return
+// null for it instead of throwing their own TypeError.
+inline const char* already_thrown() {
+  static const char k[] = "";
+  return k;
 }
 
 // An element-wise call's input and output types agree: the same type, or 16-bit

@@ -53,7 +53,8 @@ bool read_backward(napi_env env, const napi_value* argv, size_t argc, size_t fmt
   if (!get_number(env, argv[5], &b->p.a) || !get_number(env, argv[6], &b->p.b)) {
     return throw_type(env, "unaryBackward: parameters a and b must be numbers"), false;
   }
-  return true;
+  return check_alias(env, "unaryBackward", b->dx, "options.out", dy, "dy", Alias::kInPlace) &&
+         check_alias(env, "unaryBackward", b->dx, "options.out", b->in, b->from_y ? "options.y" : "x", Alias::kInPlace);
 }
 
 // Calls f(kernel, dy, in, dx) with table t's kernel for b's form and array types, and

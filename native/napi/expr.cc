@@ -126,6 +126,8 @@ std::unique_ptr<TiledCall> prepare(napi_env env, napi_callback_info info, bool a
     if (!get_typed_array(env, v, &iv) || iv.type != out.type || iv.length != out.length) {
       return (throw_type(env, "runProgram: every input must have out's type and length"), nullptr);
     }
+    // An input may be out itself (in place) or share no byte with it (check_alias).
+    if (!check_alias(env, "runProgram", out, "options.out", iv, k == 0 ? "x" : "dy", Alias::kInPlace)) return nullptr;
     in[k] = iv.data;
     keep[(*nkeep)++] = v;
   }
@@ -212,6 +214,7 @@ napi_value Stats(napi_env env, napi_callback_info info) {
   if (out.length % 8 != 0 || C != out.length / 8 - 1 || !product_is(outer, C, inner, x.length)) {
     return throw_range(env, "stats: shape or out length mismatch");
   }
+  if (!check_alias(env, "stats", out, "the moments", x, "x", Alias::kDisjoint)) return nullptr;
   if (x.type != napi_float32_array && x.type != napi_float64_array) return boolean(env, false);
   const KernelTable* t = args.data->active;
   if (t == nullptr) return boolean(env, false);

@@ -43,6 +43,40 @@ bool fits(size_t off, const FusedGeom& G, size_t len) {
   return G.stride == 0 || (G.outer - 1) <= room / G.stride;
 }
 
+// Each output against every other array of the call (check_alias): an output may be
+// the very same range as g or u (in place), and as dy when the call is not gated; dg
+// and du the same range only in the one-array gated form, where the geometry puts them
+// on the two halves; the bias and dbias share no byte with an output.
+bool fused_aliases(napi_env env, const FusedArgs& f) {
+  const View* a = f.a;
+  const char* g_name = a[f.backward ? 2 : 1].present ? "gate" : "x";
+  if (!f.backward) {
+    return check_alias(env, "fused", a[2], "options.out", a[0], g_name, Alias::kInPlace) &&
+           check_alias(env, "fused", a[2], "options.out", a[1], "up", Alias::kInPlace) &&
+           check_alias(env, "fused", a[2], "options.out", a[3], "options.bias", Alias::kDisjoint);
+  }
+  const bool gated = a[2].present;
+  const char* out_names[2] = {gated ? "options.dgate" : "options.out", "options.dup"};
+  for (int o = 0; o < 2; ++o) {
+    const View& out = a[3 + o];
+    const char* name = out_names[o];
+    if (!check_alias(env, "fused", out, name, a[0], "dy", gated ? Alias::kDisjoint : Alias::kInPlace) ||
+        !check_alias(env, "fused", out, name, a[1], g_name, Alias::kInPlace) ||
+        !check_alias(env, "fused", out, name, a[2], "up", Alias::kInPlace) ||
+        !check_alias(env, "fused", out, name, a[5], "options.bias", Alias::kDisjoint)) {
+      return false;
+    }
+  }
+  if (!check_alias(env, "fused", a[3], out_names[0], a[4], "options.dup",
+                   f.G.g_off != f.G.u_off ? Alias::kInPlace : Alias::kDisjoint)) {
+    return false;
+  }
+  for (int i = 0; i < 6; ++i) {
+    if (!check_alias(env, "fused", a[6], "dbias", a[i], "every other array", Alias::kDisjoint)) return false;
+  }
+  return true;
+}
+
 // Parses (backward, act, a, b, geom, a0..a6); sets *error for a misuse.
 bool read_fused(napi_env env, const napi_value* argv, FusedArgs* f, const char** error) {
   *error = "fused: expected (backward, act, a, b, geom, ...arrays)";
@@ -126,6 +160,10 @@ bool read_fused(napi_env env, const napi_value* argv, FusedArgs* f, const char**
       return false;
     }
   }
+  if (!fused_aliases(env, *f)) {
+    *error = already_thrown();
+    return false;
+  }
   *error = nullptr;
   return true;
 }
@@ -168,6 +206,7 @@ napi_value Fused(napi_env env, napi_callback_info info) {
   if (args.argc < 9) return throw_type(env, "fused: expected (backward, act, a, b, geom, ...arrays)");
   const char* error;
   std::unique_ptr<TiledCall> call = fused_call(env, args.data, args.argv, &error);
+  if (error == already_thrown()) return nullptr;
   if (error) return throw_type(env, error);
   if (!call) return boolean(env, false);
   run_tiled(*call);
@@ -180,6 +219,7 @@ napi_value FusedAsync(napi_env env, napi_callback_info info) {
   if (args.argc < 13) return throw_type(env, "fusedAsync: expected (backward, act, a, b, geom, a0..a6, done)");
   const char* error;
   std::unique_ptr<TiledCall> call = fused_call(env, args.data, args.argv, &error);
+  if (error == already_thrown()) return nullptr;
   if (error) return throw_type(env, error);
   if (!call) return null_value(env);
   // start_async keeps four arrays alive; the JS caller keeps the call (geom, the other

@@ -111,6 +111,43 @@ ArgSpec arg_spec(uint32_t op) {
 }
 
 // Parses (op, outer, len, inner, param, a0..a4); sets *error for a misuse.
+// The arrays a_i of op's call by their API names; outputs (bit i) and the arrays read
+// throughout the call (alpha, bit i), which share no byte with an output.
+struct ArgRoles {
+  const char* names[5];
+  uint8_t outputs;
+  uint8_t disjoint;
+};
+ArgRoles arg_roles(uint32_t op) {
+  switch (op) {
+    case kSoftmaxBackward:
+    case kLogSoftmaxBackward:
+    case kSoftminBackward: return {{"dy", "options.y", "x", "options.out", ""}, 0x8, 0};
+    case kHardmaxBackward: return {{"dy", "x", "options.out", "", ""}, 0x4, 0};
+    case kPrelu: return {{"x", "options.out", "alpha", "", ""}, 0x2, 0x4};
+    case kPreluBackward: return {{"dy", "x", "alpha", "options.out", "dalpha"}, 0x18, 0x14};
+    case kMaxoutBackward: return {{"dy", "x", "options.out", "", ""}, 0x4, 0};
+    default: return {{"x", "options.out", "", "", ""}, 0x2, 0};  // softmax, hardmax, maxout
+  }
+}
+
+// Each output against every other array (check_alias): the very same range as a data
+// input is an in-place call; two outputs, or an output and alpha, share no byte.
+bool shaped_aliases(napi_env env, uint32_t op, int count, const View* a) {
+  const ArgRoles r = arg_roles(op);
+  for (int o = 0; o < count; ++o) {
+    if (!((r.outputs >> o) & 1)) continue;
+    for (int i = 0; i < count; ++i) {
+      if (i == o) continue;
+      const bool disjoint = ((r.disjoint | r.outputs) >> i & 1) || ((r.disjoint >> o) & 1);
+      if (!check_alias(env, "shaped", a[o], r.names[o], a[i], r.names[i], disjoint ? Alias::kDisjoint : Alias::kInPlace)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 std::unique_ptr<TiledCall> shaped_call(napi_env env, const EnvState* e, const napi_value* argv, const char** error) {
   *error = nullptr;
   uint32_t op;
@@ -177,6 +214,10 @@ std::unique_ptr<TiledCall> shaped_call(napi_env env, const EnvState* e, const na
     *error = "shaped: softmax backward needs y or x";
     return nullptr;
   }
+  if (!shaped_aliases(env, op, spec.count, a)) {
+    *error = already_thrown();
+    return nullptr;
+  }
   const KernelTable& t = *e->active;
   std::unique_ptr<TiledCall> call = type == napi_float32_array
                                         ? make_shaped<float>(t.f32, op, outer, len, inner, param, a)
@@ -191,6 +232,7 @@ napi_value Shaped(napi_env env, napi_callback_info info) {
   if (args.argc < 6) return throw_type(env, "shaped: expected (op, outer, len, inner, param, ...arrays)");
   const char* error;
   std::unique_ptr<TiledCall> call = shaped_call(env, args.data, args.argv, &error);
+  if (error == already_thrown()) return nullptr;
   if (error) return throw_type(env, error);
   if (!call) return boolean(env, false);
   run_tiled(*call);
@@ -203,6 +245,7 @@ napi_value ShapedAsync(napi_env env, napi_callback_info info) {
   if (args.argc < 11) return throw_type(env, "shapedAsync: expected (op, outer, len, inner, param, a0..a4, done)");
   const char* error;
   std::unique_ptr<TiledCall> call = shaped_call(env, args.data, args.argv, &error);
+  if (error == already_thrown()) return nullptr;
   if (error) return throw_type(env, error);
   if (!call) return null_value(env);
   // start_async keeps at most four values alive; the fifth array of a call (prelu's

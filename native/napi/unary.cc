@@ -55,7 +55,7 @@ bool read_unary(napi_env env, const char* name, const napi_value* argv, size_t a
   if ((argc > 3 && !get_number(env, argv[3], &u->p.a)) || (argc > 4 && !get_number(env, argv[4], &u->p.b))) {
     return fail(": parameters a and b must be numbers");
   }
-  return true;
+  return check_alias(env, name, u->y, "options.out", u->x, "x", Alias::kInPlace);
 }
 
 // Calls f(kernel, x, y) with op u.id's kernel of table t for u's array types, and the
