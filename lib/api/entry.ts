@@ -25,6 +25,19 @@ export interface Entry<C extends Call> {
   result(c: C): unknown;
 }
 
+const RangeErrorCtor = RangeError;
+/**
+ * The addon's own overlap check (two SharedArrayBuffer objects over one memory, which
+ * the JS checks cannot see) names its binding entry (`unary:`, `shaped:`): its RangeError
+ * is thrown again under the public function's name, as every other message is.
+ */
+function relabel(fn: string, err: unknown): unknown {
+  if (!(err instanceof RangeErrorCtor) || !err.message.endsWith(' of one memory, through two buffer objects)')) return err;
+  const r = new RangeErrorCtor(`${fn}: ${err.message.slice(err.message.indexOf(': ') + 2)}`);
+  (r as { code?: unknown }).code = (err as { code?: unknown }).code;
+  return r;
+}
+
 /** The sync function `name` and its `.async`, over one Entry. */
 export function entryPair<C extends Call>(name: string, keys: readonly string[], e: Entry<C>): [(...args: unknown[]) => unknown, (...args: unknown[]) => Promise<unknown>] {
   const asyncName = `${name}.async`;
@@ -34,7 +47,11 @@ export function entryPair<C extends Call>(name: string, keys: readonly string[],
   const sync = (a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown): unknown => {
     const c = e.prepare(name, keys, a0, a1, a2, a3);
     checkStillLive(name, c.arrays);
-    e.run(c);
+    try {
+      e.run(c);
+    } catch (err) {
+      throw relabel(name, err);
+    }
     return e.result(c);
   };
   const later = async (...args: unknown[]): Promise<unknown> => {
@@ -42,7 +59,11 @@ export function entryPair<C extends Call>(name: string, keys: readonly string[],
     const signal = takeSignal(asyncName, c.opts?.signal);
     checkStillLive(asyncName, c.arrays); // options.signal's getter ran last
     checkPinnable(asyncName, c.arrays);
-    await e.runAsync(asyncName, c, signal);
+    try {
+      await e.runAsync(asyncName, c, signal);
+    } catch (err) {
+      throw relabel(asyncName, err);
+    }
     return e.result(c);
   };
   return [sync, later];
