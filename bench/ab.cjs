@@ -22,6 +22,7 @@
 const path = require('node:path');
 const fs = require('node:fs');
 const os = require('node:os');
+const { interleavedRates } = require('./interleave.cjs');
 
 const root = path.join(__dirname, '..');
 const { unaryNames, unaryOps } = require(path.join(root, 'dist', 'ops.js'));
@@ -68,30 +69,9 @@ function fill(x, lo, hi, seed) {
   }
 }
 
-const now = () => Number(process.hrtime.bigint());
-
 /** Median (or fastest) elements/s of each function over interleaved batches (the order rotates). */
 function compare(fns, n) {
-  const reps = fns.map((f) => {
-    f();
-    let r = 1;
-    for (;;) {
-      const t0 = now();
-      for (let i = 0; i < r; i++) f();
-      if ((now() - t0) / 1e6 >= minMs) return r;
-      r *= 2;
-    }
-  });
-  const rates = fns.map(() => []);
-  for (let k = 0; k < batches; k++) {
-    for (let j = 0; j < fns.length; j++) {
-      const i = (j + k) % fns.length;
-      const t0 = now();
-      for (let r = 0; r < reps[i]; r++) fns[i]();
-      rates[i].push((n * reps[i]) / ((now() - t0) / 1e9));
-    }
-  }
-  return rates.map((r) => {
+  return interleavedRates(fns, n, batches, minMs).map((r) => {
     const s = r.slice().sort((a, b) => a - b);
     return stat === 'max' ? s[s.length - 1] : s[s.length >> 1];
   });

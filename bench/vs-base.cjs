@@ -25,6 +25,7 @@ const { registry, makeInput } = require('./harness.cjs');
 const { benchOps, workload } = require('./c-peers/ops.cjs');
 const { loadDist } = require('./impls.cjs');
 const stats = require('./stats.cjs');
+const { interleavedRates } = require('./interleave.cjs');
 
 function parse(argv) {
   const o = { base: null, ops: null, sizes: [65536, 1 << 20], threads: [1], passes: ['forward', 'backward'], batches: 21, ms: 10, loss: 0.05, json: null };
@@ -53,30 +54,6 @@ function parse(argv) {
   for (const t of o.threads) if (!(Number.isInteger(t) && t >= 1)) throw new Error(`vs-base: bad thread count ${t}`);
   for (const p of o.passes) if (p !== 'forward' && p !== 'backward') throw new Error(`vs-base: bad pass ${p}`);
   return o;
-}
-
-const now = () => Number(process.hrtime.bigint());
-
-/** Elements/s of each function over interleaved batches of at least `ms` each (the order rotates). */
-function interleave(fns, n, batches, ms) {
-  const reps = fns.map((f) => {
-    f();
-    for (let r = 1; ; r *= 2) {
-      const t0 = now();
-      for (let i = 0; i < r; i++) f();
-      if ((now() - t0) / 1e6 >= ms) return r;
-    }
-  });
-  const rates = fns.map(() => []);
-  for (let k = 0; k < batches; k++) {
-    for (let j = 0; j < fns.length; j++) {
-      const i = (j + k) % fns.length;
-      const t0 = now();
-      for (let r = 0; r < reps[i]; r++) fns[i]();
-      rates[i].push((n * reps[i]) / ((now() - t0) / 1e9));
-    }
-  }
-  return rates;
 }
 
 function main() {
@@ -115,13 +92,13 @@ function main() {
             console.log(`${e.key.padEnd(16)}${pass.padEnd(9)}  not compared: ${String(err.message).split('\n')[0]}`);
             continue;
           }
-          const [b, a] = interleave(fns, n, o.batches, o.ms);
-          const ratio = stats.median(a) / stats.median(b);
+          const [b, a] = interleavedRates(fns, n, o.batches, o.ms);
+          const base = stats.median(b), now = stats.median(a), ratio = now / base;
           const p = stats.mannWhitney(a, b).p;
           const loss = ratio < 1 - o.loss && p < 0.01;
-          rows.push({ key: e.key, pass, n, threads, base: stats.median(b), new: stats.median(a), ratio, p, loss });
+          rows.push({ key: e.key, pass, n, threads, base, new: now, ratio, p, loss });
           const M = (v) => (v / 1e6).toFixed(0).padStart(9);
-          console.log(`${e.key.padEnd(16)}${pass.padEnd(9)}${M(stats.median(b))}${M(stats.median(a))}${ratio.toFixed(3).padStart(9)}${p.toPrecision(2).padStart(9)}${loss ? '  LOSS' : ''}`);
+          console.log(`${e.key.padEnd(16)}${pass.padEnd(9)}${M(base)}${M(now)}${ratio.toFixed(3).padStart(9)}${p.toPrecision(2).padStart(9)}${loss ? '  LOSS' : ''}`);
         }
       }
     }
