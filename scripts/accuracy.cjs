@@ -467,13 +467,13 @@ function checkBackwardMargin(ops, unaryOps, opParams, fromY) {
     const def = unaryOps[op], bw = def.backward, params = opParams[op];
     const [a, b] = abOf(def, params);
     const uc = bw.exact ? 0.5 + EXACT_SLACK : bw.ulp, ec = bw.exact ? 0 : bw.eps;
+    const tp = R.referenceParams(op, params);
     for (let k = 0; k <= 0xffffffff; k += 65537) {
       bits[0] = k;
       let v = xf[0];
       if (fromY) v = Math.fround(js[op](Float32Array.of(v), params)[0]);
       x64[0] = v;
       dy64[0] = Math.fround(dyOf(k));
-      const tp = R.referenceParams(op, params);
       if (fromY) js[op].backward(dy64, null, { out: r64, y: x64, ...tp });
       else js[op].backward(dy64, x64, { out: r64, ...tp });
       const d = (fromY ? R.fromY : R.derivatives)[op](v, params);
