@@ -19,6 +19,14 @@ const U = 2 ** -149;
 const show = (v: number): string => (Object.is(v, -0) ? '-0' : String(v));
 const neg = (v: number): boolean => v < 0 || Object.is(v, -0);
 
+/** Where a zero result's sign shows: zeros, subnormals, tiny and huge values, a log-spaced sweep, ±Inf. */
+function probes(dtype: string, Ctor: Float32ArrayConstructor | Float64ArrayConstructor, round: (v: number) => number): Float32Array | Float64Array {
+  const xs: number[] = [0, -0, U, -U, 3 * U, -3 * U, 1e-40, -1e-40, 1e-30, -1e-30, Infinity, -Infinity];
+  for (let v = 1; v < 1e6; v *= 1.013) xs.push(v, -v);
+  if (dtype === 'float64') xs.push(5e-324, -5e-324, 1e-310, -1e-310, 1e-300, -1e-300, 1e300, -1e300);
+  return Ctor.from(xs.map(round));
+}
+
 describe('signed zeros', () => {
   it('pinned: selu(-0), celu(-0), gelu below its underflow, hardSwish(±0)', () => {
     const cases: [string, Params, number[], number, string[]][] = [
@@ -64,10 +72,7 @@ describe('signed zeros', () => {
     for (const { dtype, Ctor, round } of DTYPES) {
       it(`${name} ${dtype}: where either side gives a zero, the twin's sign`, async () => {
         const twin = (await import('../../lib/js')) as unknown as typeof api;
-        const xs: number[] = [0, -0, U, -U, 3 * U, -3 * U, 1e-40, -1e-40, 1e-30, -1e-30, Infinity, -Infinity];
-        for (let v = 1; v < 1e6; v *= 1.013) xs.push(v, -v);
-        if (dtype === 'float64') xs.push(5e-324, -5e-324, 1e-310, -1e-310, 1e300, -1e300);
-        const x = Ctor.from(xs.map(round));
+        const x = probes(dtype, Ctor, round);
         for (const set of movedParamSets(def)) {
           const y = api[name](x, set), w = twin[name](x, set);
           const fails: string[] = [];
@@ -81,10 +86,7 @@ describe('signed zeros', () => {
       it(`${name}.backward ${dtype}: where either side gives a zero, the twin's sign`, async () => {
         const twin = (await import('../../lib/js')) as unknown as typeof api;
         type Bw = (dy: Float32Array | Float64Array, x: Float32Array | Float64Array, o?: object) => Float32Array | Float64Array;
-        const xs: number[] = [0, -0, U, -U, 1e-40, -1e-40, 1e-30, -1e-30, Infinity, -Infinity];
-        for (let v = 1; v < 1e6; v *= 1.013) xs.push(v, -v);
-        if (dtype === 'float64') xs.push(5e-324, -5e-324, 1e-300, -1e-300, 1e300, -1e300);
-        const x = Ctor.from(xs.map(round));
+        const x = probes(dtype, Ctor, round);
         for (const d of [1, -1, 0, -0]) {
           const dy = new Ctor(x.length).fill(d);
           for (const set of movedParamSets(def)) {
