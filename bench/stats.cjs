@@ -14,16 +14,7 @@
  */
 
 /** mulberry32: small, fast, and good enough to drive resampling; returns floats in [0, 1). */
-function rng(seed) {
-  let s = seed >>> 0;
-  return function next() {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { rng } = require('../test/rng.cjs');
 
 /** Standard normal deviates by Box-Muller, from a uniform generator. */
 function normalRng(uniform) {

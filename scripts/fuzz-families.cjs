@@ -60,17 +60,8 @@
  */
 const { Worker } = require('node:worker_threads');
 
-/** mulberry32: a case's data from one 32-bit seed (fuzz.cjs uses it too). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: a case's data from one 32-bit seed. */
+const { rng } = require('../test/rng.cjs');
 
 /** The case's generator: seeded by (seed, index) alone. */
 function caseRng(seed, index) {
@@ -1110,4 +1101,4 @@ const families = {
   },
 };
 
-module.exports = { families, caseRng, startMutator, rng, perturbCalls };
+module.exports = { families, caseRng, startMutator, perturbCalls };

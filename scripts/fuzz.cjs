@@ -31,8 +31,8 @@ const EPS = { float32: 2 ** -23, float64: 2 ** -52 };
 const MIN_NORMAL64 = 2 ** -1022;
 const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40, 5e-324, 1e30, -1e30, 3e38, -3e38, 88.72, -103.9, 710, -745, 1, -1, 0.5, 6, 20];
 
-// mulberry32 (written once, in fuzz-families.cjs): the case's data from one 32-bit seed, so shrinking keeps data stable.
-const { rng } = require('./fuzz-families.cjs');
+// mulberry32 (test/rng.cjs): the case's data from one 32-bit seed, so shrinking keeps data stable.
+const { rng } = require('../test/rng.cjs');
 
 function fill(a, r, specials) {
   for (let i = 0; i < a.length; i++) {

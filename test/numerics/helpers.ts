@@ -6,6 +6,7 @@
 import type { ParamDef, UnaryOpDef } from '../../lib/registry/ops';
 import { ops as refOps, lastLo } from '../reference.cjs';
 import { ulpError, EXACT_SLACK } from '../ulp.cjs';
+import { rng } from '../rng.cjs';
 
 export type Dtype = 'float32' | 'float64';
 export type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -24,17 +25,8 @@ export function viewOn(Ctor: Ctor, buf: ArrayBufferLike, byteOffset: number, len
 /** Seed of every random input; NUMERICS_SEED=n reproduces a failure reported with seed n. */
 export const SEED = Number(process.env.NUMERICS_SEED ?? 0x5eed1) >>> 0;
 
-/** mulberry32: small, fast, good enough for test inputs. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (test/rng.cjs): small, fast, good enough for test inputs. */
+export { rng };
 
 /** The op's accuracy bound in the result's type (exact ops: 0.5 ULP plus the reference's rounding slack). */
 export function boundOf(def: UnaryOpDef, dtype: Dtype): number {
