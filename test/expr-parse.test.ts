@@ -2,17 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { api } from '../lib/instance-js';
 import { parse, ExpressionError } from '../lib/expr/parse';
 import { evaluate } from '../lib/expr/evaluate';
+import { errorOf } from './error-of';
 
 const { compile } = api;
-
-function errorOf(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 function at1(expr: string, x: number, params?: Record<string, number>): number {
   return compile(expr, { params })(new Float64Array([x]))[0];

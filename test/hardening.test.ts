@@ -12,6 +12,7 @@ import { loadBinding } from '../lib/backend/native';
 import akjs from '../lib/js';
 import { gatedNames, shapedNames } from '../lib/registry/ops';
 import type { FloatArray } from '../lib/types';
+import { errorOf } from './error-of';
 
 const apis = [['native', ak], ['js', akjs]] as const;
 
@@ -26,15 +27,6 @@ function through(plain: Record<string, unknown>, key: string, meddle: () => void
     else o[k] = plain[k];
   }
   return o;
-}
-
-function errorOf(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
 }
 
 for (const [label, api] of apis) {
@@ -434,7 +426,6 @@ describe('issue 16: the binding alone', () => {
     expect(binding.stats(new Float32Array(0), 1, 0, 1, true, NaN, NaN, NaN, new Float64Array(8))).toBe(true);
   });
 });
-
 
 /**
  * Two SharedArrayBuffer objects over one memory (structuredClone of a
